@@ -1,0 +1,107 @@
+"""One DuckDB connection per file, a cursor per unit of work, writes serialised in transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from metrics.errors import StoreError
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DB_ENV = "AI_DASHBOARD_DB"
+
+
+def default_db_path() -> Path:
+    """$AI_DASHBOARD_DB if set, else var/dashboard.duckdb in the checkout (git-ignored)."""
+    env = os.environ.get(DB_ENV)
+    return Path(env) if env else PROJECT_ROOT / "var" / "dashboard.duckdb"
+
+
+# Never download extensions (the server may be offline; downloading code at run time is a risk).
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class Store:
+    """A DuckDB database file (or ':memory:') with the project schema applied.
+
+    Readers call `reader()` and get a fresh cursor, because a connection object shared across
+    Streamlit's threads fails with "connection is busy". Writers call `transaction()`, which
+    takes one process-wide lock so two imports never interleave, and commits or rolls back whole.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = duckdb.connect(self.path, config=_CONFIG)
+            self._conn.execute(SCHEMA.read_text(encoding="utf-8"))
+        except duckdb.Error as exc:
+            raise StoreError("store_open_failed", path=self.path, reason=str(exc).splitlines()[0]) from exc
+        self._write_lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._conn.cursor()
+        try:
+            yield cur
+        except duckdb.Error as exc:
+            raise StoreError("store_query_failed", reason=str(exc).splitlines()[0]) from exc
+        finally:
+            cur.close()
+
+    @contextlib.contextmanager
+    def transaction(self, actor: str, action: str, detail: dict | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: the body's writes, an audit-log entry and a data-version bump."""
+        with self._write_lock:
+            cur = self._conn.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                yield cur
+                cur.execute(
+                    "INSERT INTO audit_log (actor, action, detail) VALUES (?, ?, ?)",
+                    [actor, action, json.dumps(detail or {}, ensure_ascii=False, default=str)],
+                )
+                cur.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+                    "CAST(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'), 0) + 1"
+                    " AS VARCHAR))"
+                )
+                cur.execute("COMMIT")
+            except BaseException as exc:
+                with contextlib.suppress(duckdb.Error):
+                    cur.execute("ROLLBACK")
+                if isinstance(exc, duckdb.Error):
+                    raise StoreError("store_write_failed", reason=str(exc).splitlines()[0]) from exc
+                raise
+            finally:
+                cur.close()
+            # Fold the WAL into the file so a kill after this point cannot lose the import.
+            with contextlib.suppress(duckdb.Error):
+                self._conn.execute("CHECKPOINT")
+
+    def data_version(self) -> int:
+        """Bumped by every write; cache keys include it so an import invalidates cached queries."""
+        with self.reader() as cur:
+            row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
+    """Open (creating if needed) the database and seed it from data/ on first start."""
+    store = Store(path or default_db_path())
+    if seed:
+        from metrics.store.seed import seed_if_empty
+
+        seed_if_empty(store)
+    return store

@@ -1,0 +1,155 @@
+"""Read queries. Values are always bound as parameters; nothing here formats user text into SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from metrics.errors import NotFound
+from metrics.store.connection import Store
+
+
+def _df(store: Store, sql: str, params: list | None = None) -> pd.DataFrame:
+    with store.reader() as cur:
+        return cur.execute(sql, params or []).df()
+
+
+def indices(store: Store) -> pd.DataFrame:
+    return _df(store, "SELECT * FROM indices ORDER BY index_id")
+
+
+def countries(store: Store) -> pd.DataFrame:
+    return _df(store, "SELECT * FROM countries ORDER BY iso3")
+
+
+def country_aliases(store: Store) -> pd.DataFrame:
+    return _df(store, "SELECT alias, iso3, origin FROM country_aliases ORDER BY iso3, alias")
+
+
+def editions(store: Store, index_id: str | None = None) -> pd.DataFrame:
+    """Editions that have current data, with their provenance (current version)."""
+    return _df(
+        store,
+        """
+        SELECT e.*, v.version_id, v.imported_at, v.file_name, v.sha256, v.row_count, v.country_count,
+               i.short_name, i.name_en AS index_name_en, i.name_vi AS index_name_vi, i.publisher,
+               i.higher_is_better
+        FROM editions e
+        JOIN versions v ON v.index_id = e.index_id AND v.edition_year = e.edition_year AND v.is_current
+        JOIN indices i ON i.index_id = e.index_id
+        WHERE ? IS NULL OR e.index_id = ?
+        ORDER BY e.index_id, e.edition_year
+        """,
+        [index_id, index_id],
+    )
+
+
+def edition(store: Store, index_id: str, edition_year: int) -> dict:
+    frame = editions(store, index_id)
+    frame = frame[frame["edition_year"] == edition_year]
+    if frame.empty:
+        raise NotFound("edition_not_found", index_id=index_id, edition_year=edition_year)
+    return frame.iloc[0].to_dict()
+
+
+def scores(store: Store, index_id: str, edition_year: int, measure_id: str = "total") -> pd.DataFrame:
+    """Current scores of one measure in one edition: iso3, value, published_rank."""
+    return _df(
+        store,
+        """
+        SELECT iso3, value, published_rank, name_in_source, version_id
+        FROM current_observations
+        WHERE index_id = ? AND edition_year = ? AND measure_id = ?
+        ORDER BY value DESC, iso3
+        """,
+        [index_id, edition_year, measure_id],
+    )
+
+
+def series(store: Store, index_id: str, iso3: str, measure_id: str = "total") -> pd.DataFrame:
+    return _df(
+        store,
+        """
+        SELECT edition_year, value, published_rank, version_id
+        FROM current_observations
+        WHERE index_id = ? AND iso3 = ? AND measure_id = ?
+        ORDER BY edition_year
+        """,
+        [index_id, iso3, measure_id],
+    )
+
+
+def observations(store: Store, index_id: str, edition_year: int) -> pd.DataFrame:
+    """Every current measure of one edition, tidy."""
+    return _df(
+        store,
+        """
+        SELECT iso3, measure_id, value, published_rank, name_in_source, source_file, version_id
+        FROM current_observations WHERE index_id = ? AND edition_year = ?
+        ORDER BY iso3, measure_id
+        """,
+        [index_id, edition_year],
+    )
+
+
+def measures(store: Store, index_id: str, framework: str) -> pd.DataFrame:
+    return _df(
+        store,
+        "SELECT * FROM measures WHERE index_id = ? AND framework = ? ORDER BY level DESC, parent_id, measure_id",
+        [index_id, framework],
+    )
+
+
+def peer_groups(store: Store) -> pd.DataFrame:
+    return _df(store, "SELECT * FROM peer_groups ORDER BY group_id")
+
+
+def group_members(store: Store, group_id: str, on: dt.date) -> list[str]:
+    """Members of a peer group on a date (membership has validity periods: ASEAN grew in 2025)."""
+    frame = _df(
+        store,
+        """
+        SELECT iso3 FROM peer_group_members
+        WHERE group_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)
+        ORDER BY iso3
+        """,
+        [group_id, on, on],
+    )
+    return frame["iso3"].tolist()
+
+
+def memberships(store: Store, group_id: str) -> pd.DataFrame:
+    return _df(store, "SELECT * FROM peer_group_members WHERE group_id = ? ORDER BY iso3", [group_id])
+
+
+def strategies(store: Store) -> pd.DataFrame:
+    return _df(store, "SELECT * FROM strategies ORDER BY signed_on, strategy_id")
+
+
+def targets(store: Store, strategy_id: str | None = None) -> pd.DataFrame:
+    return _df(
+        store,
+        "SELECT * FROM targets WHERE ? IS NULL OR strategy_id = ? ORDER BY horizon_year, kind DESC, target_id",
+        [strategy_id, strategy_id],
+    )
+
+
+def progress_records(store: Store, target_id: str | None = None) -> pd.DataFrame:
+    return _df(
+        store,
+        "SELECT * FROM progress_records WHERE ? IS NULL OR target_id = ? ORDER BY target_id, recorded_on",
+        [target_id, target_id],
+    )
+
+
+def versions(store: Store, index_id: str | None = None) -> pd.DataFrame:
+    return _df(
+        store,
+        "SELECT * FROM versions WHERE ? IS NULL OR index_id = ? ORDER BY index_id, edition_year, version_id",
+        [index_id, index_id],
+    )
+
+
+def audit_log(store: Store, limit: int = 500) -> pd.DataFrame:
+    return _df(store, "SELECT * FROM audit_log ORDER BY event_id DESC LIMIT ?", [limit])

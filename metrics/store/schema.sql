@@ -1,0 +1,178 @@
+-- The whole schema, in one place. Idempotent: run on every open.
+-- Tidy long shape: one row per (version, index, edition, country, measure).
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS countries (
+    iso3             VARCHAR PRIMARY KEY,
+    iso2             VARCHAR NOT NULL UNIQUE,
+    name_en          VARCHAR NOT NULL,
+    name_vi          VARCHAR NOT NULL,
+    name_vi_official VARCHAR NOT NULL DEFAULT ''
+);
+
+-- Aliases from data/ (origin 'seed') and those an analyst confirmed during an import.
+CREATE TABLE IF NOT EXISTS country_aliases (
+    alias      VARCHAR NOT NULL,
+    iso3       VARCHAR NOT NULL,
+    origin     VARCHAR NOT NULL DEFAULT 'seed',
+    added_by   VARCHAR NOT NULL DEFAULT 'seed',
+    added_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (alias, iso3)
+);
+
+CREATE TABLE IF NOT EXISTS peer_groups (
+    group_id       VARCHAR PRIMARY KEY,
+    name_en        VARCHAR NOT NULL,
+    name_vi        VARCHAR NOT NULL,
+    description_en VARCHAR NOT NULL DEFAULT '',
+    description_vi VARCHAR NOT NULL DEFAULT ''
+);
+
+CREATE TABLE IF NOT EXISTS peer_group_members (
+    group_id   VARCHAR NOT NULL,
+    iso3       VARCHAR NOT NULL,
+    valid_from DATE NOT NULL,
+    valid_to   DATE,
+    source     VARCHAR NOT NULL DEFAULT '',
+    PRIMARY KEY (group_id, iso3, valid_from)
+);
+
+CREATE TABLE IF NOT EXISTS indices (
+    index_id         VARCHAR PRIMARY KEY,
+    name_en          VARCHAR NOT NULL,
+    name_vi          VARCHAR NOT NULL,
+    short_name       VARCHAR NOT NULL,
+    publisher        VARCHAR NOT NULL DEFAULT '',
+    homepage         VARCHAR NOT NULL DEFAULT '',
+    licence          VARCHAR NOT NULL DEFAULT '',
+    higher_is_better BOOLEAN NOT NULL DEFAULT true
+);
+
+CREATE TABLE IF NOT EXISTS frameworks (
+    index_id       VARCHAR NOT NULL,
+    framework      VARCHAR NOT NULL,
+    description_en VARCHAR NOT NULL DEFAULT '',
+    description_vi VARCHAR NOT NULL DEFAULT '',
+    PRIMARY KEY (index_id, framework)
+);
+
+CREATE TABLE IF NOT EXISTS editions (
+    index_id         VARCHAR NOT NULL,
+    edition_year     INTEGER NOT NULL,
+    scale_min        DOUBLE NOT NULL,
+    scale_max        DOUBLE NOT NULL,
+    framework        VARCHAR NOT NULL,
+    series           VARCHAR NOT NULL,
+    aggregation      VARCHAR NOT NULL,
+    countries_ranked INTEGER,
+    membership_date  DATE NOT NULL,
+    source_file      VARCHAR NOT NULL DEFAULT '',
+    source_url       VARCHAR NOT NULL DEFAULT '',
+    notes            VARCHAR NOT NULL DEFAULT '',
+    PRIMARY KEY (index_id, edition_year)
+);
+
+CREATE TABLE IF NOT EXISTS measures (
+    index_id   VARCHAR NOT NULL,
+    framework  VARCHAR NOT NULL,
+    measure_id VARCHAR NOT NULL,
+    level      VARCHAR NOT NULL,
+    parent_id  VARCHAR NOT NULL DEFAULT '',
+    name_en    VARCHAR NOT NULL,
+    name_vi    VARCHAR NOT NULL,
+    PRIMARY KEY (index_id, framework, measure_id)
+);
+
+CREATE SEQUENCE IF NOT EXISTS version_seq START 1;
+
+-- One row per import of one (index, edition): the provenance of every observation.
+-- Exactly one version per (index, edition) is current; older ones are kept for comparison and rollback.
+CREATE TABLE IF NOT EXISTS versions (
+    version_id   INTEGER PRIMARY KEY DEFAULT nextval('version_seq'),
+    index_id     VARCHAR NOT NULL,
+    edition_year INTEGER NOT NULL,
+    is_current   BOOLEAN NOT NULL,
+    source_url   VARCHAR NOT NULL DEFAULT '',
+    licence      VARCHAR NOT NULL DEFAULT '',
+    file_name    VARCHAR NOT NULL DEFAULT '',
+    sha256       VARCHAR NOT NULL DEFAULT '',
+    imported_by  VARCHAR NOT NULL DEFAULT '',
+    imported_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    row_count    INTEGER NOT NULL DEFAULT 0,
+    country_count INTEGER NOT NULL DEFAULT 0,
+    note         VARCHAR NOT NULL DEFAULT ''
+);
+
+CREATE TABLE IF NOT EXISTS observations (
+    version_id     INTEGER NOT NULL,
+    index_id       VARCHAR NOT NULL,
+    edition_year   INTEGER NOT NULL,
+    iso3           VARCHAR NOT NULL,
+    measure_id     VARCHAR NOT NULL,
+    value          DOUBLE NOT NULL,
+    published_rank INTEGER,
+    name_in_source VARCHAR NOT NULL DEFAULT '',
+    source_file    VARCHAR NOT NULL DEFAULT '',
+    PRIMARY KEY (version_id, iso3, measure_id)
+);
+
+CREATE OR REPLACE VIEW current_observations AS
+SELECT o.*
+FROM observations o
+JOIN versions v USING (version_id)
+WHERE v.is_current;
+
+CREATE TABLE IF NOT EXISTS strategies (
+    strategy_id  VARCHAR PRIMARY KEY,
+    country_iso3 VARCHAR NOT NULL,
+    name_en      VARCHAR NOT NULL,
+    name_vi      VARCHAR NOT NULL,
+    decision     VARCHAR NOT NULL DEFAULT '',
+    signed_on    DATE,
+    source_url   VARCHAR NOT NULL DEFAULT ''
+);
+
+CREATE TABLE IF NOT EXISTS targets (
+    strategy_id       VARCHAR NOT NULL,
+    target_id         VARCHAR PRIMARY KEY,
+    horizon_year      INTEGER NOT NULL,
+    kind              VARCHAR NOT NULL,
+    comparator        VARCHAR NOT NULL,
+    target_value      DOUBLE,
+    group_id          VARCHAR NOT NULL DEFAULT '',
+    yardstick_index   VARCHAR NOT NULL DEFAULT '',
+    yardstick_measure VARCHAR NOT NULL DEFAULT '',
+    unit_en           VARCHAR NOT NULL DEFAULT '',
+    unit_vi           VARCHAR NOT NULL DEFAULT '',
+    text_vi           VARCHAR NOT NULL,
+    text_en           VARCHAR NOT NULL,
+    source_url        VARCHAR NOT NULL DEFAULT ''
+);
+
+CREATE SEQUENCE IF NOT EXISTS progress_seq START 1;
+
+CREATE TABLE IF NOT EXISTS progress_records (
+    record_id   INTEGER PRIMARY KEY DEFAULT nextval('progress_seq'),
+    target_id   VARCHAR NOT NULL,
+    recorded_on DATE NOT NULL,
+    value       DOUBLE NOT NULL,
+    source_url  VARCHAR NOT NULL DEFAULT '',
+    note_en     VARCHAR NOT NULL DEFAULT '',
+    note_vi     VARCHAR NOT NULL DEFAULT '',
+    created_by  VARCHAR NOT NULL DEFAULT 'seed',
+    created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
+
+CREATE TABLE IF NOT EXISTS audit_log (
+    event_id INTEGER PRIMARY KEY DEFAULT nextval('audit_seq'),
+    at       TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    actor    VARCHAR NOT NULL,
+    action   VARCHAR NOT NULL,
+    detail   VARCHAR NOT NULL DEFAULT '{}'
+);
