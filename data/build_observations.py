@@ -78,8 +78,16 @@ def gairi_rows() -> list[list[str]]:
         for dim in OLD_DIMENSIONS:
             if r[dim]:
                 rows.append(
-                    _row("GAIRI", r["edition_year"], r["country_iso3"], f"dim_{dim}", r[dim], "",
-                         r["country_name_source"], parent["source_file"])
+                    _row(
+                        "GAIRI",
+                        r["edition_year"],
+                        r["country_iso3"],
+                        f"dim_{dim}",
+                        r[dim],
+                        "",
+                        r["country_name_source"],
+                        parent["source_file"],
+                    )
                 )
     for r in _read("gairi_2025_pillars_dimensions.csv"):
         parent = source_of[(r["edition_year"], r["country_iso3"])]
@@ -92,16 +100,32 @@ def gairi_rows() -> list[list[str]]:
                 continue
             if value:
                 rows.append(
-                    _row("GAIRI", r["edition_year"], r["country_iso3"], measure, value, "",
-                         r["country_name_source"], parent["source_file"])
+                    _row(
+                        "GAIRI",
+                        r["edition_year"],
+                        r["country_iso3"],
+                        measure,
+                        value,
+                        "",
+                        r["country_name_source"],
+                        parent["source_file"],
+                    )
                 )
     return rows
 
 
 def gii_rows() -> list[list[str]]:
     return [
-        _row(r["index"], r["edition_year"], r["country_iso3"], "total", r["score"], r["global_rank"],
-             r["country_name_source"], r["source_file"])
+        _row(
+            r["index"],
+            r["edition_year"],
+            r["country_iso3"],
+            "total",
+            r["score"],
+            r["global_rank"],
+            r["country_name_source"],
+            r["source_file"],
+        )
         for r in _read("wipo_gii_overall_2021_2025.csv")
     ]
 

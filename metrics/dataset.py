@@ -99,7 +99,9 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     ds = Dataset()
     ds.countries = _countries(data_dir, problems)
     group_rows = read_csv_rows(data_dir / "peer_groups.csv")
-    ds.group_descriptions = {r["group_id"]: (r.pop("description_en"), r.pop("description_vi")) for r in group_rows}
+    ds.group_descriptions = {
+        r["group_id"]: (r.pop("description_en"), r.pop("description_vi")) for r in group_rows
+    }
     ds.groups = parse_rows(PeerGroup, group_rows, "peer_groups.csv", problems)
     member_rows = read_csv_rows(data_dir / "peer_group_members.csv")
     ds.membership_sources = [r.pop("source") for r in member_rows]
@@ -155,7 +157,9 @@ def check_references(ds: Dataset) -> list[Problem]:
         if o.iso3 not in countries:
             problems.append(_ref("observations.csv", line, "iso3", o.iso3, "unknown_country"))
         if edition is None:
-            problems.append(_ref("observations.csv", line, "edition_year", str(o.edition_year), "unknown_edition"))
+            problems.append(
+                _ref("observations.csv", line, "edition_year", str(o.edition_year), "unknown_edition")
+            )
         elif (o.index_id, edition.framework, o.measure_id) not in measures:
             problems.append(_ref("observations.csv", line, "measure_id", o.measure_id, "unknown_measure"))
         elif not edition.scale_min <= o.value <= edition.scale_max:

@@ -117,7 +117,9 @@ class TargetStatus(BaseModel):
     text_en: str
 
 
-def target_statuses(store: Store, iso3: str = DEFAULT_COUNTRY, strategy_id: str | None = None) -> list[TargetStatus]:
+def target_statuses(
+    store: Store, iso3: str = DEFAULT_COUNTRY, strategy_id: str | None = None
+) -> list[TargetStatus]:
     """Where the country stands today on each target: the latest edition or progress record."""
     out = []
     progress = q.progress_records(store)
@@ -130,11 +132,15 @@ def target_statuses(store: Store, iso3: str = DEFAULT_COUNTRY, strategy_id: str 
 
 
 def _rank_target_status(store: Store, t: dict, iso3: str) -> TargetStatus:
-    history = rank_history(store, t["yardstick_index"], iso3, t["group_id"] if t["group_id"] != WORLD else "ASEAN")
+    history = rank_history(
+        store, t["yardstick_index"], iso3, t["group_id"] if t["group_id"] != WORLD else "ASEAN"
+    )
     latest = next((r for r in reversed(history) if r.score is not None), None)
     rank = None
     if latest is not None:
-        rank = latest.group_rank if t["group_id"] != WORLD else (latest.published_rank or latest.computed_rank)
+        rank = (
+            latest.group_rank if t["group_id"] != WORLD else (latest.published_rank or latest.computed_rank)
+        )
     met = ranking.meets_rank_target(rank, int(t["target_value"]))
     return TargetStatus(
         **_target_fields(t),
@@ -150,8 +156,13 @@ def _rank_target_status(store: Store, t: dict, iso3: str) -> TargetStatus:
 def _count_target_status(t: dict, records) -> TargetStatus:
     if records.empty:
         return TargetStatus(
-            **_target_fields(t), current_value=None, index_id=None, edition_year=None,
-            measured_on=None, status="no_data", source_url="",
+            **_target_fields(t),
+            current_value=None,
+            index_id=None,
+            edition_year=None,
+            measured_on=None,
+            status="no_data",
+            source_url="",
         )
     last = records.sort_values("recorded_on").iloc[-1]
     first = records.sort_values("recorded_on").iloc[0]

@@ -58,7 +58,9 @@ class Store:
             cur.close()
 
     @contextlib.contextmanager
-    def transaction(self, actor: str, action: str, detail: dict | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(
+        self, actor: str, action: str, detail: dict | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """All or nothing: the body's writes, an audit-log entry and a data-version bump."""
         with self._write_lock:
             cur = self._conn.cursor()
@@ -90,8 +92,8 @@ class Store:
     def data_version(self) -> int:
         """Bumped by every write; cache keys include it so an import invalidates cached queries."""
         with self.reader() as cur:
-            row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        return int(row[0]) if row else 0
+            rows = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def close(self) -> None:
         self._conn.close()

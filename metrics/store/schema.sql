@@ -171,7 +171,7 @@ CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
 
 CREATE TABLE IF NOT EXISTS audit_log (
     event_id INTEGER PRIMARY KEY DEFAULT nextval('audit_seq'),
-    at       TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    occurred_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     actor    VARCHAR NOT NULL,
     action   VARCHAR NOT NULL,
     detail   VARCHAR NOT NULL DEFAULT '{}'

@@ -15,7 +15,7 @@ SEED_ACTOR = "seed"
 
 def is_seeded(store: Store) -> bool:
     with store.reader() as cur:
-        return cur.execute("SELECT count(*) FROM meta WHERE key = 'seeded_at'").fetchone()[0] > 0
+        return cur.execute("SELECT count(*) FROM meta WHERE key = 'seeded_at'").fetchall()[0][0] > 0
 
 
 def seed_if_empty(store: Store, data_dir: Path = DATA_DIR) -> bool:
@@ -25,7 +25,7 @@ def seed_if_empty(store: Store, data_dir: Path = DATA_DIR) -> bool:
     dataset = load_dataset(data_dir)
     with store.transaction(SEED_ACTOR, "seed", {"data_dir": str(data_dir)}) as cur:
         # Re-checked under the write lock: two processes/threads starting at once seed only once.
-        if cur.execute("SELECT count(*) FROM meta WHERE key = 'seeded_at'").fetchone()[0]:
+        if cur.execute("SELECT count(*) FROM meta WHERE key = 'seeded_at'").fetchall()[0][0]:
             return False
         write_dataset(cur, dataset)
         cur.execute("INSERT INTO meta VALUES ('seeded_at', ?)", [dt.datetime.now(dt.UTC).isoformat()])
@@ -91,7 +91,7 @@ def write_seed_versions(cur, ds: Dataset) -> None:
                 part["iso3"].nunique(),
                 f"default dataset; publisher file {edition.source_file}",
             ],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         part = part.assign(version_id=version_id)
         part["published_rank"] = part["published_rank"].astype("Int64")
         _insert(cur, "observations", part)

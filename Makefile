@@ -1,0 +1,68 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is set up on demand.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements.stamp
+PORT ?= 8501
+DB ?=
+DB_ARG := $(if $(DB),--db $(DB),)
+# Debian packages: chromium for chart images (kaleido) and browser tests; fonts with every Vietnamese glyph.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core
+PYTEST_ARGS ?=
+
+.PHONY: run test check lint format format-check contracts sysdeps seed bench clean screenshots
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Installs the Debian packages when missing and we are root; otherwise says what to install.
+sysdeps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing"; \
+	    echo "Install them with: sudo apt-get install$$missing  (chart images, PDF and browser tests need them)"; \
+	  fi; \
+	fi
+
+seed: $(STAMP)
+	$(BIN)/python -m metrics seed $(DB_ARG)
+
+run: $(STAMP) sysdeps seed
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) -- $(DB_ARG)
+
+test: $(STAMP) sysdeps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+format-check: $(STAMP)
+	$(BIN)/ruff format --check .
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+# Everything a reviewer runs: formatting, lint, import contracts, the whole suite.
+check: format-check lint contracts test
+
+bench: $(STAMP) sysdeps
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
