@@ -14,7 +14,6 @@ from metrics import i18n, services
 from metrics.errors import MetricsError
 from metrics.store import Store, default_db_path, open_store
 
-PAGES = [("overview", "app_pages/overview.py")]
 STATUS_ICON = {"met": "✅", "not_met": "❌", "no_data": "⚪"}
 
 

@@ -1,7 +1,8 @@
-"""Translations and locale formatting. Catalogs are data (vi.toml, en.toml beside this file).
+"""Translations and locale formatting. Catalogs are data: every *.toml in vi/ and en/ beside this file.
 
-Keys are dotted (`overview.title`); a missing key in either catalog fails a test, and at run time
-shows the key itself rather than crashing a page.
+One file per area (core, engine, pages, import, reports, security) so areas can be edited apart;
+they merge into one flat dotted namespace (`overview.title`). A key defined twice, or present in one
+language only, fails a test; at run time a missing key shows the key itself rather than crashing a page.
 """
 
 from __future__ import annotations
@@ -32,8 +33,15 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 def catalog(lang: str) -> dict[str, str]:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGS}")
-    with open(_DIR / f"{lang}.toml", "rb") as f:
-        return _flatten(tomllib.load(f))
+    merged: dict[str, str] = {}
+    for path in sorted((_DIR / lang).glob("*.toml")):
+        with open(path, "rb") as f:
+            flat = _flatten(tomllib.load(f))
+        clash = merged.keys() & flat.keys()
+        if clash:
+            raise ValueError(f"{path.name} redefines {sorted(clash)}")
+        merged.update(flat)
+    return merged
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:

@@ -1,0 +1,31 @@
+"""Every page of the app, in menu order, with the least role that may open it.
+
+A page whose script does not exist yet is left out of the menu, so pages can land one at a time.
+Hiding a page is not authorisation: each protected page checks the role again at its top.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# (name used for nav.<name> and the URL, script, least role: viewer < analyst < admin)
+PAGES: list[tuple[str, str, str]] = [
+    ("overview", "overview.py", "viewer"),
+    ("rankings", "rankings.py", "viewer"),
+    ("asean", "asean.py", "viewer"),
+    ("pillars", "pillars.py", "viewer"),
+    ("whatif", "whatif.py", "viewer"),
+    ("indices", "indices.py", "viewer"),
+    ("targets", "targets.py", "viewer"),
+    ("data", "data.py", "viewer"),
+    ("methodology", "methodology.py", "viewer"),
+    ("report", "report.py", "viewer"),
+    ("import_data", "import_data.py", "analyst"),
+    ("admin", "admin.py", "admin"),
+]
+
+
+def available_pages() -> list[tuple[str, Path, str]]:
+    return [(name, ROOT / script, role) for name, script, role in PAGES if (ROOT / script).exists()]

@@ -1,0 +1,33 @@
+"""Helpers shared by the CLI command modules: common options and output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+
+from metrics import i18n
+
+
+def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    parser.add_argument("--db", help="DuckDB file (default: $AI_DASHBOARD_DB or var/dashboard.duckdb)")
+    parser.add_argument("--lang", choices=i18n.LANGS, default="en", help="language of messages (vi or en)")
+    if json_flag:
+        parser.add_argument(
+            "--json", action="store_true", help="print JSON (a list of objects) instead of a table"
+        )
+
+
+def print_json(rows: Sequence) -> None:
+    items = [r.model_dump(mode="json") if hasattr(r, "model_dump") else r for r in rows]
+    print(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+
+
+def print_table(rows: list[dict]) -> None:
+    if not rows:
+        return
+    keys = list(rows[0])
+    widths = {k: max(len(k), *(len(str(r[k])) for r in rows)) for k in keys}
+    print("  ".join(k.ljust(widths[k]) for k in keys))
+    for r in rows:
+        print("  ".join(str(r[k]).ljust(widths[k]) for k in keys))
