@@ -9,9 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+import pandas as pd
 from pydantic import BaseModel
 
 from metrics import ranking
+from metrics.auth import Actor
+from metrics.models import ProgressRecord, Target
+from metrics.progress import (  # noqa: F401 - re-exported: the engine's public result models
+    Assessment,
+    Finding,
+    MeasureGap,
+    Projection,
+    Rival,
+    StatusClass,
+    Trace,
+    TraceStep,
+    TrendArrow,
+)
+from metrics.scenario import ScenarioResult
 from metrics.store import Store
 from metrics.store import queries as q
 
@@ -194,3 +209,68 @@ def _target_fields(t: dict) -> dict:
         "text_vi": t["text_vi"],
         "text_en": t["text_en"],
     }
+
+
+# --- The progress engine (issue 3): store in, pure results out -------------------------------------
+
+
+def assess_targets(
+    store: Store,
+    iso3: str = DEFAULT_COUNTRY,
+    strategy_id: str | None = None,
+    as_of: int | None = None,
+    yardsticks: dict[str, str] | None = None,
+    today: dt.date | None = None,
+) -> list[Assessment]:
+    raise NotImplementedError
+
+
+def status_history(
+    store: Store, target_id: str, iso3: str = DEFAULT_COUNTRY, today: dt.date | None = None
+) -> list[Assessment]:
+    raise NotImplementedError
+
+
+def yardstick_comparison(
+    store: Store, target_id: str, iso3: str = DEFAULT_COUNTRY, today: dt.date | None = None
+) -> list[Assessment]:
+    raise NotImplementedError
+
+
+def measure_gaps(
+    store: Store, index_id: str, edition_year: int, group_id: str, n: int, iso3: str = DEFAULT_COUNTRY
+) -> list[MeasureGap]:
+    raise NotImplementedError
+
+
+def group_table(store: Store, index_id: str, edition_year: int, group_id: str = "ASEAN") -> pd.DataFrame:
+    raise NotImplementedError
+
+
+def what_if(
+    store: Store,
+    index_id: str,
+    edition_year: int,
+    iso3: str,
+    changes: dict[str, float],
+    group_id: str = "ASEAN",
+) -> ScenarioResult:
+    raise NotImplementedError
+
+
+def smallest_changes(
+    store: Store, index_id: str, edition_year: int, iso3: str, target_rank: int, group_id: str = "WORLD"
+) -> list[dict]:
+    raise NotImplementedError
+
+
+def data_quality_findings(store: Store) -> list[Finding]:
+    raise NotImplementedError
+
+
+def add_progress_record(store: Store, actor: Actor, record: ProgressRecord) -> int:
+    raise NotImplementedError
+
+
+def add_target(store: Store, actor: Actor, target: Target) -> None:
+    raise NotImplementedError
