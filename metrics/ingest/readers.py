@@ -556,7 +556,7 @@ def read_analyst_file(
     published_rank (Int64), source_row (row as the user sees it; the header is row 1 when the file
     starts with it). Raises ValidationFailed listing every problem found.
     """
-    is_xlsx = filename.casefold().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
+    is_xlsx = filename.casefold().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
     df = read_xlsx_table(data, sheet) if is_xlsx else read_text_table(data)
     header_row = df.attrs.get("header_row")
     info: dict[str, Any] = {
@@ -584,6 +584,9 @@ def read_analyst_file(
     else:
         _long_rows(c, df, m)
     if c.problems:
+        # Reading order: top to bottom, left to right, as the analyst will fix them.
+        position = {col: i for i, col in enumerate(df.columns)}
+        c.problems.sort(key=lambda p: (p.row or 0, position.get(p.column, -1)))
         raise ValidationFailed(c.problems)
     info.update(_describe(m, form, wide_by, decimal_comma))
     return _tidy(c.rows), info
