@@ -454,20 +454,20 @@ class _Collector:
         )
 
 
-def _year_of(c: _Collector, cell: Any, row: int, column: str) -> tuple[bool, int | None]:
-    """(ok, year) for a year cell; problems recorded."""
+def _year_of(c: _Collector, cell: Any, row: int, column: str) -> int | None:
+    """The edition year of a row, or None with a problem recorded."""
     if is_missing(cell):
         c.problem("missing_year", row, column)
-        return False, None
+        return None
     try:
         year = parse_year(cell)
     except ValueError:
         c.problem("not_a_number", row, column, cell)
-        return False, None
+        return None
     if not YEAR_MIN <= year <= YEAR_MAX:
         c.problem("year_out_of_range", row, column, cell, min=YEAR_MIN, max=YEAR_MAX)
-        return False, None
-    return True, year
+        return None
+    return year
 
 
 def _country_of(c: _Collector, record: pd.Series, row: int, m: _Mapping, value_columns: list[str]) -> str:
@@ -486,8 +486,8 @@ def _long_rows(c: _Collector, df: pd.DataFrame, m: _Mapping) -> None:
         rank = c.rank(record[m.rank], row, m.rank) if m.rank else None
         year = None
         if m.year is not None and country and value is not None:
-            ok, year = _year_of(c, record[m.year], row, m.year)
-            if not ok:
+            year = _year_of(c, record[m.year], row, m.year)
+            if year is None:
                 continue
         measure = clean_text(record[m.measure]) if m.measure else default_measure
         if m.measure and not measure and value is not None:
@@ -518,8 +518,8 @@ def _wide_measure_rows(c: _Collector, df: pd.DataFrame, m: _Mapping) -> None:
         country = _country_of(c, record, row, m, m.measure_columns)
         year = None
         if m.year is not None and country:
-            ok, year = _year_of(c, record[m.year], row, m.year)
-            if not ok:
+            year = _year_of(c, record[m.year], row, m.year)
+            if year is None:
                 continue
         rank = c.rank(record[m.rank], row, m.rank) if m.rank else None
         for col in m.measure_columns:
