@@ -7,8 +7,9 @@ STAMP := $(VENV)/.requirements.stamp
 PORT ?= 8501
 DB ?=
 DB_ARG := $(if $(DB),--db $(DB),)
-# Debian packages: chromium for chart images (kaleido) and browser tests; fonts with every Vietnamese glyph.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core
+# Debian packages: chromium for chart images (kaleido) and browser tests; fonts with every Vietnamese
+# glyph, and an emoji font so status icons render in screenshots and chart images.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji
 PYTEST_ARGS ?=
 
 .PHONY: run test check lint format format-check contracts sysdeps seed bench clean screenshots
