@@ -1,19 +1,44 @@
 """Pure progress engine: thresholds, trends, projections and target status with a calculation trace.
 
 No DuckDB, Streamlit or plotly: inputs are plain pydantic models built by metrics.services from the
-store (or by a test/benchmark by hand), outputs are the result models below, whose field names are
-the stable contract of pages, reports and `python -m metrics status --json`.
+store (or by a test or the benchmark by hand); outputs are the result models below, whose field names
+are the stable contract of the pages, the reports and `python -m metrics status --json`.
+
+The method is METHODS.md's, written down for users in the i18n `methodology.*` texts:
+
+* Judged edition. A target with horizon year H is judged by the yardstick's edition of year H when it
+  exists (achieved / missed). Before that, by the latest edition (met_now / on_track / at_risk /
+  off_track). When H has passed and the yardstick has no edition H, the status is no_data.
+* Threshold T_N = score of the N-th best OTHER country in the field (the world, or the group's members
+  on the edition's membership date); gap = score - T_N (>= 0: inside with that margin).
+* Rank: published rank for the world where printed (computed rank beside it), computed competition
+  rank within groups.
+* Pace. Score basis: least-squares slope over the editions of the judged edition's series (never across
+  a methodology break), against the required gain per year = (T_N projected to H - score now) / years
+  left. When the series has too few editions, position basis: slope of the group rank (groups) or the
+  percentile (world) over all editions (ranks within an edition stay comparable across breaks), against
+  the change in position needed. Pace ratio R = observed / required: R >= on_track_ratio on track,
+  R >= at_risk_ratio at risk, below that off track (data/status_rules.toml).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from metrics import ranking
+from metrics.models import ProgressRecord, Target
 
 StatusClass = Literal["achieved", "missed", "met_now", "on_track", "at_risk", "off_track", "no_data"]
 TrendArrow = Literal["up", "down", "flat", "none"]
+TrendBasis = Literal["score", "group_rank", "percentile", "count", "none"]
 STATUS_CLASSES: tuple[str, ...] = (
     "achieved",
     "missed",
@@ -23,6 +48,25 @@ STATUS_CLASSES: tuple[str, ...] = (
     "off_track",
     "no_data",
 )
+RULES = (
+    "achieved",
+    "missed",
+    "met_now",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "threshold_falling",
+    "no_edition",
+    "no_score",
+    "not_in_group",
+    "horizon_edition_missing",
+    "no_trend",
+    "no_records",
+    "no_record_by_horizon",
+    "direction_needs_two_records",
+)
+WORLD = "WORLD"
+RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "status_rules.toml"
 
 
 class TraceStep(BaseModel):
@@ -91,6 +135,16 @@ class Assessment(BaseModel):
     text_vi: str
     text_en: str
     trace: Trace
+    # Beyond the first contract (additive): what the pace was measured on, and the position pace
+    # used when a series is too short for a score trend (GAIRI 2025 is a series of one edition).
+    trend_basis: TrendBasis = "none"
+    pace_ratio: float | None = None
+    position_trend_per_year: float | None = None
+    required_position_per_year: float | None = None
+    computed_rank: int | None = None
+    published_rank: int | None = None
+    tie_at_threshold: bool = False
+    years_left: float | None = None
 
 
 class MeasureGap(BaseModel):
@@ -120,6 +174,8 @@ class Finding(BaseModel):
 class EditionScores(BaseModel):
     """One edition of the yardstick, as the pure engine needs it (built by services from the store)."""
 
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     index_id: str
     edition_year: int
     series: str
@@ -130,13 +186,800 @@ class EditionScores(BaseModel):
     membership_date: dt.date | None = None
     countries_ranked: int | None = None
     higher_is_better: bool = True
+    scale_min: float = 0.0
+    scale_max: float = 100.0
     source_url: str = ""
     version_id: int | None = None
+    _field: ranking.SortedField | None = PrivateAttr(default=None)
+
+    def field(self) -> ranking.SortedField:
+        """The countries that compete: members with a score (or everyone with a score), sorted once."""
+        if self._field is None:
+            if self.members is None:
+                scores = self.scores
+            else:
+                scores = {k: self.scores[k] for k in self.members if k in self.scores}
+            self._field = ranking.SortedField(scores, self.higher_is_better)
+        return self._field
 
 
-def assess_rank_target(*args: Any, **kwargs: Any) -> Assessment:
-    raise NotImplementedError
+class StatusRules(BaseModel):
+    """The numbers that decide a status class; read from data/status_rules.toml (one place)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    on_track_ratio: float = 0.95
+    at_risk_ratio: float = 0.5
+    min_points: int = 2
+    min_points_interval: int = 3
+    confidence: float = 0.90
+    flat_share_of_scale_per_year: float = 0.002
+    flat_rank_per_year: float = 0.1
+    flat_percentile_per_year: float = 0.5
+    flat_count_per_year: float = 0.0
 
 
-def assess_count_target(*args: Any, **kwargs: Any) -> Assessment:
-    raise NotImplementedError
+@functools.cache
+def load_status_rules(path: Path = RULES_FILE) -> StatusRules:
+    with open(path, "rb") as f:
+        tree = tomllib.load(f)
+    flat: dict[str, Any] = {}
+    for section in tree.values():
+        if isinstance(section, dict):
+            flat.update(section)
+    return StatusRules(**flat)
+
+
+# --- Statistics: least squares and a t-based prediction interval (no scipy) -----------------------
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    # Continued fraction of the incomplete beta function (modified Lentz), Numerical Recipes 6.4.
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 300):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c if abs(1.0 + aa / c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c if abs(1.0 + aa / c) > tiny else tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 3e-14:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """Regularised incomplete beta I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    ln = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    front = math.exp(ln)
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def t_cdf(t: float, df: float) -> float:
+    """Student's t distribution function."""
+    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+@functools.cache
+def t_quantile(p: float, df: float) -> float:
+    """Quantile of Student's t (bisection on t_cdf; exact to 1e-10)."""
+    if not 0.0 < p < 1.0:
+        raise ValueError("p must be in (0, 1)")
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+    lo, hi = 0.0, 1.0
+    while t_cdf(hi, df) < p:
+        hi *= 2.0
+    for _ in range(200):
+        mid = (lo + hi) / 2.0
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return (lo + hi) / 2.0
+
+
+class LineFit(BaseModel):
+    """Ordinary least squares y = intercept + slope * x over n points."""
+
+    n: int
+    slope: float
+    intercept: float
+    x_mean: float
+    sxx: float
+    resid_sd: float | None  # None below 3 points (no degrees of freedom left)
+    xs: list[float]
+
+    def at(self, x: float) -> float:
+        return self.intercept + self.slope * x
+
+
+def fit_line(points: Sequence[tuple[float, float]]) -> LineFit | None:
+    """Least squares over (x, y) points; None when fewer than 2 distinct x."""
+    if len({x for x, _ in points}) < 2:
+        return None
+    n = len(points)
+    xm = sum(x for x, _ in points) / n
+    ym = sum(y for _, y in points) / n
+    sxx = sum((x - xm) ** 2 for x, _ in points)
+    slope = sum((x - xm) * (y - ym) for x, y in points) / sxx
+    intercept = ym - slope * xm
+    sd = None
+    if n >= 3:
+        ss = sum((y - (intercept + slope * x)) ** 2 for x, y in points)
+        sd = math.sqrt(ss / (n - 2))
+    return LineFit(
+        n=n, slope=slope, intercept=intercept, x_mean=xm, sxx=sxx, resid_sd=sd, xs=[x for x, _ in points]
+    )
+
+
+def predict(fit: LineFit, x0: float, rules: StatusRules) -> tuple[float, float, float, str]:
+    """(central, low, high, band basis) at x0.
+
+    With >= rules.min_points_interval points: the t-based prediction interval
+    yhat ± t(1-(1-conf)/2, n-2) · s · sqrt(1 + 1/n + (x0 - xbar)² / Sxx).
+    With fewer (2 points, a line through both): no spread to measure, so a deliberately wide band
+    from "no change after the last point" to "twice the projected change".
+    """
+    y = fit.at(x0)
+    if fit.n >= max(3, rules.min_points_interval) and fit.resid_sd is not None:
+        q = t_quantile(1.0 - (1.0 - rules.confidence) / 2.0, fit.n - 2)
+        half = q * fit.resid_sd * math.sqrt(1.0 + 1.0 / fit.n + (x0 - fit.x_mean) ** 2 / fit.sxx)
+        return y, y - half, y + half, "prediction_interval"
+    last_x = max(fit.xs)
+    half = abs(y - fit.at(last_x))
+    return y, y - half, y + half, "two_points_wide"
+
+
+# --- Helpers ---------------------------------------------------------------------------------------
+
+
+def _r(x: float | None, d: int = 4) -> float | None:
+    return None if x is None else round(x, d)
+
+
+def _fmt(x: float | None, d: int = 4) -> str:
+    if x is None:
+        return "–"
+    text = f"{x:.{d}f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+def _ratio_class(ratio: float, rules: StatusRules) -> StatusClass:
+    if ratio >= rules.on_track_ratio:
+        return "on_track"
+    if ratio >= rules.at_risk_ratio:
+        return "at_risk"
+    return "off_track"
+
+
+class _Steps:
+    def __init__(self) -> None:
+        self.items: list[TraceStep] = []
+
+    def add(self, key: str, formula: str, value: float | int | str | None) -> None:
+        self.items.append(TraceStep(key=f"trace.{key}", formula=formula, value=value))
+
+
+def _position(ed: EditionScores, iso3: str, n: int, is_world: bool) -> dict[str, Any]:
+    """Rank, 'of', percentile, threshold, gap and rivals of iso3 in one edition's field."""
+    field = ed.field()
+    score = ed.scores.get(iso3)
+    member = is_world or (ed.members is not None and iso3 in ed.members)
+    thr = field.threshold(iso3, n)
+    out: dict[str, Any] = {
+        "score": score,
+        "member": member,
+        "threshold_iso3": thr[0] if thr else None,
+        "threshold": thr[1] if thr else None,
+        "gap": ranking.gap(score, thr[1] if thr else None, ed.higher_is_better),
+        "computed_rank": None,
+        "published_rank": None,
+        "rank": None,
+        "of": None,
+        "percentile": None,
+        "above": None,
+        "below": None,
+    }
+    if not member or score is None:
+        return out
+    computed = field.ranks[iso3]
+    published = ed.published_ranks.get(iso3) if is_world else None
+    rank = published if published is not None else computed
+    of = (ed.countries_ranked or len(field)) if is_world else len(field)
+    out.update(computed_rank=computed, published_rank=published, rank=rank, of=of)
+    if 1 <= rank <= of:
+        out["percentile"] = ranking.percentile(rank, of)
+    above, below = ranking.rivals(field.scores, iso3, ed.higher_is_better)
+    out["above"] = Rival(iso3=above[0], score=above[1], rank=above[2]) if above else None
+    out["below"] = Rival(iso3=below[0], score=below[1], rank=below[2]) if below else None
+    return out
+
+
+def _target_fields(target: Target) -> dict[str, Any]:
+    return {
+        "target_id": target.target_id,
+        "strategy_id": target.strategy_id,
+        "kind": target.kind,
+        "horizon_year": target.horizon_year,
+        "comparator": target.comparator,
+        "target_value": target.target_value,
+        "group_id": target.group_id,
+        "text_vi": target.text_vi,
+        "text_en": target.text_en,
+    }
+
+
+# --- Rank targets ----------------------------------------------------------------------------------
+
+
+def assess_rank_target(
+    target: Target,
+    iso3: str,
+    editions: Sequence[EditionScores],
+    *,
+    today: dt.date,
+    as_of: int | None = None,
+    rules: StatusRules | None = None,
+) -> Assessment:
+    """Status of a rank target ("top N of the group by year H") for one country, with its trace.
+
+    `editions` are every edition of the yardstick (one index, one measure), each with the group's
+    membership valid on its membership date (members=None for WORLD). `as_of` ignores later editions
+    ("what would we have said then"); `today` decides whether the horizon has passed.
+    """
+    rules = rules or load_status_rules()
+    n = int(target.target_value or 0)
+    is_world = target.group_id == WORLD
+    steps = _Steps()
+    usable = sorted(
+        (e for e in editions if as_of is None or e.edition_year <= as_of), key=lambda e: e.edition_year
+    )
+    index_id = editions[0].index_id if editions else target.yardstick_index
+    inputs: dict[str, Any] = {
+        "iso3": iso3,
+        "index_id": index_id,
+        "measure_id": target.yardstick_measure,
+        "group_id": target.group_id,
+        "n": n,
+        "horizon_year": target.horizon_year,
+        "today": today.isoformat(),
+        "as_of": as_of,
+        "editions_available": [e.edition_year for e in usable],
+    }
+    base = {
+        **_target_fields(target),
+        "yardstick_index": index_id,
+        "yardstick_measure": target.yardstick_measure,
+        "iso3": iso3,
+        "current_count": None,
+        "measured_on": None,
+    }
+
+    def finish(status: StatusClass, rule: str, **fields: Any) -> Assessment:
+        defaults: dict[str, Any] = {
+            "as_of_edition": None,
+            "current_rank": None,
+            "of": None,
+            "percentile": None,
+            "score": None,
+            "threshold": None,
+            "gap": None,
+            "rival_above": None,
+            "rival_below": None,
+            "trend_per_year": None,
+            "required_gain_per_year": None,
+            "projection": None,
+            "trend": "none",
+            "source_url": "",
+            "version_id": None,
+        }
+        defaults.update(fields)
+        trace = Trace(
+            target_id=target.target_id, inputs=inputs, steps=steps.items, result=status, rule=f"rule.{rule}"
+        )
+        return Assessment(**base, **defaults, status=status, trace=trace)
+
+    if not usable:
+        steps.add("edition_judged", f"no {index_id} edition" + (f" up to {as_of}" if as_of else ""), None)
+        return finish("no_data", "no_edition")
+
+    horizon = target.horizon_year
+    horizon_ed = next((e for e in usable if e.edition_year == horizon), None)
+    final = horizon_ed is not None
+    passed_without_edition = not final and (today.year > horizon or usable[-1].edition_year > horizon)
+    if final:
+        judged = horizon_ed
+        why = f"edition of the horizon year {horizon}"
+    else:
+        with_score = [e for e in usable if iso3 in e.scores and e.edition_year <= horizon]
+        judged = with_score[-1] if with_score else usable[-1]
+        why = f"latest edition up to {as_of}" if as_of else "latest edition with a score"
+        if usable[-1].edition_year != judged.edition_year and iso3 not in usable[-1].scores:
+            steps.add(
+                "missing_in_latest", f"{iso3} has no score in {index_id} {usable[-1].edition_year}", "skipped"
+            )
+    steps.add("edition_judged", f"{index_id} {judged.edition_year} ({why})", judged.edition_year)
+    inputs.update(
+        edition_judged=judged.edition_year,
+        series=judged.series,
+        membership_date=judged.membership_date.isoformat() if judged.membership_date else None,
+        scale=[judged.scale_min, judged.scale_max],
+        source_url=judged.source_url,
+    )
+
+    pos = _position(judged, iso3, n, is_world)
+    field = judged.field()
+    sgn = 1.0 if judged.higher_is_better else -1.0
+    if is_world:
+        top = field.others(iso3)[: n + 1]
+        inputs["field_size"] = len(field)
+        inputs["countries_ranked"] = judged.countries_ranked
+        inputs["best_others"] = [[k, v] for k, v in top]
+        if iso3 in judged.scores:
+            inputs["country_score"] = judged.scores[iso3]
+    else:
+        inputs["members"] = sorted(judged.members or [])
+        inputs["scores"] = {k: v for k, v in field.ordered}
+        if iso3 in judged.scores and iso3 not in field.scores:
+            inputs["country_score"] = judged.scores[iso3]
+    fields: dict[str, Any] = {
+        "as_of_edition": judged.edition_year,
+        "score": pos["score"],
+        "threshold": pos["threshold"],
+        "gap": _r(pos["gap"], 6),
+        "source_url": judged.source_url,
+        "version_id": judged.version_id,
+        "current_rank": pos["rank"],
+        "of": pos["of"],
+        "percentile": _r(pos["percentile"], 2),
+        "rival_above": pos["above"],
+        "rival_below": pos["below"],
+        "computed_rank": pos["computed_rank"],
+        "published_rank": pos["published_rank"],
+    }
+    where = "the world" if is_world else f"{target.group_id} on {judged.membership_date}"
+    steps.add("field", f"countries with a score in {where}", len(field))
+    steps.add(
+        "score", f"score({iso3}, {index_id} {judged.edition_year}, {target.yardstick_measure})", pos["score"]
+    )
+    if pos["threshold"] is None:
+        steps.add("threshold", f"fewer than {n} other countries in the field: every score is inside", None)
+    else:
+        steps.add(
+            "threshold",
+            f"T_{n} = {n}th best score among the others = {pos['threshold_iso3']} {_fmt(pos['threshold'])}",
+            pos["threshold"],
+        )
+    if pos["gap"] is not None:
+        formula = f"{_fmt(pos['score'])} − {_fmt(pos['threshold'])}"
+        if sgn < 0:
+            formula = f"{_fmt(pos['threshold'])} − {_fmt(pos['score'])} (lower is better)"
+        steps.add("gap", f"gap = {formula}", _r(pos["gap"], 6))
+        if pos["gap"] == 0:
+            fields["tie_at_threshold"] = True
+            steps.add(
+                "tie",
+                f"{iso3} ties {pos['threshold_iso3']} at T_{n}: a shared rank {n} counts as inside",
+                "tie",
+            )
+
+    if not pos["member"]:
+        steps.add(
+            "not_in_group", f"{iso3} is not a member of {target.group_id} on {judged.membership_date}", None
+        )
+        return finish("no_data", "not_in_group", **fields)
+    if pos["score"] is None:
+        steps.add("score", f"{iso3} has no score in {index_id} {judged.edition_year}", None)
+        return finish("no_data", "no_score", **fields)
+
+    if is_world:
+        steps.add(
+            "rank",
+            f"published rank {pos['published_rank']} (computed competition rank {pos['computed_rank']})"
+            if pos["published_rank"] is not None
+            else f"computed competition rank: 1 + others scoring higher = {pos['computed_rank']} (none printed)",
+            pos["rank"],
+        )
+    else:
+        steps.add("rank", f"1 + members scoring higher = {pos['rank']}", pos["rank"])
+    if pos["percentile"] is not None:
+        steps.add(
+            "percentile",
+            f"100 × ({pos['of']} − {pos['rank']}) / ({pos['of']} − 1)",
+            _r(pos["percentile"], 2),
+        )
+    met = pos["rank"] <= n
+    steps.add("met_now", f"rank {pos['rank']} ≤ {n}", "yes" if met else "no")
+
+    # Trends: the score within the judged edition's series, and the position across all editions.
+    series_eds = [e for e in usable if e.series == judged.series and e.edition_year <= judged.edition_year]
+    c_points = [(float(e.edition_year), e.scores[iso3]) for e in series_eds if iso3 in e.scores]
+    t_points = []
+    for e in series_eds:
+        thr = e.field().threshold(iso3, n)
+        if thr is not None and iso3 in e.scores:
+            t_points.append((float(e.edition_year), thr[1]))
+    inputs["series_points"] = [[int(x), y] for x, y in c_points]
+    inputs["threshold_points"] = [[int(x), y] for x, y in t_points]
+    c_fit = fit_line(c_points) if len(c_points) >= rules.min_points else None
+    t_fit = fit_line(t_points) if len(t_points) >= rules.min_points else None
+    years = [int(x) for x, _ in c_points]
+    if c_fit is None:
+        steps.add(
+            "country_trend",
+            f"series {judged.series} has {len(c_points)} edition(s) with a score {years}: "
+            f"a trend needs {rules.min_points} (scores are not compared across a methodology break)",
+            "not computable",
+        )
+    else:
+        steps.add("country_trend", f"least-squares slope of {iso3}'s score over {years}", _r(c_fit.slope, 4))
+    if t_fit is not None:
+        steps.add(
+            "threshold_trend",
+            f"least-squares slope of T_{n} over {[int(x) for x, _ in t_points]}",
+            _r(t_fit.slope, 4),
+        )
+    older = sorted(
+        {e.series for e in usable if e.series != judged.series and e.edition_year < judged.edition_year}
+    )
+    if older:
+        steps.add("break", f"earlier series not used for the score trend: {', '.join(older)}", len(older))
+
+    pos_points: list[tuple[float, float]] = []
+    for e in usable:
+        if e.edition_year > judged.edition_year or iso3 not in e.scores:
+            continue
+        if not is_world and (e.members is None or iso3 not in e.members):
+            continue
+        p = _position(e, iso3, n, is_world)
+        if is_world and p["percentile"] is not None:
+            pos_points.append((float(e.edition_year), p["percentile"]))
+        elif not is_world and p["rank"] is not None:
+            pos_points.append((float(e.edition_year), float(p["rank"])))
+    inputs["position_points"] = [[int(x), y] for x, y in pos_points]
+    pos_fit = fit_line(pos_points) if len(pos_points) >= rules.min_points else None
+    pos_label = "percentile" if is_world else "group rank"
+    if pos_fit is not None:
+        steps.add(
+            "position_trend",
+            f"least-squares slope of the {pos_label} over {[int(x) for x, _ in pos_points]} (all editions: ranks stay comparable across breaks)",
+            _r(pos_fit.slope, 4),
+        )
+        fields["position_trend_per_year"] = _r(pos_fit.slope, 4)
+
+    scale = judged.scale_max - judged.scale_min
+    if c_fit is not None:
+        fields["trend_per_year"] = _r(c_fit.slope, 6)
+        tol = rules.flat_share_of_scale_per_year * scale
+        fields["trend"] = (
+            "up" if sgn * c_fit.slope > tol else ("down" if sgn * c_fit.slope < -tol else "flat")
+        )
+        fields["trend_basis"] = "score"
+    elif pos_fit is not None:
+        better = pos_fit.slope if is_world else -pos_fit.slope
+        tol = rules.flat_percentile_per_year if is_world else rules.flat_rank_per_year
+        fields["trend"] = "up" if better > tol else ("down" if better < -tol else "flat")
+        fields["trend_basis"] = "percentile" if is_world else "group_rank"
+
+    if final:
+        return finish("achieved" if met else "missed", "achieved" if met else "missed", **fields)
+    if passed_without_edition:
+        steps.add("horizon", f"horizon {horizon} has passed and {index_id} has no {horizon} edition", None)
+        return finish("no_data", "horizon_edition_missing", **fields)
+
+    years_left = float(horizon - judged.edition_year)
+    fields["years_left"] = years_left
+    steps.add("years_left", f"{horizon} − {judged.edition_year}", years_left)
+
+    # Projection to the horizon (score series): the country and the threshold, each with a band.
+    t_h = pos["threshold"]
+    if c_fit is not None:
+        cy, clo, chi, basis = predict(c_fit, float(horizon), rules)
+        ty = tlo = thi = None
+        if t_fit is not None:
+            ty, tlo, thi, _ = predict(t_fit, float(horizon), rules)
+            t_h = ty
+        fields["projection"] = Projection(
+            target_year=horizon,
+            series=judged.series,
+            editions_used=years,
+            country_score=round(cy, 4),
+            country_low=round(clo, 4),
+            country_high=round(chi, 4),
+            threshold=_r(ty),
+            threshold_low=_r(tlo),
+            threshold_high=_r(thi),
+            country_slope=round(c_fit.slope, 6),
+            threshold_slope=_r(t_fit.slope if t_fit else None, 6),
+        )
+        band = (
+            f"{int(rules.confidence * 100)}% t prediction interval (n = {c_fit.n})"
+            if basis == "prediction_interval"
+            else "2 editions: no spread to measure, wide band (no change … twice the change)"
+        )
+        steps.add(
+            "projection",
+            f"{iso3} in {horizon}: {_fmt(cy, 2)} [{_fmt(clo, 2)}, {_fmt(chi, 2)}], {band}",
+            round(cy, 4),
+        )
+        if ty is not None:
+            steps.add(
+                "projection_threshold",
+                f"T_{n} in {horizon}: {_fmt(ty, 2)} [{_fmt(tlo, 2)}, {_fmt(thi, 2)}]",
+                round(ty, 4),
+            )
+    if t_h is not None:
+        required = (t_h - pos["score"]) / years_left
+        fields["required_gain_per_year"] = _r(required, 6)
+        how = "projected" if (c_fit is not None and t_fit is not None) else "held at today's value"
+        steps.add(
+            "required_gain",
+            f"(T_{n} in {horizon} ({how}) {_fmt(t_h)} − score {_fmt(pos['score'])}) / {_fmt(years_left)}",
+            _r(required, 4),
+        )
+
+    # Position pace (needed when the score series is too short).
+    need_pos = None
+    if pos_fit is not None or c_fit is None:
+        if is_world:
+            if n <= (pos["of"] or 0) and pos["percentile"] is not None:
+                needed_pct = ranking.percentile(n, pos["of"])
+                need_pos = (needed_pct - pos["percentile"]) / years_left
+                steps.add(
+                    "required_position",
+                    f"(percentile of rank {n} of {pos['of']} = {_fmt(needed_pct, 2)} − {_fmt(pos['percentile'], 2)}) / {_fmt(years_left)}",
+                    _r(need_pos, 4),
+                )
+        else:
+            need_pos = (n - pos["rank"]) / years_left
+            steps.add(
+                "required_position",
+                f"({n} − {pos['rank']}) / {_fmt(years_left)} ranks per year",
+                _r(need_pos, 4),
+            )
+        fields["required_position_per_year"] = _r(need_pos, 4)
+
+    if met:
+        return finish("met_now", "met_now", **fields)
+
+    if c_fit is not None and t_h is not None:
+        need = sgn * (t_h - pos["score"]) / years_left
+        pace = sgn * c_fit.slope
+        if need <= 0:
+            steps.add("pace_ratio", "the threshold is projected to fall below today's score", None)
+            return finish("on_track", "threshold_falling", **fields)
+        ratio = pace / need
+        fields["pace_ratio"] = round(ratio, 4)
+        steps.add(
+            "pace_ratio", f"R = trend {_fmt(c_fit.slope)} / required {_fmt(sgn * need)}", round(ratio, 4)
+        )
+    elif pos_fit is not None and need_pos is not None and need_pos != 0:
+        ratio = (
+            pos_fit.slope / need_pos
+        )  # both negative (ranks) or both positive (percentiles) when improving
+        fields["pace_ratio"] = round(ratio, 4)
+        steps.add(
+            "pace_ratio",
+            f"R = {pos_label} trend {_fmt(pos_fit.slope)} / required {_fmt(need_pos)} (position basis)",
+            round(ratio, 4),
+        )
+    else:
+        steps.add("pace_ratio", "no trend: fewer editions than a trend needs", None)
+        return finish("no_data", "no_trend", **fields)
+    cls = _ratio_class(fields["pace_ratio"], rules)
+    steps.add(
+        "classify",
+        f"R ≥ {rules.on_track_ratio}: on track; R ≥ {rules.at_risk_ratio}: at risk; below: off track",
+        cls,
+    )
+    return finish(cls, cls, **fields)
+
+
+# --- Counted targets -------------------------------------------------------------------------------
+
+
+def _year_fraction(day: dt.date) -> float:
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length
+
+
+def assess_count_target(
+    target: Target,
+    records: Sequence[ProgressRecord],
+    *,
+    iso3: str = "VNM",
+    today: dt.date,
+    as_of: dt.date | None = None,
+    rules: StatusRules | None = None,
+) -> Assessment:
+    """Status of a counted target (kind count: value >= target; kind direction: an increase) from the
+    analysts' progress records (date, value, source). Same classes as rank targets; the horizon is
+    31 December of the horizon year."""
+    rules = rules or load_status_rules()
+    steps = _Steps()
+    horizon_end = dt.date(target.horizon_year, 12, 31)
+    recs = sorted(
+        (r for r in records if r.target_id == target.target_id and (as_of is None or r.recorded_on <= as_of)),
+        key=lambda r: r.recorded_on,
+    )
+    inputs: dict[str, Any] = {
+        "iso3": iso3,
+        "kind": target.kind,
+        "target_value": target.target_value,
+        "horizon_end": horizon_end.isoformat(),
+        "today": today.isoformat(),
+        "as_of": as_of.isoformat() if as_of else None,
+        "records": [[r.recorded_on.isoformat(), r.value, r.source_url] for r in recs],
+    }
+    fields: dict[str, Any] = {
+        **_target_fields(target),
+        "yardstick_index": None,
+        "yardstick_measure": None,
+        "iso3": iso3,
+        "as_of_edition": None,
+        "current_rank": None,
+        "of": None,
+        "percentile": None,
+        "score": None,
+        "threshold": None,
+        "gap": None,
+        "rival_above": None,
+        "rival_below": None,
+        "trend_per_year": None,
+        "required_gain_per_year": None,
+        "projection": None,
+        "current_count": None,
+        "measured_on": None,
+        "trend": "none",
+        "source_url": "",
+        "version_id": None,
+    }
+
+    def finish(status: StatusClass, rule: str) -> Assessment:
+        trace = Trace(
+            target_id=target.target_id, inputs=inputs, steps=steps.items, result=status, rule=f"rule.{rule}"
+        )
+        return Assessment(**fields, status=status, trace=trace)
+
+    steps.add("records", "progress records entered by analysts", len(recs))
+    if not recs:
+        return finish("no_data", "no_records")
+    passed = today > horizon_end
+    if passed:
+        recs = [r for r in recs if r.recorded_on <= horizon_end]
+        steps.add(
+            "horizon", f"horizon {horizon_end} has passed: records up to it judge the target", len(recs)
+        )
+        if not recs:
+            return finish("no_data", "no_record_by_horizon")
+    last, first = recs[-1], recs[0]
+    fields.update(current_count=last.value, measured_on=last.recorded_on, source_url=last.source_url)
+    steps.add("latest_record", f"latest record: {last.value:g} on {last.recorded_on}", last.value)
+
+    points = [(_year_fraction(r.recorded_on), r.value) for r in recs]
+    fit = fit_line(points) if len(points) >= rules.min_points else None
+    if fit is not None:
+        fields.update(trend_per_year=_r(fit.slope, 6), trend_basis="count")
+        tol = rules.flat_count_per_year
+        fields["trend"] = "up" if fit.slope > tol else ("down" if fit.slope < -tol else "flat")
+        steps.add(
+            "country_trend",
+            f"least-squares slope of the records over {len(points)} dates, per year",
+            _r(fit.slope, 4),
+        )
+
+    if target.kind == "direction":
+        if len(recs) < 2:
+            steps.add("met_now", "an increase needs at least two records", None)
+            return finish("no_data", "direction_needs_two_records")
+        up = last.value > first.value
+        steps.add("met_now", f"{last.value:g} (latest) > {first.value:g} (first)", "yes" if up else "no")
+        if passed:
+            return finish("achieved" if up else "missed", "achieved" if up else "missed")
+        return finish("met_now" if up else "off_track", "met_now" if up else "off_track")
+
+    goal = float(target.target_value or 0)
+    gap = last.value - goal
+    fields.update(gap=_r(gap, 6), threshold=goal)
+    met = last.value >= goal
+    steps.add("gap", f"{last.value:g} − {goal:g}", _r(gap, 6))
+    steps.add("met_now", f"{last.value:g} ≥ {goal:g}", "yes" if met else "no")
+    if passed:
+        return finish("achieved" if met else "missed", "achieved" if met else "missed")
+    if met:
+        return finish("met_now", "met_now")
+    years_left = max((horizon_end - last.recorded_on).days / 365.25, 1 / 365.25)
+    fields["years_left"] = round(years_left, 4)
+    required = (goal - last.value) / years_left
+    fields["required_gain_per_year"] = _r(required, 6)
+    steps.add(
+        "required_gain", f"({goal:g} − {last.value:g}) / {_fmt(years_left, 2)} years left", _r(required, 4)
+    )
+    if fit is None:
+        steps.add("pace_ratio", "no trend: a pace needs at least two records", None)
+        return finish("no_data", "no_trend")
+    ratio = fit.slope / required
+    fields["pace_ratio"] = round(ratio, 4)
+    steps.add("pace_ratio", f"R = trend {_fmt(fit.slope)} / required {_fmt(required)}", round(ratio, 4))
+    cls = _ratio_class(ratio, rules)
+    steps.add(
+        "classify",
+        f"R ≥ {rules.on_track_ratio}: on track; R ≥ {rules.at_risk_ratio}: at risk; below: off track",
+        cls,
+    )
+    return finish(cls, cls)
+
+
+# --- Per-measure gaps and data-quality findings ----------------------------------------------------
+
+
+def measure_gap(
+    measure: dict[str, Any],
+    scores: dict[str, float],
+    members: Sequence[str] | None,
+    iso3: str,
+    n: int,
+    higher_is_better: bool = True,
+) -> MeasureGap:
+    """Threshold, gap and rivals of one measure (total, a pillar or a dimension) in one field."""
+    field = ranking.SortedField(
+        scores if members is None else {k: scores[k] for k in members if k in scores}, higher_is_better
+    )
+    score = scores.get(iso3)
+    thr = field.threshold(iso3, n)
+    above = below = None
+    if iso3 in field.scores:
+        a, b = ranking.rivals(field.scores, iso3, higher_is_better)
+        above = Rival(iso3=a[0], score=a[1], rank=a[2]) if a else None
+        below = Rival(iso3=b[0], score=b[1], rank=b[2]) if b else None
+    best = field.others(iso3)[:n]
+    return MeasureGap(
+        measure_id=measure["measure_id"],
+        level=measure.get("level", ""),
+        parent_id=measure.get("parent_id", "") or "",
+        name_en=measure.get("name_en", measure["measure_id"]),
+        name_vi=measure.get("name_vi", measure["measure_id"]),
+        score=score,
+        threshold=thr[1] if thr else None,
+        gap=_r(ranking.gap(score, thr[1] if thr else None, higher_is_better), 6),
+        rival_above=above,
+        rival_below=below,
+        group_top_mean=_r(sum(v for _, v in best) / len(best), 6) if best else None,
+    )
+
+
+def rank_findings(ed: EditionScores) -> list[Finding]:
+    """Published ranks that disagree with the competition rank computed from the scores."""
+    return [
+        Finding(
+            kind="rank_mismatch",
+            index_id=ed.index_id,
+            edition_year=ed.edition_year,
+            iso3=k,
+            published_rank=p,
+            computed_rank=c,
+            detail=f"score {ed.scores[k]:.4f}: published {p}, computed {c} (difference {p - c:+d})",
+        )
+        for k, p, c in ranking.rank_disagreements(ed.published_ranks, ed.scores, ed.higher_is_better)
+    ]

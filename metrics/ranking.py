@@ -52,3 +52,123 @@ def meets_rank_target(rank: int | None, target_rank: int) -> bool | None:
     if rank is None:
         return None
     return rank <= target_rank
+
+
+# --- Thresholds and gaps (METHODS.md "Distance to a rank target") ----------------------------------
+
+
+def _better(a: float, b: float, higher_is_better: bool) -> bool:
+    return a > b if higher_is_better else a < b
+
+
+def ordered_others(
+    scores: Mapping[str, float], iso3: str, higher_is_better: bool = True
+) -> list[tuple[str, float]]:
+    """The other countries' (iso3, score), best first (ties in iso3 order so the output is stable)."""
+    sign = -1.0 if higher_is_better else 1.0
+    return sorted(((k, v) for k, v in scores.items() if k != iso3), key=lambda kv: (sign * kv[1], kv[0]))
+
+
+def threshold_score(
+    scores: Mapping[str, float], iso3: str, n: int, higher_is_better: bool = True
+) -> float | None:
+    """T_N: the score of the N-th best OTHER country. None when fewer than N others have a score
+    (then any score is inside the top N)."""
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    others = ordered_others(scores, iso3, higher_is_better)
+    return others[n - 1][1] if len(others) >= n else None
+
+
+def gap(score: float | None, threshold: float | None, higher_is_better: bool = True) -> float | None:
+    """score - T_N (sign turned for lower-is-better indices): >= 0 means inside the top N with that
+    margin (a tie at T_N shares rank N, which counts as inside); < 0 means that many points are needed."""
+    if score is None or threshold is None:
+        return None
+    return score - threshold if higher_is_better else threshold - score
+
+
+def rank_of_value(value: float, others: Iterable[float], higher_is_better: bool = True) -> int:
+    """Competition rank a score would get among the others: 1 + the number strictly better."""
+    return 1 + sum(1 for v in others if _better(v, value, higher_is_better))
+
+
+def rivals(
+    scores: Mapping[str, float], iso3: str, higher_is_better: bool = True
+) -> tuple[tuple[str, float, int] | None, tuple[str, float, int] | None]:
+    """The nearest country strictly above and strictly below `iso3`: (iso3, score, competition rank).
+
+    Countries tied with `iso3` are neither above nor below (they share its rank).
+    """
+    if iso3 not in scores:
+        return None, None
+    mine = scores[iso3]
+    ranks = competition_ranks(scores, higher_is_better)
+    above = [(k, v) for k, v in scores.items() if _better(v, mine, higher_is_better)]
+    below = [(k, v) for k, v in scores.items() if _better(mine, v, higher_is_better)]
+    sign = -1.0 if higher_is_better else 1.0
+    up = min(above, key=lambda kv: (-sign * kv[1], kv[0]), default=None)  # the worst of the better ones
+    down = min(below, key=lambda kv: (sign * kv[1], kv[0]), default=None)  # the best of the worse ones
+    return (
+        None if up is None else (up[0], up[1], ranks[up[0]]),
+        None if down is None else (down[0], down[1], ranks[down[0]]),
+    )
+
+
+def top_mean(scores: Mapping[str, float], iso3: str, n: int, higher_is_better: bool = True) -> float | None:
+    """Mean score of the N best other countries (the company a top-N target asks to join)."""
+    others = ordered_others(scores, iso3, higher_is_better)[:n]
+    return sum(v for _, v in others) / len(others) if others else None
+
+
+class SortedField:
+    """One edition's field (the world or a group's members with a score), sorted once so many
+    rank/threshold questions are cheap: the benchmark asks thousands of them."""
+
+    __slots__ = ("_ranks", "higher_is_better", "ordered", "scores")
+
+    def __init__(self, scores: Mapping[str, float], higher_is_better: bool = True) -> None:
+        self.scores = dict(scores)
+        self.higher_is_better = higher_is_better
+        sign = -1.0 if higher_is_better else 1.0
+        self.ordered = sorted(self.scores.items(), key=lambda kv: (sign * kv[1], kv[0]))
+        self._ranks: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ordered)
+
+    @property
+    def ranks(self) -> dict[str, int]:
+        if self._ranks is None:
+            ranks: dict[str, int] = {}
+            previous: float | None = None
+            rank = 0
+            for position, (key, value) in enumerate(self.ordered, start=1):
+                if value != previous:
+                    rank, previous = position, value
+                ranks[key] = rank
+            self._ranks = ranks
+        return self._ranks
+
+    def others(self, iso3: str) -> list[tuple[str, float]]:
+        return [kv for kv in self.ordered if kv[0] != iso3]
+
+    def threshold(self, iso3: str, n: int) -> tuple[str, float] | None:
+        """(iso3, score) of the N-th best other country, or None when fewer than N others."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        # The N-th other is at position N-1, or N when iso3 itself sits in the first N places.
+        head = self.ordered[: n + 1]
+        others = [kv for kv in head if kv[0] != iso3]
+        return others[n - 1] if len(others) >= n else None
+
+
+def rank_disagreements(
+    published: Mapping[str, int], scores: Mapping[str, float], higher_is_better: bool = True
+) -> list[tuple[str, int, int]]:
+    """(iso3, published, computed) wherever the printed rank differs from the competition rank
+    computed from the scores (METHODS.md: keep both, show the disagreement)."""
+    computed = competition_ranks(scores, higher_is_better)
+    return sorted(
+        (k, int(p), computed[k]) for k, p in published.items() if k in computed and int(p) != computed[k]
+    )

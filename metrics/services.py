@@ -12,11 +12,13 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from metrics import ranking
-from metrics.auth import Actor
+from metrics import progress, ranking, scenario
+from metrics.auth import Actor, require_role
+from metrics.errors import NotFound
 from metrics.models import ProgressRecord, Target
 from metrics.progress import (  # noqa: F401 - re-exported: the engine's public result models
     Assessment,
+    EditionScores,
     Finding,
     MeasureGap,
     Projection,
@@ -29,6 +31,7 @@ from metrics.progress import (  # noqa: F401 - re-exported: the engine's public 
 from metrics.scenario import ScenarioResult
 from metrics.store import Store
 from metrics.store import queries as q
+from metrics.store import targets_writes as tw
 
 DEFAULT_COUNTRY = "VNM"
 WORLD = "WORLD"
@@ -213,6 +216,81 @@ def _target_fields(t: dict) -> dict:
 
 # --- The progress engine (issue 3): store in, pure results out -------------------------------------
 
+YARDSTICKS = ("GAIRI", "WIPO_GII", "IMF_AIPI")
+
+
+def _today(today: dt.date | None) -> dt.date:
+    # The one place where the wall clock enters; the pure engine takes `today` as a parameter.
+    return today or dt.date.today()
+
+
+def _target(row: dict) -> Target:
+    fields = {k: row[k] for k in Target.model_fields if k in row}
+    value = fields.get("target_value")
+    fields["target_value"] = None if value is None or value != value else float(value)
+    return Target(**fields)
+
+
+def _targets(store: Store, strategy_id: str | None = None) -> list[Target]:
+    return [_target(r) for r in q.targets(store, strategy_id).to_dict("records")]
+
+
+def get_target(store: Store, target_id: str) -> Target:
+    found = [t for t in _targets(store) if t.target_id == target_id]
+    if not found:
+        raise NotFound("unknown_target", target_id=target_id)
+    return found[0]
+
+
+def _records(store: Store, target_id: str | None = None) -> list[ProgressRecord]:
+    frame = q.progress_records(store, target_id)
+    return [
+        ProgressRecord(
+            target_id=r["target_id"],
+            recorded_on=r["recorded_on"],
+            value=float(r["value"]),
+            source_url=r["source_url"],
+            note_en=r["note_en"],
+            note_vi=r["note_vi"],
+        )
+        for r in frame.to_dict("records")
+    ]
+
+
+def yardstick_editions(
+    store: Store, index_id: str, measure_id: str = "total", group_id: str = WORLD
+) -> list[EditionScores]:
+    """Every edition of one index and measure, as the pure engine takes it, with the group's
+    membership valid on each edition's membership date (members=None for WORLD)."""
+    out = []
+    for ed in q.editions(store, index_id).to_dict("records"):
+        frame = q.scores(store, index_id, int(ed["edition_year"]), measure_id)
+        published = {
+            k: int(v) for k, v in zip(frame["iso3"], frame["published_rank"], strict=True) if pd.notna(v)
+        }
+        ranked = ed["countries_ranked"]
+        out.append(
+            EditionScores(
+                index_id=index_id,
+                edition_year=int(ed["edition_year"]),
+                series=ed["series"],
+                measure_id=measure_id,
+                scores=dict(zip(frame["iso3"], frame["value"].astype(float), strict=True)),
+                published_ranks=published if measure_id == "total" else {},
+                members=None
+                if group_id == WORLD
+                else q.group_members(store, group_id, ed["membership_date"]),
+                membership_date=ed["membership_date"],
+                countries_ranked=None if ranked is None or ranked != ranked else int(ranked),
+                higher_is_better=bool(ed["higher_is_better"]),
+                scale_min=float(ed["scale_min"]),
+                scale_max=float(ed["scale_max"]),
+                source_url=ed["source_url"],
+                version_id=int(ed["version_id"]),
+            )
+        )
+    return out
+
 
 def assess_targets(
     store: Store,
@@ -222,29 +300,180 @@ def assess_targets(
     yardsticks: dict[str, str] | None = None,
     today: dt.date | None = None,
 ) -> list[Assessment]:
-    raise NotImplementedError
+    """Every target's status for a country, with its trace. `as_of` judges rank targets by the
+    editions up to that year only; `yardsticks` maps target_id (or "*" for every rank target) to
+    another index than the target's default one."""
+    day = _today(today)
+    rules = progress.load_status_rules()
+    cache: dict[tuple[str, str, str], list[EditionScores]] = {}
+    records = _records(store)
+    out = []
+    for target in _targets(store, strategy_id):
+        if target.kind == "rank":
+            index_id = (yardsticks or {}).get(target.target_id) or (yardsticks or {}).get("*")
+            out.append(_assess_rank(store, target, iso3, day, as_of, rules, cache, index_id))
+        else:
+            as_of_day = dt.date(as_of, 12, 31) if as_of else None
+            out.append(
+                progress.assess_count_target(
+                    target, records, iso3=iso3, today=day, as_of=as_of_day, rules=rules
+                )
+            )
+    return out
+
+
+def _assess_rank(store, target, iso3, day, as_of, rules, cache, index_id=None) -> Assessment:
+    if index_id and index_id != target.yardstick_index:
+        target = target.model_copy(update={"yardstick_index": index_id})
+    key = (target.yardstick_index, target.yardstick_measure, target.group_id)
+    if key not in cache:
+        cache[key] = yardstick_editions(store, *key)
+    return progress.assess_rank_target(target, iso3, cache[key], today=day, as_of=as_of, rules=rules)
 
 
 def status_history(
     store: Store, target_id: str, iso3: str = DEFAULT_COUNTRY, today: dt.date | None = None
 ) -> list[Assessment]:
-    raise NotImplementedError
+    """What the app would have said after each edition of the target's yardstick (rank targets), or
+    after each progress record (counted targets). The horizon test uses the end of the year after
+    the edition (when it was published), never later than today."""
+    day = _today(today)
+    target = get_target(store, target_id)
+    rules = progress.load_status_rules()
+    if target.kind != "rank":
+        records = _records(store, target_id)
+        return [
+            progress.assess_count_target(
+                target, records, iso3=iso3, today=min(day, r.recorded_on), as_of=r.recorded_on, rules=rules
+            )
+            for r in records
+        ]
+    eds = yardstick_editions(store, target.yardstick_index, target.yardstick_measure, target.group_id)
+    return [
+        progress.assess_rank_target(
+            target,
+            iso3,
+            eds,
+            today=min(day, dt.date(e.edition_year + 1, 12, 31)),
+            as_of=e.edition_year,
+            rules=rules,
+        )
+        for e in eds
+    ]
 
 
 def yardstick_comparison(
     store: Store, target_id: str, iso3: str = DEFAULT_COUNTRY, today: dt.date | None = None
 ) -> list[Assessment]:
-    raise NotImplementedError
+    """The same rank target judged by each index that has data (the default yardstick first)."""
+    day = _today(today)
+    target = get_target(store, target_id)
+    if target.kind != "rank":
+        return []
+    known = set(q.indices(store)["index_id"])
+    order = [target.yardstick_index] + [i for i in YARDSTICKS if i != target.yardstick_index]
+    order += sorted(known - set(order))
+    rules = progress.load_status_rules()
+    return [
+        _assess_rank(store, target, iso3, day, None, rules, {}, index_id)
+        for index_id in order
+        if index_id in known and not q.editions(store, index_id).empty
+    ]
+
+
+def _edition_frame(store: Store, index_id: str, edition_year: int) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    ed = q.edition(store, index_id, edition_year)
+    obs = q.observations(store, index_id, edition_year)
+    wide = obs.pivot_table(index="iso3", columns="measure_id", values="value", aggfunc="first")
+    measures = q.measures(store, index_id, ed["framework"])
+    return ed, wide, measures
+
+
+def _members(store: Store, group_id: str, ed: dict) -> list[str] | None:
+    return None if group_id == WORLD else q.group_members(store, group_id, ed["membership_date"])
 
 
 def measure_gaps(
     store: Store, index_id: str, edition_year: int, group_id: str, n: int, iso3: str = DEFAULT_COUNTRY
 ) -> list[MeasureGap]:
-    raise NotImplementedError
+    """For the total, each pillar and each dimension: the N-th best other member's score, the gap,
+    the nearest rivals and the mean of the N best others (which pillar closes the gap fastest)."""
+    ed, wide, measures = _edition_frame(store, index_id, edition_year)
+    members = _members(store, group_id, ed)
+    order = {"total": 0, "pillar": 1, "dimension": 2, "indicator": 3}
+    rows = sorted(
+        measures.to_dict("records"), key=lambda m: (order.get(m["level"], 9), m["parent_id"], m["measure_id"])
+    )
+    out = []
+    for m in rows:
+        if m["measure_id"] not in wide.columns:
+            continue
+        col = wide[m["measure_id"]].dropna()
+        out.append(
+            progress.measure_gap(
+                m, col.astype(float).to_dict(), members, iso3, n, bool(ed["higher_is_better"])
+            )
+        )
+    return out
 
 
 def group_table(store: Store, index_id: str, edition_year: int, group_id: str = "ASEAN") -> pd.DataFrame:
-    raise NotImplementedError
+    """One row per group member with a score: names, total, group rank, the publisher's global rank,
+    the computed global rank, then one column per pillar (measure_id), best first."""
+    ed, wide, measures = _edition_frame(store, index_id, edition_year)
+    higher = bool(ed["higher_is_better"])
+    total = wide["total"].dropna().astype(float).to_dict() if "total" in wide.columns else {}
+    members = _members(store, group_id, ed)
+    in_group = total if members is None else {k: total[k] for k in members if k in total}
+    group_rank = ranking.competition_ranks(in_group, higher)
+    computed = ranking.competition_ranks(total, higher)
+    published = q.scores(store, index_id, edition_year, "total").set_index("iso3")["published_rank"]
+    names = q.countries(store).set_index("iso3")
+    pillars = [
+        m for m in measures.to_dict("records") if m["level"] == "pillar" and m["measure_id"] in wide.columns
+    ]
+    rows = []
+    for k in sorted(in_group, key=lambda c: (group_rank[c], c)):
+        pub = published.get(k)
+        row = {
+            "iso3": k,
+            "name_en": names["name_en"].get(k, k),
+            "name_vi": names["name_vi"].get(k, k),
+            "score": in_group[k],
+            "group_rank": group_rank[k],
+            "published_rank": None if pub is None or pub != pub else int(pub),
+            "computed_rank": computed[k],
+        }
+        for p in pillars:
+            v = wide.at[k, p["measure_id"]] if k in wide.index else None
+            row[p["measure_id"]] = None if v is None or v != v else float(v)
+        rows.append(row)
+    columns = ["iso3", "name_en", "name_vi", "score", "group_rank", "published_rank", "computed_rank"]
+    frame = pd.DataFrame(rows, columns=columns + [p["measure_id"] for p in pillars])
+    frame.attrs.update(
+        index_id=index_id, edition_year=edition_year, group_id=group_id, source_url=ed["source_url"]
+    )
+    return frame
+
+
+def _scenario_inputs(
+    store: Store, index_id: str, edition_year: int, group_id: str
+) -> scenario.ScenarioInputs:
+    ed, wide, measures = _edition_frame(store, index_id, edition_year)
+    return scenario.ScenarioInputs(
+        index_id=index_id,
+        edition_year=edition_year,
+        aggregation=ed["aggregation"],
+        scale_min=float(ed["scale_min"]),
+        scale_max=float(ed["scale_max"]),
+        higher_is_better=bool(ed["higher_is_better"]),
+        measures=[
+            scenario.MeasureDef(measure_id=m["measure_id"], level=m["level"], parent_id=m["parent_id"] or "")
+            for m in measures.to_dict("records")
+        ],
+        values={c: {k: float(v) for k, v in wide[c].dropna().items()} for c in wide.columns},
+        members=_members(store, group_id, ed),
+    )
 
 
 def what_if(
@@ -255,22 +484,41 @@ def what_if(
     changes: dict[str, float],
     group_id: str = "ASEAN",
 ) -> ScenarioResult:
-    raise NotImplementedError
+    """New absolute scores for some pillars or dimensions -> the total by the edition's own
+    aggregation (verified on its data) -> the world and group rank, everyone else unchanged."""
+    return scenario.what_if(_scenario_inputs(store, index_id, edition_year, group_id), iso3, changes)
 
 
 def smallest_changes(
     store: Store, index_id: str, edition_year: int, iso3: str, target_rank: int, group_id: str = "WORLD"
 ) -> list[dict]:
-    raise NotImplementedError
+    """Per pillar: the points needed if only that pillar moves; plus a balanced plan."""
+    return scenario.smallest_changes(
+        _scenario_inputs(store, index_id, edition_year, group_id), iso3, target_rank
+    )
 
 
 def data_quality_findings(store: Store) -> list[Finding]:
-    raise NotImplementedError
+    """Published ranks that disagree with the scores (every index and edition), and totals the
+    edition's aggregation does not reproduce from the pillars within 0.01."""
+    out: list[Finding] = []
+    for index_id in q.indices(store)["index_id"]:
+        for ed in yardstick_editions(store, index_id):
+            out.extend(progress.rank_findings(ed))
+        for ed in q.editions(store, index_id).to_dict("records"):
+            inputs = _scenario_inputs(store, index_id, int(ed["edition_year"]), WORLD)
+            out.extend(scenario.aggregation_findings(inputs))
+    return out
 
 
 def add_progress_record(store: Store, actor: Actor, record: ProgressRecord) -> int:
-    raise NotImplementedError
+    """Analysts only; one transaction with its audit-log entry. Returns the new record id."""
+    require_role(actor, "analyst")
+    get_target(store, record.target_id)
+    return tw.add_progress_record(store, actor.name, record)
 
 
 def add_target(store: Store, actor: Actor, target: Target) -> None:
-    raise NotImplementedError
+    """Analysts only: a target of a (new) strategy, audit-logged."""
+    require_role(actor, "analyst")
+    tw.add_target(store, actor.name, target)
