@@ -1,19 +1,42 @@
 """Who is acting, and what they may do. Every service function that changes data calls
 `require_role` first: hiding a page is not authorisation.
 
-Roles are ordered: viewer < analyst < admin. Accounts and sign-in build on this (see the security issue).
+Roles are ordered: viewer < analyst < admin. Local accounts keep an Argon2id hash of the password
+(argon2-cffi); the accounts themselves live in the database (metrics.store.users). This module is
+pure: rules and hashing only, no database and no Streamlit.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Literal
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel, ConfigDict
 
-from metrics.errors import PermissionDenied
+from metrics.errors import MetricsError, PermissionDenied
 
 Role = Literal["viewer", "analyst", "admin"]
+ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 ROLE_ORDER: dict[str, int] = {"viewer": 0, "analyst": 1, "admin": 2}
+
+# Account names: plain logins or e-mail addresses (the identity provider's e-mail maps to an account).
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@+-]{1,63}")
+# Names the system uses for itself in the audit log; nobody may sign in as one of them.
+RESERVED_NAMES = frozenset({"anonymous", "cli", "seed", "system"})
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 256
+# After this many failed sign-ins in a row an account is locked for LOCKOUT_MINUTES.
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT_MINUTES = 15
+
+# Argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
+_HASHER = PasswordHasher()
+# Verified against when an account is unknown or has no password, so the time taken does not
+# tell an attacker which names exist.
+_DUMMY_HASH = _HASHER.hash("not a password: timing equaliser")
 
 
 class Actor(BaseModel):
@@ -30,6 +53,24 @@ ANONYMOUS = Actor(name="anonymous", role="viewer")
 CLI_ACTOR = Actor(name="cli", role="admin")
 
 
+class Account(BaseModel):
+    """A local account as an administrator sees it (never the hash)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    role: Role
+    has_password: bool
+    created_at: dt.datetime | None = None
+    created_by: str = ""
+    last_sign_in: dt.datetime | None = None
+    failed_attempts: int = 0
+    locked_until: dt.datetime | None = None
+
+    def is_locked(self, now: dt.datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+
 def has_role(actor: Actor, needed: Role) -> bool:
     return ROLE_ORDER[actor.role] >= ROLE_ORDER[needed]
 
@@ -37,3 +78,59 @@ def has_role(actor: Actor, needed: Role) -> bool:
 def require_role(actor: Actor, needed: Role) -> None:
     if not has_role(actor, needed):
         raise PermissionDenied(needed=needed, role=actor.role, actor=actor.name)
+
+
+def parse_role(text: str) -> Role:
+    role = str(text).strip().lower()
+    if role not in ROLE_ORDER:
+        raise MetricsError("unknown_role", role=text, roles=", ".join(ROLES))
+    return role  # type: ignore[return-value]
+
+
+def normalise_name(name: str) -> str:
+    """An account name in its stored form (lower case, trimmed); MetricsError when not allowed."""
+    clean = str(name).strip().lower()
+    if not NAME_PATTERN.fullmatch(clean) or clean in RESERVED_NAMES:
+        raise MetricsError("invalid_account_name", name=str(name)[:80])
+    return clean
+
+
+def check_password_policy(password: str, name: str) -> None:
+    """At least PASSWORD_MIN_LENGTH characters, not the account name, not one repeated character."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise MetricsError("password_too_short", min=PASSWORD_MIN_LENGTH)
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise MetricsError("password_too_long", max=PASSWORD_MAX_LENGTH)
+    if password.strip().lower() == name.strip().lower() or len(set(password)) < 4:
+        raise MetricsError("password_too_weak")
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """True when `password` matches. Takes the same time whether or not a hash exists."""
+    if len(password) > PASSWORD_MAX_LENGTH:
+        password = password[:PASSWORD_MAX_LENGTH]  # still hashed: no shortcut an attacker can time
+    target = stored_hash or _DUMMY_HASH
+    try:
+        ok = _HASHER.verify(target, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    return ok and bool(stored_hash)
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's: rehash at next sign-in."""
+    try:
+        return _HASHER.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return True
+
+
+def parse_flag(value: object) -> bool:
+    """A yes/no setting from a TOML value or an environment variable ("1", "true", "yes", "on")."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}

@@ -176,3 +176,17 @@ CREATE TABLE IF NOT EXISTS audit_log (
     action   VARCHAR NOT NULL,
     detail   VARCHAR NOT NULL DEFAULT '{}'
 );
+
+-- security
+-- Local accounts (metrics.store.users). password_hash is Argon2id; '' means no local password
+-- (the person signs in through the organisation's identity provider with this name as e-mail).
+CREATE TABLE IF NOT EXISTS users (
+    name            VARCHAR PRIMARY KEY,
+    role            VARCHAR NOT NULL,
+    password_hash   VARCHAR NOT NULL DEFAULT '',
+    created_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    created_by      VARCHAR NOT NULL DEFAULT '',
+    last_sign_in    TIMESTAMP,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until    TIMESTAMP
+);

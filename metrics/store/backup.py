@@ -1,0 +1,260 @@
+"""Backups, restores and integrity checks of the DuckDB file.
+
+- `backup(store, out)`: while the app runs. Under the Store's write lock (no import, edit or
+  sign-in can write meanwhile) CHECKPOINT folds the write-ahead log into the file, then the file
+  (plus the log, if a checkpoint was skipped) is copied, the copy is opened and checked, and only
+  then renamed to `out`. A backup that exists is therefore complete and readable.
+- `restore(backup_file, db_path)`: with the app stopped. The backup is checked first; the current
+  file (if any) is kept beside it as `<db>.before-restore-<time>`; the backup is copied in.
+- `check_file(path)` / `check_store(store)`: every table read in full (DuckDB verifies a checksum
+  for every block it reads) plus the invariants the app relies on. Problems raise StoreError with
+  a code translated in metrics/i18n/*/security.toml that says what to do (docs/OPERATIONS.md).
+
+Table names come from schema.sql (our own file), never from input: the identifier allow-list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+from pydantic import BaseModel
+
+from metrics.errors import StoreError
+from metrics.store.connection import SCHEMA, Store, default_db_path
+
+# Identifier allow-list: the tables our schema creates, in schema order.
+TABLES: tuple[str, ...] = tuple(
+    re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA.read_text(encoding="utf-8"))
+)
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class CheckReport(BaseModel):
+    path: str
+    size_bytes: int
+    tables: dict[str, int]
+    data_version: int
+    current_versions: int
+    seeded: bool
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class BackupInfo(BaseModel):
+    path: str
+    size_bytes: int
+    data_version: int
+    created_at: dt.datetime
+
+
+def default_backup_dir() -> Path:
+    return default_db_path().parent / "backups"
+
+
+def default_backup_path(now: dt.datetime | None = None) -> Path:
+    now = now or dt.datetime.now()
+    return default_backup_dir() / f"dashboard-{now:%Y%m%d-%H%M%S}.duckdb"
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:300]
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    """Another process holds the file (DuckDB's file lock), or this process has it open already."""
+    text = str(exc).lower()
+    return ("lock" in text and ("conflicting" in text or "could not set" in text)) or (
+        "different configuration" in text
+    )
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+def _inspect(cur: duckdb.DuckDBPyConnection, path: str, size: int) -> CheckReport:
+    present = {r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    problems = [f"missing table {t}" for t in TABLES if t not in present]
+    counts: dict[str, int] = {}
+    for table in TABLES:
+        if table not in present:
+            continue
+        # Read every column of every row: DuckDB checks each block's checksum as it reads it.
+        # (hashing the whole row makes the scan touch every column).
+        sql = f"SELECT count(*), bit_xor(hash(t)) FROM {table} t"  # noqa: S608 - allow-listed name
+        counts[table] = int(cur.execute(sql).fetchall()[0][0])
+    meta = dict(cur.execute("SELECT key, value FROM meta").fetchall()) if "meta" in present else {}
+    current = 0
+    if {"versions", "observations"} <= present:
+        dupes = cur.execute(
+            "SELECT index_id, edition_year FROM versions WHERE is_current"
+            " GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL"
+        ).fetchall()
+        problems += [f"several current versions of {i} {y}" for i, y in dupes]
+        orphans = cur.execute(
+            "SELECT count(*) FROM observations o ANTI JOIN versions v USING (version_id)"
+        ).fetchall()[0][0]
+        if orphans:
+            problems.append(f"{orphans} observations without a version")
+        current = cur.execute("SELECT count(*) FROM versions WHERE is_current").fetchall()[0][0]
+    seeded = "seeded_at" in meta
+    if not seeded:
+        problems.append("not seeded")
+    return CheckReport(
+        path=path,
+        size_bytes=size,
+        tables=counts,
+        data_version=int(meta.get("data_version", 0)),
+        current_versions=int(current),
+        seeded=seeded,
+        problems=problems,
+    )
+
+
+def check_file(path: str | Path) -> CheckReport:
+    """Open the file read-only and check it. StoreError when missing, in use, corrupt or inconsistent."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError("store_missing", path=str(path))
+    size = path.stat().st_size
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=_CONFIG)
+    except duckdb.Error as exc:
+        if _is_lock_error(exc):
+            raise StoreError("store_in_use", path=str(path)) from exc
+        raise StoreError("store_corrupt", path=str(path), reason=_reason(exc)) from exc
+    try:
+        report = _inspect(con.cursor(), str(path), size)
+    except duckdb.Error as exc:
+        raise StoreError("store_corrupt", path=str(path), reason=_reason(exc)) from exc
+    finally:
+        con.close()
+    if report.problems:
+        raise StoreError("store_inconsistent", path=str(path), problems="; ".join(report.problems))
+    return report
+
+
+def check_store(store: Store) -> CheckReport:
+    """The same checks on the database the app has open (for the admin page)."""
+    size = Path(store.path).stat().st_size if store.path != ":memory:" else 0
+    try:
+        with store.reader() as cur:
+            report = _inspect(cur, store.path, size)
+    except StoreError as exc:
+        raise StoreError("store_corrupt", path=store.path, reason=exc.params.get("reason", "")) from exc
+    if report.problems:
+        raise StoreError("store_inconsistent", path=store.path, problems="; ".join(report.problems))
+    return report
+
+
+# --- backup and restore -------------------------------------------------------------------------
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def backup(store: Store, out: str | Path | None = None) -> BackupInfo:
+    """Copy the open database to `out` (default var/backups/dashboard-<time>.duckdb), checked."""
+    if store.path == ":memory:":
+        raise StoreError("backup_needs_file")
+    out = Path(out) if out else default_backup_path()
+    source = Path(store.path).resolve()
+    if out.resolve() == source:
+        raise StoreError("backup_same_file", path=str(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial_wal = Path(str(partial) + ".wal")
+    _remove(partial, partial_wal)
+    wal = Path(str(source) + ".wal")
+    try:
+        with store._write_lock:  # the Store's own write lock: nothing writes while we copy
+            cur = store._conn.cursor()
+            try:
+                cur.execute("CHECKPOINT")
+            except duckdb.Error as exc:
+                raise StoreError("backup_failed", reason=_reason(exc)) from exc
+            finally:
+                cur.close()
+            shutil.copyfile(source, partial)
+            if wal.exists() and wal.stat().st_size:
+                # The checkpoint was skipped: the log carries the latest writes; copy it too.
+                shutil.copyfile(wal, partial_wal)
+        # Opening the copy replays its log; closing folds it in. Then check it fully.
+        con = duckdb.connect(str(partial), config=_CONFIG)
+        con.close()
+        _remove(partial_wal)
+        report = check_file(partial)
+        with open(partial, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, out)
+    except StoreError:
+        _remove(partial, partial_wal)
+        raise
+    except (OSError, duckdb.Error) as exc:
+        _remove(partial, partial_wal)
+        raise StoreError("backup_failed", reason=_reason(exc)) from exc
+    return BackupInfo(
+        path=str(out),
+        size_bytes=out.stat().st_size,
+        data_version=report.data_version,
+        created_at=dt.datetime.now(),
+    )
+
+
+def restore(backup_file: str | Path, db_path: str | Path | None = None) -> tuple[CheckReport, Path | None]:
+    """Replace the database file with a checked backup. The app must be stopped.
+
+    Returns the backup's check report and where the replaced file was kept (None if there was none).
+    """
+    backup_file = Path(backup_file)
+    db = Path(db_path) if db_path else default_db_path()
+    report = check_file(backup_file)  # refuses a missing, corrupt or inconsistent backup
+    if db.exists():
+        try:
+            duckdb.connect(str(db), config=_CONFIG).close()
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                raise StoreError("store_in_use", path=str(db)) from exc
+            # A corrupt current file is exactly what a restore is for: carry on.
+    kept = None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if db.exists():
+            kept = db.with_name(f"{db.name}.before-restore-{stamp}")
+            os.replace(db, kept)
+        wal = Path(str(db) + ".wal")
+        if wal.exists():
+            # A log left beside the file belongs to the replaced file, never to the backup.
+            os.replace(wal, Path(str(kept) + ".wal") if kept else wal.with_name(f"{wal.name}.orphan-{stamp}"))
+        partial = db.with_name(db.name + ".restoring")
+        shutil.copyfile(backup_file, partial)
+        with open(partial, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, db)
+    except OSError as exc:
+        raise StoreError("restore_failed", reason=_reason(exc)) from exc
+    return report, kept
+
+
+def set_aside(db_path: str | Path) -> Path | None:
+    """Move a (broken) database file and its log out of the way; where it went (None: no file)."""
+    db = Path(db_path)
+    if not db.exists():
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = db.with_name(f"{db.name}.broken-{stamp}")
+    os.replace(db, kept)
+    wal = Path(str(db) + ".wal")
+    if wal.exists():
+        os.replace(wal, Path(str(kept) + ".wal"))
+    return kept
