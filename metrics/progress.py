@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from metrics import ranking
+from metrics import i18n, ranking
 from metrics.models import ProgressRecord, Target
 
 StatusClass = Literal["achieved", "missed", "met_now", "on_track", "at_risk", "off_track", "no_data"]
@@ -71,8 +71,10 @@ RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "status_rules.toml"
 
 class TraceStep(BaseModel):
     key: str  # i18n key of the step label, e.g. "trace.threshold"
-    formula: str
-    value: float | int | str | None
+    formula: str  # the formula with its numbers, in English (render_formula gives any language)
+    value: float | int | str | None  # a str in TRACE_WORDS is a word to translate (trace_value.<word>)
+    template: str = ""  # i18n key formula.<template> of the formula
+    params: dict[str, Any] = Field(default_factory=dict)  # the numbers and names the template takes
 
 
 class Trace(BaseModel):
@@ -357,13 +359,6 @@ def _r(x: float | None, d: int = 4) -> float | None:
     return None if x is None else round(x, d)
 
 
-def _fmt(x: float | None, d: int = 4) -> str:
-    if x is None:
-        return "–"
-    text = f"{x:.{d}f}".rstrip("0").rstrip(".")
-    return text if text not in ("-0", "") else "0"
-
-
 def _ratio_class(ratio: float, rules: StatusRules) -> StatusClass:
     if ratio >= rules.on_track_ratio:
         return "on_track"
@@ -372,12 +367,66 @@ def _ratio_class(ratio: float, rules: StatusRules) -> StatusClass:
     return "off_track"
 
 
+def _param_text(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        text = i18n.fmt_number(value, lang, 4)
+        sep = "," if lang == "vi" else "."
+        if sep in text:
+            text = text.rstrip("0").rstrip(sep)
+        return "0" if text == "-0" else text
+    if isinstance(value, dt.date):
+        return i18n.fmt_date(value, lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(_param_text(v, lang) for v in value)
+    return str(value)
+
+
+def render_formula(template: str, params: dict[str, Any], lang: str) -> str:
+    """A trace formula in `lang`: the i18n template `formula.<template>` with its numbers formatted
+    for the language (decimal comma in Vietnamese)."""
+    text = i18n.catalog(lang).get(f"formula.{template}")
+    if text is None:
+        return template
+    return text.format(**{k: _param_text(v, lang) for k, v in params.items()})
+
+
+def step_formula(step: TraceStep, lang: str) -> str:
+    return render_formula(step.template, step.params, lang) if step.template else step.formula
+
+
+def step_value(step: TraceStep, lang: str) -> str:
+    """The step's value for display: numbers in the language's format, words (yes/no/...) translated."""
+    if step.value is None:
+        return "–"
+    if isinstance(step.value, str):
+        if step.value in TRACE_WORDS:
+            return i18n.t(f"trace_value.{step.value}", lang)
+        return i18n.t(f"status.{step.value}", lang) if step.value in STATUS_CLASSES else step.value
+    return _param_text(step.value, lang)
+
+
+TRACE_WORDS = ("yes", "no", "not_computable", "tie", "skipped")
+
+
 class _Steps:
     def __init__(self) -> None:
         self.items: list[TraceStep] = []
 
-    def add(self, key: str, formula: str, value: float | int | str | None) -> None:
-        self.items.append(TraceStep(key=f"trace.{key}", formula=formula, value=value))
+    def add(
+        self, key: str, value: float | int | str | None, template: str | None = None, **params: Any
+    ) -> None:
+        template = template or key
+        self.items.append(
+            TraceStep(
+                key=f"trace.{key}",
+                formula=render_formula(template, params, "en"),
+                value=value,
+                template=template,
+                params={k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in params.items()},
+            )
+        )
 
 
 def _position(ed: EditionScores, iso3: str, n: int, is_world: bool) -> dict[str, Any]:
@@ -429,6 +478,27 @@ def _target_fields(target: Target) -> dict[str, Any]:
     }
 
 
+_EMPTY: dict[str, Any] = {
+    "as_of_edition": None,
+    "current_rank": None,
+    "of": None,
+    "percentile": None,
+    "score": None,
+    "threshold": None,
+    "gap": None,
+    "rival_above": None,
+    "rival_below": None,
+    "trend_per_year": None,
+    "required_gain_per_year": None,
+    "projection": None,
+    "current_count": None,
+    "measured_on": None,
+    "trend": "none",
+    "source_url": "",
+    "version_id": None,
+}
+
+
 # --- Rank targets ----------------------------------------------------------------------------------
 
 
@@ -455,10 +525,11 @@ def assess_rank_target(
         (e for e in editions if as_of is None or e.edition_year <= as_of), key=lambda e: e.edition_year
     )
     index_id = editions[0].index_id if editions else target.yardstick_index
+    measure = target.yardstick_measure
     inputs: dict[str, Any] = {
         "iso3": iso3,
         "index_id": index_id,
-        "measure_id": target.yardstick_measure,
+        "measure_id": measure,
         "group_id": target.group_id,
         "n": n,
         "horizon_year": target.horizon_year,
@@ -466,59 +537,66 @@ def assess_rank_target(
         "as_of": as_of,
         "editions_available": [e.edition_year for e in usable],
     }
-    base = {
+    fields: dict[str, Any] = {
+        **_EMPTY,
         **_target_fields(target),
         "yardstick_index": index_id,
-        "yardstick_measure": target.yardstick_measure,
+        "yardstick_measure": measure,
         "iso3": iso3,
-        "current_count": None,
-        "measured_on": None,
     }
 
-    def finish(status: StatusClass, rule: str, **fields: Any) -> Assessment:
-        defaults: dict[str, Any] = {
-            "as_of_edition": None,
-            "current_rank": None,
-            "of": None,
-            "percentile": None,
-            "score": None,
-            "threshold": None,
-            "gap": None,
-            "rival_above": None,
-            "rival_below": None,
-            "trend_per_year": None,
-            "required_gain_per_year": None,
-            "projection": None,
-            "trend": "none",
-            "source_url": "",
-            "version_id": None,
-        }
-        defaults.update(fields)
+    def finish(status: StatusClass, rule: str) -> Assessment:
         trace = Trace(
             target_id=target.target_id, inputs=inputs, steps=steps.items, result=status, rule=f"rule.{rule}"
         )
-        return Assessment(**base, **defaults, status=status, trace=trace)
+        return Assessment(**fields, status=status, trace=trace)
 
     if not usable:
-        steps.add("edition_judged", f"no {index_id} edition" + (f" up to {as_of}" if as_of else ""), None)
+        if as_of is None:
+            steps.add("edition_judged", None, "no_edition", index=index_id)
+        else:
+            steps.add("edition_judged", None, "no_edition_as_of", index=index_id, as_of=as_of)
         return finish("no_data", "no_edition")
 
     horizon = target.horizon_year
     horizon_ed = next((e for e in usable if e.edition_year == horizon), None)
     final = horizon_ed is not None
     passed_without_edition = not final and (today.year > horizon or usable[-1].edition_year > horizon)
-    if final:
+    if horizon_ed is not None:
         judged = horizon_ed
-        why = f"edition of the horizon year {horizon}"
+        steps.add(
+            "edition_judged", judged.edition_year, "edition_horizon", index=index_id, year=judged.edition_year
+        )
     else:
         with_score = [e for e in usable if iso3 in e.scores and e.edition_year <= horizon]
         judged = with_score[-1] if with_score else usable[-1]
-        why = f"latest edition up to {as_of}" if as_of else "latest edition with a score"
-        if usable[-1].edition_year != judged.edition_year and iso3 not in usable[-1].scores:
+        latest = usable[-1]
+        if latest.edition_year != judged.edition_year and iso3 not in latest.scores:
             steps.add(
-                "missing_in_latest", f"{iso3} has no score in {index_id} {usable[-1].edition_year}", "skipped"
+                "missing_in_latest",
+                "skipped",
+                "no_score",
+                iso3=iso3,
+                index=index_id,
+                year=latest.edition_year,
             )
-    steps.add("edition_judged", f"{index_id} {judged.edition_year} ({why})", judged.edition_year)
+        if as_of is None:
+            steps.add(
+                "edition_judged",
+                judged.edition_year,
+                "edition_latest",
+                index=index_id,
+                year=judged.edition_year,
+            )
+        else:
+            steps.add(
+                "edition_judged",
+                judged.edition_year,
+                "edition_as_of",
+                index=index_id,
+                year=judged.edition_year,
+                as_of=as_of,
+            )
     inputs.update(
         edition_judged=judged.edition_year,
         series=judged.series,
@@ -531,85 +609,86 @@ def assess_rank_target(
     field = judged.field()
     sgn = 1.0 if judged.higher_is_better else -1.0
     if is_world:
-        top = field.others(iso3)[: n + 1]
         inputs["field_size"] = len(field)
         inputs["countries_ranked"] = judged.countries_ranked
-        inputs["best_others"] = [[k, v] for k, v in top]
+        inputs["best_others"] = [[k, v] for k, v in field.others(iso3)[: n + 1]]
         if iso3 in judged.scores:
             inputs["country_score"] = judged.scores[iso3]
     else:
         inputs["members"] = sorted(judged.members or [])
-        inputs["scores"] = {k: v for k, v in field.ordered}
+        inputs["scores"] = dict(field.ordered)
         if iso3 in judged.scores and iso3 not in field.scores:
             inputs["country_score"] = judged.scores[iso3]
-    fields: dict[str, Any] = {
-        "as_of_edition": judged.edition_year,
-        "score": pos["score"],
-        "threshold": pos["threshold"],
-        "gap": _r(pos["gap"], 6),
-        "source_url": judged.source_url,
-        "version_id": judged.version_id,
-        "current_rank": pos["rank"],
-        "of": pos["of"],
-        "percentile": _r(pos["percentile"], 2),
-        "rival_above": pos["above"],
-        "rival_below": pos["below"],
-        "computed_rank": pos["computed_rank"],
-        "published_rank": pos["published_rank"],
-    }
-    where = "the world" if is_world else f"{target.group_id} on {judged.membership_date}"
-    steps.add("field", f"countries with a score in {where}", len(field))
+    fields.update(
+        as_of_edition=judged.edition_year,
+        score=pos["score"],
+        threshold=pos["threshold"],
+        gap=_r(pos["gap"], 6),
+        source_url=judged.source_url,
+        version_id=judged.version_id,
+        current_rank=pos["rank"],
+        of=pos["of"],
+        percentile=_r(pos["percentile"], 2),
+        rival_above=pos["above"],
+        rival_below=pos["below"],
+        computed_rank=pos["computed_rank"],
+        published_rank=pos["published_rank"],
+    )
+    if is_world:
+        steps.add("field", len(field), "field_world")
+    else:
+        steps.add("field", len(field), "field_group", group=target.group_id, date=judged.membership_date)
     steps.add(
-        "score", f"score({iso3}, {index_id} {judged.edition_year}, {target.yardstick_measure})", pos["score"]
+        "score", pos["score"], "score", iso3=iso3, index=index_id, year=judged.edition_year, measure=measure
     )
     if pos["threshold"] is None:
-        steps.add("threshold", f"fewer than {n} other countries in the field: every score is inside", None)
+        steps.add("threshold", None, "threshold_none", n=n)
     else:
         steps.add(
             "threshold",
-            f"T_{n} = {n}th best score among the others = {pos['threshold_iso3']} {_fmt(pos['threshold'])}",
             pos["threshold"],
+            "threshold",
+            n=n,
+            rival=pos["threshold_iso3"],
+            threshold=pos["threshold"],
         )
     if pos["gap"] is not None:
-        formula = f"{_fmt(pos['score'])} − {_fmt(pos['threshold'])}"
-        if sgn < 0:
-            formula = f"{_fmt(pos['threshold'])} − {_fmt(pos['score'])} (lower is better)"
-        steps.add("gap", f"gap = {formula}", _r(pos["gap"], 6))
+        template = "gap" if sgn > 0 else "gap_lower"
+        steps.add("gap", _r(pos["gap"], 6), template, score=pos["score"], threshold=pos["threshold"])
         if pos["gap"] == 0:
             fields["tie_at_threshold"] = True
-            steps.add(
-                "tie",
-                f"{iso3} ties {pos['threshold_iso3']} at T_{n}: a shared rank {n} counts as inside",
-                "tie",
-            )
+            steps.add("tie", "tie", "tie", iso3=iso3, rival=pos["threshold_iso3"], n=n)
 
     if not pos["member"]:
         steps.add(
-            "not_in_group", f"{iso3} is not a member of {target.group_id} on {judged.membership_date}", None
+            "not_in_group",
+            None,
+            "not_in_group",
+            iso3=iso3,
+            group=target.group_id,
+            date=judged.membership_date,
         )
-        return finish("no_data", "not_in_group", **fields)
+        return finish("no_data", "not_in_group")
     if pos["score"] is None:
-        steps.add("score", f"{iso3} has no score in {index_id} {judged.edition_year}", None)
-        return finish("no_data", "no_score", **fields)
+        steps.add("score", None, "no_score", iso3=iso3, index=index_id, year=judged.edition_year)
+        return finish("no_data", "no_score")
 
-    if is_world:
+    if not is_world:
+        steps.add("rank", pos["rank"], "rank_group", rank=pos["rank"])
+    elif pos["published_rank"] is not None:
         steps.add(
             "rank",
-            f"published rank {pos['published_rank']} (computed competition rank {pos['computed_rank']})"
-            if pos["published_rank"] is not None
-            else f"computed competition rank: 1 + others scoring higher = {pos['computed_rank']} (none printed)",
             pos["rank"],
+            "rank_published",
+            published=pos["published_rank"],
+            computed=pos["computed_rank"],
         )
     else:
-        steps.add("rank", f"1 + members scoring higher = {pos['rank']}", pos["rank"])
+        steps.add("rank", pos["rank"], "rank_computed", rank=pos["computed_rank"])
     if pos["percentile"] is not None:
-        steps.add(
-            "percentile",
-            f"100 × ({pos['of']} − {pos['rank']}) / ({pos['of']} − 1)",
-            _r(pos["percentile"], 2),
-        )
+        steps.add("percentile", _r(pos["percentile"], 2), "percentile", of=pos["of"], rank=pos["rank"])
     met = pos["rank"] <= n
-    steps.add("met_now", f"rank {pos['rank']} ≤ {n}", "yes" if met else "no")
+    steps.add("met_now", "yes" if met else "no", "met_now", rank=pos["rank"], n=n)
 
     # Trends: the score within the judged edition's series, and the position across all editions.
     series_eds = [e for e in usable if e.series == judged.series and e.edition_year <= judged.edition_year]
@@ -627,23 +706,24 @@ def assess_rank_target(
     if c_fit is None:
         steps.add(
             "country_trend",
-            f"series {judged.series} has {len(c_points)} edition(s) with a score {years}: "
-            f"a trend needs {rules.min_points} (scores are not compared across a methodology break)",
-            "not computable",
+            "not_computable",
+            "trend_not_computable",
+            series=judged.series,
+            count=len(c_points),
+            years=years,
+            min=rules.min_points,
         )
     else:
-        steps.add("country_trend", f"least-squares slope of {iso3}'s score over {years}", _r(c_fit.slope, 4))
+        steps.add("country_trend", _r(c_fit.slope, 4), "country_trend", iso3=iso3, years=years)
     if t_fit is not None:
         steps.add(
-            "threshold_trend",
-            f"least-squares slope of T_{n} over {[int(x) for x, _ in t_points]}",
-            _r(t_fit.slope, 4),
+            "threshold_trend", _r(t_fit.slope, 4), "threshold_trend", n=n, years=[int(x) for x, _ in t_points]
         )
     older = sorted(
         {e.series for e in usable if e.series != judged.series and e.edition_year < judged.edition_year}
     )
     if older:
-        steps.add("break", f"earlier series not used for the score trend: {', '.join(older)}", len(older))
+        steps.add("break", len(older), "break", series=older)
 
     pos_points: list[tuple[float, float]] = []
     for e in usable:
@@ -658,12 +738,12 @@ def assess_rank_target(
             pos_points.append((float(e.edition_year), float(p["rank"])))
     inputs["position_points"] = [[int(x), y] for x, y in pos_points]
     pos_fit = fit_line(pos_points) if len(pos_points) >= rules.min_points else None
-    pos_label = "percentile" if is_world else "group rank"
     if pos_fit is not None:
         steps.add(
             "position_trend",
-            f"least-squares slope of the {pos_label} over {[int(x) for x, _ in pos_points]} (all editions: ranks stay comparable across breaks)",
             _r(pos_fit.slope, 4),
+            "position_trend_pct" if is_world else "position_trend_rank",
+            years=[int(x) for x, _ in pos_points],
         )
         fields["position_trend_per_year"] = _r(pos_fit.slope, 4)
 
@@ -682,14 +762,14 @@ def assess_rank_target(
         fields["trend_basis"] = "percentile" if is_world else "group_rank"
 
     if final:
-        return finish("achieved" if met else "missed", "achieved" if met else "missed", **fields)
+        return finish("achieved" if met else "missed", "achieved" if met else "missed")
     if passed_without_edition:
-        steps.add("horizon", f"horizon {horizon} has passed and {index_id} has no {horizon} edition", None)
-        return finish("no_data", "horizon_edition_missing", **fields)
+        steps.add("horizon", None, "horizon_missing", horizon=horizon, index=index_id)
+        return finish("no_data", "horizon_edition_missing")
 
     years_left = float(horizon - judged.edition_year)
     fields["years_left"] = years_left
-    steps.add("years_left", f"{horizon} − {judged.edition_year}", years_left)
+    steps.add("years_left", years_left, "years_left", horizon=horizon, year=judged.edition_year)
 
     # Projection to the horizon (score series): the country and the threshold, each with a band.
     t_h = pos["threshold"]
@@ -712,87 +792,105 @@ def assess_rank_target(
             country_slope=round(c_fit.slope, 6),
             threshold_slope=_r(t_fit.slope if t_fit else None, 6),
         )
-        band = (
-            f"{int(rules.confidence * 100)}% t prediction interval (n = {c_fit.n})"
-            if basis == "prediction_interval"
-            else "2 editions: no spread to measure, wide band (no change … twice the change)"
-        )
-        steps.add(
-            "projection",
-            f"{iso3} in {horizon}: {_fmt(cy, 2)} [{_fmt(clo, 2)}, {_fmt(chi, 2)}], {band}",
-            round(cy, 4),
-        )
+        band = {
+            "iso3": iso3,
+            "horizon": horizon,
+            "value": round(cy, 2),
+            "low": round(clo, 2),
+            "high": round(chi, 2),
+        }
+        if basis == "prediction_interval":
+            steps.add(
+                "projection",
+                round(cy, 4),
+                "projection_pi",
+                **band,
+                conf=round(rules.confidence * 100),
+                n=c_fit.n,
+            )
+        else:
+            steps.add("projection", round(cy, 4), "projection_wide", **band)
         if ty is not None:
             steps.add(
                 "projection_threshold",
-                f"T_{n} in {horizon}: {_fmt(ty, 2)} [{_fmt(tlo, 2)}, {_fmt(thi, 2)}]",
                 round(ty, 4),
+                "projection_threshold",
+                n=n,
+                horizon=horizon,
+                value=round(ty, 2),
+                low=round(tlo, 2),
+                high=round(thi, 2),
             )
     if t_h is not None:
         required = (t_h - pos["score"]) / years_left
         fields["required_gain_per_year"] = _r(required, 6)
-        how = "projected" if (c_fit is not None and t_fit is not None) else "held at today's value"
+        projected = c_fit is not None and t_fit is not None
         steps.add(
             "required_gain",
-            f"(T_{n} in {horizon} ({how}) {_fmt(t_h)} − score {_fmt(pos['score'])}) / {_fmt(years_left)}",
             _r(required, 4),
+            "required_gain_projected" if projected else "required_gain_held",
+            n=n,
+            horizon=horizon,
+            threshold=round(t_h, 4),
+            score=pos["score"],
+            years=years_left,
         )
 
-    # Position pace (needed when the score series is too short).
+    # Position pace (what decides when the score series is too short).
     need_pos = None
-    if pos_fit is not None or c_fit is None:
-        if is_world:
-            if n <= (pos["of"] or 0) and pos["percentile"] is not None:
-                needed_pct = ranking.percentile(n, pos["of"])
-                need_pos = (needed_pct - pos["percentile"]) / years_left
-                steps.add(
-                    "required_position",
-                    f"(percentile of rank {n} of {pos['of']} = {_fmt(needed_pct, 2)} − {_fmt(pos['percentile'], 2)}) / {_fmt(years_left)}",
-                    _r(need_pos, 4),
-                )
-        else:
-            need_pos = (n - pos["rank"]) / years_left
+    if is_world:
+        if n <= (pos["of"] or 0) and pos["percentile"] is not None:
+            needed_pct = ranking.percentile(n, pos["of"])
+            need_pos = (needed_pct - pos["percentile"]) / years_left
             steps.add(
                 "required_position",
-                f"({n} − {pos['rank']}) / {_fmt(years_left)} ranks per year",
                 _r(need_pos, 4),
+                "required_position_pct",
+                n=n,
+                of=pos["of"],
+                needed=round(needed_pct, 2),
+                pct=round(pos["percentile"], 2),
+                years=years_left,
             )
-        fields["required_position_per_year"] = _r(need_pos, 4)
+    else:
+        need_pos = (n - pos["rank"]) / years_left
+        steps.add(
+            "required_position",
+            _r(need_pos, 4),
+            "required_position_rank",
+            n=n,
+            rank=pos["rank"],
+            years=years_left,
+        )
+    fields["required_position_per_year"] = _r(need_pos, 4)
 
     if met:
-        return finish("met_now", "met_now", **fields)
+        return finish("met_now", "met_now")
 
     if c_fit is not None and t_h is not None:
         need = sgn * (t_h - pos["score"]) / years_left
-        pace = sgn * c_fit.slope
         if need <= 0:
-            steps.add("pace_ratio", "the threshold is projected to fall below today's score", None)
-            return finish("on_track", "threshold_falling", **fields)
-        ratio = pace / need
-        fields["pace_ratio"] = round(ratio, 4)
-        steps.add(
-            "pace_ratio", f"R = trend {_fmt(c_fit.slope)} / required {_fmt(sgn * need)}", round(ratio, 4)
-        )
-    elif pos_fit is not None and need_pos is not None and need_pos != 0:
-        ratio = (
-            pos_fit.slope / need_pos
-        )  # both negative (ranks) or both positive (percentiles) when improving
-        fields["pace_ratio"] = round(ratio, 4)
+            steps.add("pace_ratio", None, "pace_threshold_falling")
+            return finish("on_track", "threshold_falling")
+        ratio = sgn * c_fit.slope / need
+        steps.add("pace_ratio", round(ratio, 4), "pace", trend=_r(c_fit.slope, 4), required=_r(sgn * need, 4))
+    elif pos_fit is not None and need_pos:
+        # Both negative (ranks) or both positive (percentiles) when the country is improving.
+        ratio = pos_fit.slope / need_pos
         steps.add(
             "pace_ratio",
-            f"R = {pos_label} trend {_fmt(pos_fit.slope)} / required {_fmt(need_pos)} (position basis)",
             round(ratio, 4),
+            "pace_position",
+            trend=_r(pos_fit.slope, 4),
+            required=_r(need_pos, 4),
         )
     else:
-        steps.add("pace_ratio", "no trend: fewer editions than a trend needs", None)
-        return finish("no_data", "no_trend", **fields)
-    cls = _ratio_class(fields["pace_ratio"], rules)
-    steps.add(
-        "classify",
-        f"R ≥ {rules.on_track_ratio}: on track; R ≥ {rules.at_risk_ratio}: at risk; below: off track",
-        cls,
-    )
-    return finish(cls, cls, **fields)
+        steps.add("pace_ratio", None, "pace_none", min=rules.min_points)
+        return finish("no_data", "no_trend")
+    fields["pace_ratio"] = round(ratio, 4)
+    cls = _ratio_class(ratio, rules)
+    steps.add("classify", cls, "classify", on=rules.on_track_ratio, risk=rules.at_risk_ratio)
+    return finish(cls, cls)
 
 
 # --- Counted targets -------------------------------------------------------------------------------
@@ -833,27 +931,11 @@ def assess_count_target(
         "records": [[r.recorded_on.isoformat(), r.value, r.source_url] for r in recs],
     }
     fields: dict[str, Any] = {
+        **_EMPTY,
         **_target_fields(target),
         "yardstick_index": None,
         "yardstick_measure": None,
         "iso3": iso3,
-        "as_of_edition": None,
-        "current_rank": None,
-        "of": None,
-        "percentile": None,
-        "score": None,
-        "threshold": None,
-        "gap": None,
-        "rival_above": None,
-        "rival_below": None,
-        "trend_per_year": None,
-        "required_gain_per_year": None,
-        "projection": None,
-        "current_count": None,
-        "measured_on": None,
-        "trend": "none",
-        "source_url": "",
-        "version_id": None,
     }
 
     def finish(status: StatusClass, rule: str) -> Assessment:
@@ -862,20 +944,18 @@ def assess_count_target(
         )
         return Assessment(**fields, status=status, trace=trace)
 
-    steps.add("records", "progress records entered by analysts", len(recs))
+    steps.add("records", len(recs), "records")
     if not recs:
         return finish("no_data", "no_records")
     passed = today > horizon_end
     if passed:
         recs = [r for r in recs if r.recorded_on <= horizon_end]
-        steps.add(
-            "horizon", f"horizon {horizon_end} has passed: records up to it judge the target", len(recs)
-        )
+        steps.add("horizon", len(recs), "horizon_passed_records", date=horizon_end)
         if not recs:
             return finish("no_data", "no_record_by_horizon")
     last, first = recs[-1], recs[0]
     fields.update(current_count=last.value, measured_on=last.recorded_on, source_url=last.source_url)
-    steps.add("latest_record", f"latest record: {last.value:g} on {last.recorded_on}", last.value)
+    steps.add("latest_record", last.value, "latest_record", value=last.value, date=last.recorded_on)
 
     points = [(_year_fraction(r.recorded_on), r.value) for r in recs]
     fit = fit_line(points) if len(points) >= rules.min_points else None
@@ -883,18 +963,14 @@ def assess_count_target(
         fields.update(trend_per_year=_r(fit.slope, 6), trend_basis="count")
         tol = rules.flat_count_per_year
         fields["trend"] = "up" if fit.slope > tol else ("down" if fit.slope < -tol else "flat")
-        steps.add(
-            "country_trend",
-            f"least-squares slope of the records over {len(points)} dates, per year",
-            _r(fit.slope, 4),
-        )
+        steps.add("country_trend", _r(fit.slope, 4), "count_trend", count=len(points))
 
     if target.kind == "direction":
         if len(recs) < 2:
-            steps.add("met_now", "an increase needs at least two records", None)
+            steps.add("met_now", None, "direction_single")
             return finish("no_data", "direction_needs_two_records")
         up = last.value > first.value
-        steps.add("met_now", f"{last.value:g} (latest) > {first.value:g} (first)", "yes" if up else "no")
+        steps.add("met_now", "yes" if up else "no", "direction", last=last.value, first=first.value)
         if passed:
             return finish("achieved" if up else "missed", "achieved" if up else "missed")
         return finish("met_now" if up else "off_track", "met_now" if up else "off_track")
@@ -903,8 +979,8 @@ def assess_count_target(
     gap = last.value - goal
     fields.update(gap=_r(gap, 6), threshold=goal)
     met = last.value >= goal
-    steps.add("gap", f"{last.value:g} − {goal:g}", _r(gap, 6))
-    steps.add("met_now", f"{last.value:g} ≥ {goal:g}", "yes" if met else "no")
+    steps.add("gap", _r(gap, 6), "count_gap", value=last.value, goal=goal)
+    steps.add("met_now", "yes" if met else "no", "count_met", value=last.value, goal=goal)
     if passed:
         return finish("achieved" if met else "missed", "achieved" if met else "missed")
     if met:
@@ -914,20 +990,21 @@ def assess_count_target(
     required = (goal - last.value) / years_left
     fields["required_gain_per_year"] = _r(required, 6)
     steps.add(
-        "required_gain", f"({goal:g} − {last.value:g}) / {_fmt(years_left, 2)} years left", _r(required, 4)
+        "required_gain",
+        _r(required, 4),
+        "count_required",
+        goal=goal,
+        value=last.value,
+        years=round(years_left, 2),
     )
     if fit is None:
-        steps.add("pace_ratio", "no trend: a pace needs at least two records", None)
+        steps.add("pace_ratio", None, "pace_none_records")
         return finish("no_data", "no_trend")
     ratio = fit.slope / required
     fields["pace_ratio"] = round(ratio, 4)
-    steps.add("pace_ratio", f"R = trend {_fmt(fit.slope)} / required {_fmt(required)}", round(ratio, 4))
+    steps.add("pace_ratio", round(ratio, 4), "pace", trend=_r(fit.slope, 4), required=_r(required, 4))
     cls = _ratio_class(ratio, rules)
-    steps.add(
-        "classify",
-        f"R ≥ {rules.on_track_ratio}: on track; R ≥ {rules.at_risk_ratio}: at risk; below: off track",
-        cls,
-    )
+    steps.add("classify", cls, "classify", on=rules.on_track_ratio, risk=rules.at_risk_ratio)
     return finish(cls, cls)
 
 
@@ -983,3 +1060,41 @@ def rank_findings(ed: EditionScores) -> list[Finding]:
         )
         for k, p, c in ranking.rank_disagreements(ed.published_ranks, ed.scores, ed.higher_is_better)
     ]
+
+
+# --- Methodology text (Methodology page, report appendix) ------------------------------------------
+
+METHODOLOGY_SECTIONS = (
+    "yardstick",
+    "ranks",
+    "percentiles",
+    "thresholds",
+    "breaks",
+    "trends",
+    "status",
+    "counted",
+    "whatif",
+    "quality",
+)
+
+
+def methodology_params(lang: str, rules: StatusRules | None = None) -> dict[str, str]:
+    """The numbers of data/status_rules.toml, formatted for `lang`, that the methodology text quotes."""
+    rules = rules or load_status_rules()
+    return {
+        "on_track_ratio": i18n.fmt_number(rules.on_track_ratio, lang, 2),
+        "at_risk_ratio": i18n.fmt_number(rules.at_risk_ratio, lang, 2),
+        "min_points": str(rules.min_points),
+        "min_points_interval": str(rules.min_points_interval),
+        "confidence_pct": i18n.fmt_number(rules.confidence * 100, lang, 0),
+    }
+
+
+def methodology(lang: str, rules: StatusRules | None = None) -> list[tuple[str, str]]:
+    """(title, body) of every methodology section in `lang`, with the current thresholds filled in."""
+    params = methodology_params(lang, rules)
+    out = []
+    for section in METHODOLOGY_SECTIONS:
+        body = i18n.catalog(lang)[f"methodology.{section}.body"]
+        out.append((i18n.t(f"methodology.{section}.title", lang), body.format(**params)))
+    return out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
-from metrics import i18n, services
+from metrics import i18n, progress, services
 from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
 from metrics.store import open_store
@@ -24,9 +25,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_common(seed, json_flag=False)
     seed.set_defaults(handler=cmd_seed)
 
-    status = sub.add_parser("status", help="every target with its current value and status")
+    status = sub.add_parser(
+        "status",
+        help="every target's status with rank, threshold, gap, trend (and --trace: how it was computed)",
+    )
     status.add_argument("--country", default=services.DEFAULT_COUNTRY, help="ISO3 code")
     status.add_argument("--strategy", help="strategy id (default: all)")
+    status.add_argument(
+        "--as-of",
+        type=int,
+        dest="as_of",
+        metavar="EDITION",
+        help="judge by the editions up to this year only",
+    )
+    status.add_argument(
+        "--yardstick",
+        help="judge every rank target by this index instead of its default (GAIRI, WIPO_GII, ...)",
+    )
+    status.add_argument(
+        "--today", type=dt.date.fromisoformat, help="the date to judge on (YYYY-MM-DD; default today)"
+    )
+    status.add_argument("--trace", action="store_true", help="include the calculation trace of every status")
     add_common(status)
     status.set_defaults(handler=cmd_status)
 
@@ -67,21 +86,46 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     store = open_store(args.db)
-    rows = services.target_statuses(store, args.country.upper(), args.strategy)
+    if args.yardstick:
+        known = set(services.q.indices(store)["index_id"])
+        if args.yardstick not in known:
+            raise MetricsError("unknown_index", index_id=args.yardstick)
+    rows = services.assess_targets(
+        store,
+        args.country.upper(),
+        args.strategy,
+        as_of=args.as_of,
+        yardsticks={"*": args.yardstick} if args.yardstick else None,
+        today=args.today,
+    )
     if args.json:
-        print_json(rows)
+        print_json([r.model_dump(mode="json", exclude=None if args.trace else {"trace"}) for r in rows])
         return 0
+    lang = args.lang
     print_table(
         [
             {
                 "target": r.target_id,
                 "by": r.horizon_year,
-                "target_value": i18n.fmt_number(r.target_value, args.lang, 0),
-                "current": i18n.fmt_number(r.current_value, args.lang, 0),
-                "measured_by": f"{r.index_id} {r.edition_year}" if r.index_id else (r.measured_on or "–"),
-                "status": i18n.t(f"status.{r.status}", args.lang),
+                "target_value": i18n.fmt_number(r.target_value, lang, 0),
+                "measured_by": f"{r.yardstick_index} {r.as_of_edition}"
+                if r.kind == "rank"
+                else (i18n.fmt_date(r.measured_on, lang) if r.measured_on else "–"),
+                "current": f"{r.current_rank}/{r.of}"
+                if r.current_rank is not None
+                else i18n.fmt_number(r.current_count, lang, 0),
+                "gap": i18n.fmt_number(r.gap, lang),
+                "trend": i18n.t(f"trend.{r.trend}", lang),
+                "status": i18n.t(f"status.{r.status}", lang),
             }
             for r in rows
         ]
     )
+    if args.trace:
+        for r in rows:
+            print()
+            print(f"{r.target_id}: {i18n.t(f'status.{r.status}', lang)} — {i18n.t(r.trace.rule, lang)}")
+            for step in r.trace.steps:
+                formula = progress.step_formula(step, lang)
+                print(f"  {i18n.t(step.key, lang)}: {formula} → {progress.step_value(step, lang)}")
     return 0
