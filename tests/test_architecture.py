@@ -9,7 +9,15 @@ import pytest
 
 from tests.conftest import ROOT
 
-PURE = ["metrics.models", "metrics.ranking", "metrics.errors", "metrics.dataset", "metrics.i18n"]
+PURE = [
+    "metrics.models",
+    "metrics.ranking",
+    "metrics.errors",
+    "metrics.dataset",
+    "metrics.i18n",
+    "metrics.progress",
+    "metrics.scenario",
+]
 FORBIDDEN = ("streamlit", "duckdb", "plotly")
 
 
