@@ -415,7 +415,7 @@ class _Steps:
         self.items: list[TraceStep] = []
 
     def add(
-        self, key: str, value: float | int | str | None, template: str | None = None, **params: Any
+        self, key: str, value: float | int | str | None, template: str | None = None, /, **params: Any
     ) -> None:
         template = template or key
         self.items.append(

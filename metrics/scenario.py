@@ -3,7 +3,8 @@ and the inverse: the smallest pillar changes that reach a target rank.
 
 The aggregation is found from the edition's own data, not assumed: for each parent measure (the total,
 each pillar) the engine tries the plain mean of its children and keeps it when it reproduces every
-country's published value within 0.01; otherwise it fits weights by least squares (no intercept),
+country's published value within 0.01 (at least 90 % of them; the rest become data-quality
+findings); otherwise it fits weights by least squares (no intercept),
 rounds them to multiples of 0.005 when that still reproduces the data within 0.01, and reports the
 largest residual either way. On the default data this finds: GAIRI 2020-2024 total = mean of the
 3 pillars, pillar = mean of its dimensions (largest residual 0.0017); GAIRI 2025 total = 0.25 AI
@@ -29,6 +30,7 @@ from metrics.progress import Finding
 
 TOLERANCE = 0.01
 ROUND_TO = 0.005
+OUTLIER_SHARE = 0.9  # a rule must reproduce at least this share of the countries
 
 
 class ScenarioResult(BaseModel):
@@ -120,37 +122,49 @@ def _children(inputs: ScenarioInputs) -> dict[str, list[str]]:
 
 
 def fit_parent(parent: str, children: Sequence[str], values: dict[str, dict[str, float]]) -> ParentFit | None:
-    """How `parent` is made of `children` on this edition's data (see the module docstring)."""
+    """How `parent` is made of `children` on this edition's data (see the module docstring).
+
+    A rule is accepted when it reproduces at least OUTLIER_SHARE of the countries within TOLERANCE;
+    the few it misses are data-quality findings (aggregation_findings), and `residual` reports the
+    largest miss over every country so nothing is hidden.
+    """
     rows = sorted(k for k in values[parent] if all(k in values[c] for c in children))
     if not rows:
         return None
     x = np.array([[values[c][k] for c in children] for k in rows], dtype=float)
     y = np.array([values[parent][k] for k in rows], dtype=float)
-    mean_res = float(np.max(np.abs(x.mean(axis=1) - y)))
-    if mean_res <= TOLERANCE or len(rows) < len(children):
+
+    def fits(weights: np.ndarray) -> tuple[bool, float]:
+        res = np.abs(x @ weights - y)
+        return bool(np.mean(res <= TOLERANCE) >= OUTLIER_SHARE), float(np.max(res))
+
+    def made(weights: np.ndarray, method: str, residual: float) -> ParentFit:
         return ParentFit(
             parent_id=parent,
-            weights=dict.fromkeys(children, 1.0 / len(children)),
-            method="mean",
-            residual=round(mean_res, 6),
+            weights={c: round(float(v), 6) for c, v in zip(children, weights, strict=True)},
+            method=method,
+            residual=round(residual, 6),
             countries=len(rows),
         )
+
+    mean = np.full(len(children), 1.0 / len(children))
+    ok, residual = fits(mean)
+    if ok or len(rows) <= len(children):
+        out = made(mean, "mean", residual)
+        return out.model_copy(update={"weights": dict.fromkeys(children, 1.0 / len(children))})
     w, *_ = np.linalg.lstsq(x, y, rcond=None)
+    keep = np.abs(x @ w - y) <= TOLERANCE
+    if keep.sum() > len(children) and keep.mean() >= OUTLIER_SHARE and not keep.all():
+        w, *_ = np.linalg.lstsq(x[keep], y[keep], rcond=None)  # once more without the few slips
     rounded = np.round(w / ROUND_TO) * ROUND_TO
-    rounded_res = float(np.max(np.abs(x @ rounded - y)))
-    if rounded_res <= TOLERANCE:
-        return ParentFit(
-            parent_id=parent,
-            weights={c: round(float(v), 6) for c, v in zip(children, rounded, strict=True)},
-            method="fitted_rounded",
-            residual=round(rounded_res, 6),
-            countries=len(rows),
-        )
+    ok, residual = fits(rounded)
+    if ok:
+        return made(rounded, "fitted_rounded", residual)
     return ParentFit(
         parent_id=parent,
         weights={c: float(v) for c, v in zip(children, w, strict=True)},
         method="fitted",
-        residual=round(float(np.max(np.abs(x @ w - y))), 6),
+        residual=round(fits(w)[1], 6),
         countries=len(rows),
     )
 

@@ -1,0 +1,324 @@
+"""The engine's services on the real seeded database, checked against the raw data files by hand."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from metrics import services
+from metrics.auth import Actor
+from metrics.errors import MetricsError, PermissionDenied
+from metrics.models import ProgressRecord, Target
+from metrics.store import open_store
+from metrics.store import queries as q
+from tests.conftest import ROOT
+
+TODAY = dt.date(2026, 3, 1)
+ANALYST = Actor(name="ana", role="analyst")
+VIEWER = Actor(name="vic", role="viewer")
+
+
+def raw_scores(index_id: str, year: int, measure: str = "total") -> dict[str, float]:
+    with open(ROOT / "data" / "observations.csv", encoding="utf-8") as f:
+        return {
+            r["iso3"]: float(r["value"])
+            for r in csv.DictReader(f)
+            if (r["index_id"], int(r["edition_year"]), r["measure_id"]) == (index_id, year, measure)
+        }
+
+
+def raw_members(group_id: str, on: dt.date) -> set[str]:
+    with open(ROOT / "data" / "peer_group_members.csv", encoding="utf-8") as f:
+        return {
+            r["iso3"]
+            for r in csv.DictReader(f)
+            if r["group_id"] == group_id
+            and dt.date.fromisoformat(r["valid_from"]) <= on
+            and (not r["valid_to"] or on <= dt.date.fromisoformat(r["valid_to"]))
+        }
+
+
+def by_hand(index_id: str, year: int, group: str, n: int, iso3: str = "VNM") -> tuple[float, float, int]:
+    """(threshold, gap, rank) recomputed from the raw files, as a reviewer would."""
+    scores = raw_scores(index_id, year)
+    if group != "WORLD":
+        members = raw_members(group, dt.date(year, 12, 31))
+        scores = {k: v for k, v in scores.items() if k in members}
+    others = sorted((v for k, v in scores.items() if k != iso3), reverse=True)
+    threshold = others[n - 1]
+    rank = 1 + sum(1 for v in others if v > scores[iso3])
+    return threshold, scores[iso3] - threshold, rank
+
+
+@pytest.fixture(scope="module")
+def assessments(store):
+    return {a.target_id: a for a in services.assess_targets(store, "VNM", today=TODAY)}
+
+
+@pytest.mark.parametrize(
+    ("target_id", "group", "n", "rank", "of", "status"),
+    [
+        ("T2025_WORLD_RANK", "WORLD", 60, 45, 195, "achieved"),  # GAIRI 2025: 45th of 195
+        ("T2025_ASEAN_RANK", "ASEAN", 5, 5, 11, "achieved"),  # 5th of 11 (Timor-Leste joined)
+        ("T2030_WORLD_RANK", "WORLD", 50, 45, 195, "met_now"),
+    ],
+)
+def test_published_figures_for_viet_nam(assessments, target_id, group, n, rank, of, status):
+    a = assessments[target_id]
+    threshold, gap, computed_rank = by_hand("GAIRI", 2025, group, n)
+    assert (a.yardstick_index, a.as_of_edition, a.current_rank, a.of, a.status) == (
+        "GAIRI",
+        2025,
+        rank,
+        of,
+        status,
+    )
+    assert a.threshold == pytest.approx(threshold)
+    assert a.gap == pytest.approx(gap, abs=1e-6)
+    assert a.computed_rank == computed_rank
+    assert a.source_url.startswith("https://oxfordinsights.com/")
+    assert a.version_id is not None
+
+
+def test_2030_asean_top_4_is_not_met_yet_and_the_trace_can_be_recomputed(assessments):
+    a = assessments["T2030_ASEAN_RANK"]
+    threshold, gap, rank = by_hand("GAIRI", 2025, "ASEAN", 4)
+    assert (a.current_rank, rank) == (5, 5)
+    assert a.status not in ("met_now", "achieved", "no_data")
+    assert gap < 0 and a.gap == pytest.approx(gap, abs=1e-6)
+    # The trace carries every input a reviewer needs: the members' scores and the formula.
+    scores = a.trace.inputs["scores"]
+    assert set(scores) == raw_members("ASEAN", dt.date(2025, 12, 31))
+    others = sorted((v for k, v in scores.items() if k != "VNM"), reverse=True)
+    assert others[3] == pytest.approx(threshold)
+    steps = {s.key: s for s in a.trace.steps}
+    assert steps["trace.threshold"].value == pytest.approx(threshold)
+    assert steps["trace.gap"].value == pytest.approx(gap, abs=1e-6)
+    # GAIRI 2025 starts a new series: no score trend, so the group-rank trend across editions decides.
+    assert steps["trace.country_trend"].value == "not_computable"
+    assert a.trend_basis == "group_rank" and a.projection is None
+    assert a.trace.inputs["position_points"][-1] == [2025, 5.0]
+
+
+def test_world_trace_lists_the_best_others(assessments):
+    a = assessments["T2025_WORLD_RANK"]
+    best = a.trace.inputs["best_others"]
+    assert len(best) == 61 and best[59][1] == pytest.approx(a.threshold)
+    assert best == sorted(best, key=lambda kv: -kv[1])
+
+
+def test_counted_targets_without_records_are_no_data(assessments):
+    counted = [a for a in assessments.values() if a.kind != "rank"]
+    assert counted and all(a.status == "no_data" and a.trace.rule == "rule.no_records" for a in counted)
+
+
+def test_status_history_says_what_we_would_have_said_then(store):
+    history = services.status_history(store, "T2025_ASEAN_RANK", today=TODAY)
+    assert [a.as_of_edition for a in history] == [2019, 2020, 2021, 2022, 2023, 2024, 2025]
+    assert [a.current_rank for a in history] == [6, 7, 6, 6, 5, 5, 5]
+    assert history[-1].status == "achieved"
+    assert history[4].status == "met_now" and history[4].of == 10  # 2023: ten members
+    assert all(a.status != "achieved" for a in history[:-1])
+
+
+def test_yardstick_comparison_judges_the_same_target_with_each_index(store):
+    rows = services.yardstick_comparison(store, "T2030_ASEAN_RANK", today=TODAY)
+    assert [a.yardstick_index for a in rows] == ["GAIRI", "WIPO_GII", "IMF_AIPI"]
+    gii = rows[1]
+    _, gap, rank = by_hand("WIPO_GII", 2025, "ASEAN", 4)
+    assert (gii.as_of_edition, gii.current_rank) == (2025, rank)
+    assert gii.gap == pytest.approx(gap, abs=1e-6)
+    assert rows[2].as_of_edition == 2023  # the AIPI copy has one edition
+
+
+def test_yardstick_override_in_assess_targets(store):
+    rows = services.assess_targets(store, yardsticks={"T2025_WORLD_RANK": "WIPO_GII"}, today=TODAY)
+    world = next(a for a in rows if a.target_id == "T2025_WORLD_RANK")
+    assert (world.yardstick_index, world.current_rank, world.status) == ("WIPO_GII", 44, "achieved")
+
+
+def test_measure_gaps_per_pillar_match_the_raw_scores(store):
+    gaps = {g.measure_id: g for g in services.measure_gaps(store, "GAIRI", 2025, "ASEAN", 4)}
+    assert gaps["total"].level == "total"
+    members = raw_members("ASEAN", dt.date(2025, 12, 31))
+    for pillar in ("pillar_policy_capacity", "pillar_ai_infrastructure"):
+        scores = {k: v for k, v in raw_scores("GAIRI", 2025, pillar).items() if k in members}
+        others = sorted((v for k, v in scores.items() if k != "VNM"), reverse=True)
+        g = gaps[pillar]
+        assert (g.score, g.threshold) == (pytest.approx(scores["VNM"]), pytest.approx(others[3]))
+        assert g.gap == pytest.approx(scores["VNM"] - others[3], abs=1e-6)
+        assert g.group_top_mean == pytest.approx(sum(others[:4]) / 4, abs=1e-6)
+    assert sum(1 for g in gaps.values() if g.level == "pillar") == 6
+    assert sum(1 for g in gaps.values() if g.level == "dimension") == 14
+
+
+@pytest.mark.parametrize(("year", "rows", "has_tls"), [(2024, 10, False), (2025, 11, True)])
+def test_group_table_uses_each_editions_membership(store, year, rows, has_tls):
+    table = services.group_table(store, "GAIRI", year, "ASEAN")
+    assert len(table) == rows and ("TLS" in set(table["iso3"])) is has_tls
+    assert list(table["group_rank"]) == sorted(table["group_rank"])
+    vnm = table.set_index("iso3").loc["VNM"]
+    assert vnm["group_rank"] == 5
+    assert table.attrs["source_url"]
+
+
+def test_what_if_on_gairi_2025_reproduces_the_published_total_and_rank(store):
+    same = services.what_if(store, "GAIRI", 2025, "VNM", {})
+    assert (same.base_total, same.new_total, same.base_rank, same.base_group_rank) == (59.98, 59.98, 45, 5)
+    assert same.residual < 0.01
+    assert same.weights["pillar_ai_infrastructure"] == 0.25 and same.weights["pillar_resilience"] == 0.1
+    moved = services.what_if(store, "GAIRI", 2025, "VNM", {"pillar_policy_capacity": 80.5})
+    assert moved.new_total == pytest.approx(59.98 + 0.1 * (80.5 - 53.5))
+    assert moved.new_group_rank == 3  # 62.68: above MYS 62.34 and PHL 60.51, below THA 63.22
+
+
+def test_what_if_2023_is_the_mean_of_pillars(store):
+    r = services.what_if(store, "GAIRI", 2023, "VNM", {"pillar_government": 100.0})
+    pillar = raw_scores("GAIRI", 2023, "pillar_government")["VNM"]
+    assert r.new_total == pytest.approx(r.base_total + (100.0 - pillar) / 3, abs=1e-6)
+    assert "mean of 3" in r.aggregation
+
+
+def test_smallest_changes_reach_asean_top_4(store):
+    plans = services.smallest_changes(store, "GAIRI", 2025, "VNM", 4, "ASEAN")
+    assert plans[-1]["plan"] == "balanced"
+    assert all(p["new_group_rank"] <= 4 for p in plans if p["feasible"])
+    _, gap, _ = by_hand("GAIRI", 2025, "ASEAN", 4)
+    assert plans[0]["total_points_needed"] == pytest.approx(-gap, abs=1e-6)
+
+
+def test_data_quality_findings_include_sri_lanka_2020(store):
+    findings = services.data_quality_findings(store)
+    lka = [f for f in findings if (f.iso3, f.index_id, f.edition_year) == ("LKA", "GAIRI", 2020)]
+    assert [(f.kind, f.published_rank, f.computed_rank) for f in lka] == [("rank_mismatch", 90, 100)]
+
+
+def test_progress_records_need_an_analyst_and_move_the_status(fresh_db):
+    store = open_store(fresh_db)
+    record = ProgressRecord(
+        target_id="T2030_AI_BRANDS",
+        recorded_on=dt.date(2024, 6, 1),
+        value=2,
+        source_url="https://example.vn/a",
+    )
+    with pytest.raises(PermissionDenied):
+        services.add_progress_record(store, VIEWER, record)
+    first = services.add_progress_record(store, ANALYST, record)
+    second = services.add_progress_record(
+        store, ANALYST, record.model_copy(update={"recorded_on": dt.date(2025, 6, 1), "value": 4})
+    )
+    assert second > first
+    log = q.audit_log(store, 5)
+    assert list(log["action"][:2]) == ["add_progress_record", "add_progress_record"]
+    assert set(log["actor"][:2]) == {"ana"}
+    brands = next(a for a in services.assess_targets(store, today=TODAY) if a.target_id == "T2030_AI_BRANDS")
+    # 2 a year; needs (10 - 4) / (years from 2025-06-01 to 2030-12-31) = 1.09 a year: on track
+    assert (brands.current_count, brands.status, brands.source_url) == (
+        4.0,
+        "on_track",
+        "https://example.vn/a",
+    )
+    with pytest.raises(MetricsError) as err:
+        services.add_progress_record(store, ANALYST, record.model_copy(update={"target_id": "NOPE"}))
+    assert err.value.code == "unknown_target"
+    store.close()
+
+
+def test_add_target_for_a_new_strategy_is_audited_and_checked(fresh_db):
+    store = open_store(fresh_db)
+    new = Target(
+        strategy_id="QD127_2021",
+        target_id="T2035_WORLD_RANK",
+        horizon_year=2035,
+        kind="rank",
+        comparator="<=",
+        target_value=40,
+        group_id="WORLD",
+        yardstick_index="GAIRI",
+        yardstick_measure="total",
+        text_vi="Top 40 thế giới",
+        text_en="Top 40 in the world",
+    )
+    with pytest.raises(PermissionDenied):
+        services.add_target(store, VIEWER, new)
+    services.add_target(store, ANALYST, new)
+    a = next(a for a in services.assess_targets(store, today=TODAY) if a.target_id == "T2035_WORLD_RANK")
+    # 45th of 195 now; rank 40 of 195 is percentile 100 x 155 / 194; ten years left.
+    assert (a.current_rank, a.trend_basis) == (45, "percentile")
+    assert a.required_position_per_year == pytest.approx((100 * 155 / 194 - 100 * 150 / 194) / 10, abs=1e-4)
+    assert a.status == "on_track" and a.pace_ratio >= 0.95
+    for bad, code in [
+        (new, "target_exists"),
+        (new.model_copy(update={"target_id": "T_X", "strategy_id": "NOPE"}), "unknown_strategy"),
+        (new.model_copy(update={"target_id": "T_Y", "group_id": "NOPE"}), "unknown_group_id"),
+    ]:
+        with pytest.raises(MetricsError) as err:
+            services.add_target(store, ANALYST, bad)
+        assert err.value.code == code
+    assert q.audit_log(store, 1)["action"].iloc[0] == "add_target"
+    store.close()
+
+
+def test_cli_status_json_trace_on_the_default_data(fresh_db):
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "metrics",
+            "status",
+            "--json",
+            "--trace",
+            "--today",
+            "2026-03-01",
+            "--db",
+            str(fresh_db),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = {r["target_id"]: r for r in json.loads(out.stdout)}
+    asean = rows["T2030_ASEAN_RANK"]
+    threshold, gap, _ = by_hand("GAIRI", 2025, "ASEAN", 4)
+    steps = {s["key"]: s for s in asean["trace"]["steps"]}
+    assert steps["trace.threshold"]["value"] == pytest.approx(threshold)
+    assert steps["trace.gap"]["value"] == pytest.approx(gap, abs=1e-6)
+    assert steps["trace.threshold"]["params"]["rival"] == "PHL"
+    assert asean["trace"]["rule"].startswith("rule.")
+    assert rows["T2025_WORLD_RANK"]["status"] == "achieved"
+
+
+@pytest.mark.parametrize(("as_of", "rank"), [(2021, 6), (2023, 5)])
+def test_cli_status_as_of_and_the_table_with_trace(fresh_db, as_of, rank):
+    args = ["status", "--as-of", str(as_of), "--today", "2026-03-01", "--db", str(fresh_db)]
+    out = subprocess.run(
+        [sys.executable, "-m", "metrics", *args, "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = {r["target_id"]: r for r in json.loads(out.stdout)}
+    assert "trace" not in rows["T2025_ASEAN_RANK"]
+    assert (rows["T2025_ASEAN_RANK"]["as_of_edition"], rows["T2025_ASEAN_RANK"]["current_rank"]) == (
+        as_of,
+        rank,
+    )
+    text = subprocess.run(
+        [sys.executable, "-m", "metrics", *args, "--trace", "--lang", "vi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert text.returncode == 0, text.stderr
+    assert "Ngưỡng" in text.stdout and "Khoảng cách" in text.stdout
