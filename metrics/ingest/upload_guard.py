@@ -27,7 +27,8 @@ from metrics.errors import MetricsError
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
-XLSX_EXTENSIONS = frozenset({".xlsx"})
+# .xlsm: the importer reads the cells only (openpyxl never runs macros), so it is allowed too.
+XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
 ALLOWED_EXTENSIONS = TEXT_EXTENSIONS | XLSX_EXTENSIONS
 
 # Zip limits. Real publisher workbooks expand 4-12x (the largest in tests/fixtures/raw: 6 MB).
@@ -66,8 +67,11 @@ _TEXT_BOMS = (
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f")
 
 
-def check_upload(data: bytes, filename: str) -> None:
-    """None when `data` may go to a reader; MetricsError(`upload_*`) when it must not."""
+def check_upload(data: bytes, filename: str, *, max_bytes: int | None = MAX_UPLOAD_BYTES) -> None:
+    """None when `data` may go to a reader; MetricsError(`upload_*`) when it must not.
+
+    `max_bytes=None` lifts the size limit (a file an operator imports from the server's disk);
+    the type and zip-bomb checks always apply."""
     ext = PurePath(str(filename or "").lower()).suffix
     name = display_name(filename)
     if ext not in ALLOWED_EXTENSIONS:
@@ -77,9 +81,9 @@ def check_upload(data: bytes, filename: str) -> None:
     size = len(data)
     if size == 0:
         raise MetricsError("upload_empty", name=name)
-    if size > MAX_UPLOAD_BYTES:
+    if max_bytes is not None and size > max_bytes:
         raise MetricsError(
-            "upload_too_large", name=name, size_mb=round(size / 2**20, 1), limit_mb=MAX_UPLOAD_MB
+            "upload_too_large", name=name, size_mb=round(size / 2**20, 1), limit_mb=round(max_bytes / 2**20)
         )
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         # OLE compound file: an old .xls, or an .xlsx protected with a password (both unreadable).

@@ -25,6 +25,7 @@ _COLUMNS = "name, role, password_hash <> '' AS has_password, created_at, created
 
 SIGN_IN = "sign_in"
 SIGN_IN_FAILED = "sign_in_failed"
+SIGN_OUT = "sign_out"
 ACCOUNT_ACTIONS = ("user_add", "user_remove", "user_set_role", "user_set_password")
 
 
@@ -232,25 +233,25 @@ def identity_provider_sign_in(store: Store, email: str, *, default_role: str = "
 
 
 def record_sign_out(store: Store, actor: Actor) -> None:
-    with _event(store, actor.name, "sign_out", {"name": actor.name}):
+    with _event(store, actor.name, SIGN_OUT, {"name": actor.name}):
         pass
 
 
-def audit_events(store: Store, actions: list[str] | None = None, limit: int = 500) -> list[dict]:
-    """Newest first; `actions` filters by action name (None: every action)."""
+SIGN_IN_ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT)
+
+
+def audit_events(
+    store: Store, actions: list[str] | None = None, limit: int = 500, *, exclude: list[str] | None = None
+) -> list[dict]:
+    """Newest first; `actions` keeps only those actions, `exclude` drops those (None: no filter)."""
     limit = max(1, min(int(limit), 10_000))
     with store.reader() as cur:
-        if actions:
-            rows = cur.execute(
-                "SELECT event_id, occurred_at, actor, action, detail FROM audit_log"
-                " WHERE list_contains(?, action) ORDER BY event_id DESC LIMIT ?",
-                [list(actions), limit],
-            ).fetchall()
-        else:
-            rows = cur.execute(
-                "SELECT event_id, occurred_at, actor, action, detail FROM audit_log"
-                " ORDER BY event_id DESC LIMIT ?",
-                [limit],
-            ).fetchall()
+        rows = cur.execute(
+            "SELECT event_id, occurred_at, actor, action, detail FROM audit_log"
+            " WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], action))"
+            " AND (?::VARCHAR[] IS NULL OR NOT list_contains(?::VARCHAR[], action))"
+            " ORDER BY event_id DESC LIMIT ?",
+            [actions, actions, exclude, exclude, limit],
+        ).fetchall()
     keys = ("event_id", "occurred_at", "actor", "action", "detail")
     return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -1,0 +1,162 @@
+"""Sign-in and access control for the Streamlit app (the UI side of metrics.auth).
+
+- `resolve_actor(store)`: who is using this session. An organisation sign-in (Streamlit's OIDC
+  `st.login()`, when an [auth] section is configured in .streamlit/secrets.toml) maps to the local
+  account with the same e-mail (its role) or to `oidc_default_role`; a local sign-in is kept in
+  st.session_state["actor"]; everyone else is ANONYMOUS (a viewer).
+- `sidebar(store, actor)`: the sign-in form, or "signed in as" with a sign-out button.
+- `require_page_role(role)`: called at the top of every protected page. Hiding a page from the
+  menu is not authorisation; this check (and require_role in the services) is.
+- `require_sign_in_for_viewers()`: the setting (secrets or $AI_DASHBOARD_REQUIRE_SIGN_IN).
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from metrics import i18n
+from metrics.auth import ANONYMOUS, Actor, has_role, parse_flag
+from metrics.errors import MetricsError
+from metrics.store import Store
+from metrics.store import users as accounts
+
+ACTOR_KEY = "actor"
+REQUIRE_ENV = "AI_DASHBOARD_REQUIRE_SIGN_IN"
+OIDC_ROLE_ENV = "AI_DASHBOARD_OIDC_DEFAULT_ROLE"
+
+
+def _lang() -> str:
+    return st.session_state.get("lang", i18n.DEFAULT_LANG)
+
+
+def _t(key: str, **params) -> str:
+    return i18n.t(key, _lang(), **params)
+
+
+def _secret(key: str, default=None):
+    """A top-level value of .streamlit/secrets.toml, or `default` when there is no such file/key."""
+    try:
+        if not st.secrets.load_if_toml_exists() and key not in st.secrets:
+            return default
+        return st.secrets.get(key, default)
+    except Exception:  # no secrets file, or one that does not parse: the defaults apply
+        return default
+
+
+def require_sign_in_for_viewers() -> bool:
+    """False by default: viewers read without signing in. The environment variable wins."""
+    env = os.environ.get(REQUIRE_ENV)
+    if env is not None and env.strip():
+        return parse_flag(env)
+    return parse_flag(_secret("require_sign_in_for_viewers", False))
+
+
+def _oidc_default_role() -> str:
+    return os.environ.get(OIDC_ROLE_ENV) or str(_secret("oidc_default_role", "viewer"))
+
+
+def oidc_provider() -> str | None:
+    """'' for a single provider configured directly in [auth], its name for [auth.<name>],
+    None when no identity provider is configured."""
+    section = _secret("auth", None)
+    if not section:
+        return None
+    if "client_id" in section or "server_metadata_url" in section:
+        return ""
+    named = [k for k, v in section.items() if hasattr(v, "keys")]
+    return named[0] if named else None
+
+
+def _oidc_user() -> dict:
+    try:
+        info = st.user.to_dict()
+    except Exception:  # st.user unavailable (no auth configured)
+        return {}
+    return info if info.get("is_logged_in") else {}
+
+
+def current_actor() -> Actor:
+    actor = st.session_state.get(ACTOR_KEY, ANONYMOUS)
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def resolve_actor(store: Store) -> Actor:
+    """The session's Actor, stored in st.session_state["actor"]."""
+    actor = current_actor()
+    if oidc_provider() is not None:
+        user = _oidc_user()
+        email = str(user.get("email") or user.get("preferred_username") or "")
+        if email and actor.name != email.strip().lower():
+            try:
+                actor = accounts.identity_provider_sign_in(store, email, default_role=_oidc_default_role())
+            except MetricsError as exc:
+                st.sidebar.error(i18n.error_message(exc.code, _lang(), **exc.params))
+                actor = ANONYMOUS
+            st.session_state["signed_in_with"] = "oidc"
+    st.session_state[ACTOR_KEY] = actor
+    return actor
+
+
+def sign_in_form(store: Store, where=None, key: str = "signin") -> None:
+    """Local account name + password. On success the Actor is stored and the app reruns."""
+    where = where or st.sidebar
+    provider = oidc_provider()
+    if provider is not None:
+        if where.button(_t("signin.oidc_button"), key=f"{key}_oidc", icon=":material/badge:"):
+            st.login(provider) if provider else st.login()
+        where.caption(_t("signin.oidc_caption"))
+    with where.form(key=f"{key}_form", clear_on_submit=True):
+        st.markdown(f"**{_t('signin.title')}**")
+        name = st.text_input(_t("signin.name"), key=f"{key}_name", max_chars=64)
+        password = st.text_input(_t("signin.password"), type="password", key=f"{key}_password", max_chars=256)
+        submitted = st.form_submit_button(_t("signin.submit"), key=f"{key}_submit")
+    if submitted:
+        try:
+            actor = accounts.authenticate(store, name, password, client=_client())
+        except MetricsError as exc:
+            where.error(i18n.error_message(exc.code, _lang(), **exc.params))
+            return
+        st.session_state[ACTOR_KEY] = actor
+        st.session_state["signed_in_with"] = "password"
+        st.rerun()
+
+
+def _client() -> str:
+    try:
+        return str(st.context.ip_address or "")
+    except Exception:  # no request context (tests)
+        return ""
+
+
+def sidebar(store: Store, actor: Actor) -> None:
+    """Who is signed in (and sign-out), or the sign-in form with a one-line explanation."""
+    box = st.sidebar.container(key="access_box")
+    if actor != ANONYMOUS:
+        box.caption(_t("signin.signed_in_as", name=actor.name, role=_t(f"role.{actor.role}")))
+        if box.button(_t("signin.sign_out"), key="sign_out", icon=":material/logout:"):
+            accounts.record_sign_out(store, actor)
+            st.session_state.pop(ACTOR_KEY, None)
+            if st.session_state.pop("signed_in_with", None) == "oidc":
+                st.logout()
+            st.rerun()
+        return
+    with box.expander(_t("signin.title"), icon=":material/login:"):
+        st.caption(_t("signin.viewer_note"))
+        sign_in_form(store, where=st, key="signin_sidebar")
+
+
+def require_page_role(role: str) -> Actor:
+    """At the top of a protected page: the Actor when allowed; otherwise a message and st.stop()."""
+    actor = current_actor()
+    if not has_role(actor, role):  # type: ignore[arg-type]
+        needed = _t(f"role.{role}")
+        if actor == ANONYMOUS:
+            st.warning(_t("access.denied_anonymous", needed=needed), icon=":material/lock:")
+        else:
+            st.error(
+                _t("access.denied_page", needed=needed, role=_t(f"role.{actor.role}")), icon=":material/lock:"
+            )
+        st.stop()
+    return actor
