@@ -17,6 +17,8 @@ PURE = [
     "metrics.i18n",
     "metrics.progress",
     "metrics.scenario",
+    "metrics.auth",
+    "metrics.ingest.upload_guard",
 ]
 FORBIDDEN = ("streamlit", "duckdb", "plotly")
 
