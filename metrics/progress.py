@@ -196,13 +196,15 @@ class EditionScores(BaseModel):
 
     def field(self) -> ranking.SortedField:
         """The countries that compete: members with a score (or everyone with a score), sorted once."""
-        if self._field is None:
+        private = self.__pydantic_private__  # direct access: this is called in the engine's inner loop
+        cached = private.get("_field")
+        if cached is None:
             if self.members is None:
                 scores = self.scores
             else:
                 scores = {k: self.scores[k] for k in self.members if k in self.scores}
-            self._field = ranking.SortedField(scores, self.higher_is_better)
-        return self._field
+            cached = private["_field"] = ranking.SortedField(scores, self.higher_is_better)
+        return cached
 
 
 class StatusRules(BaseModel):
@@ -429,7 +431,9 @@ class _Steps:
         )
 
 
-def _position(ed: EditionScores, iso3: str, n: int, is_world: bool) -> dict[str, Any]:
+def _position(
+    ed: EditionScores, iso3: str, n: int, is_world: bool, with_rivals: bool = True
+) -> dict[str, Any]:
     """Rank, 'of', percentile, threshold, gap and rivals of iso3 in one edition's field."""
     field = ed.field()
     score = ed.scores.get(iso3)
@@ -458,7 +462,9 @@ def _position(ed: EditionScores, iso3: str, n: int, is_world: bool) -> dict[str,
     out.update(computed_rank=computed, published_rank=published, rank=rank, of=of)
     if 1 <= rank <= of:
         out["percentile"] = ranking.percentile(rank, of)
-    above, below = ranking.rivals(field.scores, iso3, ed.higher_is_better)
+    if not with_rivals:
+        return out
+    above, below = field.rivals(iso3)
     out["above"] = Rival(iso3=above[0], score=above[1], rank=above[2]) if above else None
     out["below"] = Rival(iso3=below[0], score=below[1], rank=below[2]) if below else None
     return out
@@ -731,7 +737,7 @@ def assess_rank_target(
             continue
         if not is_world and (e.members is None or iso3 not in e.members):
             continue
-        p = _position(e, iso3, n, is_world)
+        p = _position(e, iso3, n, is_world, with_rivals=False)
         if is_world and p["percentile"] is not None:
             pos_points.append((float(e.edition_year), p["percentile"]))
         elif not is_world and p["rank"] is not None:
@@ -1027,7 +1033,7 @@ def measure_gap(
     thr = field.threshold(iso3, n)
     above = below = None
     if iso3 in field.scores:
-        a, b = ranking.rivals(field.scores, iso3, higher_is_better)
+        a, b = field.rivals(iso3)
         above = Rival(iso3=a[0], score=a[1], rank=a[2]) if a else None
         below = Rival(iso3=b[0], score=b[1], rank=b[2]) if b else None
     best = field.others(iso3)[:n]

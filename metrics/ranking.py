@@ -125,7 +125,7 @@ class SortedField:
     """One edition's field (the world or a group's members with a score), sorted once so many
     rank/threshold questions are cheap: the benchmark asks thousands of them."""
 
-    __slots__ = ("_ranks", "higher_is_better", "ordered", "scores")
+    __slots__ = ("_positions", "_ranks", "higher_is_better", "ordered", "scores")
 
     def __init__(self, scores: Mapping[str, float], higher_is_better: bool = True) -> None:
         self.scores = dict(scores)
@@ -133,6 +133,7 @@ class SortedField:
         sign = -1.0 if higher_is_better else 1.0
         self.ordered = sorted(self.scores.items(), key=lambda kv: (sign * kv[1], kv[0]))
         self._ranks: dict[str, int] | None = None
+        self._positions: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.ordered)
@@ -149,6 +150,27 @@ class SortedField:
                 ranks[key] = rank
             self._ranks = ranks
         return self._ranks
+
+    def rivals(self, iso3: str) -> tuple[tuple[str, float, int] | None, tuple[str, float, int] | None]:
+        """Same answer as `rivals(self.scores, iso3)`, from the sorted order (no re-sort)."""
+        if iso3 not in self.scores:
+            return None, None
+        if self._positions is None:
+            self._positions = {k: i for i, (k, _) in enumerate(self.ordered)}
+        ranks, mine, i = self.ranks, self.scores[iso3], self._positions[iso3]
+        start = ranks[iso3] - 1  # first position of iso3's tie block
+        above = None
+        if start > 0:
+            value = self.ordered[start - 1][1]
+            first = ranks[self.ordered[start - 1][0]] - 1  # the tie block of the worst better one
+            above = (self.ordered[first][0], value, first + 1)
+        below = None
+        j = i
+        while j < len(self.ordered) and self.ordered[j][1] == mine:
+            j += 1
+        if j < len(self.ordered):
+            below = (self.ordered[j][0], self.ordered[j][1], j + 1)
+        return above, below
 
     def others(self, iso3: str) -> list[tuple[str, float]]:
         return [kv for kv in self.ordered if kv[0] != iso3]

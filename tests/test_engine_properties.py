@@ -96,3 +96,10 @@ def test_what_if_never_worsens_the_rank_when_a_pillar_rises(pillars, data):
     for plan in scenario.smallest_changes(inputs, iso3, target):
         if plan["feasible"]:
             assert plan["new_rank"] <= target
+
+
+@settings(max_examples=200, deadline=None)
+@given(FIELDS, st.data(), st.booleans())
+def test_sorted_field_rivals_equal_the_plain_rivals(scores, data, higher):
+    iso3 = data.draw(st.sampled_from(sorted(scores)))
+    assert ranking.SortedField(scores, higher).rivals(iso3) == ranking.rivals(scores, iso3, higher)
