@@ -19,6 +19,7 @@ PURE = [
     "metrics.scenario",
     "metrics.auth",
     "metrics.ingest.upload_guard",
+    "metrics.reports.model",
 ]
 FORBIDDEN = ("streamlit", "duckdb", "plotly")
 

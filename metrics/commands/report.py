@@ -1,0 +1,83 @@
+"""`python -m metrics report`: a meeting report (PPTX, PDF or XLSX) in Vietnamese or English."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from metrics import i18n
+from metrics.errors import MetricsError
+from metrics.reports import build_report, render
+from metrics.reports.model import FORMATS, SECTION_IDS, ReportOptions
+from metrics.store import open_store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write a meeting report: slides (pptx), a PDF or the data pack (xlsx)",
+        description="Write a meeting report from the same numbers as the dashboard.",
+    )
+    p.add_argument("--format", choices=FORMATS, required=True, help="pptx, pdf or xlsx")
+    p.add_argument(
+        "--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG, help="language of the report (vi or en)"
+    )
+    p.add_argument(
+        "--as-of", type=int, dest="as_of", help="edition of the yardstick to judge by (default: latest)"
+    )
+    p.add_argument("--group", default="ASEAN", help="peer group of the comparison sections (default ASEAN)")
+    p.add_argument(
+        "--sections",
+        help=f"comma-separated sections to include, in any order (default: all): {','.join(SECTION_IDS)}",
+    )
+    p.add_argument("--meeting-date", dest="meeting_date", help="YYYY-MM-DD (default: today)")
+    p.add_argument(
+        "--out", help="output file (default: report-<as-of>-<lang>.<format> in the current folder)"
+    )
+    p.add_argument("--db", help="DuckDB file (default: $AI_DASHBOARD_DB or var/dashboard.duckdb)")
+    p.set_defaults(handler=cmd_report)
+
+
+def parse_sections(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return SECTION_IDS
+    wanted = [s.strip() for s in text.split(",") if s.strip()]
+    for s in wanted:
+        if s not in SECTION_IDS:
+            raise MetricsError("report_unknown_section", section=s, allowed=", ".join(SECTION_IDS))
+    return tuple(wanted)
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise MetricsError("report_bad_date", value=text) from exc
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    options = ReportOptions(
+        lang=args.lang,
+        as_of=args.as_of,
+        group_id=args.group,
+        sections=parse_sections(args.sections),
+        meeting_date=parse_date(args.meeting_date),
+    )
+    started = time.perf_counter()
+    store = open_store(args.db)
+    model = build_report(store, options)
+    data = render(model, args.format)
+    out = Path(args.out or f"report-{model.index_id}{model.as_of_edition}-{args.lang}.{args.format}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    seconds = i18n.fmt_number(time.perf_counter() - started, args.lang, 1)
+    print(
+        i18n.t("report.cli.written", args.lang, path=out, size=len(data) // 1024, seconds=seconds),
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,241 @@
+"""Chart images for the PDF: a report `Chart` -> plotly figure -> PNG through kaleido and Chromium.
+
+One kaleido session (one browser, kept warm between reports) renders every chart of a report. Anything that goes wrong (no
+Chromium, a crash, a hang) yields None for the chart, and the PDF shows the chart's table instead
+with a note: a report is never lost because a picture could not be drawn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import logging
+import threading
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from metrics.reports import style
+from metrics.reports.model import Chart
+
+log = logging.getLogger(__name__)
+
+WIDTH, HEIGHT, SCALE = 1100, 520, 2
+# Kaleido's per-image timeout, our waits for the browser to start and for a whole report's charts.
+IMAGE_TIMEOUT_S = 30
+START_TIMEOUT_S = 60
+BATCH_TIMEOUT_S = 120
+# The warm browser closes after this long without a report.
+IDLE_S = 300
+
+
+def _hex(colour: str) -> str:
+    return f"#{colour}"
+
+
+def to_figure(chart: Chart, lang: str = "vi", font_family: str = style.FONT_FAMILY) -> go.Figure:
+    fig = go.Figure()
+    roles = [s.role for s in chart.series]
+    colours = [s.colour or c for s, c in zip(chart.series, style.series_colours(roles), strict=True)]
+    if chart.kind == "line":
+        for s, colour in zip(chart.series, colours, strict=True):
+            fig.add_trace(
+                go.Scatter(
+                    x=chart.categories,
+                    y=s.values,
+                    name=s.name,
+                    mode="lines+markers" if s.role in ("country", "peer") else "lines",
+                    line={
+                        "color": _hex(colour),
+                        "width": 3 if s.role == "country" else 2,
+                        "dash": "dash" if s.dashed else "solid",
+                    },
+                    marker={"size": 8},
+                    connectgaps=False,
+                )
+            )
+        fig.update_xaxes(type="category")
+    else:
+        horizontal = chart.kind == "barh"
+        for s, colour in zip(chart.series, colours, strict=True):
+            bar_colours = [
+                _bar_colour(chart, cat, v, colour) for cat, v in zip(chart.categories, s.values, strict=True)
+            ]
+            text = [_label(v, chart.number_format, lang) for v in s.values]
+            fig.add_trace(
+                go.Bar(
+                    x=s.values if horizontal else chart.categories,
+                    y=chart.categories if horizontal else s.values,
+                    orientation="h" if horizontal else "v",
+                    name=s.name,
+                    marker={"color": bar_colours},
+                    text=text,
+                    textposition="outside",
+                    cliponaxis=False,
+                )
+            )
+        if horizontal:
+            fig.update_yaxes(autorange="reversed", type="category")
+        else:
+            fig.update_xaxes(type="category")
+    if chart.y_reversed:
+        fig.update_yaxes(autorange="reversed")
+    value_axis = fig.update_xaxes if chart.kind == "barh" else fig.update_yaxes
+    value_axis(
+        title_text=chart.y_title, gridcolor=_hex(style.RULE), zerolinecolor=_hex(style.MUTED), showgrid=True
+    )
+    if chart.number_format == "0":
+        # Ranks: whole numbers only on the axis.
+        values = [v for s in chart.series for v in s.values if v is not None]
+        span = (max(values) - min(values)) if values else 0
+        value_axis(tickmode="linear", dtick=max(1, _nice_step(span / 6)), tickformat="d")
+    fig.update_layout(
+        template="simple_white",
+        font={"family": font_family, "size": 15, "color": _hex(style.TEXT)},
+        margin={"l": 70, "r": 40, "t": 30, "b": 60},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        showlegend=len(chart.series) > 1,
+        width=WIDTH,
+        height=HEIGHT,
+        bargap=0.3,
+        # Decimal comma in Vietnamese, as everywhere else in the report.
+        separators=",." if lang == "vi" else ".,",
+    )
+    return fig
+
+
+def _nice_step(raw: float) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100):
+        if raw <= step:
+            return step
+    return int(raw)
+
+
+def _bar_colour(chart: Chart, category: str, value: float | None, default: str) -> str:
+    if chart.colour_by_sign and value is not None:
+        return _hex(style.STATUS_COLOURS["achieved"] if value >= 0 else style.STATUS_COLOURS["off_track"])
+    if chart.highlight and category == chart.highlight:
+        return _hex(style.ACCENT)
+    return _hex(style.PEER if chart.highlight else default)
+
+
+def _label(value: float | None, number_format: str, lang: str) -> str:
+    if value is None:
+        return ""
+    decimals = len(number_format.split(".")[1]) if "." in number_format else 0
+    text = f"{value:.{decimals}f}".replace("-", "−")
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+class _WarmBrowser:
+    """One kaleido (one Chromium) on a background event loop, shared by every report of the process.
+
+    The first report starts it (a few seconds); later reports reuse it, so a PDF after the app's
+    first one costs the drawing only. It closes after IDLE_S seconds without use and at exit. Any
+    failure closes it and is retried once with a fresh browser; after that the charts come back as
+    None and the PDF shows tables.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido = None
+        self._timer: threading.Timer | None = None
+        atexit.register(self.shutdown)
+
+    def render(self, figures: list[go.Figure]) -> list[bytes | None]:
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    if self._kaleido is None:
+                        self._open()
+                    future = asyncio.run_coroutine_threadsafe(self._render_all(figures), self._loop)
+                    images = future.result(timeout=BATCH_TIMEOUT_S)
+                    self._arm_idle_timer()
+                    return images
+                except Exception as exc:  # no browser, crash, hang: retry, then tables
+                    log.warning("chart images failed (attempt %d): %r", attempt, exc)
+                    self._close()
+            return [None] * len(figures)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._close()
+
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def _open(self) -> None:
+        import kaleido  # local: only PDF reports need a browser
+
+        async def start():
+            # mathjax=False: never fetch MathJax from a CDN (the server may be offline).
+            k = kaleido.Kaleido(n=1, timeout=IMAGE_TIMEOUT_S, mathjax=False)
+            await k.open()
+            return k
+
+        loop = self._loop = asyncio.new_event_loop()
+
+        def run() -> None:
+            loop.run_forever()
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="report-charts", daemon=True)
+        self._thread.start()
+        self._kaleido = asyncio.run_coroutine_threadsafe(start(), self._loop).result(timeout=START_TIMEOUT_S)
+
+    async def _render_all(self, figures: list[go.Figure]) -> list[bytes | None]:
+        out: list[bytes | None] = []
+        for fig in figures:
+            try:
+                out.append(await self._kaleido.calc_fig(fig, opts={"format": "png", "scale": SCALE}))
+            except Exception as exc:  # one bad chart must not cost the others
+                log.warning("chart image failed: %r", exc)
+                out.append(None)
+        return out
+
+    def _arm_idle_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(IDLE_S, self._close_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        if self._lock.acquire(blocking=False):  # busy rendering: not idle
+            try:
+                self._close()
+            finally:
+                self._lock.release()
+
+    def _close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        loop, k = self._loop, self._kaleido
+        self._loop = self._thread = self._kaleido = None
+        if loop is None:
+            return
+        if k is not None:
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=20)
+        loop.call_soon_threadsafe(loop.stop)
+
+
+_browser = _WarmBrowser()
+
+
+def render_png(charts: Sequence[Chart], lang: str = "vi") -> dict[str, bytes | None]:
+    """PNG bytes per chart id, in one kaleido session; None where an image could not be made."""
+    if not charts:
+        return {}
+    images = _browser.render([to_figure(c, lang) for c in charts])
+    return {c.chart_id: img for c, img in zip(charts, images, strict=True)}
+
+
+def shutdown() -> None:
+    """Close the warm browser now (tests, benchmarks, or a server going down)."""
+    _browser.shutdown()

@@ -1,0 +1,239 @@
+"""ReportModel -> PDF bytes (fpdf2) for circulation: A4, embedded fonts, charts as images, page numbers.
+
+The fonts ship in metrics/reports/assets (Noto Sans with every Vietnamese glyph, DejaVu Sans as a
+fallback for symbols), so the PDF never depends on the machine. All text is NFC. Charts are rendered
+in one kaleido session; a chart that cannot be drawn becomes its table, with a note saying so.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from metrics.reports import style
+from metrics.reports.model import Bullet, Chart, ReportModel, Section, Table, nfc
+
+FAMILY = "NotoSans"
+MARGIN = 15  # mm
+PAGE_W = 210
+CONTENT_W = PAGE_W - 2 * MARGIN
+CHART_H = CONTENT_W * 520 / 1100  # keeps the image's aspect ratio
+
+Renderer = Callable[[list[Chart], str], dict[str, bytes | None]]
+
+
+def _default_renderer(charts: list[Chart], lang: str) -> dict[str, bytes | None]:
+    from metrics.reports.figures import render_png  # local: plotly/kaleido only when charts are drawn
+
+    return render_png(charts, lang)
+
+
+def write(model: ReportModel, render: Renderer | None = None) -> bytes:
+    """`render` turns charts into PNG bytes (None = failed); the default uses kaleido + Chromium."""
+    charts = [c for s in model.sections for c in s.charts]
+    images = (render or _default_renderer)(charts, model.lang) if charts else {}
+    pdf = _Pdf(model)
+    pdf.title_page()
+    for section in model.sections:
+        pdf.section(section, images)
+    out = pdf.output()
+    return bytes(out) if not isinstance(out, bytes) else out
+
+
+class _Pdf(FPDF):
+    def __init__(self, model: ReportModel) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.model = model
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=18)
+        self.add_font(FAMILY, "", str(style.FONT_REGULAR))
+        self.add_font(FAMILY, "B", str(style.FONT_BOLD))
+        self.add_font("DejaVu", "", str(style.FONT_FALLBACK))
+        self.set_fallback_fonts(["DejaVu"], exact_match=False)
+        self.set_title(nfc(model.title))
+        self.set_subject(nfc(model.subtitle))
+        self.set_lang(model.lang)
+        self.set_creator("metrics report")
+        self.links: dict[str, int] = {}
+
+    # --- page furniture --------------------------------------------------------------------------
+
+    def footer(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_y(-13)
+        self.set_draw_color(*style.rgb(style.RULE))
+        self.line(MARGIN, self.get_y(), PAGE_W - MARGIN, self.get_y())
+        self._font(8, colour=style.MUTED)
+        self.set_y(-12)
+        self.cell(CONTENT_W - 30, 6, self._fit(nfc(self.model.footer), CONTENT_W - 32))
+        label = self.model.labels["page"].format(page=self.page_no(), pages="{nb}")
+        self.cell(30, 6, nfc(label), align="R")
+
+    def _font(self, size: float, bold: bool = False, colour: str = style.TEXT) -> None:
+        self.set_font(FAMILY, "B" if bold else "", size)
+        self.set_text_color(*style.rgb(colour))
+
+    def _fit(self, text: str, width: float) -> str:
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text + "…"
+
+    def _para(
+        self, text: str, size: float = 10.5, bold: bool = False, colour: str = style.TEXT, h: float = 5.2
+    ):
+        self._font(size, bold, colour)
+        self.multi_cell(0, h, nfc(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def _room(self, height: float) -> None:
+        if self.get_y() + height > self.h - 20:
+            self.add_page()
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    def title_page(self) -> None:
+        m = self.model
+        self.add_page()
+        self.set_fill_color(*style.rgb(style.PRIMARY))
+        self.rect(0, 0, PAGE_W, 105, style="F")
+        self.set_fill_color(*style.rgb(style.ACCENT))
+        self.rect(MARGIN, 38, 2.2, 40, style="F")
+        self.set_xy(MARGIN + 7, 36)
+        self._font(24, True, style.WHITE)
+        self.multi_cell(CONTENT_W - 7, 10, nfc(m.title), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.set_x(MARGIN + 7)
+        self._font(13, False, "D0DCEA")
+        self.multi_cell(CONTENT_W - 7, 6.5, nfc(m.subtitle), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.set_xy(MARGIN, 115)
+        self._para(m.meeting_line, 13, True, style.PRIMARY, 7)
+        self._para(m.as_of_line, 11, False, style.TEXT, 6)
+        self.ln(8)
+        self._para(m.labels["contents"], 12, True, style.PRIMARY, 7)
+        self.ln(1)
+        for number, sec in enumerate(m.sections, start=1):
+            link = self.add_link()
+            self.links[sec.section_id] = link
+            self._font(11, False, style.TEXT)
+            self.cell(0, 7, nfc(f"{number}.  {sec.title}"), link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_y(-40)
+        self._para(m.footer, 8.5, False, style.MUTED, 4.5)
+
+    def section(self, sec: Section, images: dict[str, bytes | None]) -> None:
+        self.add_page()
+        if sec.section_id in self.links:
+            self.set_link(self.links[sec.section_id], page=self.page_no())
+        self.set_fill_color(*style.rgb(style.ACCENT))
+        self.rect(MARGIN - 4, self.get_y() + 1, 1.4, 8, style="F")
+        self._para(sec.title, 17, True, style.PRIMARY, 10)
+        if sec.lead:
+            self.ln(1)
+            self._para(sec.lead, 11.5, True, style.TEXT, 6)
+        self.ln(3)
+        if sec.bullets:
+            self._bullets(sec.bullets)
+        for chart in sec.charts:
+            self._chart(chart, images.get(chart.chart_id))
+        for table in sec.tables:
+            self._table(table)
+        if sec.notes:
+            self._room(14)
+            self.ln(2)
+            self._para(sec.notes, 8, False, style.MUTED, 4)
+
+    def _bullets(self, bullets: list[Bullet]) -> None:
+        pill_w = 30
+        for b in bullets:
+            self._room(14)
+            y = self.get_y()
+            indent = pill_w if b.status else 5
+            if b.status:
+                self.set_fill_color(*style.rgb(style.status_colour(b.status)))
+                self.rect(MARGIN, y + 0.3, pill_w - 2, 5.6, style="F", round_corners=True, corner_radius=1.2)
+                self.set_xy(MARGIN, y + 0.3)
+                self._font(8.5, True, style.WHITE)
+                self.cell(pill_w - 2, 5.6, self._fit(nfc(b.status_label), pill_w - 3), align="C")
+            else:
+                self.set_xy(MARGIN, y)
+                self._font(10.5)
+                self.cell(5, 6, "•")
+            self.set_xy(MARGIN + indent, y)
+            self._font(10.5)
+            self.multi_cell(CONTENT_W - indent, 6, nfc(b.text), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            if b.detail:
+                self.set_x(MARGIN + indent)
+                self._font(8.5, False, style.MUTED)
+                self.multi_cell(
+                    CONTENT_W - indent, 4.4, nfc(b.detail), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT
+                )
+            self.set_x(MARGIN)
+            self.ln(2)
+        self.ln(2)
+
+    def _chart(self, chart: Chart, image: bytes | None) -> None:
+        self._room(CHART_H + 16 if image else 30)
+        self._para(chart.title, 12, True, style.PRIMARY, 6.5)
+        if image is not None:
+            self.image(io.BytesIO(image), x=MARGIN, w=CONTENT_W, h=CHART_H)
+            self.set_y(self.get_y() + 1)
+        else:
+            self._para(self.model.labels["chart_fallback"], 9, False, style.ACCENT, 4.8)
+            self._table(chart.table, with_title=False)
+        if chart.note:
+            self._para(chart.note, 8.5, False, style.MUTED, 4.4)
+        self.ln(4)
+
+    def _table(self, table: Table, with_title: bool = True) -> None:
+        self._room(25)
+        if with_title and table.title:
+            self._para(table.title, 11.5, True, style.PRIMARY, 6.5)
+            self.ln(1)
+        n = len(table.columns)
+        size = 8.5 if n <= 6 else 7.5
+        headings = FontFace(
+            family=FAMILY,
+            emphasis="BOLD",
+            size_pt=size,
+            color=style.rgb(style.WHITE),
+            fill_color=style.rgb(style.PRIMARY),
+        )
+        self.set_font(FAMILY, "", size)
+        self.set_text_color(*style.rgb(style.TEXT))
+        self.set_draw_color(*style.rgb(style.RULE))
+        self.set_line_width(0.2)
+        with self.table(
+            col_widths=tuple(table.widths) if table.widths else None,
+            width=CONTENT_W,
+            text_align="LEFT",
+            headings_style=headings,
+            line_height=size * 0.5,
+            padding=1.2,
+            borders_layout="HORIZONTAL_LINES",
+            repeat_headings=1,
+        ) as grid:
+            head = grid.row()
+            for name in table.columns:
+                head.cell(nfc(name))
+            for i, row in enumerate(table.rows):
+                line = grid.row()
+                # Explicit fill on every row: otherwise a cell takes the page's current fill colour.
+                band = style.rgb(style.LIGHT if i % 2 else style.WHITE)
+                for c in row:
+                    if c.status:
+                        face = FontFace(
+                            emphasis="BOLD",
+                            color=style.rgb(style.WHITE),
+                            fill_color=style.rgb(style.status_colour(c.status)),
+                        )
+                    else:
+                        face = FontFace(fill_color=band)
+                    line.cell(nfc(c.text), style=face, link=c.url or None)
+        if table.note:
+            self.ln(1)
+            self._para(table.note, 8, False, style.MUTED, 4)
+        self.ln(4)
