@@ -156,7 +156,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
         (b"\xfe\xff", "utf-16", "utf-16-be"),
     ):
         if data.startswith(bom):
-            return _nfc(data.decode(codec)), name
+            # A damaged byte after a BOM becomes U+FFFD (then a cell problem), never a crash.
+            return _nfc(data.decode(codec, errors="replace")), name
     utf16 = _utf16_without_bom(data)
     if utf16:
         return _nfc(data.decode(utf16)), utf16
