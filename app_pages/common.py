@@ -1,27 +1,66 @@
-"""Helpers every page shares: the cached store, the language, translated text, status badges.
+"""Helpers every page shares: the cached store, the language, translated text, status badges,
+cached service calls, charts with their source and data download.
 
 Kept here (not in metrics/) because it imports Streamlit; metrics/ never does.
+
+Caching: every query result is cached with `st.cache_data`, keyed by plain arguments plus the
+store's data version (`version()`), which every write bumps, so an import invalidates the cache.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
+import os
 import sys
+from collections.abc import Sequence
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import i18n, services
+from metrics import exports, i18n, progress, services
+from metrics.auth import ANONYMOUS, Actor, has_role
 from metrics.errors import MetricsError
 from metrics.store import Store, default_db_path, open_store
+from metrics.store.connection import DB_ENV
 
-STATUS_ICON = {"met": "✅", "not_met": "❌", "no_data": "⚪"}
+# Status by icon and word, never colour alone. Shapes differ so they read in grey print too.
+STATUS_ICON = {
+    # engine statuses (metrics.progress.StatusClass)
+    "achieved": "🏁",
+    "met_now": "✅",
+    "on_track": "📈",
+    "at_risk": "⚠️",
+    "off_track": "📉",
+    "missed": "❌",
+    "no_data": "❔",
+    # foundation statuses (services.target_statuses), kept for the CLI-era callers
+    "met": "✅",
+    "not_met": "❌",
+}
+ENGINE_STATUSES = ("achieved", "met_now", "on_track", "at_risk", "off_track", "missed", "no_data")
+TREND_ICON = {"up": "↗", "down": "↘", "flat": "→", "none": "·"}
+DEFAULT_INDEX = "GAIRI"
+DEFAULT_GROUP = "ASEAN"
+COUNTRY = "VNM"
+INDICES = ("GAIRI", "WIPO_GII", "IMF_AIPI")
+
+
+# --- store, language, text ---------------------------------------------------------------------
 
 
 def db_path() -> str:
     """--db after `--` on the streamlit command line, else $AI_DASHBOARD_DB, else var/dashboard.duckdb."""
+    return _db_path(tuple(sys.argv[1:]), os.environ.get(DB_ENV, ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _db_path(argv: tuple[str, ...], _env: str) -> str:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--db")
-    known, _ = parser.parse_known_args(sys.argv[1:])
+    known, _ = parser.parse_known_args(list(argv))
     return known.db or str(default_db_path())
 
 
@@ -39,12 +78,50 @@ def store() -> Store:
         st.stop()
 
 
+def version() -> int:
+    """The data version: part of every cache key, bumped by imports and other writes. Read once
+    per run (by `language_switch`, which dashboard.py calls first) so helpers do not re-query it."""
+    cached = st.session_state.get("_data_version")
+    return cached if cached is not None else refresh_version()
+
+
+def refresh_version() -> int:
+    """Re-read the data version (at the start of a run, and after a write in this run)."""
+    st.session_state["_data_version"] = store().data_version()
+    return st.session_state["_data_version"]
+
+
 def lang() -> str:
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
 
 
 def t(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
+
+
+def num(value: float | int | None, decimals: int = 2) -> str:
+    return i18n.fmt_number(value, lang(), decimals)
+
+
+def signed(value: float | None, decimals: int = 2) -> str:
+    """+1,50 / −2,25: the sign is printed, so a gap's direction does not rest on colour."""
+    if value is None or value != value:
+        return "–"
+    text = i18n.fmt_number(abs(value), lang(), decimals)
+    return ("+" if value >= 0 else "−") + text
+
+
+def date(day) -> str:
+    """A date (or timestamp) in the user's language: 26/10/2025 or 26 Oct 2025."""
+    if day is None or day != day:
+        return "–"
+    if hasattr(day, "date") and callable(day.date):
+        day = day.date()
+    return i18n.fmt_date(day, lang())
+
+
+def rank_of(rank: int | None, of: int | None) -> str:
+    return t("common.rank_of", rank=rank if rank is not None else "–", of=of if of is not None else "–")
 
 
 def language_switch() -> str:
@@ -61,7 +138,35 @@ def language_switch() -> str:
         horizontal=True,
     )
     st.query_params["lang"] = st.session_state["lang"]
+    refresh_version()
     return st.session_state["lang"]
+
+
+def current_actor() -> Actor:
+    """The signed-in person; anonymous viewers until sign-in (metrics.auth + the admin page) sets it.
+    Showing a form only to analysts is convenience: the service checks the role again."""
+    actor = st.session_state.get("actor", ANONYMOUS)
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def can(role: str) -> bool:
+    return has_role(current_actor(), role)  # type: ignore[arg-type]
+
+
+def status_badge(status: str) -> str:
+    # Icon and word together: status never rests on colour alone.
+    return f"{STATUS_ICON.get(status, '•')} {t(f'status.{status}')}"
+
+
+def trend_label(trend: str) -> str:
+    return f"{TREND_ICON.get(trend, '·')} {t(f'trend.{trend}')}"
+
+
+def error_box(exc: MetricsError) -> None:
+    st.error(i18n.error_message(exc.code, lang(), **exc.params))
+
+
+# --- cached reads (plain args + data version) --------------------------------------------------
 
 
 @st.cache_data(show_spinner=False)
@@ -78,15 +183,264 @@ def target_statuses(data_version: int, iso3: str) -> list[services.TargetStatus]
 def index_info(data_version: int, index_id: str) -> dict:
     frame = services.q.editions(store(), index_id)
     return {
-        "editions": frame["edition_year"].tolist(),
+        "editions": [int(e) for e in frame["edition_year"].tolist()],
         "publisher": frame["publisher"].iloc[0] if not frame.empty else "",
         "name_en": frame["index_name_en"].iloc[0] if not frame.empty else index_id,
         "name_vi": frame["index_name_vi"].iloc[0] if not frame.empty else index_id,
         "short_name": frame["short_name"].iloc[0] if not frame.empty else index_id,
-        "source_urls": dict(zip(frame["edition_year"], frame["source_url"], strict=True)),
+        "source_urls": {int(k): v for k, v in zip(frame["edition_year"], frame["source_url"], strict=True)},
+        "series": {int(k): v for k, v in zip(frame["edition_year"], frame["series"], strict=True)},
+        "frameworks": {int(k): v for k, v in zip(frame["edition_year"], frame["framework"], strict=True)},
+        "scale_max": {
+            int(k): float(v) for k, v in zip(frame["edition_year"], frame["scale_max"], strict=True)
+        },
+        "imported_at": {int(k): v for k, v in zip(frame["edition_year"], frame["imported_at"], strict=True)},
+        "version_ids": {
+            int(k): int(v) for k, v in zip(frame["edition_year"], frame["version_id"], strict=True)
+        },
+        "aggregation": {int(k): v for k, v in zip(frame["edition_year"], frame["aggregation"], strict=True)},
     }
 
 
-def status_badge(status: str) -> str:
-    # Icon and word together: status never rests on colour alone.
-    return f"{STATUS_ICON[status]} {t(f'status.{status}')}"
+@st.cache_data(show_spinner=False)
+def editions_table(data_version: int) -> pd.DataFrame:
+    return services.q.editions(store())
+
+
+@st.cache_data(show_spinner=False)
+def country_names(data_version: int, language: str) -> dict[str, str]:
+    frame = services.q.countries(store())
+    column = "name_vi" if language == "vi" else "name_en"
+    return dict(zip(frame["iso3"], frame[column], strict=True))
+
+
+def country(iso3: str) -> str:
+    return country_names(version(), lang()).get(iso3, iso3)
+
+
+def membership_date(index_id: str, edition_year: int):
+    """The date whose group membership an edition's regional ranks use."""
+    frame = editions_table(version())
+    row = frame[(frame["index_id"] == index_id) & (frame["edition_year"] == edition_year)]
+    return None if row.empty else row["membership_date"].iloc[0]
+
+
+def index_name(index_id: str) -> str:
+    return index_info(version(), index_id)["short_name"]
+
+
+@st.cache_data(show_spinner=False)
+def assess_targets(
+    data_version: int, iso3: str = COUNTRY, yardstick: str | None = None, as_of: int | None = None
+) -> list[services.Assessment]:
+    """Every target's assessment; `yardstick` judges every rank target by another index,
+    `as_of` by the editions up to that year only."""
+    yardsticks = {"*": yardstick} if yardstick else None
+    return services.assess_targets(store(), iso3, as_of=as_of, yardsticks=yardsticks)
+
+
+def assessment(data_version: int, target_id: str, index_id: str | None = None, as_of: int | None = None):
+    """One target's assessment by `index_id` (default: its own yardstick), judged as of an edition."""
+    found = [a for a in assess_targets(data_version, COUNTRY, index_id, as_of) if a.target_id == target_id]
+    return found[0]
+
+
+def series_ends(index_id: str) -> list[int]:
+    """The last edition of each methodology series but the newest, newest first (the editions a
+    trend can fall back to when the newest series is still too short)."""
+    info = index_info(version(), index_id)
+    eds = info["editions"]
+    ends = [a for a, b in itertools.pairwise(eds) if info["series"][a] != info["series"][b]]
+    return ends[::-1]
+
+
+@st.cache_data(show_spinner=False)
+def status_history(data_version: int, target_id: str, iso3: str = COUNTRY) -> list:
+    return services.status_history(store(), target_id, iso3)
+
+
+@st.cache_data(show_spinner=False)
+def yardstick_comparison(data_version: int, target_id: str, iso3: str = COUNTRY) -> list:
+    return services.yardstick_comparison(store(), target_id, iso3)
+
+
+@st.cache_data(show_spinner=False)
+def measure_gaps(data_version: int, index_id: str, edition_year: int, group_id: str, n: int) -> list:
+    return services.measure_gaps(store(), index_id, edition_year, group_id, n, COUNTRY)
+
+
+@st.cache_data(show_spinner=False)
+def group_table(
+    data_version: int, index_id: str, edition_year: int, group_id: str = DEFAULT_GROUP
+) -> pd.DataFrame:
+    return services.group_table(store(), index_id, edition_year, group_id)
+
+
+@st.cache_data(show_spinner=False)
+def group_ranks_over_editions(
+    data_version: int, index_id: str, group_id: str = DEFAULT_GROUP
+) -> pd.DataFrame:
+    """edition_year, iso3, score, group_rank for every member of the group in every edition (the
+    membership valid on each edition's date)."""
+    frames = []
+    for edition_year in index_info(data_version, index_id)["editions"]:
+        table = group_table(data_version, index_id, edition_year, group_id)
+        frames.append(table[["iso3", "score", "group_rank"]].assign(edition_year=edition_year))
+    if not frames:
+        return pd.DataFrame(columns=["edition_year", "iso3", "score", "group_rank"])
+    out = pd.concat(frames, ignore_index=True).dropna(subset=["group_rank"])
+    return out[["edition_year", "iso3", "score", "group_rank"]]
+
+
+@st.cache_data(show_spinner=False)
+def what_if(
+    data_version: int, index_id: str, edition_year: int, changes: tuple[tuple[str, float], ...]
+) -> services.ScenarioResult:
+    return services.what_if(store(), index_id, edition_year, COUNTRY, dict(changes), DEFAULT_GROUP)
+
+
+@st.cache_data(show_spinner=False)
+def smallest_changes(
+    data_version: int, index_id: str, edition_year: int, target_rank: int, group_id: str
+) -> list:
+    return services.smallest_changes(store(), index_id, edition_year, COUNTRY, target_rank, group_id)
+
+
+@st.cache_data(show_spinner=False)
+def data_quality_findings(data_version: int) -> list:
+    return services.data_quality_findings(store())
+
+
+@st.cache_data(show_spinner=False)
+def observations(data_version: int, index_id: str, edition_year: int) -> pd.DataFrame:
+    return services.q.observations(store(), index_id, edition_year)
+
+
+@st.cache_data(show_spinner=False)
+def measures(data_version: int, index_id: str, framework: str) -> pd.DataFrame:
+    return services.q.measures(store(), index_id, framework)
+
+
+@st.cache_data(show_spinner=False)
+def targets_table(data_version: int) -> pd.DataFrame:
+    return services.q.targets(store())
+
+
+@st.cache_data(show_spinner=False)
+def strategies_table(data_version: int) -> pd.DataFrame:
+    return services.q.strategies(store())
+
+
+@st.cache_data(show_spinner=False)
+def progress_records(data_version: int) -> pd.DataFrame:
+    return services.q.progress_records(store())
+
+
+@st.cache_data(show_spinner=False)
+def group_members(data_version: int, group_id: str, on) -> list[str]:
+    return services.q.group_members(store(), group_id, on)
+
+
+@st.cache_data(show_spinner=False)
+def methodology(language: str) -> list[tuple[str, str]]:
+    """(title, body) of each methodology section, with the status thresholds filled in."""
+    return progress.methodology(language)
+
+
+# --- display helpers ---------------------------------------------------------------------------
+
+
+def source_line(index_id: str, editions: Sequence[int] | None = None, url: bool = True) -> str:
+    """'Nguồn: Oxford Insights, GAIRI 2023, 2025 — https://…' for a table or under a chart; without
+    the address (url=False) for the line drawn inside a figure."""
+    info = index_info(version(), index_id)
+    eds = list(editions) if editions else info["editions"]
+    urls = [info["source_urls"].get(e, "") for e in eds]
+    words = {
+        "publisher": info["publisher"],
+        "index": info["short_name"],
+        "editions": ", ".join(str(e) for e in eds),
+    }
+    if not url:
+        return t("ui.source_short", **words)
+    return t("ui.source_line", url=urls[-1] if urls else "", **words)
+
+
+def breaks(index_id: str, editions: Sequence[int] | None = None) -> list[tuple[float, str]]:
+    """Methodology breaks (a change of `series`) between the given editions, as chart markers."""
+    from metrics import charts
+
+    info = index_info(version(), index_id)
+    eds = sorted(editions or info["editions"])
+    return [(x, t("ui.break_marker")) for x in charts.series_breaks(eds, [info["series"][e] for e in eds])]
+
+
+def download(
+    frame: pd.DataFrame, name: str, key: str, *, xlsx: bool = False, notes: dict | None = None
+) -> None:
+    """Download buttons for a table: CSV always, XLSX on request; cells neutralised (metrics.exports)."""
+    cols = st.columns([1, 1, 6]) if xlsx else [st.container()]
+    with cols[0]:
+        st.download_button(
+            t("ui.download_csv"),
+            data=lambda: exports.to_csv(frame),  # built on click, not on every rerun
+            file_name=f"{name}.csv",
+            mime=exports.CSV_MIME,
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    if xlsx:
+        with cols[1]:
+            st.download_button(
+                t("ui.download_xlsx"),
+                data=lambda: exports.to_xlsx({name: frame}, notes=notes),
+                file_name=f"{name}.xlsx",
+                mime=exports.XLSX_MIME,
+                key=f"{key}_xlsx",
+                on_click="ignore",
+                icon=":material/table_view:",
+            )
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, key: str, source: str) -> None:
+    """A chart with its source (with the address) under it and the download of the data it draws."""
+    st.plotly_chart(
+        fig,
+        theme=None,
+        key=key,
+        config={"displaylogo": False, "locale": "vi" if lang() == "vi" else "en"},
+    )
+    st.caption(source)
+    download(data, key, key)
+
+
+def index_picker(key: str, label_key: str = "common.index") -> str:
+    """A horizontal choice among the indices that have data (GAIRI first, the default yardstick)."""
+    available = [i for i in INDICES if index_info(version(), i)["editions"]]
+    return st.radio(
+        t(label_key),
+        available,
+        index=available.index(DEFAULT_INDEX) if DEFAULT_INDEX in available else 0,
+        format_func=index_name,
+        key=key,
+        horizontal=True,
+    )
+
+
+def md(text: str) -> str:
+    """Text shown inside markdown literally (T_N, 2 * 3 and [1] stay as written)."""
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def rows_height(n: int, limit: int = 20) -> int:
+    """Pixel height that shows every row of a table (up to `limit` rows, then it scrolls)."""
+    return 38 + 35 * min(max(n, 1), limit)
+
+
+def page_header(title_key: str, intro_key: str | None = None) -> None:
+    st.title(t(title_key))
+    if intro_key:
+        st.markdown(t(intro_key))

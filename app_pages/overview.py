@@ -1,4 +1,5 @@
-"""Overview: where Viet Nam stands today against each Decision 127 target, with the source."""
+"""Overview: the scorecard of every Decision 127 target — status first, then the figures that prove
+it (current value and edition, gap, projection, trend), the date of the latest data and the source."""
 
 from __future__ import annotations
 
@@ -6,24 +7,42 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from metrics import i18n
 
 lang = common.lang()
 t = common.t
-version = common.store().data_version()
-GROUP = "ASEAN"
-INDEX = "GAIRI"
+version = common.version()
+INDEX = common.DEFAULT_INDEX
+GROUP = common.DEFAULT_GROUP
+GOOD = {"achieved", "met_now", "on_track"}
 
-history = common.rank_history(version, INDEX, "VNM", GROUP)
-statuses = common.target_statuses(version, "VNM")
+history = common.rank_history(version, INDEX, common.COUNTRY, GROUP)
+assessments = common.assess_targets(version, common.COUNTRY)
 info = common.index_info(version, INDEX)
 latest = next((r for r in reversed(history) if r.score is not None), None)
+rank_targets = [a for a in assessments if a.kind == "rank"]
+counted = [a for a in assessments if a.kind != "rank"]
+
+
+def goal(a) -> str:
+    if a.kind == "rank":
+        if a.group_id == "WORLD":
+            return t("target_value.rank_world", n=int(a.target_value))
+        return t("target_value.rank_group", n=int(a.target_value), group=a.group_id)
+    return a.text_vi if lang == "vi" else a.text_en
+
 
 st.title(t("overview.title"))
 if latest is None:
     st.warning(t("overview.headline_none", index=info["short_name"]))
 else:
-    st.caption(t("app.data_as_of", index=info["short_name"], edition=latest.edition_year))
+    st.caption(
+        t(
+            "overview.latest_data",
+            index=info["short_name"],
+            edition=latest.edition_year,
+            date=common.date(info["imported_at"].get(latest.edition_year)),
+        )
+    )
     st.markdown(
         "#### "
         + t(
@@ -32,81 +51,116 @@ else:
             edition=latest.edition_year,
             rank=latest.published_rank or latest.computed_rank,
             of=latest.countries_ranked,
-            pct=i18n.fmt_number(latest.percentile, lang, 0),
+            pct=common.num(latest.percentile, 0),
             group_rank=latest.group_rank,
             group=GROUP,
         )
     )
+good = [a for a in rank_targets if a.status in GOOD]
+st.markdown(
+    t(
+        "overview.summary",
+        good=len(good),
+        total=len(rank_targets),
+        counted=len(counted),
+        counted_data=sum(a.status != "no_data" for a in counted),
+    )
+)
 
+# --- rank targets: one card each ----------------------------------------------------------------
 st.subheader(t("overview.rank_targets"))
-rank_targets = [s for s in statuses if s.kind == "rank"]
-columns = st.columns(len(rank_targets) or 1)
-for col, s in zip(columns, rank_targets, strict=False):
+columns = st.columns(max(len(rank_targets), 1))
+for col, a in zip(columns, rank_targets, strict=False):
     with col, st.container(border=True):
-        text = s.text_vi if lang == "vi" else s.text_en
-        goal = (
-            t("target_value.rank_world", n=int(s.target_value))
-            if s.group_id == "WORLD"
-            else t("target_value.rank_group", n=int(s.target_value), group=s.group_id)
+        st.markdown(f"**{goal(a)} — {a.horizon_year}**")
+        st.markdown(f"### {common.status_badge(a.status)}")
+        label = t("common.global_rank") if a.group_id == "WORLD" else t("common.asean_rank")
+        st.metric(
+            label,
+            common.rank_of(a.current_rank, a.of),
+            help=t("status_help." + a.status),
         )
-        st.markdown(f"**{goal} — {s.horizon_year}**")
-        st.markdown(f"### {common.status_badge(s.status)}")
-        row = next((r for r in history if r.edition_year == s.edition_year), None)
-        if row is not None and s.current_value is not None:
-            if s.group_id == "WORLD":
-                st.metric(
-                    t("common.global_rank"),
-                    t("common.rank_of", rank=int(s.current_value), of=row.countries_ranked),
-                )
-            else:
-                st.metric(
-                    t("common.asean_rank"), t("common.rank_of", rank=int(s.current_value), of=row.group_size)
-                )
-        st.caption(text)
-        st.caption(
-            f"{t('overview.measured_by', index=info['short_name'], edition=s.edition_year)} · "
-            f"{t('common.source')}: {s.source_url}"
+        st.markdown(
+            t(
+                "overview.card_edition",
+                index=common.index_name(a.yardstick_index or INDEX),
+                edition=a.as_of_edition or "–",
+            )
+            + "  \n"
+            + t("overview.card_gap", gap=common.signed(a.gap), threshold=common.num(a.threshold))
+            + "  \n"
+            + t("overview.card_trend", trend=common.trend_label(a.trend))
         )
+        if a.projection is not None:
+            p = a.projection
+            st.markdown(
+                t(
+                    "overview.card_projection",
+                    year=p.target_year,
+                    score=common.num(p.country_score, 1),
+                    low=common.num(p.country_low, 1),
+                    high=common.num(p.country_high, 1),
+                    threshold=common.num(p.threshold, 1),
+                )
+            )
+        st.caption(a.text_vi if lang == "vi" else a.text_en)
+        st.caption(f"{t('common.source')}: {a.source_url}")
 
-st.subheader(t("overview.history_title"))
+# --- the history that proves it -------------------------------------------------------------------
+st.subheader(t("overview.history_title", index=info["short_name"]))
 table = pd.DataFrame(
     [
         {
             t("common.edition"): str(r.edition_year),
-            t("common.score"): i18n.fmt_number(r.score, lang) + f" / {i18n.fmt_int(r.scale_max, lang)}",
-            t("common.global_rank"): t(
-                "common.rank_of", rank=r.published_rank or r.computed_rank or "–", of=r.countries_ranked
-            ),
-            t("common.percentile"): i18n.fmt_number(r.percentile, lang, 1),
-            t("common.asean_rank"): t("common.rank_of", rank=r.group_rank or "–", of=r.group_size),
+            t("common.score"): common.num(r.score) + f" / {common.num(r.scale_max, 0)}",
+            t("common.global_rank"): common.rank_of(r.published_rank or r.computed_rank, r.countries_ranked),
+            t("common.percentile"): common.num(r.percentile, 1),
+            t("common.asean_rank"): common.rank_of(r.group_rank, r.group_size),
             t("common.source"): r.source_url,
         }
         for r in reversed(history)
+        if r.score is not None
     ]
 )
 st.dataframe(
-    table, hide_index=True, width="stretch", column_config={t("common.source"): st.column_config.LinkColumn()}
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={t("common.source"): st.column_config.LinkColumn()},
+    key="overview_history",
 )
 st.caption(t("overview.history_caption"))
 
+# --- counted targets --------------------------------------------------------------------------------
 st.subheader(t("overview.count_targets"))
-counted = [s for s in statuses if s.kind != "rank"]
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                t("common.target"): s.text_vi if lang == "vi" else s.text_en,
-                t("common.horizon"): s.horizon_year,
-                t("common.current"): i18n.fmt_number(s.current_value, lang, 0),
-                t("common.status"): common.status_badge(s.status),
-            }
-            for s in counted
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
+
+
+def count_text(a) -> str:
+    if a.current_count is None:
+        return "–"
+    if a.target_value is None:
+        return common.num(a.current_count, 0)
+    return t(
+        "overview.count_of", current=common.num(a.current_count, 0), target=common.num(a.target_value, 0)
+    )
+
+
+counted_table = pd.DataFrame(
+    [
+        {
+            t("common.status"): common.status_badge(a.status),
+            t("common.target"): a.text_vi if lang == "vi" else a.text_en,
+            t("common.horizon"): str(a.horizon_year),
+            t("common.current"): count_text(a),
+            t("overview.measured_on"): common.date(a.measured_on),
+            t("overview.trend"): common.trend_label(a.trend),
+            t("common.source"): a.source_url or "–",
+        }
+        for a in counted
+    ]
 )
-if all(s.status == "no_data" for s in counted):
+st.dataframe(counted_table, hide_index=True, width="stretch", key="overview_counted")
+if all(a.status == "no_data" for a in counted):
     st.info(t("overview.count_targets_note"))
 
 name = info["name_vi"] if lang == "vi" else info["name_en"]
@@ -119,4 +173,7 @@ st.caption(
         editions=", ".join(str(e) for e in info["editions"]),
         url=info["source_urls"].get(latest.edition_year, "") if latest else "",
     )
+)
+st.caption(
+    t("overview.status_legend", legend=" · ".join(common.status_badge(s) for s in common.ENGINE_STATUSES))
 )

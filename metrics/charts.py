@@ -78,53 +78,129 @@ def template() -> go.layout.Template:
 _TEMPLATE = template()
 
 
-def _finish(fig: go.Figure, labels: Labels, lang: str, height: int = 460) -> go.Figure:
-    fig.update_layout(
-        template=_TEMPLATE,
-        title={"text": labels.title},
-        separators=separators(lang),
-        height=height,
-    )
-    fig.update_xaxes(title_text=labels.x)
-    fig.update_yaxes(title_text=labels.y)
-    if labels.source:
-        fig.add_annotation(
-            text=labels.source,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-78,
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font={"size": 13, "color": "#555"},
-            align="left",
-        )
-    return fig
+# Figures are assembled as plain dicts and validated once by go.Figure(spec): about ten times
+# faster than add_trace/add_hline/add_annotation one by one, which matters for a 150 ms page budget.
 
 
-def _break_lines(fig: go.Figure, breaks: Iterable[tuple[float, str]]) -> None:
-    """A dashed vertical line half-way between the last edition of one series and the first of the next."""
-    for x, text in breaks:
-        fig.add_vline(x=x, line_dash="dash", line_color="#666", line_width=1.5)
-        fig.add_annotation(
-            x=x,
-            y=1,
-            yref="paper",
-            text=text,
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font={"size": 13, "color": "#444"},
-            bgcolor="rgba(255,255,255,0.8)",
+def wrap(text: str, width: int = 85) -> str:
+    """Break a long title or caption into lines (plotly does not wrap text) at word boundaries."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return "<br>".join(lines)
+
+
+class _Spec:
+    def __init__(self, labels: Labels, lang: str, height: int = 460, source_shift: int = -78) -> None:
+        title = wrap(labels.title)
+        self.data: list[dict] = []
+        self.shapes: list[dict] = []
+        self.annotations: list[dict] = []
+        self.layout: dict = {
+            "template": _TEMPLATE,
+            "title": {"text": title, "yref": "container", "y": 0.985, "yanchor": "top"},
+            # room for the title's lines and the legend row above the plot
+            "margin": {"t": 64 + 27 * title.count("<br>") + 36},
+            "separators": separators(lang),
+            "height": height + 27 * title.count("<br>"),
+            "xaxis": {"title": {"text": labels.x}},
+            "yaxis": {"title": {"text": labels.y}},
+        }
+        if labels.source:
+            self.annotations.append(
+                {
+                    "text": wrap(labels.source, 140),
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0,
+                    "y": 0,
+                    "yshift": source_shift,
+                    "showarrow": False,
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "font": {"size": 13, "color": "#555"},
+                    "align": "left",
+                }
+            )
+
+    def hline(self, y: float, text: str, dash: str = "dash") -> None:
+        self.shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": y,
+                "y1": y,
+                "line": {"color": THRESHOLD, "width": 2, "dash": dash},
+            }
         )
+        if text:
+            self.annotations.append(
+                {
+                    "text": text,
+                    "xref": "paper",
+                    "x": 0.01,
+                    "yref": "y",
+                    "y": y,
+                    "showarrow": False,
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "font": {"size": 14},
+                    "bgcolor": "rgba(255,255,255,0.8)",
+                }
+            )
+
+    def breaks(self, breaks: Iterable[tuple[float, str]], at_top: bool = True) -> None:
+        """A dashed vertical line half-way between the last edition of one series and the first of the next."""
+        for x, text in breaks:
+            self.shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "x0": x,
+                    "x1": x,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#666", "width": 1.5, "dash": "dash"},
+                }
+            )
+            self.annotations.append(
+                {
+                    "x": x,
+                    "y": 1 if at_top else 0,
+                    "yref": "paper",
+                    "text": text,
+                    "showarrow": False,
+                    "xanchor": "left",
+                    "yanchor": "top" if at_top else "bottom",
+                    "font": {"size": 13, "color": "#444"},
+                    "bgcolor": "rgba(255,255,255,0.8)",
+                }
+            )
+
+    def figure(self) -> go.Figure:
+        self.layout["shapes"] = self.shapes
+        self.layout["annotations"] = self.annotations
+        return go.Figure({"data": self.data, "layout": self.layout})
 
 
 def series_breaks(editions: Sequence[int], series: Sequence[str]) -> list[float]:
     """Positions (between editions) where the methodology series changes."""
     pairs = sorted(zip(editions, series, strict=True))
     return [(a[0] + b[0]) / 2 for a, b in itertools.pairwise(pairs) if a[1] != b[1]]
+
+
+def _ticks(years: Iterable) -> dict:
+    return {"tickmode": "array", "tickvals": sorted({int(y) for y in years})}
 
 
 def rank_history(
@@ -144,40 +220,32 @@ def rank_history(
     thresholds: label -> rank (e.g. {"Top 60": 60}).
     """
     data = frame.dropna(subset=[rank_col])
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=data["edition_year"],
-            y=data[rank_col],
-            mode="lines+markers+text",
-            name=name,
-            line={"color": FOCUS, "width": 4},
-            marker={"size": 12, "symbol": "circle"},
-            text=data[rank_col].astype(int).astype(str),
-            textposition="top center",
-            textfont={"size": 15, "color": FOCUS},
-            hovertext=data[hover_col] if hover_col else None,
-            hoverinfo="text+x" if hover_col else "x+y",
-        )
-    )
+    spec = _Spec(labels, lang)
+    trace = {
+        "type": "scatter",
+        "x": data["edition_year"].tolist(),
+        "y": data[rank_col].tolist(),
+        "mode": "lines+markers+text",
+        "name": name,
+        "line": {"color": FOCUS, "width": 4},
+        "marker": {"size": 12, "symbol": "circle"},
+        "text": [str(int(v)) for v in data[rank_col]],
+        "textposition": "top center",
+        "textfont": {"size": 15, "color": FOCUS},
+    }
+    if hover_col:
+        trace.update(hovertext=data[hover_col].tolist(), hoverinfo="text+x")
+    spec.data.append(trace)
     worst = float(data[rank_col].max()) if not data.empty else 1.0
     for i, (text, rank) in enumerate((thresholds or {}).items()):
-        fig.add_hline(
-            y=rank,
-            line_dash="dot" if i else "dash",
-            line_color=THRESHOLD,
-            line_width=2,
-            annotation_text=text,
-            annotation_position="top right",
-            annotation_font_size=14,
-        )
+        spec.hline(rank, text, dash="dot" if i else "dash")
         worst = max(worst, rank)
-    _break_lines(fig, breaks)
-    fig.update_yaxes(autorange=False, range=[worst * 1.15 + 1, 0.5])
+    spec.breaks(breaks)
+    spec.layout["yaxis"].update(autorange=False, range=[worst * 1.15 + 1, 0.5])
     if not data.empty:
-        fig.update_xaxes(tickmode="array", tickvals=data["edition_year"].tolist())
-    fig.update_layout(showlegend=False)
-    return _finish(fig, labels, lang)
+        spec.layout["xaxis"].update(_ticks(data["edition_year"]))
+    spec.layout["showlegend"] = False
+    return spec.figure()
 
 
 def score_projection(
@@ -193,28 +261,31 @@ def score_projection(
 ) -> go.Figure:
     """Country score and the threshold score (T_N) over editions, each extended to the target year
     with its band. history: edition_year, score, threshold. projection: start_year, target_year,
-    start_score, country_score, country_low, country_high, start_threshold, threshold, threshold_low,
-    threshold_high (as in metrics.progress.Projection plus the fitted start points)."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=history["edition_year"],
-            y=history["threshold"],
-            mode="lines+markers",
-            name=threshold_name,
-            line={"color": THRESHOLD, "width": 2.5, "dash": "dash"},
-            marker={"size": 9, "symbol": "square"},
-        )
+    start_country, country_score, country_low, country_high, start_threshold, threshold,
+    threshold_low, threshold_high (metrics.progress.Projection plus the fitted start points)."""
+    spec = _Spec(labels, lang)
+    years = history["edition_year"].tolist()
+    spec.data.append(
+        {
+            "type": "scatter",
+            "x": years,
+            "y": history["threshold"].tolist(),
+            "mode": "lines+markers",
+            "name": threshold_name,
+            "line": {"color": THRESHOLD, "width": 2.5, "dash": "dash"},
+            "marker": {"size": 9, "symbol": "square"},
+        }
     )
-    fig.add_trace(
-        go.Scatter(
-            x=history["edition_year"],
-            y=history["score"],
-            mode="lines+markers",
-            name=country_name,
-            line={"color": FOCUS, "width": 4},
-            marker={"size": 11},
-        )
+    spec.data.append(
+        {
+            "type": "scatter",
+            "x": years,
+            "y": history["score"].tolist(),
+            "mode": "lines+markers",
+            "name": country_name,
+            "line": {"color": FOCUS, "width": 4},
+            "marker": {"size": 11},
+        }
     )
     if projection:
         p = projection
@@ -228,32 +299,35 @@ def score_projection(
             if mid is None or start is None:
                 continue
             if low is not None and high is not None:
-                fig.add_trace(
-                    go.Scatter(
-                        x=x + x[::-1],
-                        y=[start, high, low, start],
-                        fill="toself",
-                        fillcolor=fill,
-                        line={"width": 0},
-                        hoverinfo="skip",
-                        showlegend=False,
-                    )
+                spec.data.append(
+                    {
+                        "type": "scatter",
+                        "x": x + x[::-1],
+                        "y": [start, high, low, start],
+                        "mode": "lines",
+                        "fill": "toself",
+                        "fillcolor": fill,
+                        "line": {"width": 0},
+                        "hoverinfo": "skip",
+                        "showlegend": False,
+                    }
                 )
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=[start, mid],
-                    mode="lines+markers",
-                    name=name,
-                    line={"color": color, "width": 2, "dash": "dot"},
-                    marker={"size": [0, 10], "symbol": "diamond-open"},
-                )
+            spec.data.append(
+                {
+                    "type": "scatter",
+                    "x": x,
+                    "y": [start, mid],
+                    "mode": "lines+markers",
+                    "name": name,
+                    "line": {"color": color, "width": 2, "dash": "dot"},
+                    "marker": {"size": [0, 10], "symbol": "diamond-open"},
+                }
             )
-    _break_lines(fig, breaks)
-    years = list(history["edition_year"]) + ([projection["target_year"]] if projection else [])
-    if years:
-        fig.update_xaxes(tickmode="array", tickvals=sorted(set(int(y) for y in years)))
-    return _finish(fig, labels, lang)
+    spec.breaks(breaks)
+    all_years = years + ([projection["target_year"]] if projection else [])
+    if all_years:
+        spec.layout["xaxis"].update(_ticks(all_years))
+    return spec.figure()
 
 
 def bump_chart(
@@ -266,61 +340,77 @@ def bump_chart(
     target_rank: int | None = None,
     target_label: str = "",
 ) -> go.Figure:
-    """Ranks within a group over editions, one line per country; `focus` (a name) is highlighted.
-    frame: edition_year, name, group_rank."""
-    fig = go.Figure()
+    """Ranks within a group over editions, one line per country; `focus` (a name) is highlighted and
+    drawn last (on top). frame: edition_year, name, group_rank."""
+    spec = _Spec(labels, lang, height=540)
     names = list(dict.fromkeys(frame.sort_values("group_rank")["name"]))
     others = [n for n in names if n != focus]
+    palette = [c for c in COLORWAY if c != FOCUS]
     for i, country in enumerate([*others, focus]):
         rows = frame[frame["name"] == country].sort_values("edition_year")
         is_focus = country == focus
-        color = (
-            FOCUS
-            if is_focus
-            else COLORWAY[i % len(COLORWAY)]
-            if COLORWAY[i % len(COLORWAY)] != FOCUS
-            else OTHER
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=rows["edition_year"],
-                y=rows["group_rank"],
-                mode="lines+markers",
-                name=country,
-                line={"color": color, "width": 5 if is_focus else 2},
-                marker={"size": 13 if is_focus else 8},
-                opacity=1.0 if is_focus else 0.75,
-            )
+        color = FOCUS if is_focus else palette[i % len(palette)]
+        spec.data.append(
+            {
+                "type": "scatter",
+                "x": rows["edition_year"].tolist(),
+                "y": rows["group_rank"].tolist(),
+                "mode": "lines+markers",
+                "name": country,
+                "line": {"color": color, "width": 5 if is_focus else 2},
+                "marker": {"size": 13 if is_focus else 8},
+                "opacity": 1.0 if is_focus else 0.75,
+            }
         )
         if not rows.empty:
             last = rows.iloc[-1]
-            fig.add_annotation(
-                x=last["edition_year"],
-                y=last["group_rank"],
-                text=f"<b>{country}</b>" if is_focus else country,
-                showarrow=False,
-                xanchor="left",
-                xshift=10,
-                font={"size": 15 if is_focus else 13, "color": color},
+            spec.annotations.append(
+                {
+                    "x": int(last["edition_year"]),
+                    "y": float(last["group_rank"]),
+                    "text": f"<b>{country}</b>" if is_focus else country,
+                    "showarrow": False,
+                    "xanchor": "left",
+                    "xshift": 10,
+                    "font": {"size": 15 if is_focus else 13, "color": color},
+                }
             )
     if target_rank is not None:
-        fig.add_hrect(
-            y0=0.5,
-            y1=target_rank + 0.5,
-            fillcolor="rgba(0,114,178,0.08)",
-            line_width=0,
-            annotation_text=target_label,
-            annotation_position="bottom left",
-            annotation_font_size=13,
+        spec.shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": 0.5,
+                "y1": target_rank + 0.5,
+                "fillcolor": "rgba(0,114,178,0.08)",
+                "line": {"width": 0},
+                "layer": "below",
+            }
         )
-    _break_lines(fig, breaks)
+        spec.annotations.append(
+            {
+                "text": f"<span style='color:rgba(0,114,178,0.5)'>■</span> {target_label}",
+                "xref": "paper",
+                "x": 1,
+                "yref": "paper",
+                "y": 1.02,
+                "showarrow": False,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "font": {"size": 14},
+            }
+        )
+    spec.breaks(breaks, at_top=False)
     most = int(frame["group_rank"].max()) if not frame.empty else 1
-    fig.update_yaxes(autorange=False, range=[most + 0.7, 0.3], tickmode="linear", dtick=1)
+    spec.layout["yaxis"].update(autorange=False, range=[most + 0.7, 0.3], tickmode="linear", dtick=1)
     if not frame.empty:
-        years = sorted(frame["edition_year"].unique())
-        fig.update_xaxes(tickmode="array", tickvals=years, range=[years[0] - 0.3, years[-1] + 0.9])
-    fig.update_layout(showlegend=False)
-    return _finish(fig, labels, lang, height=520)
+        years = sorted(int(y) for y in frame["edition_year"].unique())
+        spec.layout["xaxis"].update(tickmode="array", tickvals=years, range=[years[0] - 0.3, years[-1] + 1.2])
+    spec.layout["showlegend"] = False
+    return spec.figure()
 
 
 def radar(
@@ -329,58 +419,75 @@ def radar(
     """Pillar profile of several countries. frame: one row per country, column `name`, then one
     column per pillar (the column names are the axis labels)."""
     pillars = [c for c in frame.columns if c != "name"]
-    fig = go.Figure()
+    spec = _Spec(labels, lang, height=560)
+    palette = [c for c in COLORWAY if c != FOCUS]
     rows = sorted(frame.to_dict("records"), key=lambda r: r["name"] == focus)  # focus drawn last, on top
     for i, row in enumerate(rows):
         is_focus = row["name"] == focus
         values = [row[p] for p in pillars]
-        color = FOCUS if is_focus else [c for c in COLORWAY if c != FOCUS][i % (len(COLORWAY) - 1)]
-        fig.add_trace(
-            go.Scatterpolar(
-                r=[*values, values[0]],
-                theta=[*pillars, pillars[0]],
-                name=row["name"],
-                line={"color": color, "width": 4 if is_focus else 2, "dash": "solid" if is_focus else "dot"},
-                fill="toself" if is_focus else None,
-                fillcolor="rgba(213,94,0,0.12)" if is_focus else None,
-                marker={"size": 8 if is_focus else 5},
-            )
+        spec.data.append(
+            {
+                "type": "scatterpolar",
+                "r": [*values, values[0]],
+                "theta": [*pillars, pillars[0]],
+                "name": row["name"],
+                "line": {
+                    "color": FOCUS if is_focus else palette[i % len(palette)],
+                    "width": 4 if is_focus else 2,
+                    "dash": "solid" if is_focus else "dot",
+                },
+                "fill": "toself" if is_focus else "none",
+                "fillcolor": "rgba(213,94,0,0.12)" if is_focus else None,
+                "marker": {"size": 8 if is_focus else 5},
+            }
         )
-    fig.update_layout(
-        polar={
-            "radialaxis": {"range": [0, axis_max], "gridcolor": "#ddd"},
-            "angularaxis": {"gridcolor": "#ddd"},
-        },
-        showlegend=True,
-    )
-    return _finish(fig, labels, lang, height=540)
+    spec.layout["polar"] = {
+        "radialaxis": {"range": [0, axis_max], "gridcolor": "#ddd"},
+        "angularaxis": {"gridcolor": "#ddd"},
+    }
+    spec.layout["showlegend"] = True
+    return spec.figure()
 
 
 def gap_bars(frame: pd.DataFrame, labels: Labels, lang: str, *, value_text: str | None = None) -> go.Figure:
     """Horizontal bars of gaps (score minus threshold): margin to the right, shortfall to the left.
     frame: label, gap, optionally `value_text` (preformatted number shown at the bar end).
-    Direction is also carried by the sign printed on the bar, not by colour alone."""
+    Direction is also carried by the hatching and the printed sign, not by colour alone."""
     data = frame.dropna(subset=["gap"]).iloc[::-1]  # plotly draws the first row at the bottom
-    fig = go.Figure(
-        go.Bar(
-            x=data["gap"],
-            y=data["label"],
-            orientation="h",
-            marker={
-                "color": [POSITIVE if g >= 0 else NEGATIVE for g in data["gap"]],
-                "pattern": {"shape": ["" if g >= 0 else "/" for g in data["gap"]]},
-            },
-            text=data[value_text] if value_text else None,
-            textposition="outside",
-            cliponaxis=False,
-        )
-    )
-    fig.add_vline(x=0, line_color="#333", line_width=1.5)
-    fig.update_layout(showlegend=False, bargap=0.3)
-    span = float(data["gap"].abs().max()) if not data.empty else 1.0
-    fig.update_xaxes(range=[-span * 1.3, span * 1.3], zeroline=False)
+    gaps = data["gap"].astype(float).tolist()
     height = max(300, 60 + 42 * len(data))
-    return _finish(fig, labels, lang, height=min(height + 150, 1100))
+    spec = _Spec(labels, lang, height=min(height + 150, 1100))
+    spec.data.append(
+        {
+            "type": "bar",
+            "x": gaps,
+            "y": data["label"].tolist(),
+            "orientation": "h",
+            "marker": {
+                "color": [POSITIVE if g >= 0 else NEGATIVE for g in gaps],
+                "pattern": {"shape": ["" if g >= 0 else "/" for g in gaps]},
+            },
+            "text": data[value_text].tolist() if value_text else None,
+            "textposition": "outside",
+            "cliponaxis": False,
+        }
+    )
+    spec.shapes.append(
+        {
+            "type": "line",
+            "xref": "x",
+            "x0": 0,
+            "x1": 0,
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#333", "width": 1.5},
+        }
+    )
+    span = max((abs(g) for g in gaps), default=1.0) or 1.0
+    spec.layout["xaxis"].update(range=[-span * 1.3, span * 1.3], zeroline=False)
+    spec.layout.update(showlegend=False, bargap=0.3)
+    return spec.figure()
 
 
 def multi_line(
@@ -394,54 +501,57 @@ def multi_line(
     y_range: Sequence[float] | None = None,
     hline: tuple[float, str] | None = None,
 ) -> go.Figure:
-    """One line per series (e.g. per index) over editions. frame: edition_year, series_col, y_col."""
-    fig = go.Figure()
+    """One line per series (e.g. per index) over editions, each with its own dash and marker
+    shape as well as colour. frame: edition_year, series_col, y_col."""
+    spec = _Spec(labels, lang)
     symbols = ["circle", "square", "diamond", "triangle-up", "x"]
     dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
     for i, (name, rows) in enumerate(frame.groupby(series_col, sort=False)):
         rows = rows.sort_values("edition_year")
-        fig.add_trace(
-            go.Scatter(
-                x=rows["edition_year"],
-                y=rows[y_col],
-                mode="lines+markers",
-                name=str(name),
-                line={"color": COLORWAY[i % len(COLORWAY)], "width": 3, "dash": dashes[i % len(dashes)]},
-                marker={"size": 10, "symbol": symbols[i % len(symbols)]},
-            )
+        spec.data.append(
+            {
+                "type": "scatter",
+                "x": rows["edition_year"].tolist(),
+                "y": rows[y_col].tolist(),
+                "mode": "lines+markers",
+                "name": str(name),
+                "line": {"color": COLORWAY[i % len(COLORWAY)], "width": 3, "dash": dashes[i % len(dashes)]},
+                "marker": {"size": 10, "symbol": symbols[i % len(symbols)]},
+            }
         )
     if hline is not None:
-        fig.add_hline(
-            y=hline[0],
-            line_dash="dash",
-            line_color=THRESHOLD,
-            annotation_text=hline[1],
-            annotation_font_size=14,
-        )
+        spec.hline(hline[0], hline[1])
     if reverse_y:
-        fig.update_yaxes(autorange="reversed")
+        spec.layout["yaxis"]["autorange"] = "reversed"
     if y_range is not None:
-        fig.update_yaxes(range=list(y_range))
+        spec.layout["yaxis"]["range"] = list(y_range)
     if not frame.empty:
-        fig.update_xaxes(tickmode="array", tickvals=sorted(frame["edition_year"].unique()))
-    return _finish(fig, labels, lang)
+        spec.layout["xaxis"].update(_ticks(frame["edition_year"].unique()))
+    return spec.figure()
 
 
 def compare_bars(
     frame: pd.DataFrame, labels: Labels, lang: str, *, series: Sequence[tuple[str, str]], category_col: str
 ) -> go.Figure:
-    """Grouped bars: one group per category (e.g. pillar), one bar per (column, legend name) in `series`."""
-    fig = go.Figure()
+    """Grouped bars: one group per category (e.g. pillar), one bar per (column, legend name) in
+    `series`, told apart by hatching as well as colour."""
+    spec = _Spec(labels, lang, height=500, source_shift=-125)
+    spec.layout["margin"]["b"] = 150
     patterns = ["", "/", ".", "x"]
     colors = [FOCUS, OKABE_ITO["blue"], OKABE_ITO["bluish_green"], OKABE_ITO["orange"]]
     for i, (column, name) in enumerate(series):
-        fig.add_trace(
-            go.Bar(
-                x=frame[category_col],
-                y=frame[column],
-                name=name,
-                marker={"color": colors[i % len(colors)], "pattern": {"shape": patterns[i % len(patterns)]}},
-            )
+        spec.data.append(
+            {
+                "type": "bar",
+                "x": [wrap(str(c), 16) for c in frame[category_col]],
+                "y": frame[column].tolist(),
+                "name": name,
+                "marker": {
+                    "color": colors[i % len(colors)],
+                    "pattern": {"shape": patterns[i % len(patterns)]},
+                },
+            }
         )
-    fig.update_layout(barmode="group", bargap=0.25)
-    return _finish(fig, labels, lang)
+    spec.layout.update(barmode="group", bargap=0.25)
+    spec.layout["xaxis"]["tickangle"] = 0
+    return spec.figure()

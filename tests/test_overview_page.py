@@ -28,8 +28,8 @@ def _text(at: AppTest) -> str:
 @pytest.mark.parametrize(
     ("lang", "headline", "badge"),
     [
-        ("vi", "Theo GAIRI 2025, Việt Nam xếp hạng 45/195 thế giới", "✅ Đạt"),
-        ("en", "In GAIRI 2025, Viet Nam ranks 45 of 195 in the world", "✅ Met"),
+        ("vi", "Theo GAIRI 2025, Việt Nam xếp hạng 45/195 thế giới", "🏁 Đã đạt"),
+        ("en", "In GAIRI 2025, Viet Nam ranks 45 of 195 in the world", "🏁 Achieved"),
     ],
 )
 def test_overview_answers_first_with_source(fresh_db, lang, headline, badge):

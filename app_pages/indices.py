@@ -1,0 +1,126 @@
+"""Indices: the same targets judged by GAIRI, WIPO GII and IMF AIPI side by side — do the second
+opinions agree with the default yardstick?"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from metrics import charts
+
+t = common.t
+lang = common.lang()
+version = common.version()
+VN = common.COUNTRY
+
+common.page_header("indices.title", "indices.intro")
+targets = common.targets_table(version)
+rank_targets = targets[targets["kind"] == "rank"].to_dict("records")
+label_of = {
+    x["target_id"]: (
+        t("target_value.rank_world", n=int(x["target_value"]))
+        if x["group_id"] == "WORLD"
+        else t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
+    )
+    + f" — {x['horizon_year']}"
+    for x in rank_targets
+}
+ids = list(label_of)
+target_id = st.selectbox(t("common.target"), ids, format_func=label_of.get, key="indices_target")
+comparison = common.yardstick_comparison(version, target_id, VN)
+
+rows = []
+for a in comparison:
+    rows.append(
+        {
+            t("common.index"): common.index_name(a.yardstick_index) if a.yardstick_index else "–",
+            t("common.status"): common.status_badge(a.status),
+            t("common.edition"): str(a.as_of_edition) if a.as_of_edition else "–",
+            t("common.rank"): common.rank_of(a.current_rank, a.of),
+            t("common.percentile"): common.num(a.percentile, 1),
+            t("indices.col_gap"): common.signed(a.gap),
+            t("overview.trend"): common.trend_label(a.trend),
+            t("common.source"): a.source_url,
+        }
+    )
+table = pd.DataFrame(rows)
+good = [a for a in comparison if a.status in ("achieved", "met_now", "on_track")]
+judged = [a for a in comparison if a.status != "no_data"]
+st.markdown(
+    "#### " + t("indices.headline", good=len(good), n=len(judged), target=label_of[target_id].split(" — ")[0])
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={t("common.source"): st.column_config.LinkColumn()},
+    key="indices_table",
+)
+common.download(table, f"indices_{target_id}", "indices_table_download")
+st.caption(t("indices.gap_note"))
+
+# --- percentile over editions, each index ----------------------------------------------------------
+series_rows = []
+for index_id in common.INDICES:
+    for r in common.rank_history(version, index_id, VN, common.DEFAULT_GROUP):
+        if r.score is None:
+            continue
+        series_rows.append(
+            {
+                "index": common.index_name(index_id),
+                "edition_year": r.edition_year,
+                "rank": r.published_rank or r.computed_rank,
+                "of": r.countries_ranked,
+                "percentile": r.percentile,
+                "group_rank": r.group_rank,
+                "group_size": r.group_size,
+                "source_url": r.source_url,
+            }
+        )
+frame = pd.DataFrame(series_rows)
+if not frame.empty:
+    latest = frame.sort_values("edition_year").groupby("index").tail(1)
+    best = latest.sort_values("percentile", ascending=False).iloc[0]
+    worst = latest.sort_values("percentile").iloc[0]
+    shown = [i for i in common.INDICES if (frame["index"] == common.index_name(i)).any()]
+    eds_of = {
+        i: sorted(frame.loc[frame["index"] == common.index_name(i), "edition_year"].unique()) for i in shown
+    }
+    sources = " · ".join(common.source_line(i, eds_of[i]) for i in shown)
+    fig_sources = " · ".join(common.source_line(i, eds_of[i], url=False) for i in shown)
+    fig = charts.multi_line(
+        frame,
+        charts.Labels(
+            title=t(
+                "indices.percentile_title",
+                best=best["index"],
+                best_pct=common.num(best["percentile"], 0),
+                worst=worst["index"],
+                worst_pct=common.num(worst["percentile"], 0),
+            ),
+            x=t("common.edition"),
+            y=t("common.percentile"),
+            source=fig_sources,
+        ),
+        lang,
+        series_col="index",
+        y_col="percentile",
+        y_range=(0, 100),
+    )
+    common.chart(fig, frame, "indices_percentile", sources)
+    st.caption(t("indices.percentile_note"))
+    fig = charts.multi_line(
+        frame.dropna(subset=["group_rank"]),
+        charts.Labels(
+            title=t("indices.group_title", group=common.DEFAULT_GROUP),
+            x=t("common.edition"),
+            y=t("common.asean_rank"),
+            source=fig_sources,
+        ),
+        lang,
+        series_col="index",
+        y_col="group_rank",
+        reverse_y=True,
+    )
+    common.chart(fig, frame, "indices_group", sources)

@@ -1,0 +1,282 @@
+"""Targets: every target with its wording in Vietnamese and English, its yardstick and its status
+history; analysts add progress records for counted targets and a target set for a new strategy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pydantic
+import streamlit as st
+
+from app_pages import common
+from metrics import charts, services
+from metrics.errors import MetricsError
+from metrics.models import ProgressRecord, Target
+
+t = common.t
+lang = common.lang()
+version = common.version()
+VN = common.COUNTRY
+
+common.page_header("targets_page.title", "targets_page.intro")
+targets = common.targets_table(version)
+strategies = common.strategies_table(version)
+assessments = {a.target_id: a for a in common.assess_targets(version, VN)}
+strategy_name = dict(
+    zip(strategies["strategy_id"], strategies["name_vi" if lang == "vi" else "name_en"], strict=True)
+)
+
+
+def goal(x: dict) -> str:
+    if x["kind"] == "rank":
+        if x["group_id"] == "WORLD":
+            return t("target_value.rank_world", n=int(x["target_value"]))
+        return t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
+    if x["kind"] == "direction":
+        return t("target_value.direction")
+    unit = x["unit_vi"] if lang == "vi" else x["unit_en"]
+    return t("target_value.count", n=common.num(x["target_value"], 0), unit=unit)
+
+
+def yardstick(x: dict) -> str:
+    if x["kind"] == "rank":
+        return t(
+            "targets_page.yardstick_index",
+            index=common.index_name(x["yardstick_index"]),
+            measure=x["yardstick_measure"],
+        )
+    return t("targets_page.yardstick_records")
+
+
+records = targets.to_dict("records")
+table = pd.DataFrame(
+    {
+        t("common.status"): [
+            common.status_badge(assessments[x["target_id"]].status) if x["target_id"] in assessments else "–"
+            for x in records
+        ],
+        t("targets_page.col_strategy"): [x["strategy_id"] for x in records],
+        "ID": [x["target_id"] for x in records],
+        t("common.horizon"): [str(x["horizon_year"]) for x in records],
+        t("targets_page.col_goal"): [goal(x) for x in records],
+        t("targets_page.col_text_vi"): [x["text_vi"] for x in records],
+        t("targets_page.col_text_en"): [x["text_en"] for x in records],
+        t("targets_page.col_yardstick"): [yardstick(x) for x in records],
+        t("common.source"): [x["source_url"] for x in records],
+    }
+)
+st.markdown(
+    "#### "
+    + t(
+        "targets_page.headline",
+        n=len(records),
+        strategies=len(strategies),
+        good=sum(1 for a in assessments.values() if a.status in ("achieved", "met_now", "on_track")),
+        no_data=sum(1 for a in assessments.values() if a.status == "no_data"),
+    )
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    height=common.rows_height(len(table)),
+    column_config={t("common.source"): st.column_config.LinkColumn()},
+    key="targets_table",
+)
+common.download(table, "targets", "targets_table_download", xlsx=True)
+
+# --- one target: its status history --------------------------------------------------------------------
+st.subheader(t("targets_page.history_title"))
+ids = [x["target_id"] for x in records]
+by_id = {x["target_id"]: x for x in records}
+target_id = st.selectbox(
+    t("common.target"),
+    ids,
+    format_func=lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})",
+    key="targets_select",
+)
+x = by_id[target_id]
+st.markdown(f"> {x['text_vi']}\n>\n> *{x['text_en']}*")
+if x["kind"] == "rank":
+    history = [h for h in common.status_history(version, target_id, VN) if h.as_of_edition is not None]
+    hframe = pd.DataFrame(
+        {
+            "edition_year": [h.as_of_edition for h in history],
+            "rank": [h.current_rank for h in history],
+            "of": [h.of for h in history],
+            "score": [h.score for h in history],
+            "threshold": [h.threshold for h in history],
+            "gap": [h.gap for h in history],
+            "status": [h.status for h in history],
+        }
+    )
+    shown = pd.DataFrame(
+        {
+            t("common.edition"): hframe["edition_year"].astype(str),
+            t("common.rank"): [
+                common.rank_of(r, o) for r, o in zip(hframe["rank"], hframe["of"], strict=True)
+            ],
+            t("common.score"): [common.num(v) for v in hframe["score"]],
+            t("targets_page.col_threshold"): [common.num(v) for v in hframe["threshold"]],
+            t("indices.col_gap"): [common.signed(v) for v in hframe["gap"]],
+            t("common.status"): [common.status_badge(s) for s in hframe["status"]],
+        }
+    ).iloc[::-1]
+    st.caption(t("targets_page.history_note"))
+    st.dataframe(shown, hide_index=True, width="stretch", key="targets_history")
+    # Gaps are in points of each edition's scale: chart only the editions on the latest one's scale.
+    scale = common.index_info(version, x["yardstick_index"])["scale_max"]
+    gaps = hframe.dropna(subset=["gap"])
+    if not gaps.empty:
+        latest_scale = scale.get(int(gaps["edition_year"].iloc[-1]))
+        gaps = gaps[[scale.get(int(e)) == latest_scale for e in gaps["edition_year"]]]
+    if not gaps.empty:
+        source = common.source_line(x["yardstick_index"], gaps["edition_year"].tolist())
+        last = gaps.iloc[-1]
+        fig = charts.gap_bars(
+            pd.DataFrame(
+                {
+                    "label": gaps["edition_year"].astype(str),
+                    "gap": gaps["gap"],
+                    "text": [common.signed(g, 1) for g in gaps["gap"]],
+                }
+            ),
+            charts.Labels(
+                title=t(
+                    "targets_page.gap_title_inside" if last["gap"] >= 0 else "targets_page.gap_title_outside",
+                    edition=int(last["edition_year"]),
+                    gap=common.num(abs(float(last["gap"])), 1),
+                ),
+                x=t("targets_page.gap_axis"),
+                y=t("common.edition"),
+                source=common.source_line(x["yardstick_index"], gaps["edition_year"].tolist(), url=False),
+            ),
+            lang,
+            value_text="text",
+        )
+        common.chart(fig, hframe, f"targets_gap_{target_id}", source)
+else:
+    progress = common.progress_records(version)
+    mine = progress[progress["target_id"] == target_id]
+    if mine.empty:
+        st.info(t("targets_page.no_records"))
+    else:
+        shown = pd.DataFrame(
+            {
+                t("targets_page.col_date"): [common.date(d) for d in mine["recorded_on"]],
+                t("targets_page.col_value"): [common.num(v, 0) for v in mine["value"]],
+                t("targets_page.col_note"): mine["note_vi" if lang == "vi" else "note_en"],
+                t("targets_page.col_by"): mine["created_by"],
+                t("common.source"): mine["source_url"],
+            }
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={t("common.source"): st.column_config.LinkColumn()},
+            key="targets_records",
+        )
+    if target_id in assessments:
+        a = assessments[target_id]
+        st.markdown(common.status_badge(a.status) + " — " + t(f"status_help.{a.status}"))
+
+# --- analysts: add progress records and target sets ---------------------------------------------------
+st.divider()
+actor = common.current_actor()
+if not common.can("analyst"):
+    st.caption(t("targets_page.analyst_only"))
+    st.stop()
+
+st.subheader(t("targets_page.add_record_title"))
+counted_ids = [i for i in ids if by_id[i]["kind"] != "rank"]
+with st.form("targets_add_record", clear_on_submit=True):
+    rec_target = st.selectbox(
+        t("common.target"),
+        counted_ids,
+        format_func=lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})",
+        key="targets_record_target",
+    )
+    c1, c2 = st.columns(2)
+    with c1:
+        rec_date = st.date_input(
+            t("targets_page.col_date"), value=dt.date.today(), key="targets_record_date", format="DD/MM/YYYY"
+        )
+    with c2:
+        rec_value = st.number_input(
+            t("targets_page.col_value"), min_value=0.0, step=1.0, key="targets_record_value"
+        )
+    rec_source = st.text_input(t("targets_page.source_url"), key="targets_record_source")
+    rec_note_vi = st.text_input(t("targets_page.note_vi"), key="targets_record_note_vi")
+    rec_note_en = st.text_input(t("targets_page.note_en"), key="targets_record_note_en")
+    submitted = st.form_submit_button(t("targets_page.add_record"), type="primary")
+if submitted:
+    if not rec_source.strip():
+        st.error(t("targets_page.source_required"))
+    else:
+        try:
+            record = ProgressRecord(
+                target_id=rec_target,
+                recorded_on=rec_date,
+                value=rec_value,
+                source_url=rec_source,
+                note_vi=rec_note_vi,
+                note_en=rec_note_en,
+            )
+            record_id = services.add_progress_record(common.store(), actor, record)
+            common.refresh_version()
+            st.success(t("targets_page.record_added", id=record_id, target=rec_target))
+        except MetricsError as exc:
+            common.error_box(exc)
+        except pydantic.ValidationError as exc:
+            st.error(t("targets_page.invalid", detail="; ".join(e["msg"] for e in exc.errors())))
+
+st.subheader(t("targets_page.add_set_title"))
+st.markdown(t("targets_page.add_set_help", strategies=", ".join(strategy_name)))
+template = targets[targets["strategy_id"] == targets["strategy_id"].iloc[0]].head(3)
+common.download(template, "targets_template", "targets_template_download")
+upload = st.file_uploader(t("targets_page.upload"), type=["csv"], key="targets_upload")
+if upload is not None:
+    try:
+        raw = pd.read_csv(
+            io.BytesIO(upload.getvalue()), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    except (ValueError, UnicodeDecodeError) as exc:
+        st.error(t("targets_page.invalid", detail=str(exc).splitlines()[0]))
+        st.stop()
+    parsed: list[Target] = []
+    problems: list[str] = []
+    for number, row in enumerate(raw.to_dict("records"), start=2):
+        clean = {k: v for k, v in row.items() if k in Target.model_fields}
+        if clean.get("target_value", "") == "":
+            clean.pop("target_value", None)
+        try:
+            target = Target(**clean)
+        except pydantic.ValidationError as exc:
+            problems.append(
+                t("targets_page.row_problem", row=number, detail="; ".join(e["msg"] for e in exc.errors()))
+            )
+            continue
+        if target.target_id in by_id:
+            problems.append(t("targets_page.row_exists", row=number, id=target.target_id))
+        elif target.strategy_id not in strategy_name:
+            problems.append(t("targets_page.row_strategy", row=number, id=target.strategy_id))
+        else:
+            parsed.append(target)
+    for p in problems:
+        st.error(p)
+    if parsed and not problems:
+        st.dataframe(pd.DataFrame([p.model_dump() for p in parsed]), hide_index=True, key="targets_preview")
+        if st.button(t("targets_page.add_set", n=len(parsed)), type="primary", key="targets_add_set"):
+            added = 0
+            try:
+                for target in parsed:
+                    services.add_target(common.store(), actor, target)
+                    added += 1
+                common.refresh_version()
+                st.success(t("targets_page.set_added", n=added))
+            except MetricsError as exc:
+                common.error_box(exc)
+                st.warning(t("targets_page.set_partial", n=added))
