@@ -13,7 +13,7 @@ from pathlib import Path
 from metrics import i18n
 from metrics.cli_support import add_common
 from metrics.errors import StoreError
-from metrics.store import Store, default_db_path, open_store
+from metrics.store import Store, default_db_path
 from metrics.store import backup as ops
 
 
@@ -54,10 +54,6 @@ def open_existing(path: Path) -> Store:
         if "lock" in reason.lower():
             raise StoreError("store_in_use", path=str(path)) from exc
         raise StoreError("store_corrupt", path=str(path), reason=reason) from exc
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.1f}"
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -109,15 +105,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    db = _db(args)
-    kept = ops.set_aside(db)
-    if kept:
-        print(i18n.t("ops.rebuild_set_aside", args.lang, kept=str(kept)))
-    store = open_store(db)
-    try:
-        version = store.data_version()
-    finally:
-        store.close()
-    print(i18n.t("ops.rebuild_done", args.lang, db=str(db), version=version))
+    report = ops.rebuild(_db(args))
+    if report.kept:
+        print(i18n.t("ops.rebuild_set_aside", args.lang, kept=report.kept))
+    print(i18n.t("ops.rebuild_done", args.lang, db=report.path, version=report.data_version))
+    if report.accounts_carried:
+        print(i18n.t("ops.rebuild_accounts", args.lang, count=report.accounts_carried))
     print(i18n.t("ops.rebuild_no_saved_files", args.lang))
     return 0

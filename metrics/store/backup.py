@@ -258,3 +258,62 @@ def set_aside(db_path: str | Path) -> Path | None:
     if wal.exists():
         os.replace(wal, Path(str(kept) + ".wal"))
     return kept
+
+
+class RebuildReport(BaseModel):
+    path: str
+    kept: str | None
+    data_version: int
+    accounts_carried: int
+
+
+def rebuild(db_path: str | Path | None = None) -> RebuildReport:
+    """Set the file aside and build a new database from data/. The app must be stopped.
+
+    Accounts are carried over when the old file can still be read. Imports made after the first
+    start are NOT rebuilt: the import pipeline keeps no copy of uploaded files, so they come back
+    only from a backup (see docs/OPERATIONS.md).
+    """
+    from metrics.store.connection import open_store  # local: open_store seeds from data/
+
+    db = Path(db_path) if db_path else default_db_path()
+    if db.exists():
+        try:
+            duckdb.connect(str(db), read_only=True, config=_CONFIG).close()
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                raise StoreError("store_in_use", path=str(db)) from exc
+    accounts = _read_accounts(db) if db.exists() else []
+    kept = set_aside(db)
+    store = open_store(db)
+    try:
+        if accounts:
+            with store.transaction("cli", "rebuild_accounts", {"accounts": len(accounts)}) as cur:
+                cur.executemany(
+                    "INSERT INTO users (name, role, password_hash, created_at, created_by, last_sign_in,"
+                    " failed_attempts, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    accounts,
+                )
+        version = store.data_version()
+    finally:
+        store.close()
+    return RebuildReport(
+        path=str(db), kept=str(kept) if kept else None, data_version=version, accounts_carried=len(accounts)
+    )
+
+
+def _read_accounts(db: Path) -> list[tuple]:
+    """The users rows of a (possibly damaged) file, or [] when they cannot be read."""
+    try:
+        con = duckdb.connect(str(db), read_only=True, config=_CONFIG)
+    except duckdb.Error:
+        return []
+    try:
+        return con.execute(
+            "SELECT name, role, password_hash, created_at, created_by, last_sign_in, failed_attempts,"
+            " locked_until FROM users ORDER BY name"
+        ).fetchall()
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
