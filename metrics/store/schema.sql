@@ -190,3 +190,24 @@ CREATE TABLE IF NOT EXISTS users (
     failed_attempts INTEGER NOT NULL DEFAULT 0,
     locked_until    TIMESTAMP
 );
+
+-- import
+-- Datasets created by an analyst's import (`metrics import --index NEW_ID --name ... --unit ...`):
+-- what the indices table has no column for. Publisher indices from data/ have no row here.
+CREATE TABLE IF NOT EXISTS index_details (
+    index_id   VARCHAR PRIMARY KEY,
+    unit       VARCHAR NOT NULL DEFAULT '',
+    created_by VARCHAR NOT NULL DEFAULT '',
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- How each imported version was read: the reader, the detected mapping and the warnings the
+-- analyst saw in the preview (JSON), beside the provenance columns of `versions`.
+CREATE TABLE IF NOT EXISTS version_details (
+    version_id      INTEGER PRIMARY KEY,
+    reader          VARCHAR NOT NULL DEFAULT '',
+    mapping         VARCHAR NOT NULL DEFAULT '{}',
+    warnings        VARCHAR NOT NULL DEFAULT '[]',
+    created_edition BOOLEAN NOT NULL DEFAULT false,
+    replaced_version INTEGER
+);

@@ -1,0 +1,1247 @@
+"""Analyst import: read a file, stage it, check it in SQL, preview the result, commit it as a version.
+
+    source = read_source(data, "gairi_2026.xlsx", options)     # readers; no database
+    plan = preview(store, actor, source, options)              # staged + checked on a reader cursor
+    result = commit(store, actor, source, options)             # the same checks, then the writes,
+                                                               # in ONE transaction (all or nothing)
+
+Reading. Publisher workbooks go to metrics.ingest.workbook (layout found by content); analyst files
+(CSV/TSV/XLSX, long or wide, English or Vietnamese headers) to metrics.ingest.readers. A large plain
+tidy CSV (UTF-8, header on line 1, dot decimals) takes a fast path: DuckDB's read_csv on a dedicated
+connection, parsed in SQL with the same rules (metrics.store.imports.read_tidy_csv).
+
+Checking. The tidy rows are staged in a temporary table; country names are matched once per
+DISTINCT name (metrics.ingest.countries, with the database's aliases) and joined back; duplicates,
+measures outside the framework, values outside the edition's scale, published ranks against the
+scores and country counts are checked in SQL (metrics.ingest.validate). Every problem is collected
+before anything is written; a file with problems changes nothing.
+
+Versions. Each (index, edition) in the file becomes a version with its provenance. The identical
+file (same SHA-256, index and edition) is recognised: unchanged when it is the current version,
+made current again when it is an older one. A replaced version is kept (is_current = false).
+A new index (a dataset: --index NEW_ID --name --unit --source-url) gets its indices, framework,
+measures and edition rows; a new edition of a known index copies the previous edition's scale,
+framework and series, unless its measures differ (a methodology break: new framework and series).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from metrics.auth import Actor, require_role
+from metrics.errors import MetricsError, Problem, ValidationFailed
+from metrics.ingest import headers as H
+from metrics.ingest import readers, validate
+from metrics.ingest.countries import CountryResolver
+from metrics.ingest.workbook import detect_layout, read_workbook
+from metrics.store import imports as store_imports
+from metrics.store.connection import Store
+
+# Closest known names shown for an unknown one: at most 3, scoring at least this (0-100).
+SUGGEST_CUTOFF = 70.0
+# Text files at least this large take the DuckDB fast path when they are plain tidy CSVs.
+FAST_PATH_MIN_BYTES = 1_000_000
+INDEX_ID = re.compile(r"[A-Z][A-Z0-9_]{1,31}")
+_YEAR_TOKEN = re.compile(r"(?<!\d)(19[89]\d|20\d\d|2100)(?!\d)")
+STAGE_COLUMNS = [
+    "country",
+    "iso_code",
+    "edition_year",
+    "measure_text",
+    "value",
+    "published_rank",
+    "source_row",
+    "source_sheet",
+]
+
+Progress = Callable[[float, str], None]
+Layout = Literal["auto", "publisher", "tidy"]
+
+
+def _no_progress(fraction: float, stage: str) -> None:
+    return None
+
+
+@dataclass
+class ImportOptions:
+    """What the analyst says about the file (CLI flags or the Import page's fields)."""
+
+    index_id: str | None = None
+    edition_year: int | None = None
+    source_url: str = ""
+    licence: str = ""
+    sheet: str | None = None
+    name: str | None = None  # a new dataset's name (English; name_vi defaults to it)
+    name_vi: str | None = None
+    unit: str | None = None
+    publisher: str = ""
+    scale_min: float | None = None
+    scale_max: float | None = None
+    layout: Layout = "auto"
+
+
+@dataclass
+class SourceFile:
+    """A file read into tidy rows (no database yet)."""
+
+    file_name: str
+    sha256: str
+    size: int
+    reader: str  # "publisher", "analyst" or "tidy_csv"
+    mapping: dict[str, Any]
+    columns: dict[str, str | None]  # role -> header as written (for problem messages)
+    measure_columns: dict[str, str]  # measure as written -> the header its values came from
+    years: list[int]  # edition years found in the file (empty when it has none)
+    edition_hint: int | None = None
+    edition_hint_from: str | None = None
+    frame: pd.DataFrame | None = None
+    arrow: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def row_count(self) -> int:
+        if self.arrow is not None:
+            return int(self.arrow.num_rows)
+        return 0 if self.frame is None else len(self.frame)
+
+
+class EditionPlan(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    edition_year: int
+    action: Literal["new", "replace", "restore", "unchanged"]
+    edition_is_new: bool
+    framework: str
+    series: str
+    previous_framework: str | None = None
+    methodology_break: bool = False
+    scale_min: float
+    scale_max: float
+    scale_source: Literal["edition", "previous_edition", "given", "inferred", "widened"]
+    previous_edition: int | None = None
+    previous_country_count: int | None = None
+    current_version_id: int | None = None
+    restore_version_id: int | None = None
+    row_count: int
+    country_count: int
+    value_min: float | None = None
+    value_max: float | None = None
+    measures: list[str]
+    new_measures: list[str] = []
+    diff: store_imports.Diff | None = None
+
+
+class ImportPlan(BaseModel):
+    """The preview: what would be written, what is wrong, what looks suspicious."""
+
+    file_name: str
+    sha256: str
+    size: int
+    reader: str
+    mapping: dict[str, Any]
+    index_id: str
+    index_is_new: bool
+    index_name: str
+    editions: list[EditionPlan]
+    row_count: int
+    names_count: int
+    countries_matched: int
+    names_unmatched: int
+    names_by_alias: list[dict[str, str]]
+    problems: list[Problem]
+    warnings: list[Problem]
+    status: Literal["ready", "invalid", "unchanged"]
+    timings: dict[str, float] = {}
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == "ready"
+
+
+class ImportResult(BaseModel):
+    status: Literal["imported", "unchanged"]
+    action: str
+    plan: ImportPlan
+    versions: list[dict[str, Any]]
+    timings: dict[str, float] = {}
+
+
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    return asdict(problem)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def read_source(
+    data: bytes,
+    file_name: str,
+    options: ImportOptions | None = None,
+    *,
+    path: str | os.PathLike | None = None,
+    progress: Progress | None = None,
+) -> SourceFile:
+    """Read a file into tidy rows with the reader its content calls for (no database)."""
+    options = options or ImportOptions()
+    progress = progress or _no_progress
+    progress(0.05, "reading")
+    started = time.perf_counter()
+    file_name = Path(file_name).name
+    sha = hashlib.sha256(data).hexdigest()
+    is_xlsx = file_name.casefold().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
+    source = None
+    if is_xlsx:
+        source = _read_xlsx(data, file_name, sha, options)
+    else:
+        if options.layout != "publisher" and len(data) >= FAST_PATH_MIN_BYTES:
+            source = _read_fast_csv(data, file_name, sha, path)
+        if source is None:
+            source = _from_analyst(data, file_name, sha, options)
+    if source.edition_hint is None:
+        hint = _year_in(file_name)
+        if hint is not None:
+            source.edition_hint, source.edition_hint_from = hint, "file_name"
+    source.timings["read"] = time.perf_counter() - started
+    progress(0.3, "read")
+    return source
+
+
+def _year_in(*texts: str) -> int | None:
+    years = {int(y) for text in texts for y in _YEAR_TOKEN.findall(text or "")}
+    return years.pop() if len(years) == 1 else None
+
+
+def _plain_lists(exc: MetricsError) -> MetricsError:
+    """Lists in an error's params (sheets, candidates) as plain text for the message."""
+    exc.params = {
+        k: "; ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in exc.params.items()
+    }
+    return exc
+
+
+def _read_xlsx(data: bytes, file_name: str, sha: str, options: ImportOptions) -> SourceFile:
+    try:
+        return _read_xlsx_as(data, file_name, sha, options)
+    except ValidationFailed:
+        raise
+    except MetricsError as exc:
+        raise _plain_lists(exc) from None
+
+
+def _read_xlsx_as(data: bytes, file_name: str, sha: str, options: ImportOptions) -> SourceFile:
+    if options.layout == "tidy" or _is_new_dataset(options):
+        return _from_analyst(data, file_name, sha, options)
+    try:
+        frame, layout = read_workbook(data, options.sheet, options.index_id)
+    except ValidationFailed:
+        if options.layout == "publisher" or not _analyst_layout(data, options):
+            raise
+        return _from_analyst(data, file_name, sha, options)
+    except MetricsError as exc:
+        if options.layout == "publisher" or exc.code not in ("layout_not_found", "total_row_not_found"):
+            raise
+        return _from_analyst(data, file_name, sha, options)
+    if options.layout == "auto" and _looks_like_analyst_table(layout):
+        return _from_analyst(data, file_name, sha, options)
+    return _from_publisher(frame, layout, file_name, sha, len(data))
+
+
+def _is_new_dataset(options: ImportOptions) -> bool:
+    return bool(options.name)
+
+
+def _analyst_layout(data: bytes, options: ImportOptions) -> bool:
+    try:
+        return _looks_like_analyst_table(detect_layout(data, options.sheet, options.index_id))
+    except MetricsError:
+        return True
+
+
+_YEAR_HEADERS = H.lookup(H.YEAR)
+
+
+def _looks_like_analyst_table(layout) -> bool:
+    """A workbook table that names a year column or has years as headers is an analyst's tidy/wide
+    table, not a publisher's edition (which has one edition and no year column)."""
+    for table in layout.tables:
+        for header in table.headers.values():
+            text = str(header).strip()
+            if H.normalise_header(text) in _YEAR_HEADERS or re.fullmatch(r"\d{4}", text):
+                return True
+    return layout.kind == "single" and bool(layout.describe()["unmapped"])
+
+
+def _from_publisher(frame: pd.DataFrame, layout, file_name: str, sha: str, size: int) -> SourceFile:
+    description = layout.describe()
+    columns = {
+        role: (layout.column(role) or {}).get("header") for role in ("country", "iso_code", "total", "rank")
+    }
+    columns["value"] = columns.pop("total")
+    measure_columns = {mid: m["header"] for mid, m in layout.measures.items()}
+    if columns["value"]:
+        measure_columns["total"] = columns["value"]
+    texts = [t.sheet for t in layout.tables] + [h for t in layout.tables for h in t.headers.values()]
+    hint = _year_in(*texts)
+    stage = pd.DataFrame(
+        {
+            "country": frame["country"],
+            "iso_code": frame["iso_code"],
+            "edition_year": pd.array([None] * len(frame), dtype="Int64"),
+            "measure_text": frame["measure_id"],
+            "value": frame["value"],
+            "published_rank": frame["published_rank"],
+            "source_row": frame["source_row"],
+            "source_sheet": frame["source_sheet"],
+        }
+    )
+    return SourceFile(
+        file_name=file_name,
+        sha256=sha,
+        size=size,
+        reader="publisher",
+        mapping=description,
+        columns=columns,
+        measure_columns=measure_columns,
+        years=[],
+        edition_hint=hint,
+        edition_hint_from="headers" if hint else None,
+        frame=stage,
+    )
+
+
+def _from_analyst(data: bytes, file_name: str, sha: str, options: ImportOptions) -> SourceFile:
+    frame, info = readers.read_analyst_file(data, file_name, options.sheet)
+    cols = info.get("columns", {})
+    columns = {role: cols.get(role) for role in ("country", "iso_code", "year", "measure", "value", "rank")}
+    measure_columns: dict[str, str] = {}
+    if info.get("wide_by") == "measure":
+        for header in info.get("measure_columns", []):
+            measure_columns[header.strip()] = header
+            if H.normalise_header(header) in H.lookup(H.TOTAL + H.VALUE):
+                measure_columns["total"] = header
+    elif cols.get("value"):
+        for text in frame["measure_id"].unique():
+            measure_columns[str(text)] = cols["value"]
+    stage = pd.DataFrame(
+        {
+            "country": frame["country"],
+            "iso_code": frame["iso_code"],
+            "edition_year": frame["edition_year"],
+            "measure_text": frame["measure_id"],
+            "value": frame["value"],
+            "published_rank": frame["published_rank"],
+            "source_row": frame["source_row"],
+            "source_sheet": info.get("sheet") or "",
+        },
+        columns=STAGE_COLUMNS,
+    )
+    years = sorted({int(y) for y in frame["edition_year"].dropna().unique()})
+    return SourceFile(
+        file_name=file_name,
+        sha256=sha,
+        size=len(data),
+        reader="analyst",
+        mapping=info,
+        columns=columns,
+        measure_columns=measure_columns,
+        years=years,
+        frame=stage,
+    )
+
+
+def _read_fast_csv(data: bytes, file_name: str, sha: str, path) -> SourceFile | None:
+    """The DuckDB path for a large plain tidy CSV, or None when the file needs the lenient reader."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        text_head = body[:65536].decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        cut = body[:65536]
+        try:
+            text_head = cut[: cut.rfind(b"\n")].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    lines = text_head.splitlines()[:-1] or text_head.splitlines()
+    if len(lines) < 2:
+        return None
+    delimiter = readers.sniff_delimiter("\n".join(lines[:30]))
+    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    header = [unicodedata.normalize("NFC", h).strip() for h in header]
+    m = readers.map_columns(header)
+    if m.country is None or m.value is None or m.year_columns or (m.measure is None and m.ignored):
+        return None
+    roles = {
+        role: header.index(getattr(m, role))
+        for role in ("country", "iso_code", "year", "measure", "value", "rank")
+        if getattr(m, role) is not None
+    }
+    sample = [row for row in csv.reader(lines[1:], delimiter=delimiter) if len(row) > roles["value"]]
+    if readers.detect_decimal_comma([r[roles["value"]] for r in sample], delimiter) is not False:
+        return None
+    temp = None
+    if path is None or data is not body:
+        temp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)  # noqa: SIM115 - closed below
+        temp.write(body)
+        temp.close()
+        path = temp.name
+    try:
+        got = store_imports.read_tidy_csv(
+            str(path),
+            delimiter=delimiter,
+            n_columns=len(header),
+            roles=roles,
+            missing=tuple(sorted(set(H.MISSING_MARKERS) - {""})),
+            note_prefixes=tuple(p.casefold() for p in H.NOTE_PREFIXES),
+            year_min=readers.YEAR_MIN,
+            year_max=readers.YEAR_MAX,
+            limit=validate.MAX_PER_CHECK,
+        )
+    except MetricsError:
+        return None
+    finally:
+        if temp is not None:
+            os.unlink(temp.name)
+    line_count = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if got["records"] != line_count - 1:
+        return None  # blank lines or line breaks inside quotes: line numbers would be wrong
+    columns = {role: header[i] for role, i in roles.items()}
+    problems = [
+        Problem(code, int(line), columns.get(role), value if value is None else str(value))
+        for code, line, role, value in got["problems"]
+    ]
+    if got["problem_count"] > len(problems):
+        problems.append(
+            Problem(
+                "problems_truncated", params={"check": "cells", "count": got["problem_count"] - len(problems)}
+            )
+        )
+    for p in problems:
+        if p.code == "year_out_of_range":
+            p.params.update(min=readers.YEAR_MIN, max=readers.YEAR_MAX)
+    return SourceFile(
+        file_name=file_name,
+        sha256=sha,
+        size=len(data),
+        reader="tidy_csv",
+        mapping={
+            "form": "long",
+            "encoding": "utf-8-sig" if data is not body else "utf-8",
+            "delimiter": delimiter,
+            "header_row": 1,
+            "columns": {
+                role: columns.get(role)
+                for role in ("country", "iso_code", "year", "measure", "value", "rank")
+            },
+            "ignored_columns": [h for h in header if h not in columns.values()],
+        },
+        columns={
+            role: columns.get(role) for role in ("country", "iso_code", "year", "measure", "value", "rank")
+        },
+        measure_columns={},
+        years=sorted(int(y) for y in got["years"] if y is not None),
+        arrow=got["rows"],
+        problems=problems,
+    )
+
+
+# --- analysis (preview and commit share it) -------------------------------------------------------
+
+
+@dataclass
+class _Analysis:
+    plan: ImportPlan
+    write: dict[str, Any]
+
+
+def _slug(text: str) -> str:
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold().replace("đ", "d")
+    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+    if not s:
+        s = "measure"
+    if not s[0].isalpha():
+        s = "m_" + s
+    return s[:64]
+
+
+def _stage(cur, source: SourceFile) -> None:
+    """The file's tidy rows as the temporary table `import_stage` of this cursor."""
+    obj = source.arrow if source.arrow is not None else source.frame
+    present = set(obj.column_names if source.arrow is not None else obj.columns)
+
+    def col(name: str, cast: str, default: str = "NULL") -> str:
+        expr = name if name in present else default
+        if default != "NULL" and name in present:
+            expr = f"coalesce({name}, {default})"
+        return f"CAST({expr} AS {cast}) AS {name}"
+
+    cur.register("import_source", obj)
+    try:
+        cur.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE import_stage AS
+            SELECT {col("country", "VARCHAR")}, {col("iso_code", "VARCHAR", "''")},
+                   {col("edition_year", "INTEGER")}, {col("measure_text", "VARCHAR")},
+                   {col("value", "DOUBLE")}, {col("published_rank", "INTEGER")},
+                   {col("source_row", "BIGINT")}, {col("source_sheet", "VARCHAR", "''")}
+            FROM import_source
+            """  # noqa: S608 - fixed column names
+        )
+    finally:
+        cur.unregister("import_source")
+
+
+def _index(ref: dict[str, pd.DataFrame], options: ImportOptions) -> tuple[str, dict | None, bool]:
+    """(index id, its row or None, is new). Raises for a missing/unknown/invalid index."""
+    index_id = (options.index_id or "").strip()
+    if not index_id:
+        raise MetricsError("index_required", known=", ".join(ref["indices"]["index_id"]))
+    known = ref["indices"].set_index("index_id")
+    if index_id in known.index:
+        return index_id, {"index_id": index_id, **known.loc[index_id].to_dict()}, False
+    if not INDEX_ID.fullmatch(index_id):
+        raise MetricsError("index_id_invalid", index_id=index_id)
+    if not options.name:
+        raise MetricsError(
+            "dataset_fields_required", index_id=index_id, missing="--name, --unit, --source-url"
+        )
+    missing = [flag for flag, v in (("--unit", options.unit), ("--source-url", options.source_url)) if not v]
+    if missing:
+        raise MetricsError("dataset_fields_required", index_id=index_id, missing=", ".join(missing))
+    return index_id, None, True
+
+
+def _measure_map(texts: list[str], index_id: str, ref: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Measure as written in the file -> measure id (a known id, a known name or header, or a slug)."""
+    measures = ref["measures"][ref["measures"]["index_id"] == index_id]
+    by_key: dict[str, str] = {}
+    for mid, name_en, name_vi in measures[["measure_id", "name_en", "name_vi"]].itertuples(index=False):
+        for text in (mid, name_en, name_vi):
+            by_key.setdefault(H.normalise_header(text), mid)
+    headers = H.measure_lookup()
+    totals = H.lookup(H.TOTAL + H.VALUE)
+    out = {}
+    known_ids = set(measures["measure_id"])
+    for text in texts:
+        key = H.normalise_header(text)
+        if text in known_ids or text == "total":
+            out[text] = text
+        elif key in totals:
+            out[text] = "total"
+        elif key in by_key:
+            out[text] = by_key[key]
+        elif key in headers:
+            out[text] = headers[key]
+        else:
+            out[text] = _slug(text)
+    return out
+
+
+def _level(measure_id: str) -> str:
+    if measure_id == "total":
+        return "total"
+    if measure_id.startswith("pillar_"):
+        return "pillar"
+    if measure_id.startswith("dim_"):
+        return "dimension"
+    return "indicator"
+
+
+def _rounded_out(lo: float, hi: float) -> tuple[float, float]:
+    """A scale around [lo, hi] on round numbers: [0.12, 87.3] -> [0, 90]; [3, 3] -> [2, 4]."""
+    span = hi - lo
+    if span <= 0:
+        step = 10 ** math.floor(math.log10(abs(hi))) if hi else 1.0
+        return math.floor(lo / step) * step - (step if lo % step == 0 else 0), math.ceil(hi / step) * step + (
+            step if hi % step == 0 else 0
+        )
+    step = 10 ** math.floor(math.log10(span))
+    low, high = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    if lo >= 0 > low:
+        low = 0.0
+    return float(low), float(high)
+
+
+class _Analyser:
+    """Stages a file on one cursor and works out the plan: shared by preview and commit.
+
+    The steps run in order (see `run`); each leaves temporary tables on the cursor for the next
+    (import_stage -> import_names, import_measures -> import_rows -> import_editions), and the SQL
+    checks of metrics.ingest.validate read them.
+    """
+
+    def __init__(self, cur, source: SourceFile, options: ImportOptions, progress: Progress) -> None:
+        self.cur = cur
+        self.source = source
+        self.options = options
+        self.progress = progress
+        self.problems: list[Problem] = list(source.problems)
+        self.warnings: list[Problem] = []
+        self.timings: dict[str, float] = {}
+        self.ref = store_imports.reference(cur)
+        self.resolver = resolver_from(self.ref)
+        self.index_id, self.index_row, self.index_is_new = _index(self.ref, options)
+        self.created_by_import = bool(self.index_row and self.index_row.get("created_by_import"))
+        measures = self.ref["measures"]
+        self.index_measures = measures[measures["index_id"] == self.index_id]
+        self.framework_measures = {
+            fw: set(group["measure_id"]) for fw, group in self.index_measures.groupby("framework")
+        }
+        self.given_scale = options.scale_min is not None and options.scale_max is not None
+        if (options.scale_min is None) != (options.scale_max is None) or (
+            self.given_scale and not options.scale_min < options.scale_max
+        ):
+            raise MetricsError("scale_invalid", min=options.scale_min, max=options.scale_max)
+
+    def run(self) -> _Analysis:
+        started = time.perf_counter()
+        _stage(self.cur, self.source)
+        self.progress(0.4, "staging")
+        default_year = self._default_year()
+        self._match_names()
+        self._map_measures()
+        self._join_rows(default_year)
+        self.timings["stage"] = time.perf_counter() - started
+        self.progress(0.5, "validating")
+        started = time.perf_counter()
+        plans = self._plan_editions()
+        self._check(plans)
+        self.timings["validate"] = time.perf_counter() - started
+        self.progress(0.7, "comparing")
+        started = time.perf_counter()
+        self._compare(plans)
+        self.timings["compare"] = time.perf_counter() - started
+        return _Analysis(plan=self._plan(plans), write=self._write(plans))
+
+    # --- staging ------------------------------------------------------------------------------
+
+    def _default_year(self) -> int | None:
+        """The edition of rows without a year: --edition, else a year named in the file's headers/name."""
+        years = [y for (y,) in self.cur.execute("SELECT DISTINCT edition_year FROM import_stage").fetchall()]
+        needs_default = not years or None in years
+        year = self.options.edition_year
+        if year is None and needs_default:
+            year = self.source.edition_hint
+        if needs_default and year is None:
+            raise MetricsError("edition_required", file=self.source.file_name)
+        if year is not None and not readers.YEAR_MIN <= int(year) <= readers.YEAR_MAX:
+            raise MetricsError("edition_invalid", edition=year, min=readers.YEAR_MIN, max=readers.YEAR_MAX)
+        if self.options.edition_year is not None:
+            self.problems += validate.edition_mismatches(
+                self.cur, int(self.options.edition_year), self.source.columns.get("year")
+            )
+        return None if year is None else int(year)
+
+    def _match_names(self) -> None:
+        """Country names: matched once per DISTINCT (name, code) in Python, joined back in SQL."""
+        pairs = self.cur.execute("SELECT DISTINCT country, iso_code FROM import_stage").fetchall()
+        names = []
+        for country, code in pairs:
+            by_name = self.resolver.resolve(country) if country else None
+            by_code = self.resolver.resolve(code) if code else None
+            # The code decides, unless the name means another country: then the name is kept (and the
+            # mismatch reported), so one shifted code does not also show up as a duplicate.
+            iso3 = by_name if by_name and by_code != by_name else by_code
+            names.append((country, code, iso3, by_name, by_code))
+        self.names = names
+        frame = pd.DataFrame(
+            names, columns=["country", "iso_code", "iso3", "name_iso3", "code_iso3"], dtype=object
+        )
+        _temp_table(self.cur, "import_names", frame)
+
+    def _map_measures(self) -> None:
+        texts = [
+            t
+            for (t,) in self.cur.execute(
+                "SELECT DISTINCT measure_text FROM import_stage ORDER BY 1"
+            ).fetchall()
+        ]
+        self.measure_texts = texts
+        self.mmap = _measure_map(texts, self.index_id, self.ref)
+        by_id: dict[str, list[str]] = {}
+        for text, mid in self.mmap.items():
+            by_id.setdefault(mid, []).append(text)
+        for mid, group in sorted(by_id.items()):
+            if len(group) > 1:
+                self.problems.append(
+                    Problem(
+                        "measure_id_collision",
+                        column=self.source.measure_columns.get(group[1]),
+                        value=" / ".join(group),
+                        params={"measure": mid, "texts": " / ".join(group)},
+                    )
+                )
+        frame = pd.DataFrame(list(self.mmap.items()), columns=["measure_text", "measure_id"], dtype=object)
+        _temp_table(self.cur, "import_measures", frame)
+
+    def _join_rows(self, default_year: int | None) -> None:
+        year = "s.edition_year" if default_year is None else "coalesce(s.edition_year, ?)"
+        self.cur.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE import_rows AS
+            SELECT s.country, s.iso_code, n.iso3, {year} AS edition_year, s.measure_text, m.measure_id,
+                   s.value, s.published_rank, s.source_row, s.source_sheet
+            FROM import_stage s
+            JOIN import_names n ON n.country IS NOT DISTINCT FROM s.country AND n.iso_code = s.iso_code
+            JOIN import_measures m USING (measure_text)
+            """,  # noqa: S608 - fixed text; the year is a parameter
+            [] if default_year is None else [default_year],
+        )
+        self.stats = self.cur.execute(
+            """
+            SELECT edition_year, count(*), count(DISTINCT iso3), min(value), max(value),
+                   list(DISTINCT measure_id ORDER BY measure_id),
+                   count(DISTINCT iso3) FILTER (WHERE measure_id = 'total')
+            FROM import_rows GROUP BY edition_year ORDER BY edition_year
+            """
+        ).fetchall()
+        if not self.stats:
+            self.problems.append(Problem("no_data_rows", params={"file": self.source.file_name}))
+
+    # --- editions -----------------------------------------------------------------------------
+
+    def _plan_editions(self) -> list[EditionPlan]:
+        """Per edition: the framework, series and scale it is checked against, and the version action."""
+        editions = self.ref["editions"]
+        by_year = {
+            int(r["edition_year"]): r
+            for r in editions[editions["index_id"] == self.index_id].to_dict("records")
+        }
+        versions = self.ref["versions"]
+        self.versions = versions[versions["index_id"] == self.index_id]
+        lows, highs = [s[3] for s in self.stats], [s[4] for s in self.stats]
+        self.inferred = _rounded_out(min(lows), max(highs)) if self.stats else (0.0, 1.0)
+        self.new_frameworks: dict[str, dict] = {}
+        self.new_measures: dict[tuple[str, str], dict] = {}
+        self.new_editions: list[dict] = []
+        self.updated_editions: list[dict] = []
+        rows, allowed, plans = [], [], []
+        for year, n_rows, n_countries, vmin, vmax, measure_ids, n_total in self.stats:
+            year = int(year)
+            found = set(measure_ids)
+            existing = by_year.get(year)
+            previous = _previous_edition(by_year, year)
+            if existing is not None:
+                plan, check_scale, check_measures = self._existing_edition(existing, year, found, vmin, vmax)
+                if check_measures:
+                    allowed += [
+                        (year, m) for m in sorted(self.framework_measures.get(plan["framework"], set()))
+                    ]
+            else:
+                plan = self._new_edition(previous, year, found, vmin, vmax, n_total)
+                check_scale, check_measures = plan.pop("check_scale"), False
+            for mid in plan["new_measures"]:
+                self._add_measure(plan["framework"], mid)
+            rows.append(
+                (
+                    year,
+                    plan["scale_min"],
+                    plan["scale_max"],
+                    check_scale,
+                    check_measures,
+                    plan["framework"],
+                    bool(self.index_row["higher_is_better"]) if self.index_row else True,
+                )
+            )
+            plans.append(
+                EditionPlan(
+                    edition_year=year,
+                    edition_is_new=existing is None,
+                    previous_framework=previous["framework"] if previous else None,
+                    previous_edition=int(previous["edition_year"]) if previous else None,
+                    previous_country_count=self._country_count(previous),
+                    row_count=int(n_rows),
+                    country_count=int(n_countries),
+                    value_min=vmin,
+                    value_max=vmax,
+                    measures=sorted(found),
+                    **self._action(year),
+                    **plan,
+                )
+            )
+        self.cur.execute(
+            "CREATE OR REPLACE TEMP TABLE import_editions (edition_year INTEGER, scale_min DOUBLE,"
+            " scale_max DOUBLE, check_scale BOOLEAN, check_measures BOOLEAN, framework VARCHAR,"
+            " higher_is_better BOOLEAN)"
+        )
+        if rows:
+            self.cur.executemany("INSERT INTO import_editions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.cur.execute(
+            "CREATE OR REPLACE TEMP TABLE import_allowed_measures (edition_year INTEGER, measure_id VARCHAR)"
+        )
+        if allowed:
+            self.cur.executemany("INSERT INTO import_allowed_measures VALUES (?, ?)", allowed)
+        return plans
+
+    def _existing_edition(self, row: dict, year: int, found: set[str], vmin: float, vmax: float):
+        """An edition already in the database: its framework and scale are fixed (a publisher index),
+        or grow with the data (a dataset created by an import: new measures, a widened scale)."""
+        framework = row["framework"]
+        lo, hi, source = float(row["scale_min"]), float(row["scale_max"]), "edition"
+        new_measures: list[str] = []
+        if not self.created_by_import:
+            plan = self._edition_fields(framework, row["series"], lo, hi, source, new_measures)
+            return plan, True, True
+        new_measures = sorted(found - self.framework_measures.get(framework, set()))
+        if vmin < lo or vmax > hi:
+            lo, hi = _rounded_out(min(lo, vmin), max(hi, vmax))
+            source = "widened"
+            self._warn_widened(year, lo, hi, vmin, vmax)
+            self.updated_editions.append(
+                {"index_id": self.index_id, "edition_year": year, "scale_min": lo, "scale_max": hi}
+            )
+        return self._edition_fields(framework, row["series"], lo, hi, source, new_measures), False, False
+
+    def _new_edition(self, previous: dict | None, year: int, found: set[str], vmin, vmax, n_total) -> dict:
+        """A new edition: of a new dataset (its own framework, scale inferred or given), or of a known
+        index (the previous edition's framework, series and scale, unless its measures differ)."""
+        options = self.options
+        methodology_break = False
+        if self.index_is_new or previous is None:
+            framework = series = self.index_id
+            aggregation = "none"
+            new_measures = sorted(found - self.framework_measures.get(framework, set()))
+            lo, hi = (options.scale_min, options.scale_max) if self.given_scale else self.inferred
+            source = "given" if self.given_scale else "inferred"
+            check_scale = self.given_scale
+        else:
+            framework, series, aggregation = (
+                previous["framework"],
+                previous["series"],
+                previous["aggregation"],
+            )
+            known = self.framework_measures.get(framework, set())
+            new_measures = sorted(found - known)
+            if new_measures and not self.created_by_import:
+                # Measures the previous framework does not have: a methodology break.
+                methodology_break = True
+                framework = series = f"{self.index_id}-{year}"
+                self.warnings.append(
+                    Problem(
+                        "methodology_break",
+                        params={
+                            "edition": year,
+                            "framework": framework,
+                            "previous_framework": previous["framework"],
+                            "previous_edition": int(previous["edition_year"]),
+                            "measures": ", ".join(new_measures),
+                        },
+                    )
+                )
+                new_measures = sorted(found)
+            check_scale = True
+            if self.given_scale:
+                lo, hi, source = options.scale_min, options.scale_max, "given"
+            else:
+                lo, hi, source = (
+                    float(previous["scale_min"]),
+                    float(previous["scale_max"]),
+                    "previous_edition",
+                )
+                if self.created_by_import and (vmin < lo or vmax > hi):
+                    lo, hi = _rounded_out(min(lo, vmin), max(hi, vmax))
+                    source, check_scale = "widened", False
+                    self._warn_widened(year, lo, hi, vmin, vmax)
+        self.new_editions.append(
+            {
+                "index_id": self.index_id,
+                "edition_year": year,
+                "scale_min": float(lo),
+                "scale_max": float(hi),
+                "framework": framework,
+                "series": series,
+                "aggregation": aggregation,
+                "countries_ranked": int(n_total) if n_total else None,
+                "membership_date": dt.date(year, 12, 31),
+                "source_file": self.source.file_name,
+                "source_url": options.source_url or "",
+                "notes": "",
+            }
+        )
+        if framework not in self.framework_measures and framework not in self.new_frameworks:
+            self.new_frameworks[framework] = {
+                "index_id": self.index_id,
+                "framework": framework,
+                "description_en": f"Created by the import of {self.source.file_name}",
+                "description_vi": f"Tạo khi nhập tệp {self.source.file_name}",
+            }
+        plan = self._edition_fields(framework, series, lo, hi, source, new_measures)
+        plan.update(methodology_break=methodology_break, check_scale=check_scale)
+        return plan
+
+    @staticmethod
+    def _edition_fields(framework, series, lo, hi, source, new_measures) -> dict:
+        return {
+            "framework": framework,
+            "series": series,
+            "scale_min": float(lo),
+            "scale_max": float(hi),
+            "scale_source": source,
+            "new_measures": new_measures,
+        }
+
+    def _warn_widened(self, year: int, lo: float, hi: float, vmin: float, vmax: float) -> None:
+        self.warnings.append(
+            Problem(
+                "scale_widened",
+                params={
+                    "edition": year,
+                    "min": f"{lo:g}",
+                    "max": f"{hi:g}",
+                    "value_min": f"{vmin:g}",
+                    "value_max": f"{vmax:g}",
+                },
+            )
+        )
+
+    def _add_measure(self, framework: str, mid: str) -> None:
+        if (framework, mid) not in self.new_measures:
+            dataset = self.created_by_import or self.index_is_new
+            self.new_measures[(framework, mid)] = _measure_row(
+                self.index_id, framework, mid, self.mmap, self.index_measures, dataset
+            )
+
+    def _action(self, year: int) -> dict:
+        """The identical file (same sha256 + index + edition) is recognised: unchanged when it is the
+        current version, 'restore' when an older one (it becomes current again)."""
+        versions = self.versions[self.versions["edition_year"] == year]
+        current = versions[versions["is_current"]]
+        current_id = int(current["version_id"].iloc[0]) if not current.empty else None
+        same = versions[versions["sha256"] == self.source.sha256]
+        if current_id is not None and current["sha256"].iloc[0] == self.source.sha256:
+            return {"action": "unchanged", "current_version_id": current_id}
+        if not same.empty:
+            return {
+                "action": "restore",
+                "current_version_id": current_id,
+                "restore_version_id": int(same["version_id"].max()),
+            }
+        return {"action": "replace" if current_id is not None else "new", "current_version_id": current_id}
+
+    def _country_count(self, edition: dict | None) -> int | None:
+        if edition is None:
+            return None
+        v = self.versions
+        found = v[(v["edition_year"] == int(edition["edition_year"])) & v["is_current"]]
+        return None if found.empty else int(found["country_count"].iloc[0])
+
+    # --- checks, comparison, results ------------------------------------------------------------
+
+    def _check(self, plans: list[EditionPlan]) -> None:
+        columns = self.source.columns
+        value_columns = {
+            **{t: columns.get("value") for t in self.measure_texts},
+            **self.source.measure_columns,
+        }
+        self.problems += validate.unknown_countries(self.cur, columns.get("country"), _suggest(self.resolver))
+        self.problems += validate.code_mismatches(self.cur, columns.get("iso_code"))
+        collided = [p.params["measure"] for p in self.problems if p.code == "measure_id_collision"]
+        self.problems += validate.duplicates(self.cur, columns.get("country"), collided)
+        self.problems += validate.measures_outside_framework(self.cur, value_columns)
+        self.problems += validate.outside_scale(self.cur, value_columns)
+        self.warnings += validate.rank_disagreements(self.cur, columns.get("rank"))
+        counts = {p.edition_year: p.country_count for p in plans}
+        previous = {
+            p.edition_year: (p.previous_edition, p.previous_country_count)
+            for p in plans
+            if p.edition_is_new and p.previous_edition is not None and p.previous_country_count
+        }
+        self.warnings += validate.country_count_changes(counts, previous)
+
+    def _compare(self, plans: list[EditionPlan]) -> None:
+        """What changes against the current version of each edition (a FULL OUTER JOIN in SQL)."""
+        for p in plans:
+            if p.current_version_id is None or p.action == "unchanged":
+                continue
+            new = ("version", p.restore_version_id) if p.action == "restore" else ("staged", p.edition_year)
+            found = store_imports.diff_relations(self.cur, ("version", p.current_version_id), new)
+            p.diff = store_imports.Diff(
+                old_version_id=p.current_version_id, new_version_id=p.restore_version_id, **found
+            )
+
+    def _plan(self, plans: list[EditionPlan]) -> ImportPlan:
+        by_alias = self.cur.execute(
+            """
+            SELECT DISTINCT n.country, n.iso3, c.name_en FROM import_names n JOIN countries c USING (iso3)
+            WHERE n.country <> c.name_en ORDER BY n.country LIMIT 500
+            """
+        ).fetchall()
+        if self.problems:
+            status = "invalid"
+        elif plans and all(p.action == "unchanged" for p in plans):
+            status = "unchanged"
+        else:
+            status = "ready"
+        name = self.options.name if self.index_is_new else str(self.index_row["name_en"])
+        return ImportPlan(
+            file_name=self.source.file_name,
+            sha256=self.source.sha256,
+            size=self.source.size,
+            reader=self.source.reader,
+            mapping=self.source.mapping,
+            index_id=self.index_id,
+            index_is_new=self.index_is_new,
+            index_name=name or self.index_id,
+            editions=plans,
+            row_count=sum(p.row_count for p in plans),
+            names_count=len(self.names),
+            countries_matched=len({n[2] for n in self.names if n[2]}),
+            names_unmatched=sum(1 for n in self.names if n[2] is None),
+            names_by_alias=[{"name": a, "iso3": b, "name_en": c} for a, b, c in by_alias],
+            problems=self.problems,
+            warnings=self.warnings,
+            status=status,
+            timings={**self.source.timings, **self.timings},
+        )
+
+    def _write(self, plans: list[EditionPlan]) -> dict[str, Any]:
+        """Plain data for metrics.store.imports.write_import."""
+        options, row = self.options, self.index_row
+        return {
+            "index_id": self.index_id,
+            "new_index": _index_row(self.index_id, options) if self.index_is_new else None,
+            "unit": options.unit,
+            "new_frameworks": list(self.new_frameworks.values()),
+            "new_measures": list(self.new_measures.values()),
+            "new_editions": self.new_editions,
+            "updated_editions": self.updated_editions,
+            "editions": [
+                {
+                    "edition_year": p.edition_year,
+                    "action": p.action,
+                    "restore_version_id": p.restore_version_id,
+                    "row_count": p.row_count,
+                    "country_count": p.country_count,
+                    "edition_is_new": p.edition_is_new,
+                    "warnings": [
+                        problem_dict(w)
+                        for w in self.warnings
+                        if w.params.get("edition") in (None, p.edition_year)
+                    ],
+                }
+                for p in plans
+            ],
+            "file_name": self.source.file_name,
+            "sha256": self.source.sha256,
+            "source_url": options.source_url,
+            "licence": options.licence or (str(row["licence"]) if row else ""),
+            "reader": self.source.reader,
+            "mapping": self.source.mapping,
+            "note": f"{self.source.reader} import",
+        }
+
+
+def _temp_table(cur, name: str, frame: pd.DataFrame) -> None:
+    """A small frame as a temporary table of VARCHAR columns (names from this module only)."""
+    cur.register("import_frame", frame)
+    try:
+        columns = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in frame.columns)
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM import_frame")  # noqa: S608
+    finally:
+        cur.unregister("import_frame")
+
+
+def _analyse(cur, source: SourceFile, options: ImportOptions, progress: Progress) -> _Analysis:
+    return _Analyser(cur, source, options, progress).run()
+
+
+def _previous_edition(by_year: dict[int, dict], year: int) -> dict | None:
+    earlier = [y for y in by_year if y < year]
+    if earlier:
+        return by_year[max(earlier)]
+    later = [y for y in by_year if y > year]
+    return by_year[min(later)] if later else None
+
+
+def _measure_row(
+    index_id: str, framework: str, mid: str, mmap: dict[str, str], known: pd.DataFrame, dataset: bool
+) -> dict:
+    same = known[known["measure_id"] == mid]
+    text = next((t for t, m in mmap.items() if m == mid), mid)
+    if not same.empty and not dataset:
+        first = same.iloc[-1]
+        return {
+            "index_id": index_id,
+            "framework": framework,
+            "measure_id": mid,
+            "level": first["level"],
+            "parent_id": first["parent_id"],
+            "name_en": first["name_en"],
+            "name_vi": first["name_vi"],
+        }
+    level = "total" if mid == "total" else ("indicator" if dataset else _level(mid))
+    parent = "total" if level == "pillar" else ""
+    name = "Total" if mid == "total" and text == mid else text
+    return {
+        "index_id": index_id,
+        "framework": framework,
+        "measure_id": mid,
+        "level": level,
+        "parent_id": parent,
+        "name_en": name,
+        "name_vi": "Tổng điểm" if mid == "total" and text == mid else name,
+    }
+
+
+def _index_row(index_id: str, options: ImportOptions) -> dict:
+    return {
+        "index_id": index_id,
+        "name_en": options.name,
+        "name_vi": options.name_vi or options.name,
+        "short_name": index_id,
+        "publisher": options.publisher or "",
+        "homepage": options.source_url or "",
+        "licence": options.licence or "",
+        "higher_is_better": True,
+    }
+
+
+def _suggest(resolver: CountryResolver):
+    def suggest(text: str) -> list[tuple[str, str, float]]:
+        return resolver.suggest(text, limit=3, score_cutoff=SUGGEST_CUTOFF) if text else []
+
+    return suggest
+
+
+def resolver_from(ref: dict[str, pd.DataFrame]) -> CountryResolver:
+    """The country matcher over the database's countries and aliases (seeded and analyst-confirmed)."""
+    extra: dict[str, list[str]] = {}
+    for alias, iso3 in ref["aliases"][["alias", "iso3"]].itertuples(index=False):
+        extra.setdefault(iso3, []).append(alias)
+    return CountryResolver(ref["countries"], extra)
+
+
+# --- services ------------------------------------------------------------------------------------
+
+
+def preview(
+    store: Store, actor: Actor, source: SourceFile, options: ImportOptions, progress: Progress | None = None
+) -> ImportPlan:
+    """Stage and check on a reader cursor: the plan, its problems and warnings; nothing is written."""
+    require_role(actor, "analyst")
+    progress = progress or _no_progress
+    with store.reader() as cur:
+        analysis = _analyse(cur, source, options, progress)
+    progress(1.0, "previewed")
+    return analysis.plan
+
+
+def commit(
+    store: Store, actor: Actor, source: SourceFile, options: ImportOptions, progress: Progress | None = None
+) -> ImportResult:
+    """Check again and write, in one transaction; ValidationFailed (nothing written) on any problem."""
+    require_role(actor, "analyst")
+    progress = progress or _no_progress
+    started = time.perf_counter()
+    years = source.years or (
+        [options.edition_year or source.edition_hint] if (options.edition_year or source.edition_hint) else []
+    )
+    if options.edition_year is not None:
+        years = [options.edition_year]
+    with store.reader() as cur:
+        known = cur.execute(
+            "SELECT edition_year, sha256, is_current FROM versions WHERE index_id = ?",
+            [options.index_id or ""],
+        ).fetchall()
+    current = {y: sha for y, sha, is_current in known if is_current}
+    if years and all(current.get(y) == source.sha256 for y in years):
+        # The identical file is the current version: recognised, nothing written (not even an audit row).
+        with store.reader() as cur:
+            plan = _analyse(cur, source, options, progress).plan
+        if plan.problems:
+            raise ValidationFailed(plan.problems)
+        return ImportResult(status="unchanged", action="none", plan=plan, versions=[])
+    action = "replace" if any(y in current for y in years) else "import"
+    detail: dict[str, Any] = {
+        "file_name": source.file_name,
+        "sha256": source.sha256,
+        "index_id": options.index_id,
+        "reader": source.reader,
+    }
+    with store.transaction(actor.name, action, detail) as cur:
+        analysis = _analyse(cur, source, options, progress)
+        plan = analysis.plan
+        if plan.problems:
+            raise ValidationFailed(plan.problems)
+        progress(0.8, "writing")
+        t = time.perf_counter()
+        written = store_imports.write_import(cur, analysis.write, actor)
+        detail.update(
+            editions=[e.edition_year for e in plan.editions],
+            versions=written,
+            rows=plan.row_count,
+            created_index=plan.index_is_new,
+            created_editions=[e.edition_year for e in plan.editions if e.edition_is_new],
+            methodology_break=[e.edition_year for e in plan.editions if e.methodology_break],
+        )
+        plan.timings["write"] = time.perf_counter() - t
+        t = time.perf_counter()
+    plan.timings["commit"] = time.perf_counter() - t
+    progress(1.0, "done")
+    status = "imported" if written else "unchanged"
+    return ImportResult(
+        status=status,
+        action=action,
+        plan=plan,
+        versions=written,
+        timings={"total": time.perf_counter() - started, **plan.timings},
+    )
+
+
+def import_file(
+    store: Store,
+    actor: Actor,
+    path: str | os.PathLike,
+    options: ImportOptions,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportPlan | ImportResult:
+    """Read a file from disk and preview it (dry_run) or commit it."""
+    require_role(actor, "analyst")
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise MetricsError("file_not_found", path=str(path)) from None
+    source = read_source(data, path.name, options, path=path, progress=progress)
+    if dry_run:
+        return preview(store, actor, source, options, progress)
+    return commit(store, actor, source, options, progress)
+
+
+def add_alias(store: Store, actor: Actor, alias: str, iso3: str) -> bool:
+    """Keep an analyst-confirmed alias; False when the name already means that country.
+
+    The matcher checks it first: a name whose key already names another country is refused
+    (`country_alias_conflict`), as are an empty name and an unknown code (`country_not_found`).
+    """
+    require_role(actor, "analyst")
+    name = unicodedata.normalize("NFC", alias or "").strip()
+    code = (iso3 or "").strip().upper()
+    with store.reader() as cur:
+        ref = store_imports.reference(cur)
+    resolver = resolver_from(ref)
+    if not name:
+        raise MetricsError("country_alias_empty", iso3=code, alias=alias)
+    resolver.row(code)  # country_not_found for an unknown code
+    if resolver.resolve(name) == code:
+        return False
+    resolver.add_alias(code, name)  # country_alias_conflict when the name means another country
+    store_imports.insert_alias(store, actor, name, code)
+    return True

@@ -1,0 +1,481 @@
+"""Versioned writes of imports, and the version history: list, compare, roll back, aliases.
+
+Every write here runs in one `Store.transaction` (all or nothing, audited, data version bumped).
+An import adds one version per (index, edition); the previous current version is kept with
+is_current = false, so it can be compared with and rolled back to. Values are always bound as
+parameters; the few identifiers formatted into SQL are fixed names from this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from metrics.auth import Actor, require_role
+from metrics.errors import MetricsError, NotFound
+from metrics.store.connection import Store
+
+# Test hook: seconds to sleep inside the import transaction, after every row is written and
+# before COMMIT, so a test can SIGKILL the process mid-write. Unset in normal use.
+PAUSE_ENV = "METRICS_IMPORT_PAUSE_IN_TRANSACTION"
+VALUE_TOLERANCE = 1e-9  # below this a difference is float noise (publisher files vs the tidy CSV: 5e-11)
+
+
+# --- reference data the pipeline needs --------------------------------------------------------
+
+
+def reference(cur) -> dict[str, pd.DataFrame]:
+    """Countries, aliases, indices, editions, measures and current versions (one cursor, one snapshot)."""
+    sql = {
+        "countries": "SELECT iso3, iso2, name_en, name_vi, name_vi_official FROM countries ORDER BY iso3",
+        "aliases": "SELECT alias, iso3 FROM country_aliases ORDER BY iso3, alias",
+        "indices": "SELECT i.*, d.unit, d.index_id IS NOT NULL AS created_by_import "
+        "FROM indices i LEFT JOIN index_details d USING (index_id) ORDER BY index_id",
+        "editions": "SELECT * FROM editions ORDER BY index_id, edition_year",
+        "measures": "SELECT * FROM measures ORDER BY index_id, framework, measure_id",
+        "versions": "SELECT version_id, index_id, edition_year, is_current, sha256, file_name, imported_at,"
+        " row_count, country_count FROM versions ORDER BY version_id",
+    }
+    return {name: cur.execute(query).df() for name, query in sql.items()}
+
+
+# --- writing an import ------------------------------------------------------------------------
+
+
+def _insert_frame(cur, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    cur.register("_import_frame", frame)
+    try:
+        columns = ", ".join(frame.columns)
+        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _import_frame")  # noqa: S608 - fixed names
+    finally:
+        cur.unregister("_import_frame")
+
+
+def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]]:
+    """Write a checked import on the transaction's cursor; returns one dict per edition written.
+
+    `plan` (built by metrics.ingest.pipeline) holds plain data: the index row when it is new,
+    frameworks, measures and editions to create, and per edition the action:
+    'new' / 'replace' (a new version from the staged rows), 'restore' (the identical file was
+    imported before: that version becomes current again) or 'unchanged' (nothing to do).
+    The staged rows are read from the temporary view `import_rows` of this cursor.
+    """
+    if plan.get("new_index"):
+        _insert_frame(cur, "indices", pd.DataFrame([plan["new_index"]]))
+        cur.execute(
+            "INSERT INTO index_details (index_id, unit, created_by) VALUES (?, ?, ?)",
+            [plan["index_id"], plan.get("unit") or "", actor.name],
+        )
+    _insert_frame(cur, "frameworks", pd.DataFrame(plan.get("new_frameworks", [])))
+    _insert_frame(cur, "measures", pd.DataFrame(plan.get("new_measures", [])))
+    _insert_frame(cur, "editions", pd.DataFrame(plan.get("new_editions", [])))
+    for e in plan.get("updated_editions", []):  # a dataset's scale widened to hold new values
+        cur.execute(
+            "UPDATE editions SET scale_min = ?, scale_max = ? WHERE index_id = ? AND edition_year = ?",
+            [e["scale_min"], e["scale_max"], e["index_id"], e["edition_year"]],
+        )
+    index_id = plan["index_id"]
+    written = []
+    version_map = []
+    for ed in plan["editions"]:
+        year = int(ed["edition_year"])
+        if ed["action"] == "unchanged":
+            continue
+        previous = cur.execute(
+            "SELECT version_id FROM versions WHERE index_id = ? AND edition_year = ? AND is_current",
+            [index_id, year],
+        ).fetchall()
+        previous_id = previous[0][0] if previous else None
+        cur.execute(
+            "UPDATE versions SET is_current = false WHERE index_id = ? AND edition_year = ? AND is_current",
+            [index_id, year],
+        )
+        if ed["action"] == "restore":
+            cur.execute(
+                "UPDATE versions SET is_current = true WHERE version_id = ?", [ed["restore_version_id"]]
+            )
+            written.append(
+                {
+                    "edition_year": year,
+                    "version_id": ed["restore_version_id"],
+                    "replaced": previous_id,
+                    "restored": True,
+                }
+            )
+            continue
+        version_id = cur.execute(
+            "INSERT INTO versions (index_id, edition_year, is_current, source_url, licence, file_name, sha256,"
+            " imported_by, row_count, country_count, note) VALUES (?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING version_id",
+            [
+                index_id,
+                year,
+                plan.get("source_url") or "",
+                plan.get("licence") or "",
+                plan["file_name"],
+                plan["sha256"],
+                actor.name,
+                int(ed["row_count"]),
+                int(ed["country_count"]),
+                plan.get("note") or "",
+            ],
+        ).fetchall()[0][0]
+        cur.execute(
+            "INSERT INTO version_details (version_id, reader, mapping, warnings, created_edition, replaced_version)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                version_id,
+                plan.get("reader") or "",
+                json.dumps(plan.get("mapping") or {}, ensure_ascii=False, default=str),
+                json.dumps(ed.get("warnings") or [], ensure_ascii=False, default=str),
+                bool(ed.get("edition_is_new")),
+                previous_id,
+            ],
+        )
+        version_map.append((year, version_id))
+        written.append(
+            {"edition_year": year, "version_id": version_id, "replaced": previous_id, "restored": False}
+        )
+    if version_map:
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE import_version_map (edition_year INTEGER, version_id INTEGER)"
+        )
+        cur.executemany("INSERT INTO import_version_map VALUES (?, ?)", version_map)
+        cur.execute(
+            """
+            INSERT INTO observations (version_id, index_id, edition_year, iso3, measure_id, value,
+                                      published_rank, name_in_source, source_file)
+            SELECT m.version_id, ?, r.edition_year, r.iso3, r.measure_id, r.value, r.published_rank,
+                   r.country, ?
+            FROM import_rows r JOIN import_version_map m USING (edition_year)
+            """,
+            [index_id, plan["file_name"]],
+        )
+    _pause_for_tests()
+    return written
+
+
+def _pause_for_tests() -> None:
+    seconds = os.environ.get(PAUSE_ENV)
+    if seconds:
+        print("import: paused inside the transaction", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+
+# --- version history --------------------------------------------------------------------------
+
+
+def list_versions(store: Store, index_id: str | None = None) -> pd.DataFrame:
+    """Every version with its provenance, newest first within each (index, edition)."""
+    with store.reader() as cur:
+        return cur.execute(
+            """
+            SELECT v.version_id, v.index_id, v.edition_year, v.is_current, v.file_name, v.sha256,
+                   v.source_url, v.licence, v.imported_by, v.imported_at, v.row_count, v.country_count,
+                   v.note, coalesce(d.reader, '') AS reader, d.replaced_version
+            FROM versions v LEFT JOIN version_details d USING (version_id)
+            WHERE ? IS NULL OR v.index_id = ?
+            ORDER BY v.index_id, v.edition_year DESC, v.version_id DESC
+            """,
+            [index_id, index_id],
+        ).df()
+
+
+def version(cur, version_id: int) -> dict[str, Any]:
+    rows = cur.execute("SELECT * FROM versions WHERE version_id = ?", [int(version_id)]).df()
+    if rows.empty:
+        raise NotFound("version_not_found", version_id=int(version_id))
+    return rows.iloc[0].to_dict()
+
+
+class ValueChange(BaseModel):
+    iso3: str
+    measure_id: str
+    old_value: float | None
+    new_value: float | None
+    old_rank: int | None
+    new_rank: int | None
+
+
+class Diff(BaseModel):
+    """What changed from `old` to `new` (two versions, or the current version and a staged file)."""
+
+    old_version_id: int | None
+    new_version_id: int | None
+    added_countries: list[str]
+    removed_countries: list[str]
+    added_measures: list[str]
+    removed_measures: list[str]
+    changed: list[ValueChange]
+    changed_count: int
+    rank_changed_count: int
+    unchanged_count: int
+    old_rows: int
+    new_rows: int
+
+
+# The relations a diff compares, as (iso3, measure_id, value, published_rank); one parameter each.
+RELATIONS = {
+    "version": "SELECT iso3, measure_id, value, published_rank FROM observations WHERE version_id = ?",
+    # the rows of one edition staged by metrics.ingest.pipeline on this cursor
+    "staged": "SELECT iso3, measure_id, value, published_rank FROM import_rows"
+    " WHERE edition_year = ? AND iso3 IS NOT NULL",
+}
+
+
+def diff_relations(cur, old: tuple[str, int], new: tuple[str, int], limit: int = 500) -> dict:
+    """Compare two relations (see RELATIONS) with a FULL OUTER JOIN on (iso3, measure_id)."""
+    cur.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE import_diff AS
+        WITH o AS ({RELATIONS[old[0]]}), n AS ({RELATIONS[new[0]]})
+        SELECT coalesce(n.iso3, o.iso3) AS iso3, coalesce(n.measure_id, o.measure_id) AS measure_id,
+               o.value AS old_value, n.value AS new_value,
+               o.published_rank AS old_rank, n.published_rank AS new_rank,
+               o.iso3 IS NULL AS added, n.iso3 IS NULL AS removed,
+               NOT (o.iso3 IS NULL OR n.iso3 IS NULL) AND abs(o.value - n.value) > ? AS value_changed,
+               NOT (o.iso3 IS NULL OR n.iso3 IS NULL) AND o.published_rank IS DISTINCT FROM n.published_rank
+                   AS rank_changed
+        FROM o FULL OUTER JOIN n ON o.iso3 = n.iso3 AND o.measure_id = n.measure_id
+        """,  # noqa: S608 - the relations are fixed SQL from RELATIONS
+        [int(old[1]), int(new[1]), VALUE_TOLERANCE],
+    )
+    counts = cur.execute(
+        """
+        SELECT count(*) FILTER (WHERE value_changed), count(*) FILTER (WHERE rank_changed),
+               count(*) FILTER (WHERE NOT added AND NOT removed AND NOT value_changed AND NOT rank_changed),
+               count(*) FILTER (WHERE NOT added), count(*) FILTER (WHERE NOT removed)
+        FROM import_diff
+        """
+    ).fetchall()[0]
+
+    def whole(column: str, flag: str) -> list[str]:
+        rows = cur.execute(
+            f"SELECT {column} FROM import_diff GROUP BY {column} HAVING bool_and({flag}) ORDER BY 1"  # noqa: S608
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    changed = cur.execute(
+        """
+        SELECT iso3, measure_id, old_value, new_value, old_rank, new_rank FROM import_diff
+        WHERE value_changed OR rank_changed
+        ORDER BY measure_id <> 'total', abs(new_value - old_value) DESC, iso3, measure_id
+        LIMIT ?
+        """,
+        [int(limit)],
+    ).fetchall()
+    return {
+        "added_countries": whole("iso3", "added"),
+        "removed_countries": whole("iso3", "removed"),
+        "added_measures": whole("measure_id", "added"),
+        "removed_measures": whole("measure_id", "removed"),
+        "changed": [
+            ValueChange(
+                iso3=r[0], measure_id=r[1], old_value=r[2], new_value=r[3], old_rank=r[4], new_rank=r[5]
+            )
+            for r in changed
+        ],
+        "changed_count": int(counts[0]),
+        "rank_changed_count": int(counts[1]),
+        "unchanged_count": int(counts[2]),
+        "old_rows": int(counts[3]),
+        "new_rows": int(counts[4]),
+    }
+
+
+def compare(store: Store, old_version_id: int, new_version_id: int, limit: int = 500) -> Diff:
+    """What changed between two versions (usually two imports of one edition)."""
+    with store.reader() as cur:
+        version(cur, old_version_id)
+        version(cur, new_version_id)
+        found = diff_relations(cur, ("version", old_version_id), ("version", new_version_id), limit)
+    return Diff(old_version_id=int(old_version_id), new_version_id=int(new_version_id), **found)
+
+
+def rollback(store: Store, actor: Actor, version_id: int) -> dict[str, Any]:
+    """Make an older version of an edition current again (the newer one is kept, not current)."""
+    require_role(actor, "analyst")
+    with store.reader() as cur:
+        target = version(cur, version_id)
+    if target["is_current"]:
+        raise MetricsError("version_already_current", version_id=int(version_id))
+    detail: dict[str, Any] = {
+        "version_id": int(version_id),
+        "index_id": target["index_id"],
+        "edition_year": int(target["edition_year"]),
+    }
+    with store.transaction(actor.name, "rollback", detail) as cur:
+        current = cur.execute(
+            "SELECT version_id FROM versions WHERE index_id = ? AND edition_year = ? AND is_current",
+            [target["index_id"], int(target["edition_year"])],
+        ).fetchall()
+        detail["previous_version_id"] = current[0][0] if current else None
+        cur.execute(
+            "UPDATE versions SET is_current = (version_id = ?) WHERE index_id = ? AND edition_year = ?",
+            [int(version_id), target["index_id"], int(target["edition_year"])],
+        )
+    return detail
+
+
+# --- country aliases ---------------------------------------------------------------------------
+
+
+def insert_alias(store: Store, actor: Actor, alias: str, iso3: str) -> None:
+    """Keep an analyst-confirmed alias (the caller has checked it with the country matcher)."""
+    require_role(actor, "analyst")
+    with store.transaction(actor.name, "alias_add", {"alias": alias, "iso3": iso3}) as cur:
+        cur.execute(
+            "INSERT INTO country_aliases (alias, iso3, origin, added_by) VALUES (?, ?, 'analyst', ?)"
+            " ON CONFLICT DO NOTHING",
+            [alias, iso3, actor.name],
+        )
+
+
+# --- tidy CSV fast path ------------------------------------------------------------------------
+
+_GROUPED_NUMBER = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
+_RANK = r"[=t]?\s*(\d+)\s*(st|nd|rd|th)?\s*=?"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def read_tidy_csv(
+    path: str,
+    *,
+    delimiter: str,
+    n_columns: int,
+    roles: dict[str, int],
+    missing: tuple[str, ...],
+    note_prefixes: tuple[str, ...],
+    year_min: int,
+    year_max: int,
+    limit: int,
+) -> dict[str, Any]:
+    """Read a plain tidy CSV (UTF-8, header on line 1, dot decimals) with DuckDB's read_csv.
+
+    A dedicated, short-lived in-memory connection does the read (it needs file access, which
+    the shared store cursors may not have). Every cell is read as text and parsed in SQL with the
+    rules of metrics.ingest.readers (missing markers, thousands separators, "=6" ranks), so a bad
+    cell is a problem with its line number rather than a silently dropped row. Line numbers come
+    from the table's rowid (insertion order is the file's order): header = line 1.
+
+    Returns {"rows": pyarrow.Table (country, iso_code, edition_year, measure_text, value,
+    published_rank, source_row), "problems": [(code, line, role, value)], "problem_count": int,
+    "years": [...], "records": data records read (for the caller's line-count check)}.
+    """
+    import duckdb
+
+    names = [f"c{i}" for i in range(n_columns)]
+
+    def cell(role: str) -> str:
+        return f"c{roles[role]}" if role in roles else "CAST(NULL AS VARCHAR)"
+
+    miss = ", ".join(_sql_text(m) for m in missing)
+    notes = " OR ".join(f"starts_with(lower(country), {_sql_text(p)})" for p in note_prefixes) or "false"
+
+    def is_missing(expr: str) -> str:
+        return f"({expr} IS NULL OR lower(replace(trim({expr}), ' ', '')) IN ({miss}))"
+
+    def number(expr: str) -> str:
+        return f"TRY_CAST({expr} AS DOUBLE)"
+
+    conn = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    try:
+        conn.execute(
+            f"""
+            CREATE TABLE parsed AS
+            WITH cells AS (
+                SELECT trim(coalesce({cell("country")}, '')) AS country, trim(coalesce({cell("iso_code")}, '')) AS iso_code,
+                       {cell("year")} AS year_text, trim({cell("measure")}) AS measure_text,
+                       {cell("value")} AS value_text, {cell("rank")} AS rank_text,
+                       {number(cell("value"))} AS value_d, {number(cell("year"))} AS year_d,
+                       {number(cell("rank"))} AS rank_d
+                FROM read_csv(?, delim = ?, header = true, all_varchar = true, null_padding = true,
+                              names = {names!r}, quote = '"', escape = '"')
+            )
+            SELECT country, iso_code, year_text, measure_text, value_text, rank_text,
+                   {is_missing("value_text")} AS value_missing,
+                   CASE WHEN isfinite(value_d) THEN value_d
+                        WHEN value_d IS NULL AND regexp_full_match(trim(value_text), '{_GROUPED_NUMBER}')
+                        THEN TRY_CAST(replace(trim(value_text), ',', '') AS DOUBLE) END AS value,
+                   {is_missing("year_text")} AS year_missing,
+                   CASE WHEN isfinite(year_d) AND year_d = floor(year_d) THEN CAST(year_d AS INTEGER) END AS year,
+                   {is_missing("rank_text")} AS rank_missing,
+                   CASE WHEN isfinite(rank_d) AND rank_d = floor(rank_d) THEN CAST(rank_d AS INTEGER)
+                        ELSE TRY_CAST(regexp_extract(lower(trim(rank_text)), '^{_RANK}$', 1) AS INTEGER) END AS rank_,
+                   country = '' AS country_missing,
+                   ({notes}) AS is_note
+            FROM cells
+            """,  # noqa: S608 - column names and markers are fixed text from this function
+            [path, delimiter],
+        )
+        records = conn.execute("SELECT count(*) FROM parsed").fetchall()[0][0]
+        checks = [
+            ("not_a_number", "value", "NOT value_missing AND value IS NULL AND NOT is_note", "value_text"),
+            ("missing_country", "country", "country_missing AND NOT value_missing", "NULL"),
+        ]
+        if "rank" in roles:
+            checks.append(
+                (
+                    "not_a_number",
+                    "rank",
+                    "NOT rank_missing AND (rank_ IS NULL OR rank_ < 1) AND NOT is_note",
+                    "rank_text",
+                )
+            )
+        ok = "NOT country_missing AND value IS NOT NULL AND NOT is_note"
+        if "year" in roles:
+            checks += [
+                ("missing_year", "year", f"{ok} AND year_missing", "NULL"),
+                ("not_a_number", "year", f"{ok} AND NOT year_missing AND year IS NULL", "year_text"),
+                (
+                    "year_out_of_range",
+                    "year",
+                    f"{ok} AND year IS NOT NULL AND (year < {int(year_min)} OR year > {int(year_max)})",
+                    "year_text",
+                ),
+            ]
+        if "measure" in roles:
+            checks.append(("missing_measure", "measure", f"{ok} AND coalesce(measure_text, '') = ''", "NULL"))
+        union = " UNION ALL ".join(
+            f"SELECT {_sql_text(code)} AS code, rowid + 2 AS line, {_sql_text(role)} AS role, "  # noqa: S608
+            f"{value} AS value FROM parsed WHERE {where}"
+            for code, role, where, value in checks
+        )
+        problem_count = conn.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]  # noqa: S608
+        problems = conn.execute(f"SELECT * FROM ({union}) ORDER BY line, role LIMIT {int(limit)}").fetchall()  # noqa: S608
+        year = "year" if "year" in roles else "CAST(NULL AS INTEGER)"
+        keep = f"{ok} AND NOT coalesce(year < {int(year_min)} OR year > {int(year_max)}, false)"
+        years = [y for (y,) in conn.execute(f"SELECT DISTINCT {year} FROM parsed WHERE {keep}").fetchall()]  # noqa: S608
+        columns = [
+            "country",
+            f"{year} AS edition_year",
+            "coalesce(measure_text, '') AS measure_text" if "measure" in roles else "'total' AS measure_text",
+            "value",
+            f"{'rank_' if 'rank' in roles else 'CAST(NULL AS INTEGER)'} AS published_rank",
+            "rowid + 2 AS source_row",
+        ]
+        if "iso_code" in roles:
+            columns.append("iso_code")
+        rows = conn.sql(f"SELECT {', '.join(columns)} FROM parsed WHERE {keep}").to_arrow_table()  # noqa: S608
+    except duckdb.Error as exc:
+        raise MetricsError("csv_read_failed", reason=str(exc).splitlines()[0]) from exc
+    finally:
+        conn.close()
+    return {
+        "rows": rows,
+        "problems": problems,
+        "problem_count": problem_count,
+        "years": years,
+        "records": records,
+    }
