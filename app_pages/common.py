@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
 import itertools
 import os
 import sys
@@ -18,11 +19,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import pydantic
 import streamlit as st
 
 from metrics import exports, i18n, progress, services
 from metrics.auth import ANONYMOUS, Actor, has_role
 from metrics.errors import MetricsError
+from metrics.ingest import upload_guard
+from metrics.models import Target
 from metrics.store import Store, default_db_path, open_store
 from metrics.store.connection import DB_ENV
 
@@ -78,16 +82,20 @@ def store() -> Store:
         st.stop()
 
 
-def version() -> int:
-    """The data version: part of every cache key, bumped by imports and other writes. Read once
-    per run (by `language_switch`, which dashboard.py calls first) so helpers do not re-query it."""
+Version = tuple[str, int]
+
+
+def version() -> Version:
+    """Part of every cache key: the database file and its data version, which imports and other
+    writes bump (so they invalidate the cache; the path keeps two databases in one process, as in
+    the tests, apart). Read once per run (by `language_switch`, which dashboard.py calls first)."""
     cached = st.session_state.get("_data_version")
-    return cached if cached is not None else refresh_version()
+    return cached if cached is not None and cached[0] == db_path() else refresh_version()
 
 
-def refresh_version() -> int:
+def refresh_version() -> Version:
     """Re-read the data version (at the start of a run, and after a write in this run)."""
-    st.session_state["_data_version"] = store().data_version()
+    st.session_state["_data_version"] = (db_path(), store().data_version())
     return st.session_state["_data_version"]
 
 
@@ -97,6 +105,13 @@ def lang() -> str:
 
 def t(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
+
+
+def translator():
+    """t() bound to this run's language: safe inside widget format_funcs, which Streamlit may call
+    outside the script run (AppTest does), where the session's language is not at hand."""
+    language = lang()
+    return lambda key, **params: i18n.t(key, language, **params)
 
 
 def num(value: float | int | None, decimals: int = 2) -> str:
@@ -170,17 +185,17 @@ def error_box(exc: MetricsError) -> None:
 
 
 @st.cache_data(show_spinner=False)
-def rank_history(data_version: int, index_id: str, iso3: str, group_id: str) -> list[services.RankRow]:
+def rank_history(data_version: Version, index_id: str, iso3: str, group_id: str) -> list[services.RankRow]:
     return services.rank_history(store(), index_id, iso3, group_id)
 
 
 @st.cache_data(show_spinner=False)
-def target_statuses(data_version: int, iso3: str) -> list[services.TargetStatus]:
+def target_statuses(data_version: Version, iso3: str) -> list[services.TargetStatus]:
     return services.target_statuses(store(), iso3)
 
 
 @st.cache_data(show_spinner=False)
-def index_info(data_version: int, index_id: str) -> dict:
+def index_info(data_version: Version, index_id: str) -> dict:
     frame = services.q.editions(store(), index_id)
     return {
         "editions": [int(e) for e in frame["edition_year"].tolist()],
@@ -203,12 +218,12 @@ def index_info(data_version: int, index_id: str) -> dict:
 
 
 @st.cache_data(show_spinner=False)
-def editions_table(data_version: int) -> pd.DataFrame:
+def editions_table(data_version: Version) -> pd.DataFrame:
     return services.q.editions(store())
 
 
 @st.cache_data(show_spinner=False)
-def country_names(data_version: int, language: str) -> dict[str, str]:
+def country_names(data_version: Version, language: str) -> dict[str, str]:
     frame = services.q.countries(store())
     column = "name_vi" if language == "vi" else "name_en"
     return dict(zip(frame["iso3"], frame[column], strict=True))
@@ -231,7 +246,7 @@ def index_name(index_id: str) -> str:
 
 @st.cache_data(show_spinner=False)
 def assess_targets(
-    data_version: int, iso3: str = COUNTRY, yardstick: str | None = None, as_of: int | None = None
+    data_version: Version, iso3: str = COUNTRY, yardstick: str | None = None, as_of: int | None = None
 ) -> list[services.Assessment]:
     """Every target's assessment; `yardstick` judges every rank target by another index,
     `as_of` by the editions up to that year only."""
@@ -239,7 +254,7 @@ def assess_targets(
     return services.assess_targets(store(), iso3, as_of=as_of, yardsticks=yardsticks)
 
 
-def assessment(data_version: int, target_id: str, index_id: str | None = None, as_of: int | None = None):
+def assessment(data_version: Version, target_id: str, index_id: str | None = None, as_of: int | None = None):
     """One target's assessment by `index_id` (default: its own yardstick), judged as of an edition."""
     found = [a for a in assess_targets(data_version, COUNTRY, index_id, as_of) if a.target_id == target_id]
     return found[0]
@@ -255,30 +270,30 @@ def series_ends(index_id: str) -> list[int]:
 
 
 @st.cache_data(show_spinner=False)
-def status_history(data_version: int, target_id: str, iso3: str = COUNTRY) -> list:
+def status_history(data_version: Version, target_id: str, iso3: str = COUNTRY) -> list:
     return services.status_history(store(), target_id, iso3)
 
 
 @st.cache_data(show_spinner=False)
-def yardstick_comparison(data_version: int, target_id: str, iso3: str = COUNTRY) -> list:
+def yardstick_comparison(data_version: Version, target_id: str, iso3: str = COUNTRY) -> list:
     return services.yardstick_comparison(store(), target_id, iso3)
 
 
 @st.cache_data(show_spinner=False)
-def measure_gaps(data_version: int, index_id: str, edition_year: int, group_id: str, n: int) -> list:
+def measure_gaps(data_version: Version, index_id: str, edition_year: int, group_id: str, n: int) -> list:
     return services.measure_gaps(store(), index_id, edition_year, group_id, n, COUNTRY)
 
 
 @st.cache_data(show_spinner=False)
 def group_table(
-    data_version: int, index_id: str, edition_year: int, group_id: str = DEFAULT_GROUP
+    data_version: Version, index_id: str, edition_year: int, group_id: str = DEFAULT_GROUP
 ) -> pd.DataFrame:
     return services.group_table(store(), index_id, edition_year, group_id)
 
 
 @st.cache_data(show_spinner=False)
 def group_ranks_over_editions(
-    data_version: int, index_id: str, group_id: str = DEFAULT_GROUP
+    data_version: Version, index_id: str, group_id: str = DEFAULT_GROUP
 ) -> pd.DataFrame:
     """edition_year, iso3, score, group_rank for every member of the group in every edition (the
     membership valid on each edition's date)."""
@@ -294,50 +309,50 @@ def group_ranks_over_editions(
 
 @st.cache_data(show_spinner=False)
 def what_if(
-    data_version: int, index_id: str, edition_year: int, changes: tuple[tuple[str, float], ...]
+    data_version: Version, index_id: str, edition_year: int, changes: tuple[tuple[str, float], ...]
 ) -> services.ScenarioResult:
     return services.what_if(store(), index_id, edition_year, COUNTRY, dict(changes), DEFAULT_GROUP)
 
 
 @st.cache_data(show_spinner=False)
 def smallest_changes(
-    data_version: int, index_id: str, edition_year: int, target_rank: int, group_id: str
+    data_version: Version, index_id: str, edition_year: int, target_rank: int, group_id: str
 ) -> list:
     return services.smallest_changes(store(), index_id, edition_year, COUNTRY, target_rank, group_id)
 
 
 @st.cache_data(show_spinner=False)
-def data_quality_findings(data_version: int) -> list:
+def data_quality_findings(data_version: Version) -> list:
     return services.data_quality_findings(store())
 
 
 @st.cache_data(show_spinner=False)
-def observations(data_version: int, index_id: str, edition_year: int) -> pd.DataFrame:
+def observations(data_version: Version, index_id: str, edition_year: int) -> pd.DataFrame:
     return services.q.observations(store(), index_id, edition_year)
 
 
 @st.cache_data(show_spinner=False)
-def measures(data_version: int, index_id: str, framework: str) -> pd.DataFrame:
+def measures(data_version: Version, index_id: str, framework: str) -> pd.DataFrame:
     return services.q.measures(store(), index_id, framework)
 
 
 @st.cache_data(show_spinner=False)
-def targets_table(data_version: int) -> pd.DataFrame:
+def targets_table(data_version: Version) -> pd.DataFrame:
     return services.q.targets(store())
 
 
 @st.cache_data(show_spinner=False)
-def strategies_table(data_version: int) -> pd.DataFrame:
+def strategies_table(data_version: Version) -> pd.DataFrame:
     return services.q.strategies(store())
 
 
 @st.cache_data(show_spinner=False)
-def progress_records(data_version: int) -> pd.DataFrame:
+def progress_records(data_version: Version) -> pd.DataFrame:
     return services.q.progress_records(store())
 
 
 @st.cache_data(show_spinner=False)
-def group_members(data_version: int, group_id: str, on) -> list[str]:
+def group_members(data_version: Version, group_id: str, on) -> list[str]:
     return services.q.group_members(store(), group_id, on)
 
 
@@ -345,6 +360,41 @@ def group_members(data_version: int, group_id: str, on) -> list[str]:
 def methodology(language: str) -> list[tuple[str, str]]:
     """(title, body) of each methodology section, with the status thresholds filled in."""
     return progress.methodology(language)
+
+
+def parse_target_set(
+    data: bytes, filename: str, known_ids: set[str], strategy_ids: set[str]
+) -> tuple[list[Target], list[tuple[str, dict]]]:
+    """An analyst's CSV of targets (the columns of data/targets.csv) -> validated targets, or the
+    problems as (i18n key, params) with the row number as a spreadsheet shows it (header = 1).
+    The upload guard (size, type by content) runs first; nothing is written here."""
+    try:
+        upload_guard.check_upload(data, filename)
+    except MetricsError as exc:
+        return [], [(f"error.{exc.code}", dict(exc.params))]
+    try:
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return [], [("targets_page.invalid", {"detail": str(exc).splitlines()[0]})]
+    parsed: list[Target] = []
+    problems: list[tuple[str, dict]] = []
+    seen: set[str] = set()
+    for number, row in enumerate(raw.to_dict("records"), start=2):
+        clean = {k: v for k, v in row.items() if k in Target.model_fields and v != ""}
+        try:
+            target = Target(**clean)
+        except pydantic.ValidationError as exc:
+            detail = "; ".join(f"{'.'.join(map(str, e['loc'])) or '–'}: {e['msg']}" for e in exc.errors())
+            problems.append(("targets_page.row_problem", {"row": number, "detail": detail}))
+            continue
+        if target.target_id in known_ids or target.target_id in seen:
+            problems.append(("targets_page.row_exists", {"row": number, "id": target.target_id}))
+        elif target.strategy_id not in strategy_ids:
+            problems.append(("targets_page.row_strategy", {"row": number, "id": target.strategy_id}))
+        else:
+            parsed.append(target)
+        seen.add(target.target_id)
+    return parsed, problems
 
 
 # --- display helpers ---------------------------------------------------------------------------

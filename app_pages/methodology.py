@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import common
 from metrics import progress
 
-t = common.t
+t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
 version = common.version()
 VN = common.COUNTRY

@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import common
 
 lang = common.lang()
-t = common.t
+t = common.translator()  # bound to this run's language (also inside format_func)
 version = common.version()
 INDEX = common.DEFAULT_INDEX
 GROUP = common.DEFAULT_GROUP

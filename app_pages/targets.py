@@ -4,18 +4,17 @@ history; analysts add progress records for counted targets and a target set for 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pandas as pd
 import pydantic
 import streamlit as st
 
 from app_pages import common
-from metrics import charts, services
+from metrics import charts, i18n, services
 from metrics.errors import MetricsError
-from metrics.models import ProgressRecord, Target
+from metrics.models import ProgressRecord
 
-t = common.t
+t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
 version = common.version()
 VN = common.COUNTRY
@@ -37,7 +36,7 @@ def goal(x: dict) -> str:
     if x["kind"] == "direction":
         return t("target_value.direction")
     unit = x["unit_vi"] if lang == "vi" else x["unit_en"]
-    return t("target_value.count", n=common.num(x["target_value"], 0), unit=unit)
+    return t("target_value.count", n=i18n.fmt_number(x["target_value"], lang, 0), unit=unit)
 
 
 def yardstick(x: dict) -> str:
@@ -239,34 +238,9 @@ template = targets[targets["strategy_id"] == targets["strategy_id"].iloc[0]].hea
 common.download(template, "targets_template", "targets_template_download")
 upload = st.file_uploader(t("targets_page.upload"), type=["csv"], key="targets_upload")
 if upload is not None:
-    try:
-        raw = pd.read_csv(
-            io.BytesIO(upload.getvalue()), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except (ValueError, UnicodeDecodeError) as exc:
-        st.error(t("targets_page.invalid", detail=str(exc).splitlines()[0]))
-        st.stop()
-    parsed: list[Target] = []
-    problems: list[str] = []
-    for number, row in enumerate(raw.to_dict("records"), start=2):
-        clean = {k: v for k, v in row.items() if k in Target.model_fields}
-        if clean.get("target_value", "") == "":
-            clean.pop("target_value", None)
-        try:
-            target = Target(**clean)
-        except pydantic.ValidationError as exc:
-            problems.append(
-                t("targets_page.row_problem", row=number, detail="; ".join(e["msg"] for e in exc.errors()))
-            )
-            continue
-        if target.target_id in by_id:
-            problems.append(t("targets_page.row_exists", row=number, id=target.target_id))
-        elif target.strategy_id not in strategy_name:
-            problems.append(t("targets_page.row_strategy", row=number, id=target.strategy_id))
-        else:
-            parsed.append(target)
-    for p in problems:
-        st.error(p)
+    parsed, problems = common.parse_target_set(upload.getvalue(), upload.name, set(by_id), set(strategy_name))
+    for key, params in problems:
+        st.error(t(key, **params))
     if parsed and not problems:
         st.dataframe(pd.DataFrame([p.model_dump() for p in parsed]), hide_index=True, key="targets_preview")
         if st.button(t("targets_page.add_set", n=len(parsed)), type="primary", key="targets_add_set"):

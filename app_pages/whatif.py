@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from metrics import i18n
 
-t = common.t
+t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
 version = common.version()
 INDEX = common.DEFAULT_INDEX
@@ -53,7 +54,7 @@ for i, m in enumerate(pillars["measure_id"]):
             label[m],
             options=options,
             value=base,
-            format_func=lambda v: common.num(v, 1),
+            format_func=lambda v: i18n.fmt_number(v, lang, 1),
             key=key,
             help=t("whatif.slider_help", base=common.num(base, 2)),
         )

@@ -1,0 +1,592 @@
+"""Every dashboard page through Streamlit's AppTest, in Vietnamese and English, on the seeded
+database: no exception, no untranslated text, and the numbers shown are the ones the services
+compute (or the published facts: Viet Nam 59th of 193 in GAIRI 2023, 5th in ASEAN; 62nd of 160 in
+2021, 6th)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import common
+from metrics import i18n, services
+from metrics.auth import Actor
+from metrics.errors import PermissionDenied
+from metrics.models import ProgressRecord
+from metrics.store import open_store
+from metrics.store import queries as q
+from tests.conftest import ROOT
+
+PAGES = ["overview", "rankings", "asean", "pillars", "whatif", "indices", "targets", "data", "methodology"]
+LANGS = ["vi", "en"]
+ANALYST = Actor(name="analyst.test", role="analyst")
+
+
+@pytest.fixture
+def open_page(store, seeded_db_file, monkeypatch):
+    """open_page(page, lang, db=None, actor=None) -> AppTest after its first run of that page."""
+
+    def _open(page: str, lang: str, db=None, actor: Actor | None = None) -> AppTest:
+        monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(db or seeded_db_file)])
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+        at.query_params["lang"] = lang
+        if actor is not None:
+            at.session_state["actor"] = actor
+        at.run()
+        if page != "overview":
+            at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return _open
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text a reader sees in the main area (and chart titles, axes and notes)."""
+    parts: list[str] = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "success",
+        "error",
+    ):
+        parts += [str(e.value) for e in getattr(at.main, kind)]
+    parts += [f"{m.label}\n{m.value}" for m in at.main.metric]
+    parts += [w.label for w in [*at.main.selectbox, *at.main.multiselect, *at.main.radio]]
+    parts += [e.label for e in at.main.expander]
+    for frame in frames(at):
+        parts += [str(c) for c in frame.columns]
+        parts += [str(v) for v in frame.astype(str).to_numpy().ravel()]
+    for spec in figures(at):
+        layout = spec["layout"]
+        parts.append(layout.get("title", {}).get("text", ""))
+        parts += [layout.get(ax, {}).get("title", {}).get("text", "") for ax in ("xaxis", "yaxis")]
+        parts += [a.get("text", "") for a in layout.get("annotations", [])]
+        parts += [str(tr.get("name", "")) for tr in spec["data"]]
+    return "\n".join(parts)
+
+
+def frames(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.main.dataframe]
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")]
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(f for f in frames(at) if column in f.columns)
+
+
+def tr(key: str, lang: str, **params) -> str:
+    return i18n.t(key, lang, **params)
+
+
+def rank_of(rank, of, lang) -> str:
+    return tr("common.rank_of", lang, rank=rank, of=of)
+
+
+def badge(status: str, lang: str) -> str:
+    return f"{common.STATUS_ICON[status]} {tr(f'status.{status}', lang)}"
+
+
+# --- every page, both languages ---------------------------------------------------------------------
+
+
+# Texts of the other language that would betray an untranslated label (page texts long enough
+# not to occur by chance in the data, e.g. country names).
+def _page_values(lang: str) -> set[str]:
+    import tomllib
+
+    with open(ROOT / "metrics" / "i18n" / lang / "pages.toml", "rb") as f:
+        tree = tomllib.load(f)
+    out = set()
+    for section in tree.values():
+        for value in section.values():
+            plain = re.split(r"\{[a-z_]+\}", value)
+            out.update(p.strip() for p in plain if len(p.strip()) >= 18)
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_translated_with_sources_and_downloads(open_page, page, lang):
+    at = open_page(page, lang)
+    text = texts(at)
+    assert at.main.title and at.main.title[0].value.strip()
+    catalog = i18n.catalog(lang)
+    shown_keys = [k for k in catalog if re.search(rf"(?<![\w/.]){re.escape(k)}(?![\w])", text)]
+    assert not shown_keys, f"untranslated keys on {page}: {shown_keys[:5]}"
+    other = "en" if lang == "vi" else "vi"
+    leaked = [v for v in _page_values(other) - _page_values(lang) if v in text]
+    assert not leaked, f"{other} text on the {lang} {page} page: {leaked[:3]}"
+    # every chart: a title, axis labels where it has axes, the source inside and under it, a data download
+    downloads = [b.proto.label for b in at.main.get("download_button")]
+    for spec in figures(at):
+        layout = spec["layout"]
+        assert layout["title"]["text"].strip()
+        assert layout["separators"] == (",." if lang == "vi" else ".,")
+        assert any(
+            a["text"].startswith(tr("ui.source_short", lang, publisher="", index="", editions="")[:5])
+            for a in layout.get("annotations", [])
+        ), page
+        if spec["data"] and spec["data"][0]["type"] in ("scatter", "bar"):
+            assert layout["xaxis"]["title"]["text"] or layout["yaxis"]["title"]["text"], page
+    if figures(at):
+        assert downloads.count(tr("ui.download_csv", lang)) >= len(figures(at)), page
+    # the source of the figures is on every page
+    assert "http" in text or page == "methodology", page
+
+
+# --- Overview -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_overview_scorecard_matches_the_engine(open_page, store, lang):
+    at = open_page("overview", lang)
+    text = texts(at)
+    assessments = services.assess_targets(store, "VNM")
+    rank_targets = [a for a in assessments if a.kind == "rank"]
+    assert len(at.main.metric) == len(rank_targets) == 4
+    for a, metric in zip(rank_targets, at.main.metric, strict=True):
+        assert metric.value == rank_of(a.current_rank, a.of, lang)
+        assert badge(a.status, lang) in text
+        assert i18n.fmt_number(a.gap, lang, 2).lstrip("-") in text
+    # the published facts behind the headline and the history table
+    history = frame_with(at, tr("common.global_rank", lang))
+    rows = {r[tr("common.edition", lang)]: r for r in history.to_dict("records")}
+    assert rows["2023"][tr("common.global_rank", lang)] == rank_of(59, 193, lang)
+    assert rows["2023"][tr("common.asean_rank", lang)] == rank_of(5, 10, lang)
+    assert rows["2021"][tr("common.global_rank", lang)] == rank_of(62, 160, lang)
+    assert rows["2021"][tr("common.asean_rank", lang)] == rank_of(6, 10, lang)
+    assert rows["2023"][tr("common.score", lang)] == i18n.fmt_number(54.48001397, lang) + " / 100"
+    # the latest data and its date
+    imported = q.editions(store, "GAIRI").iloc[-1]["imported_at"]
+    assert (
+        tr(
+            "overview.latest_data",
+            lang,
+            index="GAIRI",
+            edition=2025,
+            date=i18n.fmt_date(imported.date(), lang),
+        )
+        in text
+    )
+    # counted targets: every one listed with its status word
+    counted = frame_with(at, tr("overview.measured_on", lang))
+    assert len(counted) == sum(a.kind != "rank" for a in assessments)
+    assert set(counted[tr("common.status", lang)]) == {
+        badge(a.status, lang) for a in assessments if a.kind != "rank"
+    }
+
+
+def test_overview_counted_target_shows_a_new_record(open_page, fresh_db):
+    db = open_store(fresh_db)
+    record = ProgressRecord(
+        target_id="T2025_BIGDATA_HPC_CENTRES",
+        recorded_on=dt.date(2025, 6, 30),
+        value=1,
+        source_url="https://example.org/a",
+    )
+    services.add_progress_record(db, ANALYST, record)
+    expected = next(
+        a for a in services.assess_targets(db, "VNM") if a.target_id == "T2025_BIGDATA_HPC_CENTRES"
+    )
+    db.close()
+    at = open_page("overview", "en", db=fresh_db)
+    counted = frame_with(at, tr("overview.measured_on", "en"))
+    row = counted[counted[tr("common.target", "en")] == expected.text_en].iloc[0]
+    assert row[tr("common.current", "en")] == tr("overview.count_of", "en", current="1", target="1")
+    assert row[tr("overview.measured_on", "en")] == "30 Jun 2025"
+    assert row[tr("common.status", "en")] == badge(expected.status, "en")
+    assert row[tr("common.source", "en")] == "https://example.org/a"
+
+
+# --- Rankings -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rankings_table_and_charts(open_page, store, lang):
+    at = open_page("rankings", lang)
+    table = frame_with(at, tr("data_page.col_series", lang))
+    history = services.rank_history(store, "GAIRI", "VNM", "ASEAN")
+    assert len(table) == len(history) == 7
+    rows = {r[tr("common.edition", lang)]: r for r in table.to_dict("records")}
+    for r in history:
+        row = rows[str(r.edition_year)]
+        assert row[tr("common.global_rank", lang)] == rank_of(r.published_rank, r.countries_ranked, lang)
+        assert row[tr("common.asean_rank", lang)] == rank_of(r.group_rank, r.group_size, lang)
+        assert row[tr("common.percentile", lang)] == i18n.fmt_number(r.percentile, lang, 1)
+    assert rows["2023"][tr("common.global_rank", lang)] == rank_of(59, 193, lang)
+    assert rows["2021"][tr("common.asean_rank", lang)] == rank_of(6, 10, lang)
+    rank_fig, bump_fig, projection_fig = figures(at)
+    # the global rank line, rank 1 at the top, with the top-60 and top-50 lines and the breaks marked
+    assert rank_fig["data"][0]["y"] == [r.published_rank for r in history]
+    low, high = rank_fig["layout"]["yaxis"]["range"]
+    assert low > high
+    hlines = sorted(s["y0"] for s in rank_fig["layout"]["shapes"] if s.get("yref") == "y")
+    assert hlines == [50, 60]
+    breaks = [s["x0"] for s in rank_fig["layout"]["shapes"] if s.get("xref") == "x"]
+    assert breaks == [2019.5, 2024.5]  # GAIRI 0-10 -> 2020-2024 -> 2025 framework
+    # the bump chart: Viet Nam drawn last, at its group ranks
+    vn = bump_fig["data"][-1]
+    assert vn["name"] == ("Việt Nam" if lang == "vi" else "Viet Nam")
+    assert vn["y"] == [r.group_rank for r in history]
+    # the projection to 2030 uses the 2020-2024 series (2025 opened a new framework with one edition)
+    a = services.assess_targets(store, "VNM", as_of=2024)
+    proj = next(x for x in a if x.target_id == "T2030_WORLD_RANK").projection
+    assert proj is not None and proj.editions_used == [2020, 2021, 2022, 2023, 2024]
+    drawn = [
+        tr_
+        for tr_ in projection_fig["data"]
+        if tr_.get("x") and tr_["x"][-1] == 2030 and tr_.get("mode") == "lines+markers"
+    ]
+    assert any(abs(t_["y"][-1] - proj.country_score) < 1e-6 for t_ in drawn)
+    assert tr(
+        "rankings.projection_fallback", lang, series=proj.series, as_of=2024, latest=2025, index="GAIRI"
+    ) in texts(at)
+
+
+def test_rankings_other_index_and_target(open_page, store):
+    at = open_page("rankings", "en")
+    at.radio(key="rankings_index").set_value("WIPO_GII").run()
+    assert not at.exception
+    table = frame_with(at, tr("data_page.col_series", "en"))
+    gii = services.rank_history(store, "WIPO_GII", "VNM", "ASEAN")
+    assert set(table[tr("common.edition", "en")]) == {str(r.edition_year) for r in gii}
+    latest = gii[-1]
+    assert table.iloc[0][tr("common.global_rank", "en")] == rank_of(
+        latest.published_rank, latest.countries_ranked, "en"
+    )
+    # GII's own series is long enough: its projection is drawn without a fallback note
+    assert "too few editions" not in texts(at)
+    at.selectbox(key="rankings_target").set_value("T2030_ASEAN_RANK").run()
+    proj = next(
+        a
+        for a in services.assess_targets(store, "VNM", yardsticks={"*": "WIPO_GII"})
+        if a.target_id == "T2030_ASEAN_RANK"
+    ).projection
+    assert any(
+        abs(tr_["y"][-1] - proj.threshold) < 1e-6
+        for tr_ in figures(at)[-1]["data"]
+        if tr_.get("mode") == "lines+markers" and tr_["x"][-1] == 2030
+    )
+
+
+# --- ASEAN ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_asean_table_rivals_and_radar(open_page, store, lang):
+    at = open_page("asean", lang)
+    group = services.group_table(store, "GAIRI", 2025, "ASEAN")
+    table = frame_with(at, tr("common.global_rank", lang))
+    assert len(table) == len(group) == 11  # Timor-Leste a member from 26 Oct 2025
+    assert table[tr("common.score", lang)].tolist() == [i18n.fmt_number(v, lang) for v in group["score"]]
+    vn_row = table[table[tr("data_page.col_country", lang)].str.startswith("▶")].iloc[0]
+    assert vn_row[tr("common.rank", lang)] == "5"
+    text = texts(at)
+    assert (
+        tr(
+            "asean.headline",
+            lang,
+            index="GAIRI",
+            edition=2025,
+            rank=rank_of(5, 11, lang),
+            group="ASEAN",
+            score=i18n.fmt_number(59.98, lang),
+        )
+        in text
+    )
+    above, below = at.main.metric
+    assert above.value.startswith("Philippines") and rank_of(4, 11, lang) in above.value
+    assert below.value.startswith("Indonesia") and rank_of(6, 11, lang) in below.value
+    radar = figures(at)[0]
+    vn = radar["data"][-1]
+    pillars = [c for c in group.columns if c.startswith("pillar_")]
+    assert vn["r"][:-1] == pytest.approx(group.loc[group["iso3"] == "VNM", pillars].iloc[0].tolist())
+
+
+def test_asean_earlier_edition_has_ten_members(open_page):
+    at = open_page("asean", "en")
+    at.selectbox(key="asean_edition").set_value(2023).run()
+    assert not at.exception
+    table = frame_with(at, tr("common.global_rank", "en"))
+    assert len(table) == 10
+    assert table[table["Country"].str.startswith("▶")].iloc[0]["Rank"] == "5"
+    assert table[table["Country"].str.startswith("▶")].iloc[0]["Global rank"] == "59"
+
+
+# --- Pillars ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pillars_gaps_match_the_engine(open_page, store, lang):
+    at = open_page("pillars", lang)
+    gaps = services.measure_gaps(store, "GAIRI", 2025, "WORLD", 50)
+    total = next(g for g in gaps if g.level == "total")
+    text = texts(at)
+    key = "pillars.headline_inside" if total.gap >= 0 else "pillars.headline_outside"
+    target = tr("target_value.rank_world", lang, n=50)
+    assert (
+        tr(
+            key,
+            lang,
+            target=target,
+            edition=2025,
+            index="GAIRI",
+            gap=i18n.fmt_number(abs(total.gap), lang),
+            threshold=i18n.fmt_number(total.threshold, lang),
+        )
+        in text
+    )
+    bars = figures(at)[0]["data"][0]
+    drawn = dict(
+        zip(
+            [y.replace("<b>", "").replace("</b>", "").lstrip("· ") for y in bars["y"]], bars["x"], strict=True
+        )
+    )
+    for g in gaps:
+        if g.level != "total" and g.gap is not None:
+            assert drawn[g.name_vi if lang == "vi" else g.name_en] == pytest.approx(g.gap)
+    levers = frame_with(at, tr("pillars.col_gain", lang))
+    assert len(levers) >= 3
+
+
+def test_pillars_against_asean_top4(open_page, store):
+    at = open_page("pillars", "en")
+    at.selectbox(key="pillars_target").set_value(("ASEAN", 4)).run()
+    assert not at.exception
+    total = next(g for g in services.measure_gaps(store, "GAIRI", 2025, "ASEAN", 4) if g.level == "total")
+    assert total.gap < 0  # 5th in ASEAN in 2025
+    assert tr(
+        "pillars.headline_outside",
+        "en",
+        target="Top 4 in ASEAN",
+        edition=2025,
+        index="GAIRI",
+        gap=i18n.fmt_number(-total.gap, "en"),
+        threshold=i18n.fmt_number(total.threshold, "en"),
+    ) in texts(at)
+
+
+# --- What-if ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_whatif_sliders_move_score_and_rank(open_page, store, lang):
+    at = open_page("whatif", lang)
+    base = services.what_if(store, "GAIRI", 2025, "VNM", {})
+    total, world, group = at.main.metric
+    assert total.value == i18n.fmt_number(base.base_total, lang)
+    assert world.value == rank_of(base.base_rank, base.of, lang)
+    assert group.value == rank_of(base.base_group_rank, base.group_size, lang)
+    at.select_slider(key="whatif_2025_pillar_policy_capacity").set_value(80.0).run()
+    assert not at.exception
+    moved = services.what_if(store, "GAIRI", 2025, "VNM", {"pillar_policy_capacity": 80.0})
+    assert moved.new_rank < base.base_rank
+    total, world, group = at.main.metric
+    assert total.value == i18n.fmt_number(moved.new_total, lang)
+    assert world.value == rank_of(moved.new_rank, moved.of, lang)
+    assert group.value == rank_of(moved.new_group_rank, moved.group_size, lang)
+    # the smallest change for the top 4 of ASEAN, one pillar at a time
+    plans = services.smallest_changes(store, "GAIRI", 2025, "VNM", 4, "ASEAN")
+    smallest = frame_with(at, tr("whatif.col_total_needed", lang))
+    top4 = smallest[
+        smallest[tr("common.target", lang)].str.startswith(
+            tr("target_value.rank_group", lang, n=4, group="ASEAN")
+        )
+    ]
+    assert top4.iloc[0][tr("whatif.col_total_needed", lang)].endswith(
+        i18n.fmt_number(plans[0]["total_points_needed"], lang)
+    )
+    reached = smallest[smallest[tr("whatif.col_plan", lang)] == tr("whatif.already", lang)]
+    assert len(reached) == 3  # top 5 ASEAN, top 60 and top 50 of the world already reached in 2025
+
+
+# --- Indices ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_indices_side_by_side(open_page, store, lang):
+    at = open_page("indices", lang)
+    comparison = services.yardstick_comparison(store, "T2025_ASEAN_RANK", "VNM")
+    table = frame_with(at, tr("indices.col_gap", lang))
+    assert table[tr("common.index", lang)].tolist() == ["GAIRI", "GII", "AIPI"]
+    for a, row in zip(comparison, table.to_dict("records"), strict=True):
+        assert row[tr("common.rank", lang)] == rank_of(a.current_rank, a.of, lang)
+        assert row[tr("common.status", lang)] == badge(a.status, lang)
+    percentile = figures(at)[0]
+    assert [t_["name"] for t_ in percentile["data"]] == ["GAIRI", "GII", "AIPI"]
+    assert percentile["data"][0]["y"][-1] == pytest.approx(
+        services.rank_history(store, "GAIRI")[-1].percentile
+    )
+
+
+# --- Targets ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_targets_list_and_status_history(open_page, store, lang):
+    at = open_page("targets", lang)
+    listed = frame_with(at, tr("targets_page.col_text_vi", lang))
+    assert len(listed) == len(q.targets(store)) == 14
+    assert set(listed["ID"]) == set(q.targets(store)["target_id"])
+    history = services.status_history(store, "T2025_ASEAN_RANK")
+    shown = frame_with(at, tr("targets_page.col_threshold", lang))
+    assert len(shown) == len(history)
+    by_edition = {r[tr("common.edition", lang)]: r for r in shown.to_dict("records")}
+    for h in history:
+        row = by_edition[str(h.as_of_edition)]
+        assert row[tr("common.rank", lang)] == rank_of(h.current_rank, h.of, lang)
+        assert row[tr("common.status", lang)] == badge(h.status, lang)
+    assert by_edition["2023"][tr("common.rank", lang)] == rank_of(5, 10, lang)
+    # viewers see no forms
+    assert not at.main.get("form")
+    assert tr("targets_page.analyst_only", lang) in texts(at)
+
+
+def test_analyst_adds_a_progress_record(open_page, fresh_db):
+    at = open_page("targets", "en", db=fresh_db, actor=ANALYST)
+    at.selectbox(key="targets_record_target").set_value("T2030_OPEN_DATASETS")
+    at.number_input(key="targets_record_value").set_value(12)
+    at.text_input(key="targets_record_source").input("https://data.gov.vn/")
+    at.text_input(key="targets_record_note_en").input("=cmd|' /C calc'!A0")
+    submit = next(b for b in at.main.button if b.label == tr("targets_page.add_record", "en"))
+    submit.click().run()
+    assert not at.exception
+    assert any(
+        tr("targets_page.record_added", "en", id="", target="")[:10] in s.value for s in at.main.success
+    )
+    db = open_store(fresh_db)
+    records = q.progress_records(db, "T2030_OPEN_DATASETS")
+    assert records["value"].tolist() == [12.0]
+    assert records["created_by"].tolist() == ["analyst.test"]
+    assert q.audit_log(db, 5)["action"].iloc[0] == "add_progress_record"
+    db.close()
+    # the page shows the new record once the target is selected
+    at.selectbox(key="targets_select").set_value("T2030_OPEN_DATASETS").run()
+    rec = frame_with(at, tr("targets_page.col_by", "en"))
+    assert rec[tr("targets_page.col_value", "en")].tolist() == ["12"]
+
+
+def test_viewer_cannot_add_even_if_the_form_were_shown(fresh_db):
+    db = open_store(fresh_db)
+    viewer = Actor(name="v", role="viewer")
+    record = ProgressRecord(target_id="T2030_OPEN_DATASETS", recorded_on=dt.date(2025, 1, 1), value=1)
+    with pytest.raises(PermissionDenied):
+        services.add_progress_record(db, viewer, record)
+    assert q.progress_records(db).empty
+    db.close()
+
+
+def test_analyst_adds_a_target_set(open_page, fresh_db):
+    at = open_page("targets", "en", db=fresh_db, actor=ANALYST)
+    csv = (
+        "strategy_id,target_id,horizon_year,kind,comparator,target_value,group_id,yardstick_index,yardstick_measure,"
+        "unit_en,unit_vi,text_vi,text_en,source_url\n"
+        "QD127_2021,T2035_WORLD_RANK,2035,rank,<=,40,WORLD,GAIRI,total,,,Top 40 thế giới,Top 40 in the world,https://x.vn\n"
+        "QD127_2021,T2035_DATASETS,2035,count,>=,100,,,,datasets,bộ dữ liệu,100 bộ dữ liệu mở,100 open datasets,https://x.vn\n"
+    ).encode()
+    at.file_uploader(key="targets_upload").set_value(("new.csv", csv, "text/csv")).run()
+    assert not at.exception
+    assert not at.main.error
+    add = next(b for b in at.main.button if b.label == tr("targets_page.add_set", "en", n=2))
+    add.click().run()
+    assert not at.exception
+    db = open_store(fresh_db)
+    assert {"T2035_WORLD_RANK", "T2035_DATASETS"} <= set(q.targets(db)["target_id"])
+    db.close()
+
+
+def test_target_set_problems_are_reported_by_row():
+    header = "strategy_id,target_id,horizon_year,kind,comparator,target_value,group_id,yardstick_index,yardstick_measure,text_vi,text_en\n"
+    data = (
+        header
+        + "QD127_2021,T2025_WORLD_RANK,2025,rank,<=,60,WORLD,GAIRI,total,a,b\n"  # exists
+        + "NEW_STRATEGY,T_X,2035,rank,<=,40,WORLD,GAIRI,total,a,b\n"  # unknown strategy
+        + "QD127_2021,T_Y,2035,rank,>=,40,WORLD,GAIRI,total,a,b\n"  # bad comparator
+        + "QD127_2021,T_Z,2035,count,>=,3,,,,a,b\n"  # fine
+    ).encode()
+    parsed, problems = common.parse_target_set(data, "set.csv", {"T2025_WORLD_RANK"}, {"QD127_2021"})
+    assert [p.target_id for p in parsed] == ["T_Z"]
+    assert [(key, params["row"]) for key, params in problems] == [
+        ("targets_page.row_exists", 2),
+        ("targets_page.row_strategy", 3),
+        ("targets_page.row_problem", 4),
+    ]
+    _, refused = common.parse_target_set(b"\x7fELF\x00\x00binary", "set.csv", set(), set())
+    assert refused[0][0].startswith("error.upload_")
+
+
+# --- Data ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_data_browse_filter_and_findings(open_page, store, lang):
+    at = open_page("data", lang)
+    table = frame_with(at, "ISO3")
+    scores = q.scores(store, "GAIRI", 2025)
+    assert len(table) == len(scores) == 195
+    at.multiselect(key="data_countries").set_value(["VNM", "THA"]).run()
+    assert not at.exception
+    table = frame_with(at, "ISO3")
+    assert sorted(table["ISO3"]) == ["THA", "VNM"]
+    vn = table[table["ISO3"] == "VNM"].iloc[0]
+    assert vn[tr("common.score", lang)] == i18n.fmt_number(59.98, lang)
+    assert vn[tr("data_page.col_published_rank", lang)] == "45"
+    at.multiselect(key="data_levels").set_value(["pillar"]).run()
+    table = frame_with(at, "ISO3")
+    assert len(table) == 2 * 6  # six pillars in the 2025 framework
+    # data-quality findings: all of them, with the Sri Lanka 2020 disagreement the notes mention
+    findings = services.data_quality_findings(store)
+    shown = frame_with(at, tr("data_page.col_detail", lang))
+    assert len(shown) == len(findings)
+    lka = shown[
+        (shown[tr("common.edition", lang)] == "2020")
+        & (shown[tr("data_page.col_country", lang)] == "Sri Lanka")
+    ]
+    assert lka.iloc[0][tr("data_page.col_published_rank", lang)] == 90
+
+
+def test_data_other_index_and_edition(open_page, store):
+    at = open_page("data", "en")
+    at.selectbox(key="data_index").set_value("WIPO_GII").run()
+    at.selectbox(key="data_edition_WIPO_GII").set_value(2023).run()
+    assert not at.exception
+    table = frame_with(at, "ISO3")
+    assert len(table) == len(q.scores(store, "WIPO_GII", 2023))
+    assert "wipo.int" in texts(at)
+
+
+# --- Methodology ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_methodology_text_and_trace(open_page, store, lang):
+    at = open_page("methodology", lang)
+    from metrics import progress
+
+    titles = [e.label for e in at.main.expander]
+    assert [t_ for t_, _ in progress.methodology(lang)] == titles[: len(progress.methodology(lang))]
+    a = next(x for x in services.assess_targets(store, "VNM") if x.target_id == "T2025_ASEAN_RANK")
+    trace = next(m.value for m in at.main.markdown if m.value.startswith("1. "))
+    assert trace.count("\n") + 1 == len(a.trace.steps)
+    assert tr(a.trace.steps[0].key, lang) in trace
+    assert badge(a.trace.result, lang) in texts(at)
+    assert tr("methodology_page.rule_applied", lang, rule=tr(a.trace.rule, lang)) in texts(at)
+    at.selectbox(key="methodology_target").set_value("T2030_WORLD_RANK").run()
+    b = next(x for x in services.assess_targets(store, "VNM") if x.target_id == "T2030_WORLD_RANK")
+    trace = next(m.value for m in at.main.markdown if m.value.startswith("1. "))
+    assert trace.count("\n") + 1 == len(b.trace.steps)
