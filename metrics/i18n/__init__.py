@@ -44,7 +44,7 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+def t(key: str, /, lang: str = DEFAULT_LANG, **params: Any) -> str:
     text = catalog(lang).get(key)
     if text is None:
         return key
@@ -73,7 +73,7 @@ def fmt_date(day: dt.date | None, lang: str = DEFAULT_LANG) -> str:
     return f"{day.day} {day.strftime('%b')} {day.year}"
 
 
-def error_message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+def error_message(code: str, /, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """The user's sentence for an error code (metrics.errors); unknown codes fall back to a generic one."""
     key = f"error.{code}"
     if key not in catalog(lang):
