@@ -743,7 +743,8 @@ class _Analyser:
                         (year, m) for m in sorted(self.framework_measures.get(plan["framework"], set()))
                     ]
             else:
-                plan = self._new_edition(previous, year, found, vmin, vmax, n_total)
+                # Countries ranked: those with a total, else (a dataset of indicators) those with data.
+                plan = self._new_edition(previous, year, found, vmin, vmax, n_total or n_countries)
                 check_scale, check_measures = plan.pop("check_scale"), False
             for mid in plan["new_measures"]:
                 self._add_measure(plan["framework"], mid)
@@ -807,7 +808,9 @@ class _Analyser:
             )
         return self._edition_fields(framework, row["series"], lo, hi, source, new_measures), False, False
 
-    def _new_edition(self, previous: dict | None, year: int, found: set[str], vmin, vmax, n_total) -> dict:
+    def _new_edition(
+        self, previous: dict | None, year: int, found: set[str], vmin, vmax, counted: int
+    ) -> dict:
         """A new edition: of a new dataset (its own framework, scale inferred or given), or of a known
         index (the previous edition's framework, series and scale, unless its measures differ)."""
         options = self.options
@@ -866,7 +869,7 @@ class _Analyser:
                 "framework": framework,
                 "series": series,
                 "aggregation": aggregation,
-                "countries_ranked": int(n_total) if n_total else None,
+                "countries_ranked": int(counted) or None,
                 "membership_date": dt.date(year, 12, 31),
                 "source_file": self.source.file_name,
                 "source_url": options.source_url or "",
