@@ -108,7 +108,8 @@ def _rank_row(store: Store, ed: dict, iso3: str, group_id: str, measure_id: str)
         group_size=len(in_group),
         group_membership_date=members_on,
         source_url=ed["source_url"],
-        version_id=int(ed["version_id"]),
+        # The version the scores came from (a rollback between the two queries must not mix them).
+        version_id=int(frame["version_id"].iloc[0]) if len(frame) else int(ed["version_id"]),
     )
 
 
@@ -286,7 +287,7 @@ def yardstick_editions(
                 scale_min=float(ed["scale_min"]),
                 scale_max=float(ed["scale_max"]),
                 source_url=ed["source_url"],
-                version_id=int(ed["version_id"]),
+                version_id=int(frame["version_id"].iloc[0]) if len(frame) else int(ed["version_id"]),
             )
         )
     return out
