@@ -112,3 +112,25 @@ def test_a_tidy_csv_imports_through_the_fast_path(fresh_db, tmp_path, monkeypatc
         assert names["THA"] == "Thái Lan"
     finally:
         store.close()
+
+
+def test_fast_path_works_when_the_app_has_locked_file_access(fresh_db, tmp_path, monkeypatch):
+    """The dashboard switches DuckDB's external access off for its database; the fast path reads the
+    CSV on its own short-lived connection, so an upload still imports."""
+    from metrics.store.hardening import external_access_enabled, restrict_file_access
+
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    store = open_store(fresh_db)
+    try:
+        restrict_file_access(store)
+        assert not external_access_enabled(store)
+        source = pipeline.read_source(GOOD.encode("utf-8"), "tidy.csv")  # an upload: bytes only
+        assert source.reader == "tidy_csv"
+        options = pipeline.ImportOptions(
+            index_id="TIDY", name="Tidy", unit="points", source_url="https://example.org"
+        )
+        result = pipeline.commit(store, ANALYST, source, options)
+        assert result.status == "imported"
+        assert not external_access_enabled(store)
+    finally:
+        store.close()
