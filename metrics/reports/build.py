@@ -317,7 +317,9 @@ def _headline(ctx: _Context) -> Section:
                 edition=a.as_of_edition,
                 gap_text=ctx.gap_text(a),
             )
-        bullets.append(Bullet(text=text, status=a.status, status_label=ctx.status_label(a.status)))
+        bullets.append(
+            Bullet(text=text, status=a.status, status_label=ctx.status_label(a.status), group="rank")
+        )
     for a in ctx.count_assessments:
         if a.current_count is None:
             text = ctx.t("report.headline.count_line_none", goal=ctx.text_of(a), year=a.horizon_year)
@@ -329,7 +331,9 @@ def _headline(ctx: _Context) -> Section:
                 value=ctx.num(a.current_count, 0),
                 date=i18n.fmt_date(a.measured_on, ctx.lang),
             )
-        bullets.append(Bullet(text=text, status=a.status, status_label=ctx.status_label(a.status)))
+        bullets.append(
+            Bullet(text=text, status=a.status, status_label=ctx.status_label(a.status), group="counted")
+        )
     return ctx.section(
         "headline",
         ctx.t("report.section.headline"),
@@ -1127,23 +1131,25 @@ def _sources_table(ctx: _Context) -> Table:
 def _method_bullets(ctx: _Context) -> list[Bullet]:
     rules = load_status_rules()
     bullets = [
-        Bullet(text=ctx.t("report.appendix.method_threshold")),
-        Bullet(text=ctx.t("report.appendix.method_rank")),
+        Bullet(text=ctx.t("report.appendix.method_threshold"), group="method"),
+        Bullet(text=ctx.t("report.appendix.method_rank"), group="method"),
         Bullet(
             text=ctx.t(
                 "report.appendix.method_projection",
                 confidence=ctx.num(rules.confidence * 100, 0),
                 min_points=rules.min_points_interval,
-            )
+            ),
+            group="method",
         ),
         Bullet(
             text=ctx.t(
                 "report.appendix.method_pace",
                 on_track=ctx.num(rules.on_track_ratio),
                 at_risk=ctx.num(rules.at_risk_ratio),
-            )
+            ),
+            group="method",
         ),
-        Bullet(text=ctx.t("report.appendix.method_counted")),
+        Bullet(text=ctx.t("report.appendix.method_counted"), group="method"),
     ]
     for status in ("achieved", "missed", "met_now", "on_track", "at_risk", "off_track", "no_data"):
         bullets.append(
@@ -1155,6 +1161,7 @@ def _method_bullets(ctx: _Context) -> list[Bullet]:
                 ),
                 status=status,
                 status_label=ctx.status_label(status),
+                group="status",
             )
         )
     return bullets

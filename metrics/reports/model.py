@@ -146,6 +146,7 @@ class Bullet(_Model):
     status: str | None = None  # a status class: writers draw a coloured label with `status_label`
     status_label: str = ""
     detail: str = ""  # a second, smaller line (the source or how it was measured)
+    group: str = ""  # bullets of one group stay together (slides put two groups side by side)
 
 
 class Section(_Model):

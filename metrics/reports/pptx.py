@@ -21,15 +21,21 @@ from pptx.util import Emu, Inches, Pt
 from metrics.reports import style
 from metrics.reports.model import Bullet, Chart, ReportModel, Section, Table
 
-SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in: exactly 16:9
 MARGIN = Inches(0.6)
 BODY_TOP = Inches(1.75)
 BODY_BOTTOM = Inches(6.85)
 CONTENT_W = SLIDE_W - 2 * MARGIN
 ROW_H = Inches(0.36)
 FONT = style.PPTX_FONT
+EMU_PER_IN = 914400
+PILL_W = Inches(1.6)
+TABLE_TITLE_H = Inches(0.42)
+NOTE_H = Inches(0.3)
 # Bullets beside a chart when there are few; otherwise they get a slide of their own.
 SIDE_BULLETS_MAX = 5
+# Two groups of bullets (rank | counted targets) go side by side from this many bullets.
+TWO_COLUMNS_FROM = 7
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -185,34 +191,39 @@ class _Deck:
 
     def section(self, sec: Section) -> None:
         notes = sec.notes
+        cont = f"{sec.title} ({self.model.labels['continued']})"
         bullets_pending = list(sec.bullets)
         first = True
         side = bool(sec.charts) and 0 < len(bullets_pending) <= SIDE_BULLETS_MAX
         if bullets_pending and not side:
             slide = self._slide(sec.title, sec.lead, notes)
-            self._bullets(slide, bullets_pending, MARGIN, BODY_TOP, CONTENT_W, BODY_BOTTOM - BODY_TOP)
+            top = BODY_TOP if sec.lead else Inches(1.2)
+            self._bullet_columns(slide, bullets_pending, top, BODY_BOTTOM - top)
             bullets_pending, first = [], False
         elif not sec.charts and not sec.tables:
             self._slide(sec.title, sec.lead, notes)
             return
         for chart in sec.charts:
-            title = sec.title if first else f"{sec.title} ({self.model.labels['continued']})"
-            slide = self._slide(title, sec.lead if first else "", _join(notes, chart.note))
+            slide = self._slide(
+                sec.title if first else cont, sec.lead if first else "", _join(notes, chart.note)
+            )
             top = BODY_TOP if first and sec.lead else Inches(1.2)
             height = BODY_BOTTOM - top - (Inches(0.4) if chart.note else 0)
+            chart_w = CONTENT_W
             if bullets_pending:
                 chart_w = Inches(8.3)
+                left = MARGIN + chart_w + Inches(0.3)
+                width = CONTENT_W - chart_w - Inches(0.3)
                 self._bullets(
                     slide,
                     bullets_pending,
-                    MARGIN + chart_w + Inches(0.3),
+                    left,
                     top,
-                    CONTENT_W - chart_w - Inches(0.3),
+                    width,
                     height,
+                    self._fit(bullets_pending, width, height),
                 )
                 bullets_pending = []
-            else:
-                chart_w = CONTENT_W
             self._chart(slide, chart, MARGIN, top, chart_w, height)
             if chart.note:
                 self._text(
@@ -227,27 +238,24 @@ class _Deck:
                 )
             first = False
         for table in sec.tables:
-            size = _table_font(table)
-            heights = _row_heights(table, CONTENT_W, size)
-            header = _header_height(table, CONTENT_W, size)
-            pages = _paginate(heights, header, table.note != "")
+            first_top = BODY_TOP if first and sec.lead else Inches(1.2)
+            size, pages = _layout_table(table, first_top)
             for part, (start, stop) in enumerate(pages):
-                title = sec.title if first else f"{sec.title} ({self.model.labels['continued']})"
-                slide = self._slide(title, sec.lead if first else "", notes)
+                slide = self._slide(sec.title if first else cont, sec.lead if first else "", notes)
                 top = BODY_TOP if first and sec.lead else Inches(1.2)
                 if table.title:
                     self._text(
                         slide, MARGIN, top, CONTENT_W, Inches(0.4), table.title, 14, True, style.PRIMARY
                     )
-                    top += Inches(0.42)
+                    top += TABLE_TITLE_H
                 self._table(slide, table, table.rows[start:stop], MARGIN, top, CONTENT_W, size)
                 if table.note and part == len(pages) - 1:
                     self._text(
                         slide,
                         MARGIN,
-                        BODY_BOTTOM - Inches(0.3),
+                        BODY_BOTTOM - NOTE_H,
                         CONTENT_W,
-                        Inches(0.4),
+                        NOTE_H,
                         table.note,
                         10,
                         colour=style.MUTED,
@@ -256,37 +264,52 @@ class _Deck:
 
     # --- content ---------------------------------------------------------------------------------
 
-    def _bullets(self, slide, bullets: list[Bullet], left, top, width, height) -> None:
-        pill_w = Inches(1.75)
-        room = height / 914400
+    def _bullet_columns(self, slide, bullets: list[Bullet], top, height) -> None:
+        """One column; or two side by side when the bullets form two groups and one column is too long
+        (the headline: rank targets | counted targets; the appendix: method | status classes)."""
+        groups = list(dict.fromkeys(b.group for b in bullets))
+        if len(groups) == 2 and len(bullets) > TWO_COLUMNS_FROM:
+            gutter = Inches(0.35)
+            columns = [[b for b in bullets if b.group == g] for g in groups]
+            # Each column as wide as its share of the text (within 35-65 %).
+            chars = [sum(len(b.text) + 40 for b in c) for c in columns]
+            share = min(0.65, max(0.35, chars[0] / sum(chars)))
+            widths = [Emu(int((CONTENT_W - gutter) * share)), Emu(int((CONTENT_W - gutter) * (1 - share)))]
+            size = min(self._fit(c, w, height) for c, w in zip(columns, widths, strict=True))
+            left = MARGIN
+            for column, width in zip(columns, widths, strict=True):
+                self._bullets(slide, column, left, top, width, height, size)
+                left += width + gutter
+            return
+        self._bullets(slide, bullets, MARGIN, top, CONTENT_W, height, self._fit(bullets, CONTENT_W, height))
 
-        def layout(size: int) -> list[float]:
-            out = []
-            for b in bullets:
-                text_w = (width - (pill_w if b.status else Inches(0.3))) / 914400 - 0.1
-                h = _text_height(b.text, text_w, size) + 0.1
-                if b.detail:
-                    h += _text_height(b.detail, text_w, size - 4)
-                out.append(max(h, 0.42 if b.status else 0.0))
-            return out
+    @staticmethod
+    def _layout(bullets: list[Bullet], width, size: int) -> list[float]:
+        out = []
+        for b in bullets:
+            text_w = (width - (PILL_W if b.status else Inches(0.3))) / EMU_PER_IN - 0.1
+            h = _text_height(b.text, text_w, size) + 0.08
+            if b.detail:
+                h += _text_height(b.detail, text_w, size - 4)
+            out.append(max(h, 0.42 if b.status else 0.0))
+        return out
 
-        size, heights = 10, layout(10)
-        for candidate in (18, 16, 14, 13, 12, 11):
-            heights = layout(candidate)
-            gap = 0.12 if candidate >= 14 else 0.06
-            if sum(heights) + gap * len(bullets) <= room:
-                size = candidate
-                break
-        else:
-            heights = layout(size)
-        gap = Inches(0.12 if size >= 14 else 0.06)
+    def _fit(self, bullets: list[Bullet], width, height) -> int:
+        """The largest font size at which the bullets fit the height (estimated)."""
+        for size in (18, 16, 14, 13, 12, 11):
+            if sum(self._layout(bullets, width, size)) + _gap(size) * len(bullets) <= height / EMU_PER_IN:
+                return size
+        return 10
+
+    def _bullets(self, slide, bullets: list[Bullet], left, top, width, height, size: int) -> None:
+        heights = self._layout(bullets, width, size)
         y = top
         for b, h in zip(bullets, heights, strict=True):
             row_h = Inches(h)
-            indent = pill_w if b.status else Inches(0.3)
+            indent = PILL_W if b.status else Inches(0.3)
             if b.status:
                 pill = slide.shapes.add_shape(
-                    MSO_SHAPE.ROUNDED_RECTANGLE, left, y + Inches(0.03), pill_w - Inches(0.15), Inches(0.34)
+                    MSO_SHAPE.ROUNDED_RECTANGLE, left, y + Inches(0.03), PILL_W - Inches(0.15), Inches(0.34)
                 )
                 _fill(pill, style.status_colour(b.status))
                 frame = pill.text_frame
@@ -312,7 +335,7 @@ class _Deck:
                 run = frame.add_paragraph().add_run()
                 run.text = b.detail
                 _font(run.font, max(size - 4, 9), False, style.MUTED)
-            y += row_h + gap
+            y += row_h + Inches(_gap(size))
 
     def _chart(self, slide, chart: Chart, left, top, width, height) -> None:
         data = CategoryChartData(number_format=chart.number_format)
@@ -403,6 +426,11 @@ class _Deck:
         total = sum(weights)
         for j, w in enumerate(weights):
             grid.columns[j].width = Emu(int(width * w / total))
+        # Rows as tall as their estimated text (PowerPoint grows a row to fit, never shrinks it).
+        part = Table(table_id=table.table_id, title="", columns=table.columns, rows=rows, widths=table.widths)
+        grid.rows[0].height = Inches(_header_height(table, width, size))
+        for i, h in enumerate(_row_heights(part, width, size), start=1):
+            grid.rows[i].height = Inches(h)
         for j, name in enumerate(table.columns):
             _cell(grid.cell(0, j), name, size, True, style.WHITE, style.PRIMARY)
         for i, row in enumerate(rows, start=1):
@@ -417,12 +445,12 @@ class _Deck:
 # --- text fitting: python-pptx cannot measure text, so estimate (PowerPoint grows table rows to fit).
 
 LINE = 1.22  # line height in ems
-CHAR = 0.55  # average character width in ems (Arial, Vietnamese diacritics included)
+CHAR = 0.5  # average character width in ems (Arial; measured 0.48 on the reports, Vietnamese included)
 
 
 def _lines(text: str, width_in: float, size: float) -> int:
     per_line = max(1, int(width_in * 72 / (size * CHAR)))
-    return sum(max(1, math.ceil(len(part) * 1.08 / per_line)) for part in text.split("\n"))
+    return sum(max(1, math.ceil(len(part) * 1.05 / per_line)) for part in text.split("\n"))
 
 
 def _text_height(text: str, width_in: float, size: float) -> float:
@@ -452,17 +480,52 @@ def _header_height(table: Table, width, size: int) -> float:
     return max(_text_height(n, w - 0.14, size) for n, w in zip(table.columns, widths, strict=True)) + 0.08
 
 
-def _paginate(heights: list[float], header: float, has_note: bool) -> list[tuple[int, int]]:
-    """(start, stop) row ranges, each fitting under the slide title and the table title."""
-    room = (BODY_BOTTOM - BODY_TOP) / 914400 - 0.45 - header - (0.35 if has_note else 0)
-    pages, start, used = [], 0, 0.0
+def _paginate(
+    heights: list[float], header: float, has_note: bool, has_title: bool, first_top
+) -> list[tuple[int, int]]:
+    """(start, stop) row ranges, each fitting between its top (below the lead on the section's
+    first slide) and the body's bottom, under the table title and above the note."""
+    fixed = header + (TABLE_TITLE_H / EMU_PER_IN if has_title else 0)
+    note = NOTE_H / EMU_PER_IN if has_note else 0
+
+    def room(top) -> float:
+        return (BODY_BOTTOM - top) / EMU_PER_IN - fixed
+
+    pages, start, used, limit = [], 0, 0.0, room(first_top)
     for i, h in enumerate(heights):
-        if i > start and used + h > room:
+        if i > start and used + h > limit:
             pages.append((start, i))
-            start, used = i, 0.0
+            start, used, limit = i, 0.0, room(Inches(1.2))
         used += h
+    # The note sits at the bottom of the last slide: move rows on if they would run into it.
+    if has_note and used > limit - note and len(heights) - start > 1:
+        pages.append((start, len(heights) - 1))
+        start = len(heights) - 1
     pages.append((start, len(heights)))
     return pages
+
+
+def _layout_table(table: Table, first_top) -> tuple[int, list[tuple[int, int]]]:
+    """Font size and row ranges per slide: one point smaller if that saves a slide, and no slide
+    left with a lone row or two (rows move over from the slide before)."""
+    best = None
+    for size in (_table_font(table), _table_font(table) - 1):
+        heights = _row_heights(table, CONTENT_W, size)
+        header = _header_height(table, CONTENT_W, size)
+        pages = _paginate(heights, header, bool(table.note), bool(table.title), first_top)
+        if best is None or len(pages) < len(best[1]):
+            best = (size, pages)
+    size, pages = best
+    if len(pages) > 1:
+        (a, b), (c, d) = pages[-2], pages[-1]
+        while d - c < 3 and b - a > 3:
+            b, c = b - 1, c - 1
+        pages[-2:] = [(a, b), (c, d)]
+    return size, pages
+
+
+def _gap(size: int) -> float:
+    return 0.12 if size >= 14 else 0.06
 
 
 def _cell(cell, text: str, size: int, bold: bool, colour: str, fill: str) -> None:
