@@ -70,7 +70,7 @@ def template() -> go.layout.Template:
             legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
             xaxis={"showgrid": False, "linecolor": "#444", "ticks": "outside", "automargin": True},
             yaxis={"gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#444", "automargin": True},
-            margin={"l": 70, "r": 30, "t": 110, "b": 95},
+            margin={"l": 70, "r": 30, "t": 110, "b": 105},
         )
     )
 
@@ -99,16 +99,26 @@ def wrap(text: str, width: int = 85) -> str:
 class _Spec:
     def __init__(self, labels: Labels, lang: str, height: int = 460, source_shift: int = -78) -> None:
         title = wrap(labels.title)
+        extra = title.count("<br>")
         self.data: list[dict] = []
         self.shapes: list[dict] = []
         self.annotations: list[dict] = []
         self.layout: dict = {
             "template": _TEMPLATE,
-            "title": {"text": title, "yref": "container", "y": 0.985, "yanchor": "top"},
+            # plotly anchors a multi-line title by its first line: shift it down by the extra lines
+            "title": {
+                "text": title,
+                "yref": "container",
+                "y": 1 - (14 + 26 * extra) / (height + 27 * extra),
+                "yanchor": "top",
+                "xref": "paper",
+                "x": 0,
+                "xanchor": "left",
+            },
             # room for the title's lines and the legend row above the plot
-            "margin": {"t": 64 + 27 * title.count("<br>") + 36},
+            "margin": {"t": 100 + 27 * extra},
             "separators": separators(lang),
-            "height": height + 27 * title.count("<br>"),
+            "height": height + 27 * extra,
             "xaxis": {"title": {"text": labels.x}},
             "yaxis": {"title": {"text": labels.y}},
         }
