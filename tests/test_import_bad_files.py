@@ -178,9 +178,9 @@ FILE_ERRORS = [
     (
         "not_a_workbook.xlsx",
         {},
-        "not_a_workbook",
-        "The file is not a readable Excel workbook (BadZipFile).",
-        "Tệp không phải là bảng tính Excel đọc được (BadZipFile).",
+        "upload_not_xlsx",  # refused by the upload guard before any parser (metrics.ingest.upload_guard)
+        "“not_a_workbook.xlsx” is not a valid Excel workbook (.xlsx).",
+        "“not_a_workbook.xlsx” không phải sổ tính Excel (.xlsx) hợp lệ.",
     ),
     (
         "layout_ambiguous.xlsx",

@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict
 from metrics.auth import Actor, require_role
 from metrics.errors import MetricsError, Problem, ValidationFailed
 from metrics.ingest import headers as H
-from metrics.ingest import readers, validate
+from metrics.ingest import readers, upload_guard, validate
 from metrics.ingest.countries import CountryResolver
 from metrics.ingest.workbook import detect_layout, read_workbook
 from metrics.store import imports as store_imports
@@ -203,6 +203,10 @@ def read_source(
     progress(0.05, "reading")
     started = time.perf_counter()
     file_name = Path(file_name).name
+    # Size, type by content and zip bombs, before any parser (a file from the server's disk: no size cap).
+    upload_guard.check_upload(
+        data, file_name, max_bytes=None if path is not None else upload_guard.MAX_UPLOAD_BYTES
+    )
     sha = hashlib.sha256(data).hexdigest()
     is_xlsx = file_name.casefold().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
     source = None
