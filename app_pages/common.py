@@ -429,8 +429,7 @@ def download(
     frame: pd.DataFrame, name: str, key: str, *, xlsx: bool = False, notes: dict | None = None
 ) -> None:
     """Download buttons for a table: CSV always, XLSX on request; cells neutralised (metrics.exports)."""
-    cols = st.columns([1, 1, 6]) if xlsx else [st.container()]
-    with cols[0]:
+    with st.container(horizontal=True):
         st.download_button(
             t("ui.download_csv"),
             data=lambda: exports.to_csv(frame),  # built on click, not on every rerun
@@ -440,8 +439,7 @@ def download(
             on_click="ignore",
             icon=":material/download:",
         )
-    if xlsx:
-        with cols[1]:
+        if xlsx:
             st.download_button(
                 t("ui.download_xlsx"),
                 data=lambda: exports.to_xlsx({name: frame}, notes=notes),
@@ -487,7 +485,7 @@ def md(text: str) -> str:
 
 def rows_height(n: int, limit: int = 20) -> int:
     """Pixel height that shows every row of a table (up to `limit` rows, then it scrolls)."""
-    return 38 + 35 * min(max(n, 1), limit)
+    return 44 + 38 * min(max(n, 1), limit)  # rows are ~36 px at the theme's 17 px font
 
 
 def page_header(title_key: str, intro_key: str | None = None) -> None:

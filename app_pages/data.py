@@ -154,8 +154,8 @@ st.subheader(t("data_page.quality_title"))
 
 
 def finding_text(f) -> str:
-    if f.kind == "rank_mismatch" and f.published_rank is not None and f.computed_rank is not None:
-        return t("data_page.detail_rank_mismatch", published=f.published_rank, computed=f.computed_rank)
+    if f.kind == "rank_mismatch":
+        return "–"  # the two ranks are in their own columns
     return f.detail  # the engine's technical note (figures and formula)
 
 

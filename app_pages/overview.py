@@ -91,6 +91,15 @@ for col, a in zip(columns, rank_targets, strict=False):
             + "  \n"
             + t("overview.card_trend", trend=common.trend_label(a.trend))
         )
+        if a.projection is None and a.as_of_edition is not None and a.horizon_year > a.as_of_edition:
+            st.markdown(
+                t(
+                    "overview.card_no_projection",
+                    year=a.horizon_year,
+                    series=a.trace.inputs.get("series", "–"),
+                    n=len(a.trace.inputs.get("series_points", [])),
+                )
+            )
         if a.projection is not None:
             p = a.projection
             st.markdown(

@@ -130,7 +130,11 @@ if x["kind"] == "rank":
     gaps = hframe.dropna(subset=["gap"])
     if not gaps.empty:
         latest_scale = scale.get(int(gaps["edition_year"].iloc[-1]))
-        gaps = gaps[[scale.get(int(e)) == latest_scale for e in gaps["edition_year"]]]
+        same = [scale.get(int(e)) == latest_scale for e in gaps["edition_year"]]
+        left_out = [str(int(e)) for e, keep in zip(gaps["edition_year"], same, strict=True) if not keep]
+        gaps = gaps[same]
+    else:
+        left_out = []
     if not gaps.empty:
         source = common.source_line(x["yardstick_index"], gaps["edition_year"].tolist())
         last = gaps.iloc[-1]
@@ -156,6 +160,8 @@ if x["kind"] == "rank":
             value_text="text",
         )
         common.chart(fig, hframe, f"targets_gap_{target_id}", source)
+        if left_out:
+            st.caption(t("targets_page.gap_scale_note", editions=", ".join(left_out)))
 else:
     progress = common.progress_records(version)
     mine = progress[progress["target_id"] == target_id]
