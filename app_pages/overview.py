@@ -113,7 +113,10 @@ for col, a in zip(columns, rank_targets, strict=False):
                 )
             )
         st.caption(a.text_vi if lang == "vi" else a.text_en)
-        st.caption(f"{t('common.source')}: {a.source_url}")
+        link = (
+            f"{info['publisher']} — {common.index_name(a.yardstick_index or INDEX)} {a.as_of_edition or ''}"
+        )
+        st.caption(f"{t('common.source')}: [{link.strip()}]({a.source_url})")
 
 # --- the history that proves it -------------------------------------------------------------------
 st.subheader(t("overview.history_title", index=info["short_name"]))
