@@ -15,7 +15,6 @@ from metrics import i18n
 from metrics.auth import ANONYMOUS, has_role
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.ingest import pipeline
-from metrics.ingest.upload_guard import check_upload
 from metrics.store import imports as store_imports
 from metrics.store import queries as q
 
@@ -133,12 +132,12 @@ def _form() -> tuple[bytes | None, str, pipeline.ImportOptions]:
 
 
 def _source(data: bytes, file_name: str, options: pipeline.ImportOptions, progress) -> pipeline.SourceFile:
-    """The file read once per (content, reading options); kept in the session for the confirm."""
+    """The file read once per (content, reading options); kept in the session for the confirm.
+    read_source runs the upload guard (size, type by content, zip bombs) before any parser."""
     key = (hashlib.sha256(data).hexdigest(), file_name, options.sheet, options.layout, bool(options.name))
     cached = st.session_state.get("import_source")
     if cached is not None and cached[0] == key:
         return cached[1]
-    check_upload(data, file_name)
     source = pipeline.read_source(data, file_name, options, progress=progress)
     st.session_state["import_source"] = (key, source)
     return source

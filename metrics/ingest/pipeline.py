@@ -484,7 +484,8 @@ def _slug(text: str) -> str:
 
 
 def _stage(cur, source: SourceFile) -> None:
-    """The file's tidy rows as the temporary table `import_stage` of this cursor."""
+    """The file's tidy rows as the temporary view `import_stage` of this cursor (typed, not copied:
+    it reads the registered frame or Arrow table `import_source` until `_unstage`)."""
     obj = source.arrow if source.arrow is not None else source.frame
     present = set(obj.column_names if source.arrow is not None else obj.columns)
 
@@ -495,19 +496,21 @@ def _stage(cur, source: SourceFile) -> None:
         return f"CAST({expr} AS {cast}) AS {name}"
 
     cur.register("import_source", obj)
-    try:
-        cur.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE import_stage AS
-            SELECT {col("country", "VARCHAR")}, {col("iso_code", "VARCHAR", "''")},
-                   {col("edition_year", "INTEGER")}, {col("measure_text", "VARCHAR")},
-                   {col("value", "DOUBLE")}, {col("published_rank", "INTEGER")},
-                   {col("source_row", "BIGINT")}, {col("source_sheet", "VARCHAR", "''")}
-            FROM import_source
-            """  # noqa: S608 - fixed column names
-        )
-    finally:
-        cur.unregister("import_source")
+    cur.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW import_stage AS
+        SELECT {col("country", "VARCHAR", "''")}, {col("iso_code", "VARCHAR", "''")},
+               {col("edition_year", "INTEGER")}, {col("measure_text", "VARCHAR")},
+               {col("value", "DOUBLE")}, {col("published_rank", "INTEGER")},
+               {col("source_row", "BIGINT")}, {col("source_sheet", "VARCHAR", "''")}
+        FROM import_source
+        """  # noqa: S608 - fixed column names
+    )
+
+
+def _unstage(cur) -> None:
+    cur.execute("DROP VIEW IF EXISTS import_stage")
+    cur.unregister("import_source")
 
 
 def _index(ref: dict[str, pd.DataFrame], options: ImportOptions) -> tuple[str, dict | None, bool]:
@@ -620,6 +623,7 @@ class _Analyser:
         self._match_names()
         self._map_measures()
         self._join_rows(default_year)
+        _unstage(self.cur)
         self.timings["stage"] = time.perf_counter() - started
         self.progress(0.5, "validating")
         started = time.perf_counter()
@@ -701,7 +705,7 @@ class _Analyser:
             SELECT s.country, s.iso_code, n.iso3, {year} AS edition_year, s.measure_text, m.measure_id,
                    s.value, s.published_rank, s.source_row, s.source_sheet
             FROM import_stage s
-            JOIN import_names n ON n.country IS NOT DISTINCT FROM s.country AND n.iso_code = s.iso_code
+            JOIN import_names n ON n.country = s.country AND n.iso_code = s.iso_code
             JOIN import_measures m USING (measure_text)
             """,  # noqa: S608 - fixed text; the year is a parameter
             [] if default_year is None else [default_year],

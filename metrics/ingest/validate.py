@@ -83,7 +83,7 @@ def code_mismatches(cur, column: str | None) -> list[Problem]:
     rows = cur.execute(
         """
         SELECT n.country, n.iso_code, n.name_iso3, n.code_iso3, min(s.source_row), arg_min(s.source_sheet, s.source_row)
-        FROM import_names n JOIN import_stage s USING (country, iso_code)
+        FROM import_names n JOIN import_rows s USING (country, iso_code)
         WHERE n.name_iso3 IS NOT NULL AND n.code_iso3 IS NOT NULL AND n.name_iso3 <> n.code_iso3
         GROUP BY ALL ORDER BY 5 LIMIT ?
         """,

@@ -83,72 +83,77 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
             [e["scale_min"], e["scale_max"], e["index_id"], e["edition_year"]],
         )
     index_id = plan["index_id"]
-    written = []
-    version_map = []
-    for ed in plan["editions"]:
-        year = int(ed["edition_year"])
-        if ed["action"] == "unchanged":
-            continue
-        previous = cur.execute(
-            "SELECT version_id FROM versions WHERE index_id = ? AND edition_year = ? AND is_current",
-            [index_id, year],
+    todo = [ed for ed in plan["editions"] if ed["action"] != "unchanged"]
+    if not todo:
+        return []
+    # Set-based, whatever the number of editions: the current versions step down in one UPDATE,
+    # the new versions go in with one INSERT ... RETURNING, their rows with one INSERT ... SELECT.
+    years = [int(ed["edition_year"]) for ed in todo]
+    previous = dict(
+        cur.execute(
+            "UPDATE versions SET is_current = false"
+            " WHERE index_id = ? AND list_contains(?, edition_year) AND is_current"
+            " RETURNING edition_year, version_id",
+            [index_id, years],
         ).fetchall()
-        previous_id = previous[0][0] if previous else None
+    )
+    restored = {
+        int(ed["edition_year"]): int(ed["restore_version_id"]) for ed in todo if ed["action"] == "restore"
+    }
+    if restored:
         cur.execute(
-            "UPDATE versions SET is_current = false WHERE index_id = ? AND edition_year = ? AND is_current",
-            [index_id, year],
+            "UPDATE versions SET is_current = true WHERE list_contains(?, version_id)",
+            [list(restored.values())],
         )
-        if ed["action"] == "restore":
-            cur.execute(
-                "UPDATE versions SET is_current = true WHERE version_id = ?", [ed["restore_version_id"]]
+    fresh = [ed for ed in todo if ed["action"] != "restore"]
+    created: dict[int, int] = {}
+    if fresh:
+        rows = pd.DataFrame(
+            {
+                "index_id": index_id,
+                "edition_year": [int(ed["edition_year"]) for ed in fresh],
+                "is_current": True,
+                "source_url": plan.get("source_url") or "",
+                "licence": plan.get("licence") or "",
+                "file_name": plan["file_name"],
+                "sha256": plan["sha256"],
+                "imported_by": actor.name,
+                "row_count": [int(ed["row_count"]) for ed in fresh],
+                "country_count": [int(ed["country_count"]) for ed in fresh],
+                "note": plan.get("note") or "",
+            }
+        )
+        cur.register("_import_versions", rows)
+        try:
+            columns = ", ".join(rows.columns)
+            created = dict(
+                cur.execute(
+                    f"INSERT INTO versions ({columns}) SELECT {columns} FROM _import_versions"  # noqa: S608
+                    " RETURNING edition_year, version_id"
+                ).fetchall()
             )
-            written.append(
-                {
-                    "edition_year": year,
-                    "version_id": ed["restore_version_id"],
-                    "replaced": previous_id,
-                    "restored": True,
-                }
-            )
-            continue
-        version_id = cur.execute(
-            "INSERT INTO versions (index_id, edition_year, is_current, source_url, licence, file_name, sha256,"
-            " imported_by, row_count, country_count, note) VALUES (?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " RETURNING version_id",
-            [
-                index_id,
-                year,
-                plan.get("source_url") or "",
-                plan.get("licence") or "",
-                plan["file_name"],
-                plan["sha256"],
-                actor.name,
-                int(ed["row_count"]),
-                int(ed["country_count"]),
-                plan.get("note") or "",
-            ],
-        ).fetchall()[0][0]
-        cur.execute(
-            "INSERT INTO version_details (version_id, reader, mapping, warnings, created_edition, replaced_version)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                version_id,
-                plan.get("reader") or "",
-                json.dumps(plan.get("mapping") or {}, ensure_ascii=False, default=str),
-                json.dumps(ed.get("warnings") or [], ensure_ascii=False, default=str),
-                bool(ed.get("edition_is_new")),
-                previous_id,
-            ],
+        finally:
+            cur.unregister("_import_versions")
+        mapping = json.dumps(plan.get("mapping") or {}, ensure_ascii=False, default=str)
+        details = pd.DataFrame(
+            {
+                "version_id": [created[int(ed["edition_year"])] for ed in fresh],
+                "reader": plan.get("reader") or "",
+                "mapping": mapping,
+                "warnings": [
+                    json.dumps(ed.get("warnings") or [], ensure_ascii=False, default=str) for ed in fresh
+                ],
+                "created_edition": [bool(ed.get("edition_is_new")) for ed in fresh],
+                "replaced_version": pd.array(
+                    [previous.get(int(ed["edition_year"])) for ed in fresh], dtype="Int64"
+                ),
+            }
         )
-        version_map.append((year, version_id))
-        written.append(
-            {"edition_year": year, "version_id": version_id, "replaced": previous_id, "restored": False}
-        )
-    if version_map:
+        _insert_frame(cur, "version_details", details)
         cur.execute(
             "CREATE OR REPLACE TEMP TABLE import_version_map (edition_year INTEGER, version_id INTEGER)"
         )
-        cur.executemany("INSERT INTO import_version_map VALUES (?, ?)", version_map)
+        cur.executemany("INSERT INTO import_version_map VALUES (?, ?)", list(created.items()))
         cur.execute(
             """
             INSERT INTO observations (version_id, index_id, edition_year, iso3, measure_id, value,
@@ -159,6 +164,15 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
             """,
             [index_id, plan["file_name"]],
         )
+    written = [
+        {
+            "edition_year": year,
+            "version_id": restored.get(year, created.get(year)),
+            "replaced": previous.get(year),
+            "restored": year in restored,
+        }
+        for year in years
+    ]
     _pause_for_tests()
     return written
 
@@ -383,8 +397,12 @@ def read_tidy_csv(
     miss = ", ".join(_sql_text(m) for m in missing)
     notes = " OR ".join(f"starts_with(lower(country), {_sql_text(p)})" for p in note_prefixes) or "false"
 
-    def is_missing(expr: str) -> str:
-        return f"({expr} IS NULL OR lower(replace(trim({expr}), ' ', '')) IN ({miss}))"
+    def is_missing(expr: str, parsed: str) -> str:
+        # The text test runs only where the number did not parse (CASE evaluates lazily).
+        return (
+            f"CASE WHEN {parsed} IS NOT NULL AND NOT isnan({parsed}) THEN false "
+            f"ELSE ({expr} IS NULL OR lower(replace(trim({expr}), ' ', '')) IN ({miss})) END"
+        )
 
     def number(expr: str) -> str:
         return f"TRY_CAST({expr} AS DOUBLE)"
@@ -404,17 +422,17 @@ def read_tidy_csv(
                               names = {names!r}, quote = '"', escape = '"')
             )
             SELECT country, iso_code, year_text, measure_text, value_text, rank_text,
-                   {is_missing("value_text")} AS value_missing,
+                   {is_missing("value_text", "value_d")} AS value_missing,
                    CASE WHEN isfinite(value_d) THEN value_d
                         WHEN value_d IS NULL AND regexp_full_match(trim(value_text), '{_GROUPED_NUMBER}')
                         THEN TRY_CAST(replace(trim(value_text), ',', '') AS DOUBLE) END AS value,
-                   {is_missing("year_text")} AS year_missing,
+                   {is_missing("year_text", "year_d")} AS year_missing,
                    CASE WHEN isfinite(year_d) AND year_d = floor(year_d) THEN CAST(year_d AS INTEGER) END AS year,
-                   {is_missing("rank_text")} AS rank_missing,
+                   {is_missing("rank_text", "rank_d")} AS rank_missing,
                    CASE WHEN isfinite(rank_d) AND rank_d = floor(rank_d) THEN CAST(rank_d AS INTEGER)
                         ELSE TRY_CAST(regexp_extract(lower(trim(rank_text)), '^{_RANK}$', 1) AS INTEGER) END AS rank_,
                    country = '' AS country_missing,
-                   ({notes}) AS is_note
+                   CASE WHEN value_d IS NOT NULL THEN false ELSE ({notes}) END AS is_note
             FROM cells
             """,  # noqa: S608 - column names and markers are fixed text from this function
             [path, delimiter],
