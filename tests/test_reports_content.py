@@ -24,7 +24,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from metrics import i18n, services
-from metrics.reports import build_report, render
+from metrics.reports import build_report, figures, render
 from metrics.reports import style as report_style
 from metrics.reports.model import ReportOptions
 from tests.conftest import ROOT
@@ -42,7 +42,8 @@ def reports(store):
     for lang in LANGS:
         model = build_report(store, ReportOptions(lang=lang, meeting_date=MEETING))
         out[lang] = {"model": model, **{fmt: render(model, fmt) for fmt in ("pptx", "pdf", "xlsx")}}
-    return out
+    yield out
+    figures.shutdown()  # the warm Chromium of the PDFs, closed now rather than at exit
 
 
 @pytest.fixture(scope="module")

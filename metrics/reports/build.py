@@ -17,7 +17,7 @@ import pandas as pd
 
 from metrics import i18n, services
 from metrics.errors import MetricsError, NotFound
-from metrics.progress import Assessment, load_status_rules
+from metrics.progress import STATUS_CLASSES, Assessment, methodology, step_formula, step_value
 from metrics.reports.model import (
     Bullet,
     Cell,
@@ -28,6 +28,7 @@ from metrics.reports.model import (
     Series,
     Source,
     Table,
+    nfc,
 )
 from metrics.store import Store
 from metrics.store import queries as q
@@ -1097,16 +1098,6 @@ def _changes(ctx: _Context) -> Section:
     )
 
 
-def _value_text(ctx: _Context, value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "–" if value is None else str(value)
-    if isinstance(value, int):
-        return str(value)  # years, counts, ranks: no thousands separator
-    if isinstance(value, float):
-        return ctx.num(value, 4 if abs(value) < 1 and value != 0 else 2)
-    return str(value)
-
-
 def _sources_table(ctx: _Context) -> Table:
     rows = [
         [
@@ -1128,43 +1119,34 @@ def _sources_table(ctx: _Context) -> Table:
     )
 
 
-def _method_bullets(ctx: _Context) -> list[Bullet]:
-    rules = load_status_rules()
-    bullets = [
-        Bullet(text=ctx.t("report.appendix.method_threshold"), group="method"),
-        Bullet(text=ctx.t("report.appendix.method_rank"), group="method"),
+def _status_bullets(ctx: _Context) -> list[Bullet]:
+    return [
         Bullet(
             text=ctx.t(
-                "report.appendix.method_projection",
-                confidence=ctx.num(rules.confidence * 100, 0),
-                min_points=rules.min_points_interval,
+                "report.appendix.status_line",
+                label=ctx.status_label(status),
+                help=ctx.t(f"status_help.{status}"),
             ),
-            group="method",
-        ),
-        Bullet(
-            text=ctx.t(
-                "report.appendix.method_pace",
-                on_track=ctx.num(rules.on_track_ratio),
-                at_risk=ctx.num(rules.at_risk_ratio),
-            ),
-            group="method",
-        ),
-        Bullet(text=ctx.t("report.appendix.method_counted"), group="method"),
-    ]
-    for status in ("achieved", "missed", "met_now", "on_track", "at_risk", "off_track", "no_data"):
-        bullets.append(
-            Bullet(
-                text=ctx.t(
-                    "report.appendix.status_line",
-                    label=ctx.status_label(status),
-                    help=ctx.t(f"status_help.{status}"),
-                ),
-                status=status,
-                status_label=ctx.status_label(status),
-                group="status",
-            )
+            status=status,
+            status_label=ctx.status_label(status),
         )
-    return bullets
+        for status in STATUS_CLASSES
+    ]
+
+
+def _method_table(ctx: _Context) -> Table:
+    """The engine's own methodology text (the Methodology page says the same), with the thresholds
+    of data/status_rules.toml filled in."""
+    rows = [
+        [Cell(text=title, value=title), Cell(text=body, value=body)] for title, body in methodology(ctx.lang)
+    ]
+    return Table(
+        table_id="method",
+        title=ctx.t("report.appendix.method_title"),
+        columns=[ctx.t("report.col.topic"), ctx.t("report.col.method")],
+        rows=rows,
+        widths=[1.6, 8.0],
+    )
 
 
 def _trace_tables(ctx: _Context) -> list[Table]:
@@ -1174,10 +1156,10 @@ def _trace_tables(ctx: _Context) -> list[Table]:
         rows = [
             [
                 Cell(text=ctx.t(step.key), value=ctx.t(step.key)),
-                Cell(text=step.formula, value=step.formula),
+                Cell(text=step_formula(step, ctx.lang), value=step_formula(step, ctx.lang)),
                 Cell(
-                    text=_value_text(ctx, step.value),
-                    value=step.value if not isinstance(step.value, bool) else str(step.value),
+                    text=step_value(step, ctx.lang),
+                    value=step.value if isinstance(step.value, int | float) else step_value(step, ctx.lang),
                 ),
             ]
             for step in a.trace.steps
@@ -1219,8 +1201,8 @@ def _appendix(ctx: _Context) -> Section:
         "appendix",
         ctx.t("report.section.appendix"),
         ctx.all_sources(),
-        bullets=_method_bullets(ctx),
-        tables=[_sources_table(ctx), *_trace_tables(ctx)],
+        bullets=_status_bullets(ctx),
+        tables=[_method_table(ctx), _sources_table(ctx), *_trace_tables(ctx)],
     )
 
 
@@ -1271,13 +1253,19 @@ def _data_pack(ctx: _Context) -> list[Table]:
     return sheets
 
 
-def _c(value: Any, num_format: str = "", text: str | None = None, **extra: Any) -> Cell:
-    """A data-pack cell: the raw value first (numbers stay numbers); text is the value as written."""
+def _c(value: Any, num_format: str = "", url: str = "") -> Cell:
+    """A data-pack cell: the raw value first (numbers stay numbers), its text as written.
+
+    Tens of thousands of these make the data pack, so they are built without pydantic's
+    validation; what the validator would do (NFC, plain Python scalars) is done here."""
     if _missing(value):
         value = None
-    if text is None:
-        text = "" if value is None else str(value)
-    return Cell(text=text, value=value, num_format=num_format, **extra)
+    elif isinstance(value, str):
+        value = nfc(value)
+    elif hasattr(value, "item") and not isinstance(value, bool | int | float):
+        value = value.item()  # a numpy scalar from pandas
+    text = "" if value is None else str(value)
+    return Cell.model_construct(text=text, value=value, status=None, url=nfc(url), num_format=num_format)
 
 
 def _pack(ctx: _Context, key: str, columns: list[str], rows: list[list[Cell]], note: str = "") -> Table:
@@ -1634,13 +1622,13 @@ def _pack_traces(ctx: _Context) -> Table:
     rows = []
     for a in ctx.rank_assessments + ctx.count_assessments:
         for step in a.trace.steps:
-            value = step.value if not isinstance(step.value, bool) else str(step.value)
+            value = step.value if isinstance(step.value, int | float) else step_value(step, ctx.lang)
             rows.append(
                 [
                     _c(a.target_id),
                     _c(ctx.goal(a)),
                     _c(ctx.t(step.key)),
-                    _c(step.formula),
+                    _c(step_formula(step, ctx.lang)),
                     _c(value, "General"),
                     _c(ctx.t(a.trace.rule)),
                     ctx.status_cell(a.trace.result),
