@@ -324,3 +324,25 @@ def _first_difference(a, b, where="") -> str:
         if len(a) != len(b):
             return f"{where}: {len(a)} items in the golden, {len(b)} now"
     return f"{where}: {a!r:.120} != {b!r:.120}"
+
+
+def test_earlier_editions_can_be_the_as_of_edition(store):
+    """The first edition has no previous one and no pillars; the one before the latest has
+    projections (a series of several editions): the report says so and draws them."""
+    editions = [r.edition_year for r in services.rank_history(store, "GAIRI")]
+    for year in (editions[0], editions[-2]):
+        model = build_report(
+            store, ReportOptions(lang="en", as_of=year, meeting_date=dt.date(year + 1, 3, 1))
+        )
+        assert model.as_of_edition == year
+        scorecard = next(t for t in model.data_pack if t.table_id == "pack_scorecard")
+        judged = {row[7].value for row in scorecard.rows if row[2].value == "rank"}
+        assert judged == {year}
+        projections = [c for c in model.section("trajectory").charts if c.chart_id.startswith("projection_")]
+        with_projection = [a for a in services.assess_targets(store, as_of=year, today=dt.date(year + 1, 3, 1))
+                           if a.projection is not None]  # fmt: skip
+        assert len(projections) == len(with_projection)
+    first = build_report(store, ReportOptions(lang="vi", as_of=editions[0], meeting_date=MEETING))
+    assert first.section("changes").lead == i18n.t("report.changes.none", "vi", index="GAIRI")
+    assert Presentation(io.BytesIO(render(first, "pptx"))).slides
+    assert load_workbook(io.BytesIO(render(first, "xlsx"))).sheetnames

@@ -180,6 +180,8 @@ class _Context:
             return self.t("report.headline.direction_goal")
         row = self.target_rows.get(a.target_id, {})
         unit = row.get("unit_vi" if self.lang == "vi" else "unit_en") or ""
+        if self.lang == "en" and n == 1 and unit.endswith("s"):
+            unit = unit[:-1]  # "1 centre", not "1 centres" (units are stored in the plural)
         return self.t("report.counted.goal_count", n=self.num(a.target_value, 0), unit=unit).strip()
 
     def status_label(self, status: str) -> str:
@@ -1438,6 +1440,7 @@ def _pack_projections(ctx: _Context) -> Table:
         ctx,
         "target_id",
         "goal",
+        "index",
         "edition",
         "projection_year",
         "series",
@@ -1459,7 +1462,7 @@ def _pack_projections(ctx: _Context) -> Table:
         judged = [h for h in history if h.as_of_edition != a.as_of_edition] + [a]
         for h in judged:
             p = h.projection
-            base = [_c(a.target_id), _c(ctx.goal(a)), _c(h.as_of_edition, "0")]
+            base = [_c(a.target_id), _c(ctx.goal(a)), _c(h.yardstick_index), _c(h.as_of_edition, "0")]
             if p is None:
                 rows.append(
                     base
@@ -1618,7 +1621,9 @@ def _pack_counted(ctx: _Context) -> Table:
 
 
 def _pack_traces(ctx: _Context) -> Table:
-    cols = _cols(ctx, "target_id", "goal", "step", "formula", "value", "rule", "result")
+    cols = _cols(
+        ctx, "target_id", "goal", "step", "formula", "value", "rule", "result", "index", "edition", "source"
+    )
     rows = []
     for a in ctx.rank_assessments + ctx.count_assessments:
         for step in a.trace.steps:
@@ -1632,6 +1637,9 @@ def _pack_traces(ctx: _Context) -> Table:
                     _c(value, "General"),
                     _c(ctx.t(a.trace.rule)),
                     ctx.status_cell(a.trace.result),
+                    _c(a.yardstick_index),
+                    _c(a.as_of_edition, "0"),
+                    _c(a.source_url or None, url=a.source_url),
                 ]
             )
     return _pack(ctx, "traces", cols, rows)
