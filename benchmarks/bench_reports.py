@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/bench_reports.py [--repeat 5] [--lang vi]
 
 Goals: PPTX < 3 s, PDF < 8 s, XLSX < 2 s. Prints the machine, the median and best of each, and
-the split between building the model and writing the file. Exits 1 when a goal is missed.
+the split between building the model and writing the file. With --strict, exits 1 when a goal is
+missed (off by default, so `make bench` runs every benchmark on a busy machine).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,7 +107,7 @@ def main() -> int:
             f"{fmt:<6} {median:>7.2f}s {min(totals[fmt]):>7.2f}s {statistics.median(writes[fmt]):>7.2f}s "
             f"{GOALS_S[fmt]:>5.0f}s  {'ok' if ok else 'MISSED'}"
         )
-    return 1 if failed else 0
+    return 1 if failed and args.strict else 0
 
 
 if __name__ == "__main__":

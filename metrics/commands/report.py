@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--meeting-date", dest="meeting_date", help="YYYY-MM-DD (default: today)")
     p.add_argument(
-        "--out", help="output file (default: report-<as-of>-<lang>.<format> in the current folder)"
+        "--out", help="output file (default: report-<INDEX><EDITION>-<lang>.<format> in the current folder)"
     )
     p.add_argument("--db", help="DuckDB file (default: $AI_DASHBOARD_DB or var/dashboard.duckdb)")
     p.set_defaults(handler=cmd_report)
