@@ -146,11 +146,11 @@ label_of = {
     + f" — {x['horizon_year']}"
     for x in rank_targets
 }
-choices = list(label_of)
+# Only targets whose deadline is still ahead of the latest edition have something to project.
+ahead = [x for x in rank_targets if x["horizon_year"] > last.edition_year] or rank_targets
+choices = [x["target_id"] for x in ahead]
 default = max(
-    (x for x in rank_targets if x["group_id"] == "WORLD"),
-    key=lambda x: x["horizon_year"],
-    default=rank_targets[0],
+    (x for x in ahead if x["group_id"] == "WORLD"), key=lambda x: x["horizon_year"], default=ahead[0]
 )["target_id"]
 target_id = st.selectbox(
     t("common.target"), choices, index=choices.index(default), format_func=label_of.get, key="rankings_target"

@@ -442,7 +442,7 @@ def group_table(store: Store, index_id: str, edition_year: int, group_id: str = 
             "name_vi": names["name_vi"].get(k, k),
             "score": in_group[k],
             "group_rank": group_rank[k],
-            "published_rank": None if pub is None or pub != pub else int(pub),
+            "published_rank": None if pub is None or pd.isna(pub) else int(pub),
             "computed_rank": computed[k],
         }
         for p in pillars:

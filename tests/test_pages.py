@@ -590,3 +590,36 @@ def test_methodology_text_and_trace(open_page, store, lang):
     b = next(x for x in services.assess_targets(store, "VNM") if x.target_id == "T2030_WORLD_RANK")
     trace = next(m.value for m in at.main.markdown if m.value.startswith("1. "))
     assert trace.count("\n") + 1 == len(b.trace.steps)
+
+
+# --- every choice a user can make on the pages with a selector ------------------------------------
+
+
+def test_every_index_edition_and_comparison_renders(open_page, store):
+    """Each index on Rankings (AIPI: one edition, no published ranks), each ASEAN edition (2019 has
+    no pillars; Timor-Leste counted from 2025), each pillar edition against each target group."""
+    at = open_page("rankings", "vi")
+    for index_id in ("WIPO_GII", "IMF_AIPI", "GAIRI"):
+        at.radio(key="rankings_index").set_value(index_id).run()
+        assert not at.exception, index_id
+        # only deadlines after the index's latest edition are offered for a projection
+        latest = int(q.editions(store, index_id)["edition_year"].max())
+        horizons = {int(o.rsplit(" — ", 1)[1]) for o in at.selectbox(key="rankings_target").options}
+        assert horizons == {y for y in q.targets(store)["horizon_year"] if y > latest}, index_id
+    at = open_page("asean", "en")
+    for edition in q.editions(store, "GAIRI")["edition_year"]:
+        at.selectbox(key="asean_edition").set_value(int(edition)).run()
+        assert not at.exception, edition
+        members = services.group_table(store, "GAIRI", int(edition), "ASEAN")
+        assert len(frame_with(at, tr("common.global_rank", "en"))) == len(members)
+    at = open_page("pillars", "en")
+    for edition in (2020, 2022, 2024):
+        at.selectbox(key="pillars_edition").set_value(edition).run()
+        for option in (("ASEAN", 4), ("ASEAN", 5), ("WORLD", 50), ("WORLD", 60)):
+            at.selectbox(key="pillars_target").set_value(option).run()
+            assert not at.exception, (edition, option)
+    at = open_page("whatif", "en")
+    at.selectbox(key="whatif_edition").set_value(2022).run()
+    assert not at.exception
+    base = services.what_if(store, "GAIRI", 2022, "VNM", {})
+    assert at.main.metric[1].value == rank_of(base.base_rank, base.of, "en") == rank_of(55, 181, "en")
