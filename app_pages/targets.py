@@ -211,7 +211,7 @@ with st.form("targets_add_record", clear_on_submit=True):
         )
     with c2:
         rec_value = st.number_input(
-            t("targets_page.col_value"), min_value=0.0, step=1.0, key="targets_record_value"
+            t("targets_page.col_value"), min_value=0.0, step=1.0, format="%g", key="targets_record_value"
         )
     rec_source = st.text_input(t("targets_page.source_url"), key="targets_record_source")
     rec_note_vi = st.text_input(t("targets_page.note_vi"), key="targets_record_note_vi")
