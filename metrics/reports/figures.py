@@ -71,7 +71,7 @@ def to_figure(chart: Chart, lang: str = "vi", font_family: str = style.FONT_FAMI
                     name=s.name,
                     marker={"color": bar_colours},
                     text=text,
-                    textposition="outside",
+                    textposition="auto" if chart.colour_by_sign else "outside",
                     cliponaxis=False,
                 )
             )

@@ -12,10 +12,18 @@ import math
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_AXIS_CROSSES,
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from metrics.reports import style
@@ -372,8 +380,17 @@ class _Deck:
             _font(value_axis.axis_title.text_frame.paragraphs[0].runs[0].font, 11, False, style.MUTED)
         if chart.y_reversed:
             value_axis.reverse_order = True
+            # Keep the category axis at the bottom: it crosses the reversed value axis at its maximum.
+            value_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
         if chart.kind == "barh":
             ch.category_axis.reverse_order = True  # first category (rank 1) at the top
+            # Names at the left edge, not at zero (negative gaps would cover them).
+            ch.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+            # And the value axis stays at the bottom: it crosses the category axis at the last category.
+            # (python-pptx has no setter for this side; the OOXML element is c:valAx/c:crosses.)
+            crosses = ch.value_axis._element.find(qn("c:crosses"))
+            if crosses is not None:
+                crosses.set("val", "max")
         roles = [s.role for s in chart.series]
         colours = [s.colour or c for s, c in zip(chart.series, style.series_colours(roles), strict=True)]
         for plot_series, s, colour in zip(ch.plots[0].series, chart.series, colours, strict=True):
