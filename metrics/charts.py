@@ -100,6 +100,9 @@ class _Spec:
     def __init__(self, labels: Labels, lang: str, height: int = 460, source_shift: int = -78) -> None:
         title = wrap(labels.title)
         extra = title.count("<br>")
+        source = wrap(labels.source, 140)
+        source_extra = source.count("<br>")
+        total_height = height + 27 * extra + 18 * source_extra
         self.data: list[dict] = []
         self.shapes: list[dict] = []
         self.annotations: list[dict] = []
@@ -109,23 +112,23 @@ class _Spec:
             "title": {
                 "text": title,
                 "yref": "container",
-                "y": 1 - (14 + 26 * extra) / (height + 27 * extra),
+                "y": 1 - (14 + 26 * extra) / total_height,
                 "yanchor": "top",
                 "xref": "paper",
                 "x": 0,
                 "xanchor": "left",
             },
             # room for the title's lines and the legend row above the plot
-            "margin": {"t": 100 + 27 * extra},
+            "margin": {"t": 100 + 27 * extra, "b": 105 + 18 * source_extra},
             "separators": separators(lang),
-            "height": height + 27 * extra,
+            "height": total_height,
             "xaxis": {"title": {"text": labels.x}},
             "yaxis": {"title": {"text": labels.y}},
         }
         if labels.source:
             self.annotations.append(
                 {
-                    "text": wrap(labels.source, 140),
+                    "text": source,
                     "xref": "paper",
                     "yref": "paper",
                     "x": 0,
@@ -546,7 +549,7 @@ def compare_bars(
     """Grouped bars: one group per category (e.g. pillar), one bar per (column, legend name) in
     `series`, told apart by hatching as well as colour."""
     spec = _Spec(labels, lang, height=500, source_shift=-125)
-    spec.layout["margin"]["b"] = 150
+    spec.layout["margin"]["b"] += 45
     patterns = ["", "/", ".", "x"]
     colors = [FOCUS, OKABE_ITO["blue"], OKABE_ITO["bluish_green"], OKABE_ITO["orange"]]
     for i, (column, name) in enumerate(series):
