@@ -41,7 +41,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark (so Excel shows Vietnamese correctly), dot decimals, no index."""
-    return neutralise(frame).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    # CRLF line ends (RFC 4180) make the writer quote any cell holding a CR or LF: an unquoted CR
+    # would start a new row whose first cell ("x\r=cmd") escapes the neutralising above.
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _sheet_name(name: str) -> str:
