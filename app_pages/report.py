@@ -121,19 +121,17 @@ for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
         )
 
 st.subheader(t("report.page.preview"))
-st.markdown(f"**{model.title}**  \n{model.meeting_line} · {model.as_of_line}")
+md = common.md  # text from the data (target wordings) shown literally, never as markdown
+st.markdown(f"**{md(model.title)}**  \n{md(model.meeting_line)} · {md(model.as_of_line)}")
 headline = model.section("headline")
 if headline is not None:
     if headline.lead:
-        st.markdown(f"#### {headline.lead}")
+        st.markdown(f"#### {md(headline.lead)}")
     for bullet in headline.bullets:
         # The report's own words (its language may differ from the app's).
-        badge = (
-            f"{common.STATUS_ICON.get(bullet.status, '•')} **{bullet.status_label}**"
-            if bullet.status
-            else "•"
-        )
-        st.markdown(f"- {badge} — {bullet.text}")
+        icon = common.STATUS_ICON.get(bullet.status, "•")
+        badge = f"{icon} **{md(bullet.status_label)}**" if bullet.status else "•"
+        st.markdown(f"- {badge} — {md(bullet.text)}")
 scorecard = model.section("scorecard")
 if scorecard is not None and scorecard.tables:
     table = scorecard.tables[0]
