@@ -233,3 +233,24 @@ def test_figure_uses_decimal_comma_in_vietnamese_and_integer_rank_ticks():
     assert fig.layout.yaxis.autorange == "reversed"
     assert fig.layout.yaxis.dtick >= 1
     assert figures.to_figure(_chart(), "en").layout.separators == ".,"
+
+
+def test_only_web_links_are_clickable_in_the_pdf():
+    rows = [
+        [Cell(text="ok", url="https://example.org/a")],
+        [Cell(text="js", url="javascript:alert(1)")],
+        [Cell(text="file", url="file:///etc/passwd")],
+    ]
+    section = Section(
+        section_id="counted", title="Nguồn", tables=[Table(table_id="t", title="", columns=["x"], rows=rows)]
+    )
+    data = pdf.write(_model(sections=[section]), render=lambda charts, lang: {})
+    reader = PdfReader(io.BytesIO(data))
+    uris = [
+        a.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]
+    ]
+    assert "https://example.org/a" in uris
+    assert not [u for u in uris if not u.startswith("http")]

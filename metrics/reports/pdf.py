@@ -232,8 +232,14 @@ class _Pdf(FPDF):
                         )
                     else:
                         face = FontFace(fill_color=band)
-                    line.cell(nfc(c.text), style=face, link=c.url or None)
+                    line.cell(nfc(c.text), style=face, link=_safe_link(c.url))
         if table.note:
             self.ln(1)
             self._para(table.note, 8, False, style.MUTED, 4)
         self.ln(4)
+
+
+def _safe_link(url: str) -> str | None:
+    """Only web links become clickable: a URL typed by an analyst (a progress record's source) must
+    not turn into a javascript: or file: action in the PDF."""
+    return url if url.startswith(("https://", "http://")) else None
