@@ -152,7 +152,15 @@ def check_references(ds: Dataset) -> list[Problem]:
     countries = {c.iso3 for c in ds.countries}
     editions = {(e.index_id, e.edition_year): e for e in ds.editions}
     measures = {(m.index_id, m.framework, m.measure_id) for m in ds.measures}
+    first_line: dict[tuple[str, int, str, str], int] = {}
     for line, o in enumerate(ds.observations, start=2):
+        key = (o.index_id, o.edition_year, o.iso3, o.measure_id)
+        if key in first_line:  # the table has no primary key: uniqueness is checked here and by the import
+            problem = _ref("observations.csv", line, "measure_id", o.measure_id, "duplicate_row")
+            problems.append(
+                Problem(**{**problem.__dict__, "params": {**problem.params, "first_row": first_line[key]}})
+            )
+        first_line.setdefault(key, line)
         edition = editions.get((o.index_id, o.edition_year))
         if o.iso3 not in countries:
             problems.append(_ref("observations.csv", line, "iso3", o.iso3, "unknown_country"))

@@ -87,7 +87,8 @@ def _rank_row(store: Store, ed: dict, iso3: str, group_id: str, measure_id: str)
     in_group = ranking.group_ranks(scores, members, higher)
     published = frame.loc[frame["iso3"] == iso3, "published_rank"]
     published_rank = None if published.empty or published.isna().iloc[0] else int(published.iloc[0])
-    of = int(ed["countries_ranked"]) if ed["countries_ranked"] == ed["countries_ranked"] else len(scores)
+    ranked = ed["countries_ranked"]
+    of = len(scores) if ranked is None or ranked != ranked else int(ranked)  # None or NaN: count the data
     # The publisher's rank is the official figure; our computed rank stands in only when none is printed.
     shown = published_rank if published_rank is not None else computed.get(iso3)
     return RankRow(

@@ -160,3 +160,18 @@ def test_a_score_outside_the_edition_scale_is_reported(tmp_path):
     with pytest.raises(ValidationFailed) as info:
         load_dataset(data)
     assert [p.code for p in info.value.problems] == ["value_outside_scale"]
+
+
+def test_a_repeated_observation_is_reported(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    with open(data / "observations.csv", encoding="utf-8") as f:
+        lines = f.readlines()
+    vnm = next(line for line in lines if line.startswith("GAIRI,2023,VNM,total,"))
+    with open(data / "observations.csv", "a", encoding="utf-8") as f:
+        f.write(vnm)
+    with pytest.raises(ValidationFailed) as info:
+        load_dataset(data)
+    [problem] = info.value.problems
+    assert (problem.code, problem.row) == ("duplicate_row", len(lines) + 1)
+    assert problem.params["first_row"] == lines.index(vnm) + 1
