@@ -304,8 +304,14 @@ def assess_targets(
 ) -> list[Assessment]:
     """Every target's status for a country, with its trace. `as_of` judges rank targets by the
     editions up to that year only; `yardsticks` maps target_id (or "*" for every rank target) to
-    another index than the target's default one."""
+    another index than the target's default one.
+
+    With `as_of`, the day of judgement is capped as in status_history (the end of the year after
+    that edition, when it was published), so a report "as of 2024" says what we would have said
+    then (2025 targets still ahead), not "no data" because 2025 has passed since."""
     day = _today(today)
+    if as_of is not None:
+        day = min(day, dt.date(as_of + 1, 12, 31))
     rules = progress.load_status_rules()
     cache: dict[tuple[str, str, str], list[EditionScores]] = {}
     records = _records(store)

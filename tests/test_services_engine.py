@@ -322,3 +322,20 @@ def test_cli_status_as_of_and_the_table_with_trace(fresh_db, as_of, rank):
     )
     assert text.returncode == 0, text.stderr
     assert "Ngưỡng" in text.stdout and "Khoảng cách" in text.stdout
+
+
+def test_as_of_an_earlier_edition_judges_as_on_that_day(store):
+    """A report "as of GAIRI 2024" made in 2026 says what we would have said then: the 2025
+    targets were still ahead (met now / on track ...), not "no data" because 2025 has passed."""
+    import datetime as dt
+
+    from metrics import services
+
+    later = dt.date(2026, 11, 25)
+    rows = {a.target_id: a for a in services.assess_targets(store, as_of=2024, today=later)}
+    world = rows["T2025_WORLD_RANK"]
+    assert world.as_of_edition == 2024
+    assert world.current_rank == 51
+    assert world.status not in {"no_data", "achieved", "missed"}
+    now = {a.target_id: a for a in services.assess_targets(store, today=later)}
+    assert now["T2025_WORLD_RANK"].status == "achieved"
