@@ -152,3 +152,14 @@ def test_db_from_environment_variable(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert db.exists()
+
+
+def test_every_command_prints_its_help():
+    """argparse formats help lazily: a stray '%' in one help text crashes `--help` only."""
+    from metrics.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.choices and isinstance(a.choices, dict))
+    assert len(sub.choices) >= 10
+    for name, command in sub.choices.items():
+        assert name in command.format_help()

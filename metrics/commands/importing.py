@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--sheet", help="sheet to read (when several tables qualify)")
     imp.add_argument("--name", help="a new dataset's name (English)")
     imp.add_argument("--name-vi", help="a new dataset's name in Vietnamese (default: --name)")
-    imp.add_argument("--unit", help="a new dataset's unit (e.g. 'points', '% of GDP')")
+    imp.add_argument("--unit", help="a new dataset's unit (e.g. 'points', '%% of GDP')")
     imp.add_argument("--publisher", default="", help="a new dataset's publisher")
     imp.add_argument(
         "--scale-min", type=float, help="scale of a new edition (default: the previous edition's)"
