@@ -18,6 +18,7 @@ Pure Python (zipfile, zlib); no parser, database or UI.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from pathlib import PurePath
@@ -65,6 +66,8 @@ _TEXT_BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f")
+# The control characters a text file should not hold (all below 32 but _ALLOWED_CONTROLS, and DEL).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def check_upload(data: bytes, filename: str, *, max_bytes: int | None = MAX_UPLOAD_BYTES) -> None:
@@ -156,7 +159,7 @@ def _check_text(data: bytes, name: str) -> None:
     text = _decode_sample(sample, truncated=len(data) > len(sample))
     if text is None:
         raise MetricsError("upload_not_text", name=name)
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) + text.count("\x7f")
+    controls = len(_CONTROLS.findall(text))  # one C-level scan (a Python loop took 0.1 s per MB)
     if "\x00" in text or controls > MAX_CONTROL_SHARE * max(len(text), 1):
         raise MetricsError("upload_not_text", name=name)
 
