@@ -774,6 +774,18 @@ class _Analyser:
         }
         versions = self.ref["versions"]
         self.versions = versions[versions["index_id"] == self.index_id]
+        # Looked up once per edition below: plain tuples by year, not a DataFrame filter each time.
+        self.versions_by_year: dict[int, list[tuple[int, bool, str, int]]] = {}
+        for vid, year, is_current, sha, n in self.versions[
+            ["version_id", "edition_year", "is_current", "sha256", "country_count"]
+        ].itertuples(index=False):
+            self.versions_by_year.setdefault(int(year), []).append((int(vid), bool(is_current), sha, int(n)))
+        self.text_of = {}
+        for text, mid in self.mmap.items():
+            self.text_of.setdefault(mid, text)
+        self.known_measures = {
+            row["measure_id"]: row for row in self.index_measures.to_dict("records")
+        }  # the last row of each measure id (ordered by framework)
         lows, highs = [s[3] for s in self.stats], [s[4] for s in self.stats]
         self.inferred = _rounded_out(min(lows), max(highs)) if self.stats else (0.0, 1.0)
         self.new_frameworks: dict[str, dict] = {}
@@ -966,32 +978,32 @@ class _Analyser:
         if (framework, mid) not in self.new_measures:
             dataset = self.created_by_import or self.index_is_new
             self.new_measures[(framework, mid)] = _measure_row(
-                self.index_id, framework, mid, self.mmap, self.index_measures, dataset
+                self.index_id,
+                framework,
+                mid,
+                self.text_of.get(mid, mid),
+                self.known_measures.get(mid),
+                dataset,
             )
 
     def _action(self, year: int) -> dict:
         """The identical file (same sha256 + index + edition) is recognised: unchanged when it is the
         current version, 'restore' when an older one (it becomes current again)."""
-        versions = self.versions[self.versions["edition_year"] == year]
-        current = versions[versions["is_current"]]
-        current_id = int(current["version_id"].iloc[0]) if not current.empty else None
-        same = versions[versions["sha256"] == self.source.sha256]
-        if current_id is not None and current["sha256"].iloc[0] == self.source.sha256:
+        versions = self.versions_by_year.get(year, [])
+        current = [v for v in versions if v[1]]
+        current_id = current[0][0] if current else None
+        same = [v[0] for v in versions if v[2] == self.source.sha256]
+        if current and current[0][2] == self.source.sha256:
             return {"action": "unchanged", "current_version_id": current_id}
-        if not same.empty:
-            return {
-                "action": "restore",
-                "current_version_id": current_id,
-                "restore_version_id": int(same["version_id"].max()),
-            }
+        if same:
+            return {"action": "restore", "current_version_id": current_id, "restore_version_id": max(same)}
         return {"action": "replace" if current_id is not None else "new", "current_version_id": current_id}
 
     def _country_count(self, edition: dict | None) -> int | None:
         if edition is None:
             return None
-        v = self.versions
-        found = v[(v["edition_year"] == int(edition["edition_year"])) & v["is_current"]]
-        return None if found.empty else int(found["country_count"].iloc[0])
+        current = [v for v in self.versions_by_year.get(int(edition["edition_year"]), []) if v[1]]
+        return current[0][3] if current else None
 
     # --- checks, comparison, results ------------------------------------------------------------
 
@@ -1125,12 +1137,12 @@ def _previous_edition(by_year: dict[int, dict], year: int) -> dict | None:
 
 
 def _measure_row(
-    index_id: str, framework: str, mid: str, mmap: dict[str, str], known: pd.DataFrame, dataset: bool
+    index_id: str, framework: str, mid: str, text: str, known: dict | None, dataset: bool
 ) -> dict:
-    same = known[known["measure_id"] == mid]
-    text = next((t for t, m in mmap.items() if m == mid), mid)
-    if not same.empty and not dataset:
-        first = same.iloc[-1]
+    """A measure row to create: copied from the index's known measure `known` (its last row), or new
+    (named after `text`, the measure as written in the file)."""
+    if known is not None and not dataset:
+        first = known
         return {
             "index_id": index_id,
             "framework": framework,

@@ -409,6 +409,9 @@ def read_tidy_csv(
 
     conn = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
     try:
+        # ONE parallel pass over the file into a table; its rowid follows the file's order
+        # (insertion order is preserved): line = rowid + 2 (header = line 1). A row_number() window
+        # here would run the whole pass on one thread.
         conn.execute(
             f"""
             CREATE TABLE parsed AS
@@ -418,9 +421,10 @@ def read_tidy_csv(
                        {cell("value")} AS value_text, {cell("rank")} AS rank_text,
                        {number(cell("value"))} AS value_d, {number(cell("year"))} AS year_d,
                        {number(cell("rank"))} AS rank_d
-                FROM read_csv(?, delim = ?, header = true, all_varchar = true, null_padding = true,
+                FROM read_csv({_sql_text(path)}, delim = {_sql_text(delimiter)}, header = true,
+                              all_varchar = true, null_padding = true,
                               names = {names!r}, quote = '"', escape = '"')
-            )
+            ), typed AS (
             SELECT country, iso_code, year_text, measure_text, value_text, rank_text,
                    {is_missing("value_text", "value_d")} AS value_missing,
                    CASE WHEN isfinite(value_d) THEN value_d
@@ -434,10 +438,18 @@ def read_tidy_csv(
                    country = '' AS country_missing,
                    CASE WHEN value_d IS NOT NULL THEN false ELSE ({notes}) END AS is_note
             FROM cells
-            """,  # noqa: S608 - column names and markers are fixed text from this function
-            [path, delimiter],
+            )
+            -- The texts are kept only where a problem may quote them (a cell that did not parse or
+            -- is out of range): a million good rows are not carried twice, as text and as numbers.
+            SELECT country, iso_code, measure_text, value_missing, value, year_missing, year,
+                   rank_missing, rank_, country_missing, is_note,
+                   CASE WHEN value IS NULL THEN value_text END AS value_text,
+                   CASE WHEN year IS NULL OR year < {int(year_min)} OR year > {int(year_max)}
+                        THEN year_text END AS year_text,
+                   CASE WHEN rank_ IS NULL OR rank_ < 1 THEN rank_text END AS rank_text
+            FROM typed
+            """  # noqa: S608 - column names and markers are fixed text from this function; path quoted
         )
-        records = conn.execute("SELECT count(*) FROM parsed").fetchall()[0][0]
         checks = [
             ("not_a_number", "value", "NOT value_missing AND value IS NULL AND NOT is_note", "value_text"),
             ("missing_country", "country", "country_missing AND NOT value_missing", "NULL"),
@@ -465,16 +477,25 @@ def read_tidy_csv(
             ]
         if "measure" in roles:
             checks.append(("missing_measure", "measure", f"{ok} AND coalesce(measure_text, '') = ''", "NULL"))
-        union = " UNION ALL ".join(
-            f"SELECT {_sql_text(code)} AS code, rowid + 2 AS line, {_sql_text(role)} AS role, "  # noqa: S608
-            f"{value} AS value FROM parsed WHERE {where}"
-            for code, role, where, value in checks
-        )
-        problem_count = conn.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]  # noqa: S608
-        problems = conn.execute(f"SELECT * FROM ({union}) ORDER BY line, role LIMIT {int(limit)}").fetchall()  # noqa: S608
         year = "year" if "year" in roles else "CAST(NULL AS INTEGER)"
         keep = f"{ok} AND NOT coalesce(year < {int(year_min)} OR year > {int(year_max)}, false)"
-        years = [y for (y,) in conn.execute(f"SELECT DISTINCT {year} FROM parsed WHERE {keep}").fetchall()]  # noqa: S608
+        # One scan for the counts and the years; the problem rows are fetched only when there are some.
+        flagged = " OR ".join(f"({where})" for _, _, where, _ in checks)
+        records, problem_rows, kept, years = conn.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {flagged}), count(*) FILTER (WHERE {keep}),"  # noqa: S608
+            f" list(DISTINCT {year}) FILTER (WHERE {keep}) FROM parsed"
+        ).fetchall()[0]
+        problems, problem_count = [], 0
+        if problem_rows:
+            union = " UNION ALL ".join(
+                f"SELECT {_sql_text(code)} AS code, rowid + 2 AS line, {_sql_text(role)} AS role, "  # noqa: S608
+                f"{value} AS value FROM parsed WHERE {where}"
+                for code, role, where, value in checks
+            )
+            problem_count = conn.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]  # noqa: S608
+            problems = conn.execute(
+                f"SELECT * FROM ({union}) ORDER BY line, role LIMIT {int(limit)}"  # noqa: S608
+            ).fetchall()
         columns = [
             "country",
             f"{year} AS edition_year",
@@ -485,7 +506,8 @@ def read_tidy_csv(
         ]
         if "iso_code" in roles:
             columns.append("iso_code")
-        rows = conn.sql(f"SELECT {', '.join(columns)} FROM parsed WHERE {keep}").to_arrow_table()  # noqa: S608
+        where = "" if kept == records else f"WHERE {keep}"
+        rows = conn.sql(f"SELECT {', '.join(columns)} FROM parsed {where}").to_arrow_table()  # noqa: S608
     except duckdb.Error as exc:
         raise MetricsError("csv_read_failed", reason=str(exc).splitlines()[0]) from exc
     finally:
@@ -494,6 +516,6 @@ def read_tidy_csv(
         "rows": rows,
         "problems": problems,
         "problem_count": problem_count,
-        "years": years,
+        "years": years or [],
         "records": records,
     }
