@@ -14,6 +14,7 @@ import functools
 import io
 import itertools
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -24,7 +25,7 @@ import streamlit as st
 
 from metrics import exports, i18n, progress, services
 from metrics.auth import ANONYMOUS, Actor, has_role
-from metrics.errors import MetricsError
+from metrics.errors import MetricsError, Problem
 from metrics.ingest import upload_guard
 from metrics.models import Target
 from metrics.store import Store, default_db_path, open_store
@@ -270,8 +271,13 @@ def series_ends(index_id: str) -> list[int]:
 
 
 @st.cache_data(show_spinner=False)
+def status_histories(data_version: Version, iso3: str = COUNTRY) -> dict[str, list]:
+    """Every target's status history, computed together: each yardstick's editions are read once."""
+    return services.status_histories(store(), None, iso3)
+
+
 def status_history(data_version: Version, target_id: str, iso3: str = COUNTRY) -> list:
-    return services.status_history(store(), target_id, iso3)
+    return status_histories(data_version, iso3)[target_id]
 
 
 @st.cache_data(show_spinner=False)
@@ -362,38 +368,110 @@ def methodology(language: str) -> list[tuple[str, str]]:
     return progress.methodology(language)
 
 
+# pydantic error type -> (Problem code, the ctx entry that is its limit). Codes name i18n keys
+# error.<code>, so a Vietnamese page never shows pydantic's English sentence.
+_PYDANTIC_CODES: dict[str, tuple[str, str | None]] = {
+    "missing": ("field_required", None),
+    "string_pattern_mismatch": ("field_pattern", None),
+    "int_parsing": ("field_whole_number", None),
+    "int_from_float": ("field_whole_number", None),
+    "int_type": ("field_whole_number", None),
+    "float_parsing": ("field_number", None),
+    "float_type": ("field_number", None),
+    "finite_number": ("field_number", None),
+    "greater_than_equal": ("field_min", "ge"),
+    "greater_than": ("field_min", "gt"),
+    "less_than_equal": ("field_max", "le"),
+    "less_than": ("field_max", "lt"),
+    "literal_error": ("field_choice", "expected"),
+    "string_too_short": ("field_empty", None),
+    "string_too_long": ("field_too_long", "max_length"),
+    "date_parsing": ("field_date", None),
+    "date_from_datetime_parsing": ("field_date", None),
+    "date_type": ("field_date", None),
+    "extra_forbidden": ("unknown_column", None),
+}
+# Rules of a whole model (metrics.models raises these custom types): the column they point at.
+_MODEL_RULES = {
+    "target_rank_rule": "comparator",
+    "target_rank_fields": "group_id",
+    "target_count_rule": "comparator",
+    "target_direction_rule": "comparator",
+}
+
+
+def validation_problems(
+    exc: pydantic.ValidationError, lang: str, row: int | None = None, given: dict | None = None
+) -> list[Problem]:
+    """A pydantic error -> Problems with the column, the value given and a code whose message
+    names the field in `lang` (error.field_* with field.<name>)."""
+    out: list[Problem] = []
+    for e in exc.errors():
+        column = str(e["loc"][0]) if e["loc"] else _MODEL_RULES.get(e["type"])
+        value = (given or {}).get(column) if column else None
+        if value is None and e["loc"] and not isinstance(e.get("input"), dict):
+            value = e.get("input")
+        if e["type"] in _MODEL_RULES:
+            code, limit = e["type"], None
+        else:
+            code, limit = _PYDANTIC_CODES.get(e["type"], ("field_invalid", None))
+        params: dict = {"field": i18n.t(f"field.{column}", lang) if column else "–"}
+        if limit == "expected":
+            # pydantic's "'rank', 'count' or 'direction'": keep the values, drop its English "or"
+            params["choices"] = ", ".join(re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", ""))))
+        elif limit:
+            bound = e.get("ctx", {}).get(limit)
+            # a year or a length: no thousands mark; a fraction: the language's decimal mark
+            params["limit"] = (
+                str(int(bound)) if float(bound).is_integer() else i18n.fmt_number(bound, lang, 2)
+            )
+        out.append(Problem(code, row, column, None if value is None else str(value), params))
+    return out
+
+
 def parse_target_set(
-    data: bytes, filename: str, known_ids: set[str], strategy_ids: set[str]
-) -> tuple[list[Target], list[tuple[str, dict]]]:
-    """An analyst's CSV of targets (the columns of data/targets.csv) -> validated targets, or the
-    problems as (i18n key, params) with the row number as a spreadsheet shows it (header = 1).
-    The upload guard (size, type by content) runs first; nothing is written here."""
+    data: bytes, filename: str, known_ids: set[str], strategy_ids: set[str], lang: str = i18n.DEFAULT_LANG
+) -> tuple[list[Target], list[Problem]]:
+    """An analyst's CSV of targets (the columns of data/targets.csv) -> validated targets and
+    EVERY problem found (metrics.errors.Problem: row as a spreadsheet shows it (header = 1),
+    column, value, code); show them with i18n.problem_message. The upload guard (size, type by
+    content) runs first; nothing is written here (services.add_targets writes all or nothing)."""
     try:
         upload_guard.check_upload(data, filename)
     except MetricsError as exc:
-        return [], [(f"error.{exc.code}", dict(exc.params))]
+        return [], [Problem(exc.code, params=dict(exc.params))]
     try:
         raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return [], [("targets_page.invalid", {"detail": str(exc).splitlines()[0]})]
+    except (ValueError, UnicodeDecodeError):
+        return [], [Problem("csv_unreadable")]
+    problems: list[Problem] = [
+        Problem("unknown_column", 1, str(c), str(c)) for c in raw.columns if c not in Target.model_fields
+    ]
+    if raw.empty:
+        problems.append(Problem("no_rows"))
     parsed: list[Target] = []
-    problems: list[tuple[str, dict]] = []
     seen: set[str] = set()
     for number, row in enumerate(raw.to_dict("records"), start=2):
-        clean = {k: v for k, v in row.items() if k in Target.model_fields and v != ""}
+        clean = {k: v.strip() for k, v in row.items() if k in Target.model_fields and v.strip() != ""}
+        found: list[Problem] = []
+        ident = clean.get("target_id")
+        if ident and (ident in known_ids or ident in seen):
+            found.append(Problem("target_exists", number, "target_id", ident, {"target_id": ident}))
+        if ident:
+            seen.add(ident)
+        strategy = clean.get("strategy_id")
+        if strategy and strategy not in strategy_ids:
+            found.append(
+                Problem("unknown_strategy", number, "strategy_id", strategy, {"strategy_id": strategy})
+            )
         try:
             target = Target(**clean)
         except pydantic.ValidationError as exc:
-            detail = "; ".join(f"{'.'.join(map(str, e['loc'])) or '–'}: {e['msg']}" for e in exc.errors())
-            problems.append(("targets_page.row_problem", {"row": number, "detail": detail}))
-            continue
-        if target.target_id in known_ids or target.target_id in seen:
-            problems.append(("targets_page.row_exists", {"row": number, "id": target.target_id}))
-        elif target.strategy_id not in strategy_ids:
-            problems.append(("targets_page.row_strategy", {"row": number, "id": target.strategy_id}))
+            found.extend(validation_problems(exc, lang, number, clean))
         else:
-            parsed.append(target)
-        seen.add(target.target_id)
+            if not found:
+                parsed.append(target)
+        problems.extend(found)
     return parsed, problems
 
 

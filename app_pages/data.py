@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from metrics import progress
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -154,9 +155,13 @@ st.subheader(t("data_page.quality_title"))
 
 
 def finding_text(f) -> str:
-    if f.kind == "rank_mismatch":
-        return "–"  # the two ranks are in their own columns
-    return f.detail  # the engine's technical note (figures and formula)
+    """The finding in the page's language (code + params), measure ids as their names."""
+    frameworks = common.index_info(version, f.index_id)["frameworks"]
+    names = {}
+    if "measure" in f.params and f.edition_year in frameworks:
+        m = common.measures(version, f.index_id, frameworks[f.edition_year])
+        names = dict(zip(m["measure_id"], m["name_vi" if lang == "vi" else "name_en"], strict=True))
+    return progress.finding_text(f, lang, names)
 
 
 findings = common.data_quality_findings(version)

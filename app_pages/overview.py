@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from metrics import charts, progress
 
 lang = common.lang()
 t = common.translator()  # bound to this run's language (also inside format_func)
@@ -118,6 +119,86 @@ for col, a in zip(columns, rank_targets, strict=False):
         )
         st.caption(f"{t('common.source')}: [{link.strip()}]({a.source_url})")
 
+# --- the chart that proves it: the world rank by edition against the top-N lines ---------------------
+ranked = [r for r in history if r.score is not None and (r.published_rank or r.computed_rank)]
+if ranked:
+    world = sorted(
+        {(int(a.target_value), a.horizon_year) for a in rank_targets if a.group_id == "WORLD"}, reverse=True
+    )
+    lines = {t("target_value.rank_world", n=n) + f" ({year})": n for n, year in world}
+    proof = pd.DataFrame(
+        {
+            "edition_year": [r.edition_year for r in ranked],
+            "world_rank": [r.published_rank or r.computed_rank for r in ranked],
+            "countries_ranked": [r.countries_ranked for r in ranked],
+            "group_rank": [r.group_rank for r in ranked],
+            "group_size": [r.group_size for r in ranked],
+            "score": [r.score for r in ranked],
+            "series": [r.series for r in ranked],
+            "source_url": [r.source_url for r in ranked],
+        }
+    )
+
+    def _int(x):
+        return None if x is None or pd.isna(x) else int(x)
+
+    labels_at = [
+        t("overview.chart_point", rank=int(w), group=GROUP, group_rank=_int(g) or "–")
+        for w, g in zip(proof["world_rank"], proof["group_rank"], strict=True)
+    ]
+    hover = [
+        t(
+            "overview.chart_hover",
+            rank=common.rank_of(int(w), _int(o)),
+            group=GROUP,
+            group_rank=common.rank_of(_int(g), _int(n)),
+        )
+        for w, o, g, n in zip(
+            proof["world_rank"],
+            proof["countries_ranked"],
+            proof["group_rank"],
+            proof["group_size"],
+            strict=True,
+        )
+    ]
+    last = ranked[-1]
+    rank_now = int(proof["world_rank"].iloc[-1])
+    inside = [n for n, _ in world if rank_now <= n]
+    outside = [n for n, _ in world if rank_now > n]
+    if world and not outside:
+        verdict = t("overview.chart_inside_all", n=min(n for n, _ in world))
+    elif inside:
+        verdict = t("overview.chart_inside_some", inside=min(inside), outside=max(outside))
+    elif world:
+        verdict = t("overview.chart_outside", n=max(outside))
+    else:
+        verdict = ""
+    fig = charts.rank_history(
+        proof.assign(point=labels_at, hover=hover),
+        charts.Labels(
+            title=t(
+                "overview.chart_title",
+                index=info["short_name"],
+                edition=last.edition_year,
+                rank=rank_now,
+                verdict=verdict,
+                group=GROUP,
+                group_rank=last.group_rank if last.group_rank is not None else "–",
+            ),
+            x=t("common.edition"),
+            y=t("common.global_rank"),
+            source=common.source_line(INDEX, proof["edition_year"].tolist(), url=False),
+        ),
+        lang,
+        thresholds=lines,
+        breaks=common.breaks(INDEX, proof["edition_year"].tolist()),
+        rank_col="world_rank",
+        hover_col="hover",
+        text_col="point",
+        height=400,
+    )
+    common.chart(fig, proof, "overview_rank_chart", common.source_line(INDEX, proof["edition_year"].tolist()))
+
 # --- the history that proves it -------------------------------------------------------------------
 st.subheader(t("overview.history_title", index=info["short_name"]))
 table = pd.DataFrame(
@@ -147,14 +228,24 @@ st.caption(t("overview.history_caption"))
 st.subheader(t("overview.count_targets"))
 
 
+units = {x["target_id"]: x for x in common.targets_table(version).to_dict("records")}
+
+
 def count_text(a) -> str:
     if a.current_count is None:
         return "–"
     if a.target_value is None:
         return common.num(a.current_count, 0)
-    return t(
-        "overview.count_of", current=common.num(a.current_count, 0), target=common.num(a.target_value, 0)
+    x = units.get(a.target_id, {})
+    unit = progress.count_unit(
+        a.target_value, lang, x.get("unit_en", ""), x.get("unit_vi", ""), x.get("unit_en_one", "")
     )
+    return t(
+        "overview.count_of",
+        current=common.num(a.current_count, 0),
+        target=common.num(a.target_value, 0),
+        unit=unit,
+    ).strip()
 
 
 counted_table = pd.DataFrame(

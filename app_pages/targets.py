@@ -10,8 +10,8 @@ import pydantic
 import streamlit as st
 
 from app_pages import common
-from metrics import charts, i18n, services
-from metrics.errors import MetricsError
+from metrics import charts, i18n, progress, services
+from metrics.errors import MetricsError, ValidationFailed
 from metrics.models import ProgressRecord
 
 t = common.translator()  # bound to this run's language (also inside format_func)
@@ -35,7 +35,7 @@ def goal(x: dict) -> str:
         return t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
     if x["kind"] == "direction":
         return t("target_value.direction")
-    unit = x["unit_vi"] if lang == "vi" else x["unit_en"]
+    unit = progress.count_unit(x["target_value"], lang, x["unit_en"], x["unit_vi"], x.get("unit_en_one", ""))
     return t("target_value.count", n=i18n.fmt_number(x["target_value"], lang, 0), unit=unit)
 
 
@@ -163,8 +163,8 @@ if x["kind"] == "rank":
         if left_out:
             st.caption(t("targets_page.gap_scale_note", editions=", ".join(left_out)))
 else:
-    progress = common.progress_records(version)
-    mine = progress[progress["target_id"] == target_id]
+    records_now = common.progress_records(version)
+    mine = records_now[records_now["target_id"] == target_id]
     if mine.empty:
         st.info(t("targets_page.no_records"))
     else:
@@ -236,27 +236,45 @@ if submitted:
         except MetricsError as exc:
             common.error_box(exc)
         except pydantic.ValidationError as exc:
-            st.error(t("targets_page.invalid", detail="; ".join(e["msg"] for e in exc.errors())))
+            problems = common.validation_problems(exc, lang)
+            st.error(
+                t("targets_page.record_invalid")
+                + "\n\n"
+                + "\n".join(f"- {common.md(i18n.problem_message(p, lang))}" for p in problems)
+            )
 
 st.subheader(t("targets_page.add_set_title"))
 st.markdown(t("targets_page.add_set_help", strategies=", ".join(strategy_name)))
 template = targets[targets["strategy_id"] == targets["strategy_id"].iloc[0]].head(3)
 common.download(template, "targets_template", "targets_template_download")
 upload = st.file_uploader(t("targets_page.upload"), type=["csv"], key="targets_upload")
+
+
+def show_problems(problems) -> None:
+    """Every problem at once, each with its row, column, value and reason in the user's language."""
+    st.error(
+        t("targets_page.problems_title", n=len(problems))
+        + "\n\n"
+        + "\n".join(f"- {common.md(i18n.problem_message(p, lang))}" for p in problems)
+    )
+
+
 if upload is not None:
-    parsed, problems = common.parse_target_set(upload.getvalue(), upload.name, set(by_id), set(strategy_name))
-    for key, params in problems:
-        st.error(t(key, **params))
-    if parsed and not problems:
+    parsed, problems = common.parse_target_set(
+        upload.getvalue(), upload.name, set(by_id), set(strategy_name), lang
+    )
+    if problems:
+        show_problems(problems)
+    elif parsed:
         st.dataframe(pd.DataFrame([p.model_dump() for p in parsed]), hide_index=True, key="targets_preview")
         if st.button(t("targets_page.add_set", n=len(parsed)), type="primary", key="targets_add_set"):
-            added = 0
             try:
-                for target in parsed:
-                    services.add_target(common.store(), actor, target)
-                    added += 1
+                added = services.add_targets(common.store(), actor, parsed)  # all or nothing
                 common.refresh_version()
                 st.success(t("targets_page.set_added", n=added))
+            except ValidationFailed as exc:
+                st.warning(t("targets_page.set_failed"))
+                show_problems(exc.problems)
             except MetricsError as exc:
                 common.error_box(exc)
-                st.warning(t("targets_page.set_partial", n=added))
+                st.warning(t("targets_page.set_failed"))

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from metrics import i18n
+from metrics import charts, i18n
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -114,17 +114,66 @@ weights = ", ".join(
 )
 st.caption(t("whatif.caption", weights=weights) + " " + source)
 
-# --- smallest changes that reach each target -----------------------------------------------------------
-st.subheader(t("whatif.smallest_title", edition=edition))
+# --- the chart: the resulting total against the threshold of each rank target ------------------------
 targets = common.targets_table(version)
 rank_targets = targets[targets["kind"] == "rank"].sort_values(["horizon_year", "group_id"])
+
+
+def goal_of(x: dict) -> str:
+    if x["group_id"] == "WORLD":
+        return t("target_value.rank_world", n=int(x["target_value"]))
+    return t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
+
+
+bars = []
+for x in rank_targets.to_dict("records"):
+    total_gap = common.measure_gaps(version, INDEX, edition, x["group_id"], int(x["target_value"]))
+    threshold = next((g.threshold for g in total_gap if g.measure_id == "total"), None)
+    if threshold is None:
+        continue
+    bars.append(
+        {
+            "target_id": x["target_id"],
+            "label": f"{goal_of(x)} ({x['horizon_year']})",
+            "threshold": threshold,
+            "published_total": result.base_total,
+            "new_total": result.new_total,
+            "gap": result.new_total - threshold,
+        }
+    )
+if bars:
+    bar_frame = pd.DataFrame(bars)
+    bar_frame["text"] = [common.signed(g, 1) for g in bar_frame["gap"]]
+    reached = int((bar_frame["gap"] >= 0).sum())
+    title = t(
+        "whatif.chart_title_changed" if changes else "whatif.chart_title_base",
+        k=reached,
+        n=len(bar_frame),
+        edition=edition,
+    )
+    short = bar_frame[bar_frame["gap"] < 0]
+    if not short.empty:
+        nearest = short.loc[short["gap"].idxmax()]
+        title += "; " + t("whatif.chart_short", goal=nearest["label"], gap=common.num(-nearest["gap"], 1))
+    st.subheader(t("whatif.chart_subtitle"))
+    fig = charts.gap_bars(
+        bar_frame,
+        charts.Labels(
+            title=title,
+            x=t("whatif.chart_axis"),
+            source=common.source_line(INDEX, [edition], url=False),
+        ),
+        lang,
+        value_text="text",
+    )
+    common.chart(fig, bar_frame.drop(columns=["text"]), f"whatif_chart_{edition}", source)
+    st.caption(t("whatif.chart_note"))
+
+# --- smallest changes that reach each target -----------------------------------------------------------
+st.subheader(t("whatif.smallest_title", edition=edition))
 rows = []
 for x in rank_targets.to_dict("records"):
-    goal = (
-        t("target_value.rank_world", n=int(x["target_value"]))
-        if x["group_id"] == "WORLD"
-        else t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
-    )
+    goal = goal_of(x)
     plans = common.smallest_changes(version, INDEX, edition, int(x["target_value"]), x["group_id"])
     if not plans:
         continue

@@ -41,6 +41,7 @@ THRESHOLD = OKABE_ITO["black"]
 FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 BASE_FONT = 16  # readable on a meeting-room projector
 TITLE_FONT = 21
+TITLE_CHARS = 70
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class Labels:
     x: str = ""
     y: str = ""
     source: str = ""
+    # Characters per title line: plotly does not wrap, and a line wider than the figure is cut at
+    # its right edge. 70 fits a full-width chart from about 900 px (a 1440 px screen with the
+    # sidebar, a 1280 px projector); pass fewer for a chart in a column.
+    title_chars: int = TITLE_CHARS
 
 
 def separators(lang: str) -> str:
@@ -82,7 +87,7 @@ _TEMPLATE = template()
 # faster than add_trace/add_hline/add_annotation one by one, which matters for a 150 ms page budget.
 
 
-def wrap(text: str, width: int = 85) -> str:
+def wrap(text: str, width: int = TITLE_CHARS) -> str:
     """Break a long title or caption into lines (plotly does not wrap text) at word boundaries."""
     lines: list[str] = []
     current = ""
@@ -98,7 +103,7 @@ def wrap(text: str, width: int = 85) -> str:
 
 class _Spec:
     def __init__(self, labels: Labels, lang: str, height: int = 460, source_shift: int = -78) -> None:
-        title = wrap(labels.title)
+        title = wrap(labels.title, labels.title_chars)
         extra = title.count("<br>")
         source = wrap(labels.source, 140)
         source_extra = source.count("<br>")
@@ -114,8 +119,10 @@ class _Spec:
                 "yref": "container",
                 "y": 1 - (14 + 26 * extra) / total_height,
                 "yanchor": "top",
-                "xref": "paper",
-                "x": 0,
+                # from the figure's left edge, not the plot area's: long axis labels (the pillars'
+                # names) push the plot area right and a title anchored there ran off the figure
+                "xref": "container",
+                "x": 0.01,
                 "xanchor": "left",
             },
             # room for the title's lines and the legend row above the plot
@@ -225,15 +232,18 @@ def rank_history(
     breaks: Iterable[tuple[float, str]] = (),
     rank_col: str = "rank",
     hover_col: str | None = None,
+    text_col: str | None = None,
     name: str = "",
+    height: int = 460,
 ) -> go.Figure:
     """A rank over editions, rank 1 at the top, with horizontal lines at the target ranks.
 
-    frame: edition_year, `rank_col`, optionally `hover_col` (preformatted "59/193 · 70%" text).
+    frame: edition_year, `rank_col`, optionally `hover_col` (preformatted "59/193 · 70%" text) and
+    `text_col` (the label at each point, e.g. "59 · ASEAN 5"; default: the rank).
     thresholds: label -> rank (e.g. {"Top 60": 60}).
     """
     data = frame.dropna(subset=[rank_col])
-    spec = _Spec(labels, lang)
+    spec = _Spec(labels, lang, height=height)
     trace = {
         "type": "scatter",
         "x": data["edition_year"].tolist(),
@@ -242,7 +252,7 @@ def rank_history(
         "name": name,
         "line": {"color": FOCUS, "width": 4},
         "marker": {"size": 12, "symbol": "circle"},
-        "text": [str(int(v)) for v in data[rank_col]],
+        "text": data[text_col].tolist() if text_col else [str(int(v)) for v in data[rank_col]],
         "textposition": "top center",
         "textfont": {"size": 15, "color": FOCUS},
     }

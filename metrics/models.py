@@ -12,6 +12,7 @@ import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 ISO3 = Field(pattern=r"^[A-Z]{3}$")
 IDENT = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)
@@ -142,7 +143,8 @@ class Target(_Model):
     group_id: str = Field(default="", description="peer group for rank targets; WORLD = all countries")
     yardstick_index: str = ""
     yardstick_measure: str = ""
-    unit_en: str = ""
+    unit_en: str = ""  # plural ("centres"); Vietnamese has no plural
+    unit_en_one: str = ""  # singular, for a value of 1 ("centre"); see progress.count_unit
     unit_vi: str = ""
     text_vi: str = Field(min_length=1)
     text_en: str = Field(min_length=1)
@@ -155,15 +157,26 @@ class Target(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:
+        # Custom error types (the `type` of a pydantic error) are stable codes the UI translates
+        # (error.<type>); the English message stays for the CLI and logs.
         if self.kind == "rank":
             if self.comparator != "<=" or self.target_value is None or self.target_value < 1:
-                raise ValueError("a rank target needs comparator '<=' and a rank of at least 1")
+                raise PydanticCustomError(
+                    "target_rank_rule", "a rank target needs comparator '<=' and a rank of at least 1"
+                )
             if not (self.group_id and self.yardstick_index and self.yardstick_measure):
-                raise ValueError("a rank target needs group_id, yardstick_index and yardstick_measure")
+                raise PydanticCustomError(
+                    "target_rank_fields",
+                    "a rank target needs group_id, yardstick_index and yardstick_measure",
+                )
         if self.kind == "count" and (self.comparator != ">=" or self.target_value is None):
-            raise ValueError("a count target needs comparator '>=' and a target value")
+            raise PydanticCustomError(
+                "target_count_rule", "a count target needs comparator '>=' and a target value"
+            )
         if self.kind == "direction" and self.comparator != "increase":
-            raise ValueError("a direction target needs comparator 'increase'")
+            raise PydanticCustomError(
+                "target_direction_rule", "a direction target needs comparator 'increase'"
+            )
         return self
 
 

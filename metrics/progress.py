@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -164,6 +165,9 @@ class MeasureGap(BaseModel):
 
 
 class Finding(BaseModel):
+    """A data-quality finding. `code` + `params` are for display in any language (finding_text);
+    `detail` is the same in English, for the CLI and JSON."""
+
     kind: str
     index_id: str
     edition_year: int
@@ -171,6 +175,35 @@ class Finding(BaseModel):
     published_rank: int | None
     computed_rank: int | None
     detail: str
+    code: str = ""  # i18n key finding.<code>; empty = show `detail`
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+def finding_text(finding: Finding, lang: str, names: dict[str, str] | None = None) -> str:
+    """A finding in `lang`: the template finding.<code> with its numbers formatted for the
+    language; `names` maps ids in the params (a measure id) to the words to show."""
+    text = i18n.catalog(lang).get(f"finding.{finding.code}") if finding.code else None
+    if text is None:
+        return finding.detail
+    names = names or {}
+    params = {k: names.get(v, v) if isinstance(v, str) else v for k, v in finding.params.items()}
+    if "method" in params:
+        method = finding.params["method"]
+        params["method"] = i18n.t(f"finding_method.{method}", lang) if method else "–"
+    shown = {k: _param_text(v, lang) for k, v in params.items()}
+    if isinstance(params.get("difference"), int | float) and params["difference"] > 0:
+        shown["difference"] = "+" + shown["difference"]  # a difference carries its sign
+    return text.format(**shown)
+
+
+def count_unit(value: float | None, lang: str, unit_en: str, unit_vi: str, unit_en_one: str = "") -> str:
+    """The unit of a counted target for a value: Vietnamese has no plural; English uses the
+    singular (data/targets.csv unit_en_one) for exactly 1, else the plural."""
+    if lang == "vi":
+        return unit_vi or ""
+    if value is not None and value == value and abs(float(value)) == 1 and unit_en_one:
+        return unit_en_one
+    return unit_en or ""
 
 
 class EditionScores(BaseModel):
@@ -369,17 +402,33 @@ def _ratio_class(ratio: float, rules: StatusRules) -> StatusClass:
     return "off_track"
 
 
+MINUS = "\u2212"  # the typographic minus sign: a hyphen reads as a dash in a formula
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _param_text(value: Any, lang: str) -> str:
+    """A trace parameter for display: numbers with the language's decimal mark and a real minus
+    sign, dates (also the ISO strings a trace stores) as 26/10/2025 or 26 Oct 2025."""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, float):
-        text = i18n.fmt_number(value, lang, 4)
-        sep = "," if lang == "vi" else "."
-        if sep in text:
-            text = text.rstrip("0").rstrip(sep)
-        return "0" if text == "-0" else text
+    if isinstance(value, float | int):
+        if isinstance(value, float):
+            text = i18n.fmt_number(value, lang, 4)
+            sep = "," if lang == "vi" else "."
+            if sep in text:
+                text = text.rstrip("0").rstrip(sep)
+        else:
+            text = str(value)  # years and ranks: no thousands mark
+        if text == "-0":
+            return "0"
+        return MINUS + text[1:] if text.startswith("-") else text
     if isinstance(value, dt.date):
         return i18n.fmt_date(value, lang)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return i18n.fmt_date(dt.date.fromisoformat(value), lang)
+        except ValueError:
+            return value
     if isinstance(value, list | tuple):
         return ", ".join(_param_text(v, lang) for v in value)
     return str(value)
@@ -1063,6 +1112,8 @@ def rank_findings(ed: EditionScores) -> list[Finding]:
             published_rank=p,
             computed_rank=c,
             detail=f"score {ed.scores[k]:.4f}: published {p}, computed {c} (difference {p - c:+d})",
+            code="rank_mismatch",
+            params={"score": round(ed.scores[k], 4), "published": p, "computed": c, "difference": p - c},
         )
         for k, p, c in ranking.rank_disagreements(ed.published_ranks, ed.scores, ed.higher_is_better)
     ]

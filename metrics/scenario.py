@@ -353,6 +353,13 @@ def aggregation_findings(inputs: ScenarioInputs, tolerance: float = TOLERANCE) -
                         published_rank=None,
                         computed_rank=None,
                         detail=f"{parent}: published {value:.4f}, from its parts {agg:.4f} ({fit.method})",
+                        code="aggregation_residual",
+                        params={
+                            "measure": parent,
+                            "published": round(value, 4),
+                            "parts": round(agg, 4),
+                            "method": fit.method,
+                        },
                     )
                 )
     return out

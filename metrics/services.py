@@ -345,29 +345,53 @@ def status_history(
     """What the app would have said after each edition of the target's yardstick (rank targets), or
     after each progress record (counted targets). The horizon test uses the end of the year after
     the edition (when it was published), never later than today."""
+    return status_histories(store, [target_id], iso3, today)[target_id]
+
+
+def status_histories(
+    store: Store,
+    target_ids: list[str] | None = None,
+    iso3: str = DEFAULT_COUNTRY,
+    today: dt.date | None = None,
+) -> dict[str, list[Assessment]]:
+    """status_history of several targets (default: all) with one read of the targets, the
+    progress records and each yardstick's editions (shared by targets with the same yardstick)."""
     day = _today(today)
-    target = get_target(store, target_id)
+    targets = {t.target_id: t for t in _targets(store)}
+    wanted = list(targets) if target_ids is None else list(target_ids)
+    for target_id in wanted:
+        if target_id not in targets:
+            raise NotFound("unknown_target", target_id=target_id)
     rules = progress.load_status_rules()
-    if target.kind != "rank":
-        records = _records(store, target_id)
-        return [
-            progress.assess_count_target(
-                target, records, iso3=iso3, today=min(day, r.recorded_on), as_of=r.recorded_on, rules=rules
+    records = _records(store) if any(targets[i].kind != "rank" for i in wanted) else []
+    cache: dict[tuple[str, str, str], list[EditionScores]] = {}
+    out: dict[str, list[Assessment]] = {}
+    for target_id in wanted:
+        target = targets[target_id]
+        if target.kind != "rank":
+            mine = [r for r in records if r.target_id == target_id]
+            out[target_id] = [
+                progress.assess_count_target(
+                    target, mine, iso3=iso3, today=min(day, r.recorded_on), as_of=r.recorded_on, rules=rules
+                )
+                for r in mine
+            ]
+            continue
+        key = (target.yardstick_index, target.yardstick_measure, target.group_id)
+        if key not in cache:
+            cache[key] = yardstick_editions(store, *key)
+        out[target_id] = [
+            progress.assess_rank_target(
+                target,
+                iso3,
+                cache[key],
+                today=min(day, dt.date(e.edition_year + 1, 12, 31)),
+                as_of=e.edition_year,
+                rules=rules,
             )
-            for r in records
+            for e in cache[key]
         ]
-    eds = yardstick_editions(store, target.yardstick_index, target.yardstick_measure, target.group_id)
-    return [
-        progress.assess_rank_target(
-            target,
-            iso3,
-            eds,
-            today=min(day, dt.date(e.edition_year + 1, 12, 31)),
-            as_of=e.edition_year,
-            rules=rules,
-        )
-        for e in eds
-    ]
+    return out
 
 
 def yardstick_comparison(
@@ -530,3 +554,10 @@ def add_target(store: Store, actor: Actor, target: Target) -> None:
     """Analysts only: a target of a (new) strategy, audit-logged."""
     require_role(actor, "analyst")
     tw.add_target(store, actor.name, target)
+
+
+def add_targets(store: Store, actor: Actor, targets: list[Target]) -> int:
+    """Analysts only: a whole target set, all or nothing, in one transaction with one audit-log
+    entry. Raises ValidationFailed listing every problem (nothing written). Returns the count."""
+    require_role(actor, "analyst")
+    return tw.add_targets(store, actor.name, list(targets))

@@ -161,3 +161,28 @@ def test_compare_bars_groups():
     _common_checks(fig)
     assert fig.layout.barmode == "group"
     assert [tr.name for tr in fig.data] == ["VN", "Top 4"]
+
+
+def test_long_titles_wrap_within_the_figure_from_its_left_edge():
+    long = (
+        'The widest shortfall is in "Policy Vision" (−30.0 points against the Top 50 in the world threshold)'
+    )
+    frame = pd.DataFrame({"label": ["a", "b"], "gap": [1.0, -2.0]})
+    fig = charts.gap_bars(frame, charts.Labels(title=long, x="x"), "en")
+    title = fig.layout.title
+    lines = title.text.split("<br>")
+    assert len(lines) > 1 and all(len(line) <= charts.TITLE_CHARS for line in lines)
+    assert " ".join(lines) == long  # no word lost
+    # anchored to the figure, not the plot area that long bar names push to the right
+    assert title.xref == "container" and title.x < 0.05
+    narrow = charts.gap_bars(frame, charts.Labels(title=long, title_chars=40), "vi")
+    assert all(len(line) <= 40 for line in narrow.layout.title.text.split("<br>"))
+
+
+def test_rank_history_point_labels_from_a_column():
+    frame = pd.DataFrame(
+        {"edition_year": [2023, 2025], "rank": [59, 45], "label": ["59 (ASEAN: 5)", "45 (ASEAN: 4)"]}
+    )
+    fig = charts.rank_history(frame, charts.Labels(title="t"), "en", text_col="label", height=380)
+    assert list(fig.data[0].text) == ["59 (ASEAN: 5)", "45 (ASEAN: 4)"]
+    assert fig.layout.height == 380

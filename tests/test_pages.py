@@ -11,13 +11,14 @@ import re
 import sys
 
 import pandas as pd
+import pydantic
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import common
-from metrics import i18n, services
+from metrics import i18n, progress, services
 from metrics.auth import Actor
-from metrics.errors import PermissionDenied
+from metrics.errors import PermissionDenied, ValidationFailed
 from metrics.models import ProgressRecord
 from metrics.store import open_store
 from metrics.store import queries as q
@@ -207,7 +208,8 @@ def test_overview_counted_target_shows_a_new_record(open_page, fresh_db):
     at = open_page("overview", "en", db=fresh_db)
     counted = frame_with(at, tr("overview.measured_on", "en"))
     row = counted[counted[tr("common.target", "en")] == expected.text_en].iloc[0]
-    assert row[tr("common.current", "en")] == tr("overview.count_of", "en", current="1", target="1")
+    # a value of 1 reads singular in English ("1 of 1 centre", not "1 centres")
+    assert row[tr("common.current", "en")] == "1 of 1 centre"
     assert row[tr("overview.measured_on", "en")] == "30 Jun 2025"
     assert row[tr("common.status", "en")] == badge(expected.status, "en")
     assert row[tr("common.source", "en")] == "https://example.org/a"
@@ -522,6 +524,9 @@ def test_analyst_adds_a_target_set(open_page, fresh_db):
     db.close()
 
 
+ENGLISH_PYDANTIC = ("Input should", "String should", "Value error", "Field required", "valid integer", " or ")
+
+
 def test_target_set_problems_are_reported_by_row():
     header = "strategy_id,target_id,horizon_year,kind,comparator,target_value,group_id,yardstick_index,yardstick_measure,text_vi,text_en\n"
     data = (
@@ -533,13 +538,129 @@ def test_target_set_problems_are_reported_by_row():
     ).encode()
     parsed, problems = common.parse_target_set(data, "set.csv", {"T2025_WORLD_RANK"}, {"QD127_2021"})
     assert [p.target_id for p in parsed] == ["T_Z"]
-    assert [(key, params["row"]) for key, params in problems] == [
-        ("targets_page.row_exists", 2),
-        ("targets_page.row_strategy", 3),
-        ("targets_page.row_problem", 4),
+    assert [(p.code, p.row, p.column, p.value) for p in problems] == [
+        ("target_exists", 2, "target_id", "T2025_WORLD_RANK"),
+        ("unknown_strategy", 3, "strategy_id", "NEW_STRATEGY"),
+        ("target_rank_rule", 4, "comparator", ">="),
     ]
     _, refused = common.parse_target_set(b"\x7fELF\x00\x00binary", "set.csv", set(), set())
-    assert refused[0][0].startswith("error.upload_")
+    assert refused[0].code.startswith("upload_")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_problem_of_a_target_set_at_once_in_the_users_language(lang):
+    header = "strategy_id,target_id,horizon_year,kind,comparator,target_value,group_id,yardstick_index,yardstick_measure,text_vi,text_en,colour\n"
+    data = (
+        header
+        + "QD127_2021,T_A,1990,rank,<=,40,WORLD,GAIRI,total,a,b,\n"  # year too early
+        + "QD127_2021,9bad,2035,banana,>=,3,,,,a,b,\n"  # id pattern, kind
+        + "QD127_2021,T_C,abc,count,>=,3,,,,,b,\n"  # year not a number, wording missing
+    ).encode()
+    parsed, problems = common.parse_target_set(data, "set.csv", set(), {"QD127_2021"}, lang)
+    assert parsed == []
+    assert [(p.code, p.row, p.column) for p in problems] == [
+        ("unknown_column", 1, "colour"),
+        ("field_min", 2, "horizon_year"),
+        ("field_pattern", 3, "target_id"),
+        ("field_choice", 3, "kind"),
+        ("field_whole_number", 4, "horizon_year"),
+        ("field_required", 4, "text_vi"),
+    ]
+    lines = [i18n.problem_message(p, lang) for p in problems]
+    assert lines[1] == (
+        tr("problem.row", lang, row=2)
+        + ", "
+        + tr("problem.column", lang, column="horizon_year")
+        + ", "
+        + tr("problem.value", lang, value="1990")
+        + ": "
+        + tr("error.field_min", lang, field=tr("field.horizon_year", lang), limit="2000")
+    )
+    assert tr("field.kind", lang) in lines[3] and "rank, count, direction" in lines[3]
+    assert not [line for line in lines for words in ENGLISH_PYDANTIC if words in line]
+
+
+def test_progress_record_errors_are_translated():
+    with pytest.raises(pydantic.ValidationError) as caught:
+        ProgressRecord(target_id="9x", recorded_on="soon", value=-1)
+    problems = common.validation_problems(caught.value, "vi")
+    assert [(p.code, p.column) for p in problems] == [
+        ("field_pattern", "target_id"),
+        ("field_date", "recorded_on"),
+        ("field_min", "value"),
+    ]
+    text = i18n.problem_message(problems[2], "vi")
+    assert text.endswith(tr("error.field_min", "vi", field=tr("field.value", "vi"), limit="0"))
+    assert "Input should" not in text
+
+
+def test_target_set_is_added_all_or_nothing(fresh_db):
+    db = open_store(fresh_db)
+    before = len(q.targets(db))
+    audit_before = len(q.audit_log(db, 1000))
+    good = services.get_target(db, "T2030_AI_BRANDS").model_copy(update={"target_id": "T2035_AI_BRANDS"})
+    bad_group = services.get_target(db, "T2030_ASEAN_RANK").model_copy(
+        update={"target_id": "T2035_APAC_RANK", "group_id": "APAC"}
+    )
+    bad_index = services.get_target(db, "T2030_WORLD_RANK").model_copy(
+        update={"target_id": "T2035_WORLD_RANK", "yardstick_index": "NOPE"}
+    )
+    repeated = good.model_copy()
+    with pytest.raises(ValidationFailed) as caught:
+        services.add_targets(db, ANALYST, [good, bad_group, bad_index, repeated])
+    assert [(p.code, p.row, p.column) for p in caught.value.problems] == [
+        ("unknown_group_id", 3, "group_id"),
+        ("unknown_index", 4, "yardstick_index"),
+        ("target_exists", 5, "target_id"),
+    ]
+    assert len(q.targets(db)) == before  # the good one was not written either
+    assert len(q.audit_log(db, 1000)) == audit_before
+    with pytest.raises(PermissionDenied):
+        services.add_targets(db, Actor(name="v", role="viewer"), [good])
+    second = good.model_copy(update={"target_id": "T2035_MORE_BRANDS", "unit_en_one": "brand"})
+    assert services.add_targets(db, ANALYST, [good, second]) == 2
+    assert len(q.targets(db)) == before + 2
+    log = q.audit_log(db, 1000)
+    assert len(log) == audit_before + 1  # one entry for the whole set
+    assert log["action"].iloc[0] == "add_targets"
+    assert q.targets(db).set_index("target_id").loc["T2035_MORE_BRANDS", "unit_en_one"] == "brand"
+    db.close()
+
+
+def test_target_set_page_shows_every_problem_in_vietnamese(open_page, fresh_db):
+    at = open_page("targets", "vi", db=fresh_db, actor=ANALYST)
+    csv = (
+        "strategy_id,target_id,horizon_year,kind,comparator,target_value,group_id,yardstick_index,yardstick_measure,"
+        "unit_en,unit_vi,text_vi,text_en,source_url\n"
+        "QD127_2021,T2035_WORLD_RANK,2035,rank,<=,40,WORLD,GAIRI,total,,,Top 40 thế giới,Top 40,https://x.vn\n"
+        "QD127_2021,T2035_DATASETS,20x5,count,>=,100,,,,datasets,bộ dữ liệu,100 bộ,100 open datasets,https://x.vn\n"
+        "QD127_2021,T2035_BRANDS,2035,count,<=,100,,,,brands,thương hiệu,100 thương hiệu,100 brands,https://x.vn\n"
+        "QD127_2021,T2035_CENTRES,2035,count,>=,5,,,,centres,trung tâm,,5 centres,https://x.vn\n"
+    ).encode()
+    at.file_uploader(key="targets_upload").set_value(("new.csv", csv, "text/csv")).run()
+    assert not at.exception
+    (error,) = at.main.error
+    assert error.value.startswith(tr("targets_page.problems_title", "vi", n=3))  # rows 3, 4 and 5
+    assert tr("problem.row", "vi", row=3) in error.value and tr("field.horizon_year", "vi") in error.value
+    assert common.md(tr("error.target_count_rule", "vi")) in error.value  # shown literally
+    assert tr("field.text_vi", "vi") in error.value
+    assert not [w for w in ENGLISH_PYDANTIC if w in error.value]
+    assert not [b for b in at.main.button if b.key == "targets_add_set"]  # nothing can be added
+    db = open_store(fresh_db)
+    assert "T2035_WORLD_RANK" not in set(q.targets(db)["target_id"])
+    db.close()
+
+
+def test_units_read_singular_for_one_in_english(open_page):
+    at = open_page("targets", "en")
+    listed = frame_with(at, tr("targets_page.col_text_vi", "en")).set_index("ID")
+    goal = tr("targets_page.col_goal", "en")
+    assert listed.loc["T2025_BIGDATA_HPC_CENTRES", goal] == "1 centre"
+    assert listed.loc["T2030_TOP20_ASEAN_INSTITUTION", goal] == "1 institution"
+    assert listed.loc["T2030_BIGDATA_HPC_CENTRES", goal] == "3 centres"
+    at = open_page("targets", "vi")
+    listed = frame_with(at, tr("targets_page.col_text_vi", "vi")).set_index("ID")
+    assert listed.loc["T2025_BIGDATA_HPC_CENTRES", tr("targets_page.col_goal", "vi")] == "1 trung tâm"
 
 
 # --- Data ---------------------------------------------------------------------------------------------
@@ -570,6 +691,14 @@ def test_data_browse_filter_and_findings(open_page, store, lang):
         & (shown[tr("data_page.col_country", lang)] == "Sri Lanka")
     ]
     assert lka.iloc[0][tr("data_page.col_published_rank", lang)] == 90
+    # each finding explained in the page's language (no English engine note on a Vietnamese page)
+    finding = next(f for f in findings if (f.iso3, f.index_id, f.edition_year) == ("LKA", "GAIRI", 2020))
+    assert lka.iloc[0][tr("data_page.col_detail", lang)] == progress.finding_text(finding, lang)
+    details = shown[tr("data_page.col_detail", lang)].tolist()
+    assert all(d and d != "–" for d in details)
+    if lang == "vi":
+        assert not [d for d in details if re.search(r"published|computed|from its parts|score \d", d)]
+        assert tr("finding.rank_mismatch", "vi").split(" ")[0] in details[0]
 
 
 def test_data_other_index_and_edition(open_page, store):
@@ -635,3 +764,67 @@ def test_every_index_edition_and_comparison_renders(open_page, store):
     assert not at.exception
     base = services.what_if(store, "GAIRI", 2022, "VNM", {})
     assert at.main.metric[1].value == rank_of(base.base_rank, base.of, "en") == rank_of(55, 181, "en")
+
+
+# --- charts that prove the answer ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_overview_chart_proves_the_scorecard(open_page, store, lang):
+    at = open_page("overview", lang)
+    history = [r for r in services.rank_history(store, "GAIRI", "VNM", "ASEAN") if r.score is not None]
+    spec = next(f for f in figures(at) if f["data"] and f["data"][0].get("y"))
+    assert spec["data"][0]["x"] == [r.edition_year for r in history]
+    assert spec["data"][0]["y"] == [r.published_rank or r.computed_rank for r in history]
+    last = history[-1]
+    assert spec["data"][0]["text"][-1] == tr(
+        "overview.chart_point", lang, rank=last.published_rank, group="ASEAN", group_rank=last.group_rank
+    )
+    lines = sorted(s["y0"] for s in spec["layout"]["shapes"] if s.get("yref") == "y")
+    assert lines == [50, 60]  # the world rank targets, from the data
+    title = spec["layout"]["title"]["text"].replace("<br>", " ")
+    rank = last.published_rank
+    verdict = (
+        tr("overview.chart_inside_all", lang, n=50)
+        if rank <= 50
+        else tr("overview.chart_inside_some", lang, inside=60, outside=50)
+        if rank <= 60
+        else tr("overview.chart_outside", lang, n=50)
+    )
+    assert title == tr(
+        "overview.chart_title",
+        lang,
+        index="GAIRI",
+        edition=last.edition_year,
+        rank=last.published_rank,
+        verdict=verdict,
+        group="ASEAN",
+        group_rank=last.group_rank,
+    )
+    # the chart comes right after the rank-target cards, before the history table
+    assert figures(at)[0] == spec
+    assert any(b.label == tr("ui.download_csv", lang) for b in at.main.get("download_button"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_whatif_chart_against_each_rank_target(open_page, store, lang):
+    at = open_page("whatif", lang)
+    base = services.what_if(store, "GAIRI", 2025, "VNM", {})
+    spec = next(f for f in figures(at) if f["data"] and f["data"][0].get("orientation") == "h")
+    targets = q.targets(store)
+    rank = targets[targets["kind"] == "rank"].sort_values(["horizon_year", "group_id"])
+    gaps = []
+    for x in rank.to_dict("records"):
+        total = services.measure_gaps(store, "GAIRI", 2025, x["group_id"], int(x["target_value"]))[0]
+        gaps.append(base.new_total - total.threshold)
+    assert spec["data"][0]["x"] == pytest.approx(gaps[::-1])  # plotly draws the first row at the bottom
+    reached = sum(g >= 0 for g in gaps)
+    title = spec["layout"]["title"]["text"].replace("<br>", " ")
+    assert title.startswith(tr("whatif.chart_title_base", lang, k=reached, n=len(gaps), edition=2025))
+    at.select_slider(key="whatif_2025_pillar_policy_capacity").set_value(100.0).run()
+    spec = next(f for f in figures(at) if f["data"] and f["data"][0].get("orientation") == "h")
+    moved = services.what_if(store, "GAIRI", 2025, "VNM", {"pillar_policy_capacity": 100.0})
+    assert max(spec["data"][0]["x"]) == pytest.approx(max(gaps) + moved.new_total - base.new_total)
+    assert spec["layout"]["title"]["text"].startswith(
+        tr("whatif.chart_title_changed", lang, k=0, n=0, edition=0)[:12]
+    )

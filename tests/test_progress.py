@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from metrics import progress
+from metrics import i18n, progress
 from metrics.models import ProgressRecord, Target
 from metrics.progress import EditionScores, StatusRules
 
@@ -371,3 +371,81 @@ def test_every_rule_and_step_key_has_a_label():
         titles = [title for title, body in progress.methodology(lang)]
         assert len(titles) == len(progress.METHODOLOGY_SECTIONS)
         assert all("{" not in body for _, body in progress.methodology(lang))
+
+
+# --- display of trace parameters, units and findings (any language) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "vi", "en"),
+    [
+        (-1.25, "\u22121,25", "\u22121.25"),
+        (2.5, "2,5", "2.5"),
+        (-3, "\u22123", "\u22123"),
+        (2024, "2024", "2024"),  # a year: no thousands mark
+        (-0.00001, "0", "0"),
+        ("2025-10-26", "26/10/2025", "26 Oct 2025"),  # dates a trace stores as ISO text
+        (dt.date(2024, 1, 5), "05/01/2024", "5 Jan 2024"),
+        ("GAIRI", "GAIRI", "GAIRI"),
+    ],
+)
+def test_trace_parameters_display_per_language(value, vi, en):
+    assert progress._param_text(value, "vi") == vi
+    assert progress._param_text(value, "en") == en
+
+
+def test_trace_formula_dates_and_minus_in_vietnamese():
+    steps = progress._Steps()
+    steps.add("field", 11, "field_group", group="ASEAN", date=dt.date(2025, 10, 26))
+    (step,) = steps.items
+    assert step.params["date"] == "2025-10-26"  # stored as JSON-safe text
+    assert progress.step_formula(step, "vi") == i18n.t(
+        "formula.field_group", "vi", group="ASEAN", date="26/10/2025"
+    )
+    assert progress.step_formula(step, "en") == i18n.t(
+        "formula.field_group", "en", group="ASEAN", date="26 Oct 2025"
+    )
+    steps.add("latest_record", -2.5, "latest_record", value=-2.5, date=dt.date(2024, 1, 5))
+    assert (
+        progress.step_formula(steps.items[1], "vi")
+        == "\u22122,5 " + i18n.t("formula.latest_record", "vi", value="", date="05/01/2024").strip()
+    )
+    assert progress.step_value(steps.items[1], "vi") == "\u22122,5"
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "unit"),
+    [
+        (1, "en", "centre"),
+        (1.0, "en", "centre"),
+        (3, "en", "centres"),
+        (0, "en", "centres"),
+        (1, "vi", "trung tâm"),
+    ],
+)
+def test_count_unit_singular_only_for_one_in_english(value, lang, unit):
+    assert progress.count_unit(value, lang, "centres", "trung tâm", "centre") == unit
+
+
+def test_count_unit_without_a_singular_keeps_the_plural():
+    assert progress.count_unit(1, "en", "widgets", "cái") == "widgets"
+
+
+def test_finding_text_translates_code_and_params():
+    f = progress.Finding(
+        kind="rank_mismatch",
+        index_id="GAIRI",
+        edition_year=2020,
+        iso3="LKA",
+        published_rank=90,
+        computed_rank=91,
+        detail="score 40.1234: published 90, computed 91 (difference -1)",
+        code="rank_mismatch",
+        params={"score": 40.1234, "published": 90, "computed": 91, "difference": -1},
+    )
+    assert progress.finding_text(f, "vi") == i18n.t(
+        "finding.rank_mismatch", "vi", score="40,1234", published=90, computed=91, difference="\u22121"
+    )
+    plus = f.model_copy(update={"params": {**f.params, "difference": 1}})
+    assert "(difference +1)" in progress.finding_text(plus, "en")
+    assert progress.finding_text(f.model_copy(update={"code": ""}), "vi") == f.detail

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from metrics import services
+from metrics import progress, services
 from metrics.auth import Actor
-from metrics.errors import MetricsError, PermissionDenied
+from metrics.errors import MetricsError, NotFound, PermissionDenied
 from metrics.models import ProgressRecord, Target
 from metrics.store import open_store
 from metrics.store import queries as q
@@ -339,3 +339,25 @@ def test_as_of_an_earlier_edition_judges_as_on_that_day(store):
     assert world.status not in {"no_data", "achieved", "missed"}
     now = {a.target_id: a for a in services.assess_targets(store, today=later)}
     assert now["T2025_WORLD_RANK"].status == "achieved"
+
+
+def test_status_histories_match_one_target_at_a_time(store):
+    ids = list(q.targets(store)["target_id"])
+    together = services.status_histories(store, ids, today=dt.date(2026, 1, 1))
+    assert list(together) == ids
+    for target_id in ids:
+        alone = services.status_history(store, target_id, today=dt.date(2026, 1, 1))
+        assert [a.model_dump() for a in together[target_id]] == [a.model_dump() for a in alone]
+    with pytest.raises(NotFound):
+        services.status_histories(store, ["NO_SUCH_TARGET"])
+
+
+def test_every_data_quality_finding_has_a_code_and_params_in_both_languages(store):
+    findings = services.data_quality_findings(store)
+    assert findings and all(f.code in ("rank_mismatch", "aggregation_residual") for f in findings)
+    for f in findings:
+        vi, en = progress.finding_text(f, "vi"), progress.finding_text(f, "en")
+        assert vi != f.detail and en != f.detail
+        assert "{" not in vi and "published" not in vi
+    lka = next(f for f in findings if (f.iso3, f.index_id, f.edition_year) == ("LKA", "GAIRI", 2020))
+    assert lka.params["published"] == lka.published_rank and lka.params["computed"] == lka.computed_rank

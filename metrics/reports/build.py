@@ -17,7 +17,7 @@ import pandas as pd
 
 from metrics import i18n, services
 from metrics.errors import MetricsError, NotFound
-from metrics.progress import STATUS_CLASSES, Assessment, methodology, step_formula, step_value
+from metrics.progress import STATUS_CLASSES, Assessment, count_unit, methodology, step_formula, step_value
 from metrics.reports.model import (
     Bullet,
     Cell,
@@ -179,9 +179,13 @@ class _Context:
         if a.kind == "direction":
             return self.t("report.headline.direction_goal")
         row = self.target_rows.get(a.target_id, {})
-        unit = row.get("unit_vi" if self.lang == "vi" else "unit_en") or ""
-        if self.lang == "en" and n == 1 and unit.endswith("s"):
-            unit = unit[:-1]  # "1 centre", not "1 centres" (units are stored in the plural)
+        unit = count_unit(
+            a.target_value,
+            self.lang,
+            row.get("unit_en") or "",
+            row.get("unit_vi") or "",
+            row.get("unit_en_one") or "",
+        )
         return self.t("report.counted.goal_count", n=self.num(a.target_value, 0), unit=unit).strip()
 
     def status_label(self, status: str) -> str:

@@ -149,6 +149,7 @@ CREATE TABLE IF NOT EXISTS targets (
     yardstick_index   VARCHAR NOT NULL DEFAULT '',
     yardstick_measure VARCHAR NOT NULL DEFAULT '',
     unit_en           VARCHAR NOT NULL DEFAULT '',
+    unit_en_one       VARCHAR NOT NULL DEFAULT '',
     unit_vi           VARCHAR NOT NULL DEFAULT '',
     text_vi           VARCHAR NOT NULL,
     text_en           VARCHAR NOT NULL,
