@@ -9,11 +9,14 @@ Vietnamese spellings from data/countries.csv), then, each in its own child proce
   dataset: read (the DuckDB fast path), stage, match every name, check duplicates/scales/ranks in
   SQL, write one version per edition into `observations`, commit, checkpoint;
 - baseline: `CREATE TABLE t AS SELECT * FROM read_csv(file)` into a new database file, checkpoint;
-- baseline + key: the same rows inserted into a table shaped like `observations`, with its primary
-  key (the storage cost every import pays, shown for context).
+- baseline, observations-shaped: the same rows read_csv'd into a table shaped like `observations`
+  (9 columns, no key, like the real table): the storage cost every import pays, shown for context.
 
-Times are measured inside each child (interpreter start-up excluded) and the best of --repeat runs
-is kept. Peak memory is the import child's ru_maxrss, read with resource.getrusage(RUSAGE_CHILDREN)
+Times are measured inside each child (interpreter start-up and `import duckdb`/`metrics` excluded
+on both sides; the import's time includes reading the file's bytes, exactly what `python -m metrics
+import FILE` runs after opening the store) and the best of --repeat runs is kept. The breakdown
+splits the import's time into read (bytes to tidy rows, incl. SHA-256), stage, validate, compare,
+write, commit (COMMIT + CHECKPOINT) and other (planning, reference data, Python glue). Peak memory is the import child's ru_maxrss, read with resource.getrusage(RUSAGE_CHILDREN)
 right after the first import child (no other child has run before it). Goals: ratio <= 3, peak < 1 GB.
 """
 
@@ -75,6 +78,8 @@ def child_import(db: str, csv_path: str) -> dict:
     started = time.perf_counter()
     result = pipeline.import_file(store, actor, csv_path, options)
     seconds = time.perf_counter() - started
+    parts = {k: v for k, v in result.timings.items() if k != "total"}  # "total" is commit() alone
+    parts["other"] = seconds - sum(parts.values())
     with store.reader() as cur:
         stored = cur.execute("SELECT count(*) FROM current_observations WHERE index_id = 'BENCH'").fetchall()[
             0
@@ -86,21 +91,20 @@ def child_import(db: str, csv_path: str) -> dict:
         "reader": result.plan.reader,
         "versions": len(result.versions),
         "rows_stored": stored,
-        "timings": {k: round(v, 3) for k, v in result.timings.items()},
+        "timings": {k: round(v, 3) for k, v in parts.items()},
     }
 
 
-def child_baseline(db: str, csv_path: str, keyed: bool) -> dict:
+def child_baseline(db: str, csv_path: str, shaped: bool) -> dict:
     import duckdb
 
     conn = duckdb.connect(db)
     started = time.perf_counter()
-    if keyed:
+    if shaped:
         conn.execute(
             "CREATE TABLE t (version_id INTEGER NOT NULL, index_id VARCHAR NOT NULL, edition_year INTEGER NOT NULL,"
             " iso3 VARCHAR NOT NULL, measure_id VARCHAR NOT NULL, value DOUBLE NOT NULL, published_rank INTEGER,"
-            " name_in_source VARCHAR NOT NULL DEFAULT '', source_file VARCHAR NOT NULL DEFAULT '',"
-            " PRIMARY KEY (version_id, iso3, measure_id))"
+            " name_in_source VARCHAR NOT NULL DEFAULT '', source_file VARCHAR NOT NULL DEFAULT '')"
         )
         conn.execute(
             "INSERT INTO t SELECT year, 'BENCH', year, country, measure, value, NULL, country, 'bench.csv'"
@@ -145,7 +149,7 @@ def main() -> None:
         seeded = work / "seeded.duckdb"
         open_store(seeded).close()
 
-        imports, baselines, keyed = [], [], []
+        imports, baselines, shaped = [], [], []
         peak_kb = None
         for run in range(args.repeat):
             db = work / f"import_{run}.duckdb"
@@ -156,14 +160,14 @@ def main() -> None:
             imports.append((result, wall))
             base, base_wall = _run_child("--child-baseline", str(work / f"base_{run}.duckdb"), str(csv_path))
             baselines.append((base, base_wall))
-            key, key_wall = _run_child(
-                "--child-baseline-keyed", str(work / f"key_{run}.duckdb"), str(csv_path)
+            shaped_run, shaped_wall = _run_child(
+                "--child-baseline-shaped", str(work / f"shaped_{run}.duckdb"), str(csv_path)
             )
-            keyed.append((key, key_wall))
+            shaped.append((shaped_run, shaped_wall))
 
         best_import = min(imports, key=lambda r: r[0]["seconds"])
         best_base = min(baselines, key=lambda r: r[0]["seconds"])
-        best_keyed = min(keyed, key=lambda r: r[0]["seconds"])
+        best_shaped = min(shaped, key=lambda r: r[0]["seconds"])
         ratio = best_import[0]["seconds"] / best_base[0]["seconds"]
         size_mb = csv_path.stat().st_size / 2**20
         peak_mb = peak_kb / 1024  # Linux reports ru_maxrss in KiB
@@ -179,10 +183,10 @@ def main() -> None:
             "import_rows_stored": best_import[0]["rows_stored"],
             "read_csv_seconds": round(best_base[0]["seconds"], 3),
             "read_csv_wall_seconds_with_startup": round(best_base[1], 3),
-            "read_csv_into_keyed_table_seconds": round(best_keyed[0]["seconds"], 3),
+            "read_csv_into_observations_shape_seconds": round(best_shaped[0]["seconds"], 3),
             "ratio": round(ratio, 2),
             "ratio_goal": 3,
-            "ratio_vs_keyed_table": round(best_import[0]["seconds"] / best_keyed[0]["seconds"], 2),
+            "ratio_vs_observations_shape": round(best_import[0]["seconds"] / best_shaped[0]["seconds"], 2),
             "peak_memory_mb": round(peak_mb, 1),
             "peak_memory_goal_mb": 1024,
             "all_import_seconds": [round(r[0]["seconds"], 3) for r in imports],
@@ -202,10 +206,10 @@ def main() -> None:
             f"DuckDB read_csv        {report['read_csv_seconds']:.3f} s   (into a table of a new database file, checkpointed)"
         )
         print(
-            f"  same rows, keyed     {report['read_csv_into_keyed_table_seconds']:.3f} s   (into a table shaped like observations, with its primary key)"
+            f"  observations-shaped  {report['read_csv_into_observations_shape_seconds']:.3f} s   (the same rows into a 9-column table shaped like observations)"
         )
         print(
-            f"ratio                  {ratio:.2f}   (goal <= 3; {'met' if ratio <= 3 else 'NOT met'}); vs keyed table {report['ratio_vs_keyed_table']:.2f}"
+            f"ratio                  {ratio:.2f}   (goal <= 3; {'met' if ratio <= 3 else 'NOT met'}); vs observations-shaped {report['ratio_vs_observations_shape']:.2f}"
         )
         print(
             f"peak memory (import)   {peak_mb:.0f} MB   (goal < 1024 MB; {'met' if peak_mb < 1024 else 'NOT met'})"
@@ -222,8 +226,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child-import":
         print(json.dumps(child_import(sys.argv[2], sys.argv[3])))
     elif len(sys.argv) > 1 and sys.argv[1] == "--child-baseline":
-        print(json.dumps(child_baseline(sys.argv[2], sys.argv[3], keyed=False)))
-    elif len(sys.argv) > 1 and sys.argv[1] == "--child-baseline-keyed":
-        print(json.dumps(child_baseline(sys.argv[2], sys.argv[3], keyed=True)))
+        print(json.dumps(child_baseline(sys.argv[2], sys.argv[3], shaped=False)))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--child-baseline-shaped":
+        print(json.dumps(child_baseline(sys.argv[2], sys.argv[3], shaped=True)))
     else:
         main()

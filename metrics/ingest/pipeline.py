@@ -36,6 +36,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -207,16 +208,19 @@ def read_source(
     upload_guard.check_upload(
         data, file_name, max_bytes=None if path is not None else upload_guard.MAX_UPLOAD_BYTES
     )
-    sha = hashlib.sha256(data).hexdigest()
     is_xlsx = file_name.casefold().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
     source = None
-    if is_xlsx:
-        source = _read_xlsx(data, file_name, sha, options)
-    else:
-        if options.layout != "publisher" and len(data) >= FAST_PATH_MIN_BYTES:
-            source = _read_fast_csv(data, file_name, sha, path)
-        if source is None:
-            source = _from_analyst(data, file_name, sha, options)
+    # The SHA-256 is computed on a second thread while the file is parsed (hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        if is_xlsx:
+            source = _read_xlsx(data, file_name, "", options)
+        else:
+            if options.layout != "publisher" and len(data) >= FAST_PATH_MIN_BYTES:
+                source = _read_fast_csv(data, file_name, "", path)
+            if source is None:
+                source = _from_analyst(data, file_name, "", options)
+        source.sha256 = digest.result()
     if source.edition_hint is None:
         hint = _year_in(file_name)
         if hint is not None:
