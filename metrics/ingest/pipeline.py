@@ -592,7 +592,8 @@ class _Analyser:
     """Stages a file on one cursor and works out the plan: shared by preview and commit.
 
     The steps run in order (see `run`); each leaves temporary tables on the cursor for the next
-    (import_stage -> import_names, import_measures -> import_rows -> import_editions), and the SQL
+    (import_stage -> import_names, import_measures -> import_facts + the view import_rows ->
+    import_editions), and the SQL
     checks of metrics.ingest.validate read them.
     """
 
@@ -692,7 +693,8 @@ class _Analyser:
         self.iso_codes = sorted({n[2] for n in names if n[2]})
         numbers = {iso3: i for i, iso3 in enumerate(self.iso_codes)}
         frame["iso_no"] = pd.array([numbers.get(n[2]) for n in names], dtype="Int32")
-        _temp_table(self.cur, "import_names", frame, {"iso_no": "INTEGER"})
+        frame["name_no"] = pd.array(range(len(frame)), dtype="Int32")
+        _temp_table(self.cur, "import_names", frame, {"iso_no": "INTEGER", "name_no": "INTEGER"})
 
     def _map_measures(self) -> None:
         texts = self.measure_texts
@@ -714,20 +716,34 @@ class _Analyser:
         self.measure_ids = sorted(set(self.mmap.values()))
         numbers = {mid: i for i, mid in enumerate(self.measure_ids)}
         frame["measure_no"] = pd.array([numbers[m] for m in frame["measure_id"]], dtype="Int32")
-        _temp_table(self.cur, "import_measures", frame, {"measure_no": "INTEGER"})
+        frame["text_no"] = pd.array(range(len(frame)), dtype="Int32")
+        _temp_table(self.cur, "import_measures", frame, {"measure_no": "INTEGER", "text_no": "INTEGER"})
 
     def _join_rows(self, default_year: int | None) -> None:
         year = "s.edition_year" if default_year is None else "coalesce(s.edition_year, ?)"
         self.cur.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE import_rows AS
-            SELECT s.country, s.iso_code, n.iso3, {year} AS edition_year, s.measure_text, m.measure_id,
-                   s.value, s.published_rank, s.source_row, s.source_sheet, n.iso_no, m.measure_no
+            CREATE OR REPLACE TEMP TABLE import_facts AS
+            SELECT n.name_no, n.iso_no, {year} AS edition_year, m.text_no, m.measure_no,
+                   s.value, s.published_rank, s.source_row, s.source_sheet
             FROM import_stage s
             JOIN import_names n ON n.country = s.country AND n.iso_code = s.iso_code
             JOIN import_measures m USING (measure_text)
             """,  # noqa: S608 - fixed text; the year is a parameter
             [] if default_year is None else [default_year],
+        )
+        # The rows as the checks and the writer read them: numbers stored once per row, texts once
+        # per distinct name and measure (a million copies of the same strings cost more to store
+        # than two joins on small integer keys cost to read).
+        self.cur.execute(
+            """
+            CREATE OR REPLACE TEMP VIEW import_rows AS
+            SELECT n.country, n.iso_code, n.iso3, f.edition_year, m.measure_text, m.measure_id,
+                   f.value, f.published_rank, f.source_row, f.source_sheet, f.iso_no, f.measure_no
+            FROM import_facts f
+            JOIN import_names n ON n.name_no = f.name_no
+            JOIN import_measures m ON m.text_no = f.text_no
+            """
         )
         self._edition_stats()
         if not self.stats:
@@ -742,9 +758,10 @@ class _Analyser:
             for year, n, countries, lo, hi, measures, totals in self.cur.execute(
                 """
                 SELECT edition_year, count(*), count(DISTINCT iso_no), min(value), max(value),
-                       list(DISTINCT measure_no), count(DISTINCT iso_no) FILTER (WHERE measure_id = 'total')
-                FROM import_rows GROUP BY edition_year ORDER BY edition_year
-                """
+                       list(DISTINCT measure_no), count(DISTINCT iso_no) FILTER (WHERE measure_no = ?)
+                FROM import_facts GROUP BY edition_year ORDER BY edition_year
+                """,
+                [self.measure_ids.index("total") if "total" in self.measure_ids else -1],
             ).fetchall()
         ]
         collided = [
@@ -756,7 +773,7 @@ class _Analyser:
         rows, keys = self.cur.execute(
             f"""
             SELECT count(*), count(DISTINCT (edition_year::BIGINT * $countries + iso_no) * $measures + measure_no)
-            FROM import_rows
+            FROM import_facts
             WHERE iso_no IS NOT NULL {"AND NOT list_contains($collided, measure_no)" if collided else ""}
             """,  # noqa: S608 - fixed text; values are parameters
             {
