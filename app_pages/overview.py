@@ -195,7 +195,8 @@ if ranked:
         rank_col="world_rank",
         hover_col="hover",
         text_col="point",
-        height=400,
+        height=460,
+        lines_outside=True,
     )
     common.chart(fig, proof, "overview_rank_chart", common.source_line(INDEX, proof["edition_year"].tolist()))
 

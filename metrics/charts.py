@@ -149,7 +149,7 @@ class _Spec:
                 }
             )
 
-    def hline(self, y: float, text: str, dash: str = "dash") -> None:
+    def hline(self, y: float, text: str, dash: str = "dash", outside: bool = False) -> None:
         self.shapes.append(
             {
                 "type": "line",
@@ -167,12 +167,13 @@ class _Spec:
                 {
                     "text": text,
                     "xref": "paper",
-                    "x": 0.01,
+                    # outside: in the right margin, where no data label can sit under it
+                    "x": 1.01 if outside else 0.01,
                     "yref": "y",
                     "y": y,
                     "showarrow": False,
                     "xanchor": "left",
-                    "yanchor": "bottom",
+                    "yanchor": "middle" if outside else "bottom",
                     "font": {"size": 14},
                     "bgcolor": "rgba(255,255,255,0.8)",
                 }
@@ -235,6 +236,7 @@ def rank_history(
     text_col: str | None = None,
     name: str = "",
     height: int = 460,
+    lines_outside: bool = False,
 ) -> go.Figure:
     """A rank over editions, rank 1 at the top, with horizontal lines at the target ranks.
 
@@ -261,12 +263,18 @@ def rank_history(
     spec.data.append(trace)
     worst = float(data[rank_col].max()) if not data.empty else 1.0
     for i, (text, rank) in enumerate((thresholds or {}).items()):
-        spec.hline(rank, text, dash="dot" if i else "dash")
+        spec.hline(rank, text, dash="dot" if i else "dash", outside=lines_outside)
         worst = max(worst, rank)
+    if lines_outside and thresholds:
+        longest = max(len(text) for text in thresholds)
+        spec.layout["margin"]["r"] = 30 + 8 * longest  # room for the line labels at 14 px
     spec.breaks(breaks)
     spec.layout["yaxis"].update(autorange=False, range=[worst * 1.15 + 1, 0.5])
     if not data.empty:
         spec.layout["xaxis"].update(_ticks(data["edition_year"]))
+        if text_col:  # room at both ends for the longer labels of the first and last point
+            first, last = float(data["edition_year"].min()), float(data["edition_year"].max())
+            spec.layout["xaxis"].update(range=[first - 0.6, last + 0.6])
     spec.layout["showlegend"] = False
     return spec.figure()
 
