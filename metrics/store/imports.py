@@ -381,7 +381,9 @@ def read_tidy_csv(
     the shared store cursors may not have). Every cell is read as text and parsed in SQL with the
     rules of metrics.ingest.readers (missing markers, thousands separators, "=6" ranks), so a bad
     cell is a problem with its line number rather than a silently dropped row. Line numbers come
-    from the table's rowid (insertion order is the file's order): header = line 1.
+    from the table's rowid (insertion order is the file's order): header = line 1. The first pass
+    keeps only the parsed values and two flags (kept, has a problem); a file with problems is
+    parsed a second time with every flag and text, to list them.
 
     Returns {"rows": pyarrow.Table (country, iso_code, edition_year, measure_text, value,
     published_rank, source_row), "problems": [(code, line, role, value)], "problem_count": int,
@@ -407,89 +409,86 @@ def read_tidy_csv(
     def number(expr: str) -> str:
         return f"TRY_CAST({expr} AS DOUBLE)"
 
+    typed = f"""
+        WITH cells AS (
+            SELECT trim(coalesce({cell("country")}, '')) AS country, trim(coalesce({cell("iso_code")}, '')) AS iso_code,
+                   {cell("year")} AS year_text, trim({cell("measure")}) AS measure_text,
+                   {cell("value")} AS value_text, {cell("rank")} AS rank_text,
+                   {number(cell("value"))} AS value_d, {number(cell("year"))} AS year_d,
+                   {number(cell("rank"))} AS rank_d
+            FROM read_csv({_sql_text(path)}, delim = {_sql_text(delimiter)}, header = true,
+                          all_varchar = true, null_padding = true,
+                          names = {names!r}, quote = '"', escape = '"')
+        ), typed AS (
+        SELECT country, iso_code, year_text, measure_text, value_text, rank_text,
+               {is_missing("value_text", "value_d")} AS value_missing,
+               CASE WHEN isfinite(value_d) THEN value_d
+                    WHEN value_d IS NULL AND regexp_full_match(trim(value_text), '{_GROUPED_NUMBER}')
+                    THEN TRY_CAST(replace(trim(value_text), ',', '') AS DOUBLE) END AS value,
+               {is_missing("year_text", "year_d")} AS year_missing,
+               CASE WHEN isfinite(year_d) AND year_d = floor(year_d) THEN CAST(year_d AS INTEGER) END AS year,
+               {is_missing("rank_text", "rank_d")} AS rank_missing,
+               CASE WHEN isfinite(rank_d) AND rank_d = floor(rank_d) THEN CAST(rank_d AS INTEGER)
+                    ELSE TRY_CAST(regexp_extract(lower(trim(rank_text)), '^{_RANK}$', 1) AS INTEGER) END AS rank_,
+               country = '' AS country_missing,
+               CASE WHEN value_d IS NOT NULL THEN false ELSE ({notes}) END AS is_note
+        FROM cells
+        )
+        """  # noqa: S608 - column names and markers are fixed text from this function; path quoted
+    checks = [
+        ("not_a_number", "value", "NOT value_missing AND value IS NULL AND NOT is_note", "value_text"),
+        ("missing_country", "country", "country_missing AND NOT value_missing", "NULL"),
+    ]
+    if "rank" in roles:
+        checks.append(
+            (
+                "not_a_number",
+                "rank",
+                "NOT rank_missing AND (rank_ IS NULL OR rank_ < 1) AND NOT is_note",
+                "rank_text",
+            )
+        )
+    ok = "NOT country_missing AND value IS NOT NULL AND NOT is_note"
+    if "year" in roles:
+        checks += [
+            ("missing_year", "year", f"{ok} AND year_missing", "NULL"),
+            ("not_a_number", "year", f"{ok} AND NOT year_missing AND year IS NULL", "year_text"),
+            (
+                "year_out_of_range",
+                "year",
+                f"{ok} AND year IS NOT NULL AND (year < {int(year_min)} OR year > {int(year_max)})",
+                "year_text",
+            ),
+        ]
+    if "measure" in roles:
+        checks.append(("missing_measure", "measure", f"{ok} AND coalesce(measure_text, '') = ''", "NULL"))
+    year = "year" if "year" in roles else "CAST(NULL AS INTEGER)"
+    keep = f"{ok} AND NOT coalesce(year < {int(year_min)} OR year > {int(year_max)}, false)"
+    flagged = " OR ".join(f"coalesce({where}, false)" for _, _, where, _ in checks)
     conn = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
     try:
-        # ONE parallel pass over the file into a table; its rowid follows the file's order
-        # (insertion order is preserved): line = rowid + 2 (header = line 1). A row_number() window
-        # here would run the whole pass on one thread.
+        # ONE parallel pass over the file into a table of what is kept and two flags; its rowid
+        # follows the file's order (insertion order is preserved): line = rowid + 2 (header = line
+        # 1). A row_number() window here would run the whole pass on one thread.
         conn.execute(
             f"""
-            CREATE TABLE parsed AS
-            WITH cells AS (
-                SELECT trim(coalesce({cell("country")}, '')) AS country, trim(coalesce({cell("iso_code")}, '')) AS iso_code,
-                       {cell("year")} AS year_text, trim({cell("measure")}) AS measure_text,
-                       {cell("value")} AS value_text, {cell("rank")} AS rank_text,
-                       {number(cell("value"))} AS value_d, {number(cell("year"))} AS year_d,
-                       {number(cell("rank"))} AS rank_d
-                FROM read_csv({_sql_text(path)}, delim = {_sql_text(delimiter)}, header = true,
-                              all_varchar = true, null_padding = true,
-                              names = {names!r}, quote = '"', escape = '"')
-            ), typed AS (
-            SELECT country, iso_code, year_text, measure_text, value_text, rank_text,
-                   {is_missing("value_text", "value_d")} AS value_missing,
-                   CASE WHEN isfinite(value_d) THEN value_d
-                        WHEN value_d IS NULL AND regexp_full_match(trim(value_text), '{_GROUPED_NUMBER}')
-                        THEN TRY_CAST(replace(trim(value_text), ',', '') AS DOUBLE) END AS value,
-                   {is_missing("year_text", "year_d")} AS year_missing,
-                   CASE WHEN isfinite(year_d) AND year_d = floor(year_d) THEN CAST(year_d AS INTEGER) END AS year,
-                   {is_missing("rank_text", "rank_d")} AS rank_missing,
-                   CASE WHEN isfinite(rank_d) AND rank_d = floor(rank_d) THEN CAST(rank_d AS INTEGER)
-                        ELSE TRY_CAST(regexp_extract(lower(trim(rank_text)), '^{_RANK}$', 1) AS INTEGER) END AS rank_,
-                   country = '' AS country_missing,
-                   CASE WHEN value_d IS NOT NULL THEN false ELSE ({notes}) END AS is_note
-            FROM cells
-            )
-            -- The texts are kept only where a problem may quote them (a cell that did not parse or
-            -- is out of range): a million good rows are not carried twice, as text and as numbers.
-            SELECT country, iso_code, measure_text, value_missing, value, year_missing, year,
-                   rank_missing, rank_, country_missing, is_note,
-                   CASE WHEN value IS NULL THEN value_text END AS value_text,
-                   CASE WHEN year IS NULL OR year < {int(year_min)} OR year > {int(year_max)}
-                        THEN year_text END AS year_text,
-                   CASE WHEN rank_ IS NULL OR rank_ < 1 THEN rank_text END AS rank_text
+            CREATE TABLE parsed AS {typed}
+            SELECT country, iso_code, measure_text, value, {year} AS year, rank_,
+                   {keep} AS keep, {flagged} AS flagged
             FROM typed
-            """  # noqa: S608 - column names and markers are fixed text from this function; path quoted
+            """  # noqa: S608 - fixed text from this function
         )
-        checks = [
-            ("not_a_number", "value", "NOT value_missing AND value IS NULL AND NOT is_note", "value_text"),
-            ("missing_country", "country", "country_missing AND NOT value_missing", "NULL"),
-        ]
-        if "rank" in roles:
-            checks.append(
-                (
-                    "not_a_number",
-                    "rank",
-                    "NOT rank_missing AND (rank_ IS NULL OR rank_ < 1) AND NOT is_note",
-                    "rank_text",
-                )
-            )
-        ok = "NOT country_missing AND value IS NOT NULL AND NOT is_note"
-        if "year" in roles:
-            checks += [
-                ("missing_year", "year", f"{ok} AND year_missing", "NULL"),
-                ("not_a_number", "year", f"{ok} AND NOT year_missing AND year IS NULL", "year_text"),
-                (
-                    "year_out_of_range",
-                    "year",
-                    f"{ok} AND year IS NOT NULL AND (year < {int(year_min)} OR year > {int(year_max)})",
-                    "year_text",
-                ),
-            ]
-        if "measure" in roles:
-            checks.append(("missing_measure", "measure", f"{ok} AND coalesce(measure_text, '') = ''", "NULL"))
-        year = "year" if "year" in roles else "CAST(NULL AS INTEGER)"
-        keep = f"{ok} AND NOT coalesce(year < {int(year_min)} OR year > {int(year_max)}, false)"
-        # One scan for the counts and the years; the problem rows are fetched only when there are some.
-        flagged = " OR ".join(f"({where})" for _, _, where, _ in checks)
         records, problem_rows, kept, years = conn.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE {flagged}), count(*) FILTER (WHERE {keep}),"  # noqa: S608
-            f" list(DISTINCT {year}) FILTER (WHERE {keep}) FROM parsed"
+            "SELECT count(*), count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE keep),"
+            " list(DISTINCT year) FILTER (WHERE keep) FROM parsed"
         ).fetchall()[0]
         problems, problem_count = [], 0
         if problem_rows:
+            # Only a file with problems pays a second pass, keeping every flag and text to quote.
+            conn.execute(f"CREATE TABLE detail AS {typed} SELECT * FROM typed")  # noqa: S608
             union = " UNION ALL ".join(
                 f"SELECT {_sql_text(code)} AS code, rowid + 2 AS line, {_sql_text(role)} AS role, "  # noqa: S608
-                f"{value} AS value FROM parsed WHERE {where}"
+                f"{value} AS value FROM detail WHERE {where}"
                 for code, role, where, value in checks
             )
             problem_count = conn.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]  # noqa: S608
@@ -498,7 +497,7 @@ def read_tidy_csv(
             ).fetchall()
         columns = [
             "country",
-            f"{year} AS edition_year",
+            "year AS edition_year",
             "coalesce(measure_text, '') AS measure_text" if "measure" in roles else "'total' AS measure_text",
             "value",
             f"{'rank_' if 'rank' in roles else 'CAST(NULL AS INTEGER)'} AS published_rank",
@@ -506,7 +505,7 @@ def read_tidy_csv(
         ]
         if "iso_code" in roles:
             columns.append("iso_code")
-        where = "" if kept == records else f"WHERE {keep}"
+        where = "" if kept == records else "WHERE keep"
         rows = conn.sql(f"SELECT {', '.join(columns)} FROM parsed {where}").to_arrow_table()  # noqa: S608
     except duckdb.Error as exc:
         raise MetricsError("csv_read_failed", reason=str(exc).splitlines()[0]) from exc
