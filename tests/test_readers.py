@@ -415,3 +415,16 @@ def test_empty_file_has_no_header():
     with pytest.raises(ValidationFailed) as err:
         read_analyst_file(b"", "empty.csv")
     assert err.value.problems == [Problem("no_header")]
+
+
+def test_collected_row_problems_leave_the_clean_rows_for_further_checks():
+    """The import needs both the reader's problems and the rows that read cleanly, so it can add
+    its own checks (unknown countries) and report every problem at once."""
+    data = b"Country,Year,Measure,Value\nViet Nam,2023,total,54.48\nAtlantis,2023,total,50\nThailand,2023,total,abc\n"
+    with pytest.raises(ValidationFailed):
+        read_analyst_file(data, "x.csv")
+    frame, info = read_analyst_file(data, "x.csv", collect_problems=True)
+    assert frame["country"].tolist() == ["Viet Nam", "Atlantis"]
+    assert [(p.code, p.row, p.column, p.value) for p in info["problems"]] == [
+        ("not_a_number", 4, "Value", "abc")
+    ]

@@ -548,7 +548,7 @@ def _tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def read_analyst_file(
-    data: bytes, filename: str, sheet: str | None = None
+    data: bytes, filename: str, sheet: str | None = None, *, collect_problems: bool = False
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """An analyst file -> (tidy frame, description of what was detected).
 
@@ -556,6 +556,11 @@ def read_analyst_file(
     caller supplies one), measure_id (as written; "total" for a single score column), value,
     published_rank (Int64), source_row (row as the user sees it; the header is row 1 when the file
     starts with it). Raises ValidationFailed listing every problem found.
+
+    With collect_problems=True, row-level problems (bad numbers, repeated rows, missing years...)
+    do not raise: they go to info["problems"] and the frame holds the rows that read cleanly, so
+    the import can add its own checks (unknown countries, scale) and report everything at once.
+    Problems with the file's shape (no header, no value column) still raise.
     """
     is_xlsx = filename.casefold().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
     df = read_xlsx_table(data, sheet) if is_xlsx else read_text_table(data)
@@ -588,8 +593,10 @@ def read_analyst_file(
         # Reading order: top to bottom, left to right, as the analyst will fix them.
         position = {col: i for i, col in enumerate(df.columns)}
         c.problems.sort(key=lambda p: (p.row or 0, position.get(p.column, -1)))
-        raise ValidationFailed(c.problems)
+        if not collect_problems:
+            raise ValidationFailed(c.problems)
     info.update(_describe(m, form, wide_by, decimal_comma))
+    info["problems"] = c.problems
     return _tidy(c.rows), info
 
 
