@@ -69,7 +69,7 @@ def test_import_then_versions_diff_and_rollback(fresh_db):
     [
         (
             "en",
-            "The file has 3 problems; nothing was written.",
+            "Problems found in the file: 3. Nothing was written",
             "row 3, column “country”, value “Vietnm”: Unknown country name (rows 3). Closest known names: Vietnam (VNM).",
         ),
         (
