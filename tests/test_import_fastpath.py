@@ -134,3 +134,92 @@ def test_fast_path_works_when_the_app_has_locked_file_access(fresh_db, tmp_path,
         assert not external_access_enabled(store)
     finally:
         store.close()
+
+
+def _scratch_tables(store) -> int:
+    with store.reader() as cur:
+        return cur.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'import_scratch'"
+        ).fetchall()[0][0]
+
+
+def test_a_file_on_disk_is_parsed_on_the_store_with_the_same_rows_and_problems(
+    fresh_db, tmp_path, monkeypatch
+):
+    """Given the store, the fast path parses on the store's own instance (a scratch table the
+    import's cursor scans, no Arrow hand-over): the same rows and problems as the dedicated
+    connection, and the scratch table is dropped by release()."""
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    store = open_store(fresh_db)
+    try:
+        for text in (GOOD, BAD):
+            path = tmp_path / "tidy.csv"
+            path.write_text(text, encoding="utf-8")
+            alone = pipeline.read_source(path.read_bytes(), path.name, path=path)
+            on_store = pipeline.read_source(path.read_bytes(), path.name, path=path, store=store)
+            assert alone.relation is None and alone.arrow is not None
+            assert on_store.relation is not None and on_store.arrow is None and _scratch_tables(store) == 1
+            with store.reader() as cur:
+                frame = cur.execute(on_store.relation).df()
+            assert on_store.row_count == len(frame) == alone.row_count
+            assert _rows(
+                pipeline.SourceFile(**{**vars(on_store), "frame": frame, "relation": None})
+            ) == _rows(alone)
+            assert on_store.problems == alone.problems and on_store.years == alone.years
+            on_store.release()
+            assert _scratch_tables(store) == 0
+    finally:
+        store.close()
+
+
+def test_an_import_from_disk_leaves_no_scratch_table_whatever_happens(fresh_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    options = pipeline.ImportOptions(
+        index_id="TIDY", name="Tidy", unit="points", source_url="https://example.org"
+    )
+    store = open_store(fresh_db)
+    try:
+        bad = tmp_path / "bad_2023.csv"  # the year-less row takes the edition named in the file name
+        bad.write_text(BAD, encoding="utf-8")
+        with pytest.raises(ValidationFailed) as caught:
+            pipeline.import_file(store, ANALYST, bad, options)
+        assert ("not_a_number", 3, "value", "sixty") in {
+            (p.code, p.row, p.column, p.value) for p in caught.value.problems
+        }
+        assert _scratch_tables(store) == 0
+        with store.reader() as cur:
+            assert cur.execute("SELECT count(*) FROM versions WHERE index_id = 'TIDY'").fetchall()[0][0] == 0
+        good = tmp_path / "good.csv"
+        good.write_text(GOOD, encoding="utf-8")
+        plan = pipeline.import_file(store, ANALYST, good, options, dry_run=True)
+        assert plan.reader == "tidy_csv" and plan.row_count == 6 and _scratch_tables(store) == 0
+        result = pipeline.import_file(store, ANALYST, good, options)
+        assert result.status == "imported" and result.plan.row_count == 6 and _scratch_tables(store) == 0
+        assert q.scores(store, "TIDY", 2023).set_index("iso3").loc["KOR", "value"] == 1234.5
+    finally:
+        store.close()
+
+
+def test_a_store_that_may_not_read_the_file_parses_it_on_a_dedicated_connection(
+    fresh_db, tmp_path, monkeypatch
+):
+    """External access off (the dashboard's store) and the file outside the allowed folders: the
+    store cannot read_csv it, so the fast path falls back to its own connection and still imports."""
+    from metrics.store.hardening import restrict_file_access
+
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    store = open_store(fresh_db)
+    try:
+        restrict_file_access(store)
+        path = tmp_path / "tidy.csv"
+        path.write_text(GOOD, encoding="utf-8")
+        source = pipeline.read_source(path.read_bytes(), path.name, path=path, store=store)
+        assert source.reader == "tidy_csv" and source.relation is None and source.arrow is not None
+        options = pipeline.ImportOptions(
+            index_id="TIDY", name="Tidy", unit="points", source_url="https://example.org"
+        )
+        result = pipeline.import_file(store, ANALYST, path, options)
+        assert result.status == "imported" and result.plan.reader == "tidy_csv"
+        assert result.plan.row_count == 6 and _scratch_tables(store) == 0
+    finally:
+        store.close()

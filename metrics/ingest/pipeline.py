@@ -7,8 +7,10 @@
 
 Reading. Publisher workbooks go to metrics.ingest.workbook (layout found by content); analyst files
 (CSV/TSV/XLSX, long or wide, English or Vietnamese headers) to metrics.ingest.readers. A large plain
-tidy CSV (UTF-8, header on line 1, dot decimals) takes a fast path: DuckDB's read_csv on a dedicated
-connection, parsed in SQL with the same rules (metrics.store.imports.read_tidy_csv).
+tidy CSV (UTF-8, header on line 1, dot decimals) takes a fast path: DuckDB's read_csv, parsed in SQL
+with the same rules (metrics.store.imports.read_tidy_csv); a file on disk imported with `import_file`
+is parsed on the store's own instance into a scratch table (no hand-over), else (an upload, or a store
+that may not read the file) on a dedicated connection.
 
 Checking. The tidy rows are staged in a temporary table; country names are matched once per
 DISTINCT name (metrics.ingest.countries, with the database's aliases) and joined back; duplicates,
@@ -26,6 +28,7 @@ framework and series, unless its measures differ (a methodology break: new frame
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -35,6 +38,7 @@ import re
 import tempfile
 import time
 import unicodedata
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -112,14 +116,30 @@ class SourceFile:
     edition_hint_from: str | None = None
     frame: pd.DataFrame | None = None
     arrow: Any = None
+    # The fast path run on the store's own instance: the SELECT of the tidy rows from its scratch
+    # table (metrics.store.imports.read_tidy_csv), the rows kept, and (store, table) to drop.
+    relation: str | None = None
+    relation_columns: list[str] = field(default_factory=list)
+    kept: int = 0
+    scratch: tuple[Store, str] | None = None
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def row_count(self) -> int:
+        if self.relation is not None:
+            return self.kept
         if self.arrow is not None:
             return int(self.arrow.num_rows)
         return 0 if self.frame is None else len(self.frame)
+
+    def release(self) -> None:
+        """Drop the scratch table of a fast-path read on the store (no-op otherwise)."""
+        if self.scratch is not None:
+            store, table = self.scratch
+            self.scratch, self.relation = None, None
+            with store.reader() as cur:
+                store_imports.drop_scratch(cur, table)
 
 
 class EditionPlan(BaseModel):
@@ -197,8 +217,12 @@ def read_source(
     *,
     path: str | os.PathLike | None = None,
     progress: Progress | None = None,
+    store: Store | None = None,
 ) -> SourceFile:
-    """Read a file into tidy rows with the reader its content calls for (no database)."""
+    """Read a file into tidy rows with the reader its content calls for (no database).
+
+    Given the `store` it will be imported into, a large tidy CSV on disk is parsed on the store's
+    own DuckDB instance (a scratch table; the caller calls `source.release()` when done)."""
     options = options or ImportOptions()
     progress = progress or _no_progress
     progress(0.05, "reading")
@@ -217,7 +241,7 @@ def read_source(
             source = _read_xlsx(data, file_name, "", options)
         else:
             if options.layout != "publisher" and len(data) >= FAST_PATH_MIN_BYTES:
-                source = _read_fast_csv(data, file_name, "", path)
+                source = _read_fast_csv(data, file_name, "", path, store)
             if source is None:
                 source = _from_analyst(data, file_name, "", options)
         source.sha256 = digest.result()
@@ -373,7 +397,9 @@ def _from_analyst(data: bytes, file_name: str, sha: str, options: ImportOptions)
     )
 
 
-def _read_fast_csv(data: bytes, file_name: str, sha: str, path) -> SourceFile | None:
+def _read_fast_csv(
+    data: bytes, file_name: str, sha: str, path, store: Store | None = None
+) -> SourceFile | None:
     """The DuckDB path for a large plain tidy CSV, or None when the file needs the lenient reader."""
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
@@ -407,18 +433,30 @@ def _read_fast_csv(data: bytes, file_name: str, sha: str, path) -> SourceFile | 
         temp.write(body)
         temp.close()
         path = temp.name
+    settings = {
+        "delimiter": delimiter,
+        "n_columns": len(header),
+        "roles": roles,
+        "missing": tuple(sorted(set(H.MISSING_MARKERS) - {""})),
+        "note_prefixes": tuple(p.casefold() for p in H.NOTE_PREFIXES),
+        "year_min": readers.YEAR_MIN,
+        "year_max": readers.YEAR_MAX,
+        "limit": validate.MAX_PER_CHECK,
+    }
+    got, scratch = None, None
     try:
-        got = store_imports.read_tidy_csv(
-            str(path),
-            delimiter=delimiter,
-            n_columns=len(header),
-            roles=roles,
-            missing=tuple(sorted(set(H.MISSING_MARKERS) - {""})),
-            note_prefixes=tuple(p.casefold() for p in H.NOTE_PREFIXES),
-            year_min=readers.YEAR_MIN,
-            year_max=readers.YEAR_MAX,
-            limit=validate.MAX_PER_CHECK,
-        )
+        if store is not None and temp is None:
+            # On the store's own instance (no Arrow hand-over); where it may not read the file
+            # (external access off), on a dedicated connection below.
+            table = f"import_{uuid.uuid4().hex}"
+            try:
+                with store.reader() as cur:
+                    got = store_imports.read_tidy_csv(str(path), cursor=cur, scratch_table=table, **settings)
+                scratch = (store, table)
+            except MetricsError:
+                got = None
+        if got is None:
+            got = store_imports.read_tidy_csv(str(path), **settings)
     except MetricsError:
         return None
     finally:
@@ -426,6 +464,9 @@ def _read_fast_csv(data: bytes, file_name: str, sha: str, path) -> SourceFile | 
             os.unlink(temp.name)
     line_count = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
     if got["records"] != line_count - 1:
+        if scratch is not None:
+            with store.reader() as cur:
+                store_imports.drop_scratch(cur, scratch[1])
         return None  # blank lines or line breaks inside quotes: line numbers would be wrong
     columns = {role: header[i] for role, i in roles.items()}
     problems = [
@@ -463,6 +504,10 @@ def _read_fast_csv(data: bytes, file_name: str, sha: str, path) -> SourceFile | 
         measure_columns={},
         years=sorted(int(y) for y in got["years"] if y is not None),
         arrow=got["rows"],
+        relation=got["relation"],
+        relation_columns=got["relation_columns"],
+        kept=int(got["kept"]),
+        scratch=scratch,
         problems=problems,
     )
 
@@ -490,8 +535,12 @@ def _slug(text: str) -> str:
 def _stage(cur, source: SourceFile) -> None:
     """The file's tidy rows as the temporary view `import_stage` of this cursor (typed, not copied:
     it reads the registered frame or Arrow table `import_source` until `_unstage`)."""
-    obj = source.arrow if source.arrow is not None else source.frame
-    present = set(obj.column_names if source.arrow is not None else obj.columns)
+    if source.relation is not None:
+        obj = None
+        present = set(source.relation_columns)
+    else:
+        obj = source.arrow if source.arrow is not None else source.frame
+        present = set(obj.column_names if source.arrow is not None else obj.columns)
 
     def col(name: str, cast: str, default: str = "NULL") -> str:
         expr = name if name in present else default
@@ -499,7 +548,8 @@ def _stage(cur, source: SourceFile) -> None:
             expr = f"coalesce({name}, {default})"
         return f"CAST({expr} AS {cast}) AS {name}"
 
-    cur.register("import_source", obj)
+    if obj is not None:
+        cur.register("import_source", obj)
     cur.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW import_stage AS
@@ -507,14 +557,15 @@ def _stage(cur, source: SourceFile) -> None:
                {col("edition_year", "INTEGER")}, {col("measure_text", "VARCHAR")},
                {col("value", "DOUBLE")}, {col("published_rank", "INTEGER")},
                {col("source_row", "BIGINT")}, {col("source_sheet", "VARCHAR", "''")}
-        FROM import_source
-        """  # noqa: S608 - fixed column names
+        FROM {"import_source" if obj is not None else f"({source.relation})"}
+        """  # noqa: S608 - fixed column names; the relation is fixed SQL of read_tidy_csv
     )
 
 
 def _unstage(cur) -> None:
     cur.execute("DROP VIEW IF EXISTS import_stage")
-    cur.unregister("import_source")
+    with contextlib.suppress(Exception):  # nothing registered for a scratch-table relation
+        cur.unregister("import_source")
 
 
 def _index(ref: dict[str, pd.DataFrame], options: ImportOptions) -> tuple[str, dict | None, bool]:
@@ -1308,10 +1359,13 @@ def import_file(
         data = path.read_bytes()
     except FileNotFoundError:
         raise MetricsError("file_not_found", path=str(path)) from None
-    source = read_source(data, path.name, options, path=path, progress=progress)
-    if dry_run:
-        return preview(store, actor, source, options, progress)
-    return commit(store, actor, source, options, progress)
+    source = read_source(data, path.name, options, path=path, progress=progress, store=store)
+    try:
+        if dry_run:
+            return preview(store, actor, source, options, progress)
+        return commit(store, actor, source, options, progress)
+    finally:
+        source.release()
 
 
 def add_alias(store: Store, actor: Actor, alias: str, iso3: str) -> bool:

@@ -8,8 +8,10 @@ parameters; the few identifiers formatted into SQL are fixed names from this mod
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import sys
 import time
 from typing import Any
@@ -359,6 +361,21 @@ _GROUPED_NUMBER = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
 _RANK = r"[=t]?\s*(\d+)\s*(st|nd|rd|th)?\s*=?"
 
 
+SCRATCH_DB = "import_scratch"
+_SCRATCH_NAME = re.compile(r"import_[0-9a-f]{32}")
+
+
+def drop_scratch(cur, table: str) -> None:
+    """Drop a scratch table of read_tidy_csv (and its detail table), if there."""
+    import duckdb
+
+    if not _SCRATCH_NAME.fullmatch(table or ""):
+        return
+    for name in (table, f"{table}_detail"):
+        with contextlib.suppress(duckdb.Error):
+            cur.execute(f"DROP TABLE IF EXISTS {SCRATCH_DB}.{name}")
+
+
 def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -374,6 +391,8 @@ def read_tidy_csv(
     year_min: int,
     year_max: int,
     limit: int,
+    cursor=None,
+    scratch_table: str | None = None,
 ) -> dict[str, Any]:
     """Read a plain tidy CSV (UTF-8, header on line 1, dot decimals) with DuckDB's read_csv.
 
@@ -385,11 +404,24 @@ def read_tidy_csv(
     keeps only the parsed values and two flags (kept, has a problem); a file with problems is
     parsed a second time with every flag and text, to list them.
 
+    Given a store `cursor` (whose database may read the file) and a `scratch_table` name, the pass
+    runs on the store's own instance instead, into that table of the in-memory database
+    `import_scratch` attached to it (shared by the store's cursors, gone with the process): the
+    import's cursor then scans it natively, without an Arrow hand-over. The caller drops it
+    (`drop_scratch`).
+
     Returns {"rows": pyarrow.Table (country, iso_code, edition_year, measure_text, value,
-    published_rank, source_row), "problems": [(code, line, role, value)], "problem_count": int,
-    "years": [...], "records": data records read (for the caller's line-count check)}.
+    published_rank, source_row) or None with a cursor, "relation": the SELECT of those columns
+    from the scratch table (with a cursor), "kept": rows kept, "problems": [(code, line, role,
+    value)], "problem_count": int, "years": [...], "records": data records read (for the caller's
+    line-count check)}.
     """
     import duckdb
+
+    if cursor is not None and not _SCRATCH_NAME.fullmatch(scratch_table or ""):
+        raise ValueError(f"bad scratch table name {scratch_table!r}")
+    parsed = f"{SCRATCH_DB}.{scratch_table}" if cursor is not None else "parsed"
+    detail = f"{SCRATCH_DB}.{scratch_table}_detail" if cursor is not None else "detail"
 
     names = [f"c{i}" for i in range(n_columns)]
 
@@ -465,36 +497,41 @@ def read_tidy_csv(
     year = "year" if "year" in roles else "CAST(NULL AS INTEGER)"
     keep = f"{ok} AND NOT coalesce(year < {int(year_min)} OR year > {int(year_max)}, false)"
     flagged = " OR ".join(f"coalesce({where}, false)" for _, _, where, _ in checks)
-    conn = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    conn = cursor or duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    relation = None
     try:
+        if cursor is not None:
+            conn.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH_DB}")
         # ONE parallel pass over the file into a table of what is kept and two flags; its rowid
         # follows the file's order (insertion order is preserved): line = rowid + 2 (header = line
         # 1). A row_number() window here would run the whole pass on one thread.
         conn.execute(
             f"""
-            CREATE TABLE parsed AS {typed}
+            CREATE TABLE {parsed} AS {typed}
             SELECT country, iso_code, measure_text, value, {year} AS year, rank_,
                    {keep} AS keep, {flagged} AS flagged
             FROM typed
             """  # noqa: S608 - fixed text from this function
         )
-        records, problem_rows, kept, years = conn.execute(
-            "SELECT count(*), count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE keep),"
-            " list(DISTINCT year) FILTER (WHERE keep) FROM parsed"
-        ).fetchall()[0]
+        counted = (
+            "SELECT count(*), count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE keep),"  # noqa: S608
+            f" list(DISTINCT year) FILTER (WHERE keep) FROM {parsed}"
+        )
+        records, problem_rows, kept, years = conn.execute(counted).fetchall()[0]
         problems, problem_count = [], 0
         if problem_rows:
             # Only a file with problems pays a second pass, keeping every flag and text to quote.
-            conn.execute(f"CREATE TABLE detail AS {typed} SELECT * FROM typed")  # noqa: S608
+            conn.execute(f"CREATE OR REPLACE TABLE {detail} AS {typed} SELECT * FROM typed")  # noqa: S608
             union = " UNION ALL ".join(
                 f"SELECT {_sql_text(code)} AS code, rowid + 2 AS line, {_sql_text(role)} AS role, "  # noqa: S608
-                f"{value} AS value FROM detail WHERE {where}"
+                f"{value} AS value FROM {detail} WHERE {where}"
                 for code, role, where, value in checks
             )
             problem_count = conn.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]  # noqa: S608
             problems = conn.execute(
                 f"SELECT * FROM ({union}) ORDER BY line, role LIMIT {int(limit)}"  # noqa: S608
             ).fetchall()
+            conn.execute(f"DROP TABLE IF EXISTS {detail}")
         columns = [
             "country",
             "year AS edition_year",
@@ -506,13 +543,24 @@ def read_tidy_csv(
         if "iso_code" in roles:
             columns.append("iso_code")
         where = "" if kept == records else "WHERE keep"
-        rows = conn.sql(f"SELECT {', '.join(columns)} FROM parsed {where}").to_arrow_table()  # noqa: S608
+        select = f"SELECT {', '.join(columns)} FROM {parsed} {where}"  # noqa: S608
+        if cursor is None:
+            rows = conn.sql(select).to_arrow_table()
+        else:
+            rows, relation = None, select
+            columns = [c.split(" AS ")[-1] for c in columns]
     except duckdb.Error as exc:
+        if cursor is not None:
+            drop_scratch(cursor, scratch_table)
         raise MetricsError("csv_read_failed", reason=str(exc).splitlines()[0]) from exc
     finally:
-        conn.close()
+        if cursor is None:
+            conn.close()
     return {
         "rows": rows,
+        "relation": relation,
+        "relation_columns": columns if relation else [],
+        "kept": kept,
         "problems": problems,
         "problem_count": problem_count,
         "years": years or [],
