@@ -223,3 +223,69 @@ def test_a_store_that_may_not_read_the_file_parses_it_on_a_dedicated_connection(
         assert result.plan.row_count == 6 and _scratch_tables(store) == 0
     finally:
         store.close()
+
+
+PLAIN = """country,iso3,year,measure,value,rank
+Viet Nam,VNM,2023,total,54.48,59
+Thái Lan,THA,2023,total,63.03,37
+Singapore,,2023,total,81.97,
+Malaysia,MYS,2022,Government,60.5,
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PLAIN,  # every row plain: the plain pass alone
+        PLAIN + "Indonesia ,IDN,2023,total,n/a,\n",  # outer space and a missing marker: the full rules
+        PLAIN + "Philippines,PHL,2023,total,50.5,=12\n",  # a tied rank: the full rules
+        PLAIN.replace("Thái Lan,THA,2023", "Thái Lan,THA,2023.0"),  # a whole year written as a decimal
+    ],
+    ids=["plain", "space_and_marker", "tied_rank", "decimal_year"],
+)
+def test_the_plain_pass_and_the_full_rules_read_what_the_pandas_reader_reads(monkeypatch, text):
+    """A file whose rows are all plain is read by one light pass; any other row sends the file
+    through the full per-cell rules. Either way: the rows and codes of the lenient reader."""
+    fast, slow = _read(text, True, monkeypatch), _read(text, False, monkeypatch)
+    assert (fast.reader, slow.reader) == ("tidy_csv", "analyst")
+    assert fast.problems == [] and _rows(fast) == _rows(slow)
+    codes = sorted(zip(fast.arrow.column("country").to_pylist(), fast.arrow.column("iso_code").to_pylist()))
+    assert ("Singapore", "") in codes and ("Viet Nam", "VNM") in codes
+
+
+def test_repeats_are_found_with_the_bitstring_and_with_count_distinct(fresh_db, monkeypatch):
+    from tests.test_import_helpers import IMPORTS, run_import
+
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    store = open_store(fresh_db)
+    try:
+        found = []
+        for limit in (pipeline.BITSTRING_MAX_KEYS, 0):  # 0: every key range is "too large"
+            monkeypatch.setattr(pipeline, "BITSTRING_MAX_KEYS", limit)
+            with pytest.raises(ValidationFailed) as caught:
+                run_import(store, IMPORTS / "duplicate_country.csv")
+            found.append([(p.code, p.row, p.value) for p in caught.value.problems])
+        assert found[0] == found[1] == [("duplicate_country", 4, "Viet Nam / Vietnam")]
+    finally:
+        store.close()
+
+
+def test_the_cached_reference_data_follows_every_write(fresh_db, monkeypatch):
+    """The reference data and country matcher are kept per data version: an alias added between two
+    imports of one store is used by the second."""
+    from tests.test_import_helpers import IMPORTS, run_import
+
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    store = open_store(fresh_db)
+    try:
+        with pytest.raises(ValidationFailed) as caught:
+            run_import(store, IMPORTS / "unknown_country.csv")
+        assert [p.code for p in caught.value.problems] == ["country_unmatched"]
+        assert store in pipeline._REFERENCE
+        assert pipeline.add_alias(store, ANALYST, "Vietnm", "KHM")
+        result = run_import(store, IMPORTS / "unknown_country.csv")
+        assert result.status == "imported"
+        names = q.observations(store, "GAIRI", 2023).set_index("name_in_source")["iso3"]
+        assert names["Vietnm"] == "KHM"
+    finally:
+        store.close()
