@@ -242,6 +242,8 @@ def read_source(
     # The SHA-256 is computed on a second thread while the file is parsed (hashlib releases the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        # then the line count the fast path checks its records against (a BOM holds no newline)
+        newlines = pool.submit(data.count, b"\n")
         if store is not None:
             # The reference data and the country matcher, on the same thread, for this data version.
             pool.submit(warm_reference, store)
@@ -249,7 +251,7 @@ def read_source(
             source = _read_xlsx(data, file_name, "", options)
         else:
             if options.layout != "publisher" and len(data) >= FAST_PATH_MIN_BYTES:
-                source = _read_fast_csv(data, file_name, "", path, store)
+                source = _read_fast_csv(data, file_name, "", path, store, newlines)
             if source is None:
                 source = _from_analyst(data, file_name, "", options)
         source.sha256 = digest.result()
@@ -406,7 +408,7 @@ def _from_analyst(data: bytes, file_name: str, sha: str, options: ImportOptions)
 
 
 def _read_fast_csv(
-    data: bytes, file_name: str, sha: str, path, store: Store | None = None
+    data: bytes, file_name: str, sha: str, path, store: Store | None = None, newlines=None
 ) -> SourceFile | None:
     """The DuckDB path for a large plain tidy CSV, or None when the file needs the lenient reader."""
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
@@ -470,7 +472,9 @@ def _read_fast_csv(
     finally:
         if temp is not None:
             os.unlink(temp.name)
-    line_count = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    line_count = (newlines.result() if newlines is not None else body.count(b"\n")) + (
+        0 if body.endswith(b"\n") else 1
+    )
     if got["records"] != line_count - 1:
         if scratch is not None:
             with store.reader() as cur:
