@@ -281,3 +281,21 @@ def test_the_preview_lists_the_same_problems_without_raising(store):
     unknown = next(p for p in plan.problems if p.code == "country_unmatched")
     assert unknown.params["candidates"][0][:2] == ["VNM", "Vietnam"]
     assert fingerprint(store) == before
+
+
+def test_reader_and_import_problems_are_reported_together(fresh_db):
+    """A bad number (found while reading) and an unknown country (found by the import's checks)
+    come back in one list, in row order: the analyst fixes the file once, not twice."""
+    from metrics.auth import Actor
+    from metrics.errors import ValidationFailed
+    from metrics.ingest import pipeline
+    from metrics.store import open_store
+
+    store = open_store(fresh_db)
+    data = b"Country,Year,Measure,Value\nViet Nam,2023,total,54.48\nAtlantis,2023,total,50\nThailand,2023,total,abc\n"
+    source = pipeline.read_source(data, "bad.csv", pipeline.ImportOptions(index_id="GAIRI"))
+    with pytest.raises(ValidationFailed) as info:
+        pipeline.commit(
+            store, Actor(name="a", role="analyst"), source, pipeline.ImportOptions(index_id="GAIRI")
+        )
+    assert [(p.code, p.row) for p in info.value.problems] == [("country_unmatched", 3), ("not_a_number", 4)]

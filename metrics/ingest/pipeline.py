@@ -368,7 +368,9 @@ def _from_publisher(frame: pd.DataFrame, layout, file_name: str, sha: str, size:
 
 
 def _from_analyst(data: bytes, file_name: str, sha: str, options: ImportOptions) -> SourceFile:
-    frame, info = readers.read_analyst_file(data, file_name, options.sheet)
+    # Row problems come back with the clean rows, so they are reported together with the import's
+    # own checks (unknown countries, scale...): the analyst sees every problem in one pass.
+    frame, info = readers.read_analyst_file(data, file_name, options.sheet, collect_problems=True)
     cols = info.get("columns", {})
     columns = {role: cols.get(role) for role in ("country", "iso_code", "year", "measure", "value", "rank")}
     measure_columns: dict[str, str] = {}
@@ -404,6 +406,7 @@ def _from_analyst(data: bytes, file_name: str, sha: str, options: ImportOptions)
         measure_columns=measure_columns,
         years=years,
         frame=stage,
+        problems=list(info.get("problems", [])),
     )
 
 
@@ -1168,7 +1171,8 @@ class _Analyser:
             countries_matched=len({n[2] for n in self.names if n[2]}),
             names_unmatched=sum(1 for n in self.names if n[2] is None),
             names_by_alias=[{"name": a, "iso3": b, "name_en": c} for a, b, c in by_alias],
-            problems=self.problems,
+            # Reading order, as the analyst fixes them: whole-file problems first, then by row.
+            problems=sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0)),
             warnings=self.warnings,
             status=status,
             timings={**self.source.timings, **self.timings},

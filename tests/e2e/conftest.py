@@ -62,6 +62,28 @@ def e2e_db(seeded_db_file, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def server(e2e_db, tmp_path_factory):
     """Base URL of a running dashboard; the process is stopped (by its own id) at the end."""
+    yield from _serve(e2e_db, tmp_path_factory)
+
+
+ANALYST = ("e2e_analyst", "correct horse battery staple 42")
+
+
+@pytest.fixture(scope="session")
+def analyst_server(seeded_db_file, tmp_path_factory):
+    """A second server on its own database copy, with an analyst account made before it starts
+    (one process owns a DuckDB file: the account cannot be added while the server runs)."""
+    path = tmp_path_factory.mktemp("e2e_analyst") / "analyst.duckdb"
+    shutil.copy(seeded_db_file, path)
+    name, password = ANALYST
+    subprocess.run(
+        [sys.executable, "-m", "metrics", "users", "add", name, "--role", "analyst", "--password-stdin",
+         "--db", str(path)],
+        input=password + "\n", text=True, cwd=ROOT, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    yield from _serve(path, tmp_path_factory)
+
+
+def _serve(db: Path, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("e2e_log") / "streamlit.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -83,7 +105,7 @@ def server(e2e_db, tmp_path_factory):
                 "false",
                 "--",
                 "--db",
-                str(e2e_db),
+                str(db),
             ],
             cwd=ROOT,
             env=env,
