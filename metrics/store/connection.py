@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,29 @@ from metrics.errors import StoreError
 SCHEMA = Path(__file__).with_name("schema.sql")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DB_ENV = "AI_DASHBOARD_DB"
+
+
+def _schema_tables() -> frozenset[str]:
+    text = SCHEMA.read_text(encoding="utf-8")
+    return frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", text))
+
+
+# Identifiers that may be formatted into SQL: the schema's own tables, never a name from a file.
+TABLES = _schema_tables()
+
+
+def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame) -> None:
+    """INSERT a pandas frame's rows into `table` (columns by name), on the caller's cursor."""
+    if table not in TABLES:
+        raise ValueError(f"{table!r} is not a table of the schema")
+    if frame.empty:
+        return
+    cur.register("_insert_frame", frame)
+    try:
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _insert_frame")  # noqa: S608 - allow-listed table
+    finally:
+        cur.unregister("_insert_frame")
 
 
 def default_db_path() -> Path:

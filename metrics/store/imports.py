@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from metrics.auth import Actor, require_role
 from metrics.errors import MetricsError, NotFound
-from metrics.store.connection import Store
+from metrics.store.connection import Store, insert_frame
 
 # Test hook: seconds to sleep inside the import transaction, after every row is written and
 # before COMMIT, so a test can SIGKILL the process mid-write. Unset in normal use.
@@ -50,17 +50,6 @@ def reference(cur) -> dict[str, pd.DataFrame]:
 # --- writing an import ------------------------------------------------------------------------
 
 
-def _insert_frame(cur, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
-        return
-    cur.register("_import_frame", frame)
-    try:
-        columns = ", ".join(frame.columns)
-        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _import_frame")  # noqa: S608 - fixed names
-    finally:
-        cur.unregister("_import_frame")
-
-
 def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]]:
     """Write a checked import on the transaction's cursor; returns one dict per edition written.
 
@@ -71,14 +60,14 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
     The staged rows are read from the temporary view `import_rows` of this cursor.
     """
     if plan.get("new_index"):
-        _insert_frame(cur, "indices", pd.DataFrame([plan["new_index"]]))
+        insert_frame(cur, "indices", pd.DataFrame([plan["new_index"]]))
         cur.execute(
             "INSERT INTO index_details (index_id, unit, created_by) VALUES (?, ?, ?)",
             [plan["index_id"], plan.get("unit") or "", actor.name],
         )
-    _insert_frame(cur, "frameworks", pd.DataFrame(plan.get("new_frameworks", [])))
-    _insert_frame(cur, "measures", pd.DataFrame(plan.get("new_measures", [])))
-    _insert_frame(cur, "editions", pd.DataFrame(plan.get("new_editions", [])))
+    insert_frame(cur, "frameworks", pd.DataFrame(plan.get("new_frameworks", [])))
+    insert_frame(cur, "measures", pd.DataFrame(plan.get("new_measures", [])))
+    insert_frame(cur, "editions", pd.DataFrame(plan.get("new_editions", [])))
     for e in plan.get("updated_editions", []):  # a dataset's scale widened to hold new values
         cur.execute(
             "UPDATE editions SET scale_min = ?, scale_max = ? WHERE index_id = ? AND edition_year = ?",
@@ -151,7 +140,7 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
                 ),
             }
         )
-        _insert_frame(cur, "version_details", details)
+        insert_frame(cur, "version_details", details)
         cur.execute(
             "CREATE OR REPLACE TEMP TABLE import_version_map (edition_year INTEGER, version_id INTEGER)"
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics.dataset import DATA_DIR, Dataset, load_dataset
-from metrics.store.connection import Store
+from metrics.store.connection import Store, insert_frame
 
 SEED_ACTOR = "seed"
 
@@ -32,39 +32,28 @@ def seed_if_empty(store: Store, data_dir: Path = DATA_DIR) -> bool:
     return True
 
 
-def _insert(cur, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
-        return
-    cur.register("_frame", frame)
-    try:
-        columns = ", ".join(frame.columns)
-        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _frame")  # noqa: S608 - fixed names
-    finally:
-        cur.unregister("_frame")
-
-
 def _frame(models, exclude: set[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame([m.model_dump(exclude=exclude) for m in models])
 
 
 def write_dataset(cur, ds: Dataset) -> None:
-    _insert(cur, "countries", _frame(ds.countries, {"aliases"}))
+    insert_frame(cur, "countries", _frame(ds.countries, {"aliases"}))
     aliases = [(a, c.iso3) for c in ds.countries for a in dict.fromkeys(c.aliases)]
-    _insert(cur, "country_aliases", pd.DataFrame(aliases, columns=["alias", "iso3"]))
+    insert_frame(cur, "country_aliases", pd.DataFrame(aliases, columns=["alias", "iso3"]))
     groups = _frame(ds.groups)
     groups["description_en"] = [ds.group_descriptions[g][0] for g in groups["group_id"]]
     groups["description_vi"] = [ds.group_descriptions[g][1] for g in groups["group_id"]]
-    _insert(cur, "peer_groups", groups)
+    insert_frame(cur, "peer_groups", groups)
     members = _frame(ds.memberships)
     members["source"] = ds.membership_sources
-    _insert(cur, "peer_group_members", members)
-    _insert(cur, "indices", _frame(ds.indices))
-    _insert(cur, "frameworks", pd.DataFrame(ds.frameworks))
-    _insert(cur, "editions", _frame(ds.editions))
-    _insert(cur, "measures", _frame(ds.measures))
-    _insert(cur, "strategies", _frame(ds.strategies))
-    _insert(cur, "targets", _frame(ds.targets))
-    _insert(cur, "progress_records", _frame(ds.progress))
+    insert_frame(cur, "peer_group_members", members)
+    insert_frame(cur, "indices", _frame(ds.indices))
+    insert_frame(cur, "frameworks", pd.DataFrame(ds.frameworks))
+    insert_frame(cur, "editions", _frame(ds.editions))
+    insert_frame(cur, "measures", _frame(ds.measures))
+    insert_frame(cur, "strategies", _frame(ds.strategies))
+    insert_frame(cur, "targets", _frame(ds.targets))
+    insert_frame(cur, "progress_records", _frame(ds.progress))
     write_seed_versions(cur, ds)
 
 
@@ -94,4 +83,4 @@ def write_seed_versions(cur, ds: Dataset) -> None:
         ).fetchall()[0][0]
         part = part.assign(version_id=version_id)
         part["published_rank"] = part["published_rank"].astype("Int64")
-        _insert(cur, "observations", part)
+        insert_frame(cur, "observations", part)
