@@ -25,3 +25,23 @@ def test_insert_frame_writes_rows_by_column_name():
         assert cur.execute("SELECT iso3, iso2, name_en, name_vi FROM countries").fetchall() == [
             ("VNM", "VN", "Viet Nam", "Việt Nam")
         ]
+
+
+def test_a_write_can_leave_the_data_version_alone(fresh_db):
+    """Sign-in events are audited but change no figure: they must not empty every page's cache."""
+    from metrics.store import open_store
+
+    store = open_store(fresh_db)
+    before = store.data_version()
+    with store.transaction("someone", "sign_in", {"ok": True}, bump_data_version=False):
+        pass
+    assert store.data_version() == before
+    with store.transaction("someone", "edit", {}):
+        pass
+    assert store.data_version() == before + 1
+    with store.reader() as cur:
+        actions = [
+            r[0]
+            for r in cur.execute("SELECT action FROM audit_log ORDER BY event_id DESC LIMIT 2").fetchall()
+        ]
+    assert actions == ["edit", "sign_in"]

@@ -83,9 +83,12 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(
-        self, actor: str, action: str, detail: dict | None = None
+        self, actor: str, action: str, detail: dict | None = None, *, bump_data_version: bool = True
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All or nothing: the body's writes, an audit-log entry and a data-version bump."""
+        """All or nothing: the body's writes, an audit-log entry and a data-version bump.
+
+        bump_data_version=False for writes that change no figure (sign-ins, account state), so
+        they do not empty every page's query cache."""
         with self._write_lock:
             cur = self._conn.cursor()
             try:
@@ -95,11 +98,12 @@ class Store:
                     "INSERT INTO audit_log (actor, action, detail) VALUES (?, ?, ?)",
                     [actor, action, json.dumps(detail or {}, ensure_ascii=False, default=str)],
                 )
-                cur.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('data_version', "
-                    "CAST(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'), 0) + 1"
-                    " AS VARCHAR))"
-                )
+                if bump_data_version:
+                    cur.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+                        "CAST(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'), 0)"
+                        " + 1 AS VARCHAR))"
+                    )
                 cur.execute("COMMIT")
             except BaseException as exc:
                 with contextlib.suppress(duckdb.Error):

@@ -9,16 +9,11 @@ so it must not empty everybody's query caches.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-from collections.abc import Iterator
-
-import duckdb
 
 from metrics import auth
 from metrics.auth import Account, Actor
-from metrics.errors import MetricsError, StoreError
+from metrics.errors import MetricsError
 from metrics.store.connection import Store
 
 _COLUMNS = "name, role, password_hash <> '' AS has_password, created_at, created_by, last_sign_in, failed_attempts, locked_until"
@@ -134,27 +129,9 @@ def set_password(store: Store, actor: Actor, name: str, password: str) -> None:
 # --- sign-in --------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _event(store: Store, actor: str, action: str, detail: dict) -> Iterator[duckdb.DuckDBPyConnection]:
+def _event(store: Store, actor: str, action: str, detail: dict):
     """A write of account state plus its audit row, all or nothing, without a data-version bump."""
-    with store._write_lock:  # the Store's own lock: sign-in events never interleave with an import
-        cur = store._conn.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            yield cur
-            cur.execute(
-                "INSERT INTO audit_log (actor, action, detail) VALUES (?, ?, ?)",
-                [actor, action, json.dumps(detail, ensure_ascii=False, default=str)],
-            )
-            cur.execute("COMMIT")
-        except BaseException as exc:
-            with contextlib.suppress(duckdb.Error):
-                cur.execute("ROLLBACK")
-            if isinstance(exc, duckdb.Error):
-                raise StoreError("store_write_failed", reason=str(exc).splitlines()[0]) from exc
-            raise
-        finally:
-            cur.close()
+    return store.transaction(actor, action, detail, bump_data_version=False)
 
 
 def authenticate(
