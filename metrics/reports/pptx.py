@@ -382,6 +382,9 @@ class _Deck:
             value_axis.reverse_order = True
             # Keep the category axis at the bottom: it crosses the reversed value axis at its maximum.
             value_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
+        if chart.kind == "line" and not chart.y_reversed:
+            # Years along the bottom edge, not on the zero line that negative gaps cross.
+            ch.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
         if chart.kind == "barh":
             ch.category_axis.reverse_order = True  # first category (rank 1) at the top
             # Names at the left edge, not at zero (negative gaps would cover them).
