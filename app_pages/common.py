@@ -342,6 +342,16 @@ def measures(data_version: Version, index_id: str, framework: str) -> pd.DataFra
     return services.q.measures(store(), index_id, framework)
 
 
+def editions_with_pillars(version: Version, index_id: str) -> list[int]:
+    """Editions of an index whose framework has pillars (what-if and gap pages need them)."""
+    info = index_info(version, index_id)
+    return [
+        e
+        for e in info["editions"]
+        if (measures(version, index_id, info["frameworks"][e])["level"] == "pillar").any()
+    ]
+
+
 @st.cache_data(show_spinner=False)
 def targets_table(data_version: Version) -> pd.DataFrame:
     return services.q.targets(store())

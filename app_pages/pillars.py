@@ -16,11 +16,7 @@ INDEX = common.DEFAULT_INDEX
 
 common.page_header("pillars.title", "pillars.intro")
 info = common.index_info(version, INDEX)
-with_pillars = [
-    e
-    for e in info["editions"]
-    if (common.measures(version, INDEX, info["frameworks"][e])["level"] == "pillar").any()
-]
+with_pillars = common.editions_with_pillars(version, INDEX)
 if not with_pillars:
     st.info(t("pillars.none", index=info["short_name"]))
     st.stop()

@@ -17,11 +17,7 @@ VN = common.COUNTRY
 
 common.page_header("whatif.title", "whatif.intro")
 info = common.index_info(version, INDEX)
-with_pillars = [
-    e
-    for e in info["editions"]
-    if (common.measures(version, INDEX, info["frameworks"][e])["level"] == "pillar").any()
-]
+with_pillars = common.editions_with_pillars(version, INDEX)
 if not with_pillars:
     st.info(t("pillars.none", index=info["short_name"]))
     st.stop()
