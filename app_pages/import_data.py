@@ -169,7 +169,9 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
     if source.measure_columns:
         measures = sorted(set(source.measure_columns) - {"total"})
         if measures:
-            st.caption(t("import.mapping_measures", measures=", ".join(measures)))
+            # "header as written → measure id": the analyst checks each column went where it should.
+            pairs = [f"{source.measure_columns[m]} → {m}" for m in measures]
+            st.caption(t("import.mapping_measures", measures=", ".join(pairs)))
     ignored = mapping.get("ignored_columns") or []
     if ignored:
         st.caption(t("import.mapping_ignored", columns=", ".join(ignored)))

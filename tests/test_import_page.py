@@ -100,6 +100,8 @@ def test_confirming_a_publisher_file_writes_a_version_and_history_rolls_it_back(
     at = _upload(page("en"), GAIRI_2021, 2021)
     text = _text(at)
     assert "publisher spreadsheet" in text and "Replaces the current version" in text
+    # each detected column is shown with the measure it feeds, so a wrong match can be seen
+    assert "Government → pillar_government" in text and "Vision → dim_vision" in text
     assert (
         "0 values changed, 0 published ranks changed, 0 countries added, 0 removed, 2,237 unchanged" in text
     )
