@@ -115,6 +115,13 @@ def translator():
     return lambda key, **params: i18n.t(key, language, **params)
 
 
+def rank_goal(t, group_id: str, n: int) -> str:
+    """'Top 60 in the world' / 'Top 4 in ASEAN' with the caller's translator (see translator())."""
+    if group_id == "WORLD":
+        return t("target_value.rank_world", n=n)
+    return t("target_value.rank_group", n=n, group=group_id)
+
+
 def num(value: float | int | None, decimals: int = 2) -> str:
     return i18n.fmt_number(value, lang(), decimals)
 

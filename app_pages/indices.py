@@ -18,12 +18,7 @@ common.page_header("indices.title", "indices.intro")
 targets = common.targets_table(version)
 rank_targets = targets[targets["kind"] == "rank"].to_dict("records")
 label_of = {
-    x["target_id"]: (
-        t("target_value.rank_world", n=int(x["target_value"]))
-        if x["group_id"] == "WORLD"
-        else t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
-    )
-    + f" — {x['horizon_year']}"
+    x["target_id"]: common.rank_goal(t, x["group_id"], int(x["target_value"])) + f" — {x['horizon_year']}"
     for x in rank_targets
 }
 ids = list(label_of)

@@ -26,9 +26,7 @@ counted = [a for a in assessments if a.kind != "rank"]
 
 def goal(a) -> str:
     if a.kind == "rank":
-        if a.group_id == "WORLD":
-            return t("target_value.rank_world", n=int(a.target_value))
-        return t("target_value.rank_group", n=int(a.target_value), group=a.group_id)
+        return common.rank_goal(t, a.group_id, int(a.target_value))
     return a.text_vi if lang == "vi" else a.text_en
 
 

@@ -32,11 +32,7 @@ options = list(
 
 def option_label(option: tuple[str, int]) -> str:
     group, n = option
-    return (
-        t("target_value.rank_world", n=n)
-        if group == "WORLD"
-        else t("target_value.rank_group", n=n, group=group)
-    )
+    return common.rank_goal(t, group, n)
 
 
 c1, c2 = st.columns([1, 2])

@@ -138,12 +138,7 @@ st.caption(" · ".join(members_note))
 # --- projection band to the horizon ----------------------------------------------------------------
 st.subheader(t("rankings.projection_title"))
 label_of = {
-    x["target_id"]: (
-        t("target_value.rank_world", n=int(x["target_value"]))
-        if x["group_id"] == "WORLD"
-        else t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
-    )
-    + f" — {x['horizon_year']}"
+    x["target_id"]: common.rank_goal(t, x["group_id"], int(x["target_value"])) + f" — {x['horizon_year']}"
     for x in rank_targets
 }
 # Only targets whose deadline is still ahead of the latest edition have something to project.

@@ -30,9 +30,7 @@ strategy_name = dict(
 
 def goal(x: dict) -> str:
     if x["kind"] == "rank":
-        if x["group_id"] == "WORLD":
-            return t("target_value.rank_world", n=int(x["target_value"]))
-        return t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
+        return common.rank_goal(t, x["group_id"], int(x["target_value"]))
     if x["kind"] == "direction":
         return t("target_value.direction")
     unit = progress.count_unit(x["target_value"], lang, x["unit_en"], x["unit_vi"], x.get("unit_en_one", ""))

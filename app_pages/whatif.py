@@ -116,9 +116,7 @@ rank_targets = targets[targets["kind"] == "rank"].sort_values(["horizon_year", "
 
 
 def goal_of(x: dict) -> str:
-    if x["group_id"] == "WORLD":
-        return t("target_value.rank_world", n=int(x["target_value"]))
-    return t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
+    return common.rank_goal(t, x["group_id"], int(x["target_value"]))
 
 
 bars = []
