@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import random
 import statistics
 import sys
@@ -24,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 
+from benchmarks.machine import describe
 from metrics import progress
 from metrics.models import Target
 
@@ -32,18 +31,6 @@ EDITIONS = 30
 MEASURES = 50
 GROUP_SIZE = 10
 FIRST_YEAR = 2000
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"nproc={nproc}, CPU={model}, Python {platform.python_version()}"
 
 
 def synthetic(seed: int = 7):
@@ -136,7 +123,7 @@ def main() -> None:
     classes = {}
     for r in rows:
         classes[r.status] = classes.get(r.status, 0) + 1
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     print(
         f"data: {COUNTRIES} countries x {EDITIONS} editions x {len(measure_ids)} measures "
         f"(synthetic, built in {build:.2f} s)"

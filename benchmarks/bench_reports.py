@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,37 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 
+from benchmarks.machine import describe
 from metrics.reports import build_report, figures, render
 from metrics.reports.model import FORMATS, ReportOptions
 from metrics.store import open_store
 
 GOALS_S = {"pptx": 3.0, "pdf": 8.0, "xlsx": 2.0}
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        memory = f", RAM {kb / 1024 / 1024:.0f} GB"
-    browser = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "no chromium"
-    version = ""
-    if browser != "no chromium":
-        out = subprocess.run([browser, "--version"], capture_output=True, text=True, check=False, timeout=30)
-        version = out.stdout.strip()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"nproc={nproc}, CPU={model}{memory}, Python {platform.python_version()}, "
-        f"{version or browser}, load average {load:.2f}"
-    )
 
 
 def main() -> int:
@@ -64,7 +35,7 @@ def main() -> int:
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
-    print(f"machine: {machine()}")
+    print(f"machine: {describe(with_browser=True)}")
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         store = open_store(Path(tmp) / "bench.duckdb")  # seeded from data/, as on the app's first start
