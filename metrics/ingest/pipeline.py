@@ -125,6 +125,8 @@ class SourceFile:
     # table (metrics.store.imports.read_tidy_csv), the rows kept, and (store, table) to drop.
     relation: str | None = None
     relation_columns: list[str] = field(default_factory=list)
+    # The read's own grouping-sets scan (distinct names, measure texts, years) when it made one.
+    distinct: list[tuple] | None = None
     kept: int = 0
     scratch: tuple[Store, str] | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -243,7 +245,7 @@ def read_source(
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
         # then the line count the fast path checks its records against (a BOM holds no newline)
-        newlines = pool.submit(data.count, b"\n")
+        newlines = pool.submit(_line_count, data)
         if store is not None:
             # The reference data and the country matcher, on the same thread, for this data version.
             pool.submit(warm_reference, store)
@@ -251,10 +253,59 @@ def read_source(
             source = _read_xlsx(data, file_name, "", options)
         else:
             if options.layout != "publisher" and len(data) >= FAST_PATH_MIN_BYTES:
-                source = _read_fast_csv(data, file_name, "", path, store, newlines)
+                source = _read_fast_csv(data, file_name, "", path, store, newlines, len(data))
             if source is None:
                 source = _from_analyst(data, file_name, "", options)
         source.sha256 = digest.result()
+    return _finish_read(source, file_name, started, progress)
+
+
+def read_file(
+    path: str | os.PathLike,
+    options: ImportOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    store: Store | None = None,
+) -> SourceFile:
+    """read_source for a file on disk. A large tidy CSV is not loaded into Python: its head is
+    checked and sniffed, DuckDB parses the file itself, and a second thread reads it once more
+    for the SHA-256 and the line count. Any other file is read whole and goes to read_source."""
+    options = options or ImportOptions()
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(upload_guard.TEXT_SAMPLE_BYTES)
+    except FileNotFoundError:
+        raise MetricsError("file_not_found", path=str(path)) from None
+    file_name = path.name
+    if (
+        options.layout == "publisher"
+        or size < FAST_PATH_MIN_BYTES
+        or file_name.casefold().endswith((".xlsx", ".xlsm"))
+        or head[:2] == b"PK"
+        or head.startswith(b"\xef\xbb\xbf")  # DuckDB is given the body without the BOM: a copy
+    ):
+        return read_source(path.read_bytes(), file_name, options, path=path, progress=progress, store=store)
+    progress = progress or _no_progress
+    progress(0.05, "reading")
+    started = time.perf_counter()
+    upload_guard.check_text_head(head, size, file_name, max_bytes=None)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanned = pool.submit(_digest_and_line_count, path)
+        newlines = pool.submit(lambda: scanned.result()[1])
+        if store is not None:
+            pool.submit(warm_reference, store)
+        source = _read_fast_csv(head, file_name, "", path, store, newlines, size)
+        if source is None:
+            return read_source(
+                path.read_bytes(), file_name, options, path=path, progress=progress, store=store
+            )
+        source.sha256 = scanned.result()[0]
+    return _finish_read(source, file_name, started, progress)
+
+
+def _finish_read(source: SourceFile, file_name: str, started: float, progress: Progress) -> SourceFile:
     if source.edition_hint is None:
         hint = _year_in(file_name)
         if hint is not None:
@@ -262,6 +313,22 @@ def read_source(
     source.timings["read"] = time.perf_counter() - started
     progress(0.3, "read")
     return source
+
+
+def _line_count(data: bytes) -> int:
+    """Lines of a text file: newlines, plus one for a last line without its own."""
+    return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+
+
+def _digest_and_line_count(path: Path) -> tuple[str, int]:
+    """SHA-256 and line count of a file on disk, in one pass of 1 MiB chunks."""
+    sha, newlines, last = hashlib.sha256(), 0, b""
+    with open(path, "rb") as f:
+        while chunk := f.read(2**20):
+            sha.update(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return sha.hexdigest(), newlines + (0 if not last or last == b"\n" else 1)
 
 
 def _year_in(*texts: str) -> int | None:
@@ -411,9 +478,12 @@ def _from_analyst(data: bytes, file_name: str, sha: str, options: ImportOptions)
 
 
 def _read_fast_csv(
-    data: bytes, file_name: str, sha: str, path, store: Store | None = None, newlines=None
+    data: bytes, file_name: str, sha: str, path, store: Store | None, newlines, size: int
 ) -> SourceFile | None:
-    """The DuckDB path for a large plain tidy CSV, or None when the file needs the lenient reader."""
+    """The DuckDB path for a large plain tidy CSV, or None when the file needs the lenient reader.
+
+    `data` is the whole file, or (with `path`) at least its first 64 KiB; `newlines` a future of
+    the file's line count; `size` its length in bytes."""
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
         text_head = body[:65536].decode("utf-8", errors="strict")
@@ -475,10 +545,7 @@ def _read_fast_csv(
     finally:
         if temp is not None:
             os.unlink(temp.name)
-    line_count = (newlines.result() if newlines is not None else body.count(b"\n")) + (
-        0 if body.endswith(b"\n") else 1
-    )
-    if got["records"] != line_count - 1:
+    if got["records"] != newlines.result() - 1:
         if scratch is not None:
             with store.reader() as cur:
                 store_imports.drop_scratch(cur, scratch[1])
@@ -500,7 +567,7 @@ def _read_fast_csv(
     return SourceFile(
         file_name=file_name,
         sha256=sha,
-        size=len(data),
+        size=size,
         reader="tidy_csv",
         mapping={
             "form": "long",
@@ -521,6 +588,7 @@ def _read_fast_csv(
         arrow=got["rows"],
         relation=got["relation"],
         relation_columns=got["relation_columns"],
+        distinct=got.get("distinct"),
         kept=int(got["kept"]),
         scratch=scratch,
         problems=problems,
@@ -696,7 +764,8 @@ class _Analyser:
         self._match_names()
         self._map_measures()
         self._join_rows(default_year)
-        _unstage(self.cur)
+        if self.source.relation is None:
+            _unstage(self.cur)
         self.timings["stage"] = time.perf_counter() - started
         self.progress(0.5, "validating")
         started = time.perf_counter()
@@ -713,14 +782,16 @@ class _Analyser:
 
     def _distinct(self) -> None:
         """The distinct years, (name, code) pairs and measure texts of the staged rows: ONE scan
-        (three grouping sets) rather than a scan each."""
-        rows = self.cur.execute(
-            """
-            SELECT grouping(country, iso_code), grouping(measure_text), country, iso_code, measure_text,
-                   edition_year
-            FROM import_stage GROUP BY GROUPING SETS ((country, iso_code), (measure_text), (edition_year))
-            """
-        ).fetchall()
+        (three grouping sets) rather than a scan each; none when the read made that scan already."""
+        rows = self.source.distinct
+        if rows is None:
+            rows = self.cur.execute(
+                """
+                SELECT grouping(country, iso_code), grouping(measure_text), country, iso_code, measure_text,
+                       edition_year
+                FROM import_stage GROUP BY GROUPING SETS ((country, iso_code), (measure_text), (edition_year))
+                """
+            ).fetchall()
         self.staged_years = [r[5] for r in rows if r[0] and r[1]]
         self.staged_pairs = [(r[2], r[3]) for r in rows if not r[0]]
         self.measure_texts = sorted((r[4] for r in rows if not r[1]), key=lambda t: (t is None, t))
@@ -787,83 +858,94 @@ class _Analyser:
         _temp_table(self.cur, "import_measures", frame, {"measure_no": "INTEGER", "text_no": "INTEGER"})
 
     def _join_rows(self, default_year: int | None) -> None:
-        year = "s.edition_year" if default_year is None else "coalesce(s.edition_year, ?)"
-        self.cur.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE import_facts AS
-            SELECT n.name_no, n.iso_no, {year} AS edition_year, m.text_no, m.measure_no,
-                   s.value, s.published_rank, s.source_row, s.source_sheet
-            FROM import_stage s
-            JOIN import_names n ON n.country = s.country AND n.iso_code = s.iso_code
-            JOIN import_measures m USING (measure_text)
-            """,  # noqa: S608 - fixed text; the year is a parameter
-            [] if default_year is None else [default_year],
-        )
-        # The rows as the checks and the writer read them: numbers stored once per row, texts once
-        # per distinct name and measure (a million copies of the same strings cost more to store
-        # than two joins on small integer keys cost to read).
-        self.cur.execute(
-            """
-            CREATE OR REPLACE TEMP VIEW import_rows AS
-            SELECT n.country, n.iso_code, n.iso3, f.edition_year, m.measure_text, m.measure_id,
-                   f.value, f.published_rank, f.source_row, f.source_sheet, f.iso_no, f.measure_no
-            FROM import_facts f
-            JOIN import_names n ON n.name_no = f.name_no
-            JOIN import_measures m ON m.text_no = f.text_no
-            """
-        )
+        year = "s.edition_year" if default_year is None else f"coalesce(s.edition_year, {int(default_year)})"
+        if self.source.relation is not None:
+            # The rows already sit in a table (the fast path's scratch table): the checks and the
+            # writer read them through the two small joins; copying a million rows once more into
+            # import_facts would cost more than the few scans below.
+            self.cur.execute(
+                f"""
+                CREATE OR REPLACE TEMP VIEW import_rows AS
+                SELECT n.country, n.iso_code, n.iso3, {year} AS edition_year, m.measure_text, m.measure_id,
+                       s.value, s.published_rank, s.source_row, s.source_sheet, n.iso_no, m.measure_no
+                FROM import_stage s
+                JOIN import_names n ON n.country = s.country AND n.iso_code = s.iso_code
+                JOIN import_measures m USING (measure_text)
+                """  # noqa: S608 - fixed text; the year is an int
+            )
+            self.facts = "import_rows"
+        else:
+            self.cur.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE import_facts AS
+                SELECT n.name_no, n.iso_no, {year} AS edition_year, m.text_no, m.measure_no,
+                       s.value, s.published_rank, s.source_row, s.source_sheet
+                FROM import_stage s
+                JOIN import_names n ON n.country = s.country AND n.iso_code = s.iso_code
+                JOIN import_measures m USING (measure_text)
+                """  # noqa: S608 - fixed text; the year is an int
+            )
+            # The rows as the checks and the writer read them: numbers stored once per row, texts
+            # once per distinct name and measure (a million copies of the same strings cost more to
+            # store than two joins on small integer keys cost to read).
+            self.cur.execute(
+                """
+                CREATE OR REPLACE TEMP VIEW import_rows AS
+                SELECT n.country, n.iso_code, n.iso3, f.edition_year, m.measure_text, m.measure_id,
+                       f.value, f.published_rank, f.source_row, f.source_sheet, f.iso_no, f.measure_no
+                FROM import_facts f
+                JOIN import_names n ON n.name_no = f.name_no
+                JOIN import_measures m ON m.text_no = f.text_no
+                """
+            )
+            self.facts = "import_facts"
         self._edition_stats()
         if not self.stats:
             self.problems.append(Problem("no_data_rows", params={"file": self.source.file_name}))
 
     def _edition_stats(self) -> None:
-        """Per edition: rows, countries, value range, measures and countries with a total; and
-        whether any (country, edition, measure) comes twice: fewer distinct keys than rows, counted
-        on one integer per row (the GROUP BY that lists the repeats runs only when there are some)."""
-        self.stats = [
-            (year, n, countries, lo, hi, sorted(self.measure_ids[m] for m in measures), totals)
-            for year, n, countries, lo, hi, measures, totals in self.cur.execute(
-                """
-                SELECT edition_year, count(*), count(DISTINCT iso_no), min(value), max(value),
-                       list(DISTINCT measure_no), count(DISTINCT iso_no) FILTER (WHERE measure_no = ?)
-                FROM import_facts GROUP BY edition_year ORDER BY edition_year
-                """,
-                [self.measure_ids.index("total") if "total" in self.measure_ids else -1],
-            ).fetchall()
-        ]
+        """Per edition, in ONE scan: rows, countries, value range, measures, countries with a total,
+        rows with a published rank; and whether any (country, edition, measure) comes twice: fewer
+        distinct keys than rows, counted on one integer per row (the GROUP BY that lists the
+        repeats runs only when there are some)."""
         collided = [
             self.measure_ids.index(p.params["measure"])
             for p in self.problems
             if p.code == "measure_id_collision"
         ]
-        # (year, country, measure) -> one BIGINT, injective: iso_no < countries, measure_no < measures.
-        # Counted distinct as the set bits of one bitstring over the key range when that is small
-        # (a flat array: ~7x cheaper than hashing a million keys), else with count(DISTINCT).
+        # (country, measure) -> one BIGINT per edition, injective: iso_no < countries, measure_no <
+        # measures. Counted distinct as the set bits of a bitstring over the key range when that is
+        # small (a flat array: ~7x cheaper than hashing a million keys), else with count(DISTINCT).
         countries, measures = max(len(self.iso_codes), 1), max(len(self.measure_ids), 1)
-        years = [s[0] for s in self.stats if s[0] is not None]
-        first = min(years) if years else 0
-        span = (max(years) - first + 1) * countries * measures if years else 0
-        key = "((edition_year::BIGINT - $first) * $countries + iso_no) * $measures + measure_no"
+        span = countries * measures
+        keyed = "iso_no IS NOT NULL" + (" AND NOT list_contains($collided, measure_no)" if collided else "")
         distinct = (
-            f"coalesce(bit_count(bitstring_agg({key}, 0, $last)), 0)"
-            if 0 < span <= BITSTRING_MAX_KEYS
-            else f"count(DISTINCT {key})"
+            "coalesce(bit_count(bitstring_agg(repeat_key, 0, $last) FILTER (WHERE keyed)), 0)"
+            if span <= BITSTRING_MAX_KEYS
+            else "count(DISTINCT repeat_key) FILTER (WHERE keyed)"
         )
-        rows, keys = self.cur.execute(
+        found = self.cur.execute(
             f"""
-            SELECT count(*), {distinct}
-            FROM import_facts
-            WHERE iso_no IS NOT NULL {"AND NOT list_contains($collided, measure_no)" if collided else ""}
+            SELECT edition_year, count(*), count(DISTINCT iso_no), min(value), max(value),
+                   list(DISTINCT measure_no), count(DISTINCT iso_no) FILTER (WHERE measure_no = $total),
+                   count(published_rank), count(*) FILTER (WHERE keyed), {distinct}
+            FROM (SELECT *, {keyed} AS keyed, iso_no::BIGINT * $measures + measure_no AS repeat_key
+                  FROM {self.facts})
+            GROUP BY edition_year ORDER BY edition_year
             """,  # noqa: S608 - fixed text; values are parameters
             {
-                "first": first,
-                "countries": countries,
+                "total": self.measure_ids.index("total") if "total" in self.measure_ids else -1,
                 "measures": measures,
-                **({"last": span - 1} if 0 < span <= BITSTRING_MAX_KEYS else {}),
+                **({"last": span - 1} if span <= BITSTRING_MAX_KEYS else {}),
                 **({"collided": collided} if collided else {}),
             },
-        ).fetchall()[0]
-        self.has_repeats = keys < rows
+        ).fetchall()
+        self.stats = [
+            (year, n, n_countries, lo, hi, sorted(self.measure_ids[m] for m in ms), totals)
+            for year, n, n_countries, lo, hi, ms, totals, *_ in found
+        ]
+        self.ranked_rows = sum(r[7] for r in found)
+        self.has_repeats = any(r[9] < r[8] for r in found)
 
     # --- editions -----------------------------------------------------------------------------
 
@@ -946,6 +1028,7 @@ class _Analyser:
         )
         if rows:
             self.cur.executemany("INSERT INTO import_editions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.edition_checks, self.allowed_measures = rows, set(allowed)
         self.cur.execute(
             "CREATE OR REPLACE TEMP TABLE import_allowed_measures (edition_year INTEGER, measure_id VARCHAR)"
         )
@@ -1115,14 +1198,31 @@ class _Analyser:
             **{t: columns.get("value") for t in self.measure_texts},
             **self.source.measure_columns,
         }
-        self.problems += validate.unknown_countries(self.cur, columns.get("country"), _suggest(self.resolver))
-        self.problems += validate.code_mismatches(self.cur, columns.get("iso_code"))
+        # Each check scans the rows only when what is already known (the matched names, the
+        # per-edition figures of _edition_stats) says it can find something.
+        if any(n[2] is None for n in self.names):
+            self.problems += validate.unknown_countries(
+                self.cur, columns.get("country"), _suggest(self.resolver)
+            )
+        if any(n[3] and n[4] and n[3] != n[4] for n in self.names):
+            self.problems += validate.code_mismatches(self.cur, columns.get("iso_code"))
         collided = [p.params["measure"] for p in self.problems if p.code == "measure_id_collision"]
         if self.has_repeats:  # found while counting (_edition_stats); the GROUP BY lists them
             self.problems += validate.duplicates(self.cur, columns.get("country"), collided)
-        self.problems += validate.measures_outside_framework(self.cur, value_columns)
-        self.problems += validate.outside_scale(self.cur, value_columns)
-        self.warnings += validate.rank_disagreements(self.cur, columns.get("rank"))
+        stats = {row[0]: row for row in self.stats}
+        outside_framework = outside_scale = False
+        for year, lo, hi, check_scale, check_measures, *_ in self.edition_checks:
+            _, _, _, vmin, vmax, measure_ids, _ = stats[year]
+            outside_scale |= bool(check_scale) and (vmin < lo or vmax > hi)
+            outside_framework |= bool(check_measures) and any(
+                (year, m) not in self.allowed_measures for m in measure_ids
+            )
+        if outside_framework:
+            self.problems += validate.measures_outside_framework(self.cur, value_columns)
+        if outside_scale:
+            self.problems += validate.outside_scale(self.cur, value_columns)
+        if self.ranked_rows:
+            self.warnings += validate.rank_disagreements(self.cur, columns.get("rank"))
         counts = {p.edition_year: p.country_count for p in plans}
         previous = {
             p.edition_year: (p.previous_edition, p.previous_country_count)
@@ -1422,12 +1522,7 @@ def import_file(
 ) -> ImportPlan | ImportResult:
     """Read a file from disk and preview it (dry_run) or commit it."""
     require_role(actor, "analyst")
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise MetricsError("file_not_found", path=str(path)) from None
-    source = read_source(data, path.name, options, path=path, progress=progress, store=store)
+    source = read_file(path, options, progress=progress, store=store)
     try:
         if dry_run:
             return preview(store, actor, source, options, progress)

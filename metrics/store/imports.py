@@ -141,19 +141,25 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
             }
         )
         insert_frame(cur, "version_details", details)
-        cur.execute(
-            "CREATE OR REPLACE TEMP TABLE import_version_map (edition_year INTEGER, version_id INTEGER)"
-        )
-        cur.executemany("INSERT INTO import_version_map VALUES (?, ?)", list(created.items()))
+        # Each row's version by a list lookup on its year (no join): the list holds the new version
+        # of every year from the first to the last (NULL for a year not written: no row has one).
+        first = min(created)
+        by_year = [created.get(year) for year in range(first, max(created) + 1)]
         cur.execute(
             """
             INSERT INTO observations (version_id, index_id, edition_year, iso3, measure_id, value,
                                       published_rank, name_in_source, source_file)
-            SELECT m.version_id, ?, r.edition_year, r.iso3, r.measure_id, r.value, r.published_rank,
-                   r.country, ?
-            FROM import_rows r JOIN import_version_map m USING (edition_year)
+            SELECT $versions[edition_year - $first + 1], $index_id, edition_year, iso3, measure_id, value,
+                   published_rank, country, $file_name
+            FROM import_rows WHERE list_contains($years, edition_year)
             """,
-            [index_id, plan["file_name"]],
+            {
+                "versions": by_year,
+                "first": first,
+                "index_id": index_id,
+                "file_name": plan["file_name"],
+                "years": sorted(created),
+            },
         )
     written = [
         {
@@ -524,18 +530,23 @@ def read_tidy_csv(
     keep = f"{ok} AND NOT coalesce(year < {int(year_min)} OR year > {int(year_max)}, false)"
     flagged = " OR ".join(f"coalesce({where}, false)" for _, _, where, _ in checks)
     conn = cursor or duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
-    relation = None
+    relation, distinct = None, None
     try:
         if cursor is not None:
             conn.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH_DB}")
         # ONE parallel pass over the file into a table of the parsed values; its rowid follows the
         # file's order (insertion order is preserved): line = rowid + 2 (header = line 1). A
-        # row_number() window here would run the whole pass on one thread. First the plain pass:
-        # when every row is plain, that is the whole read.
-        conn.execute(f"CREATE TABLE {parsed} AS {plain_pass}")
-        records, not_plain, years = conn.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE NOT keep), list(DISTINCT year) FROM {parsed}"  # noqa: S608
-        ).fetchall()[0]
+        # row_number() window here would run the whole pass on one thread. First the typed pass
+        # (the CSV reader parses the numbers itself), then, when a cell is not a plain number or
+        # a text has outer spaces, the plain pass and the per-cell rules.
+        typed_read = _typed_pass(conn, parsed, path, delimiter, names, roles, year_min, year_max)
+        if typed_read is not None:
+            records, not_plain, years, distinct = typed_read
+        else:
+            conn.execute(f"CREATE TABLE {parsed} AS {plain_pass}")
+            records, not_plain, years = conn.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE NOT keep), list(DISTINCT year) FROM {parsed}"  # noqa: S608
+            ).fetchall()[0]
         problem_rows, kept = 0, records
         if not_plain:
             # Some cell needs the per-cell rules: the pass again with them, keeping what is kept
@@ -570,7 +581,7 @@ def read_tidy_csv(
             conn.execute(f"DROP TABLE IF EXISTS {detail}")
         columns = [
             "country",
-            "year AS edition_year",
+            ("year" if "year" in roles else "CAST(NULL AS INTEGER)") + " AS edition_year",
             "coalesce(measure_text, '') AS measure_text" if "measure" in roles else "'total' AS measure_text",
             "value",
             f"{'rank_' if 'rank' in roles else 'CAST(NULL AS INTEGER)'} AS published_rank",
@@ -596,9 +607,88 @@ def read_tidy_csv(
         "rows": rows,
         "relation": relation,
         "relation_columns": columns if relation else [],
+        "distinct": distinct,
         "kept": kept,
         "problems": problems,
         "problem_count": problem_count,
         "years": years or [],
         "records": records,
     }
+
+
+def _is_clean(text: str | None) -> bool:
+    """Not empty and no outer spaces: a text the per-cell rules (which trim) would keep as it is."""
+    return bool(text) and text[0] != " " and text[-1] != " "
+
+
+def _typed_pass(conn, parsed: str, path: str, delimiter: str, names, roles, year_min, year_max):
+    """The cheapest read of a file of plain rows: the CSV reader parses the numbers itself.
+
+    Any cell it cannot parse (a missing marker, a grouped number, "=6") raises, and a row it can
+    (an empty or non-finite value, a year out of range, a rank below 1, a text with outer spaces)
+    counts as not plain: either way None, and the caller reads the file with the per-cell rules.
+    Otherwise (records, 0, years, distinct), `distinct` being the file's distinct names, measure
+    texts and years in the shape of the import's staging query (one grouping-sets scan, so the
+    import need not scan the rows again for them).
+    """
+    import duckdb
+
+    types = {name: "VARCHAR" for name in names}
+    for role, sql_type in (("year", "INTEGER"), ("value", "DOUBLE"), ("rank", "INTEGER")):
+        if role in roles:
+            types[f"c{roles[role]}"] = sql_type
+
+    read = (
+        f"read_csv({_sql_text(path)}, delim = {_sql_text(delimiter)}, header = true, null_padding = true,"
+        f" columns = {types!r}, quote = '\"', escape = '\"')"
+    )
+    row_ok = ["isfinite(value)"]
+    if "year" in roles:
+        row_ok.append(f"year BETWEEN {int(year_min)} AND {int(year_max)}")
+    if "rank" in roles:
+        row_ok.append("(rank_ IS NULL OR rank_ >= 1)")
+    # Only the file's own columns go into the table (a constant column still costs a million
+    # values); the missing ones are constants in the queries over it.
+    stored = {
+        "country": "{} AS country",
+        "iso_code": "coalesce({}, '') AS iso_code",  # a row without a code has '', as in the rules
+        "measure": "{} AS measure_text",
+        "value": "{} AS value",
+        "year": "{} AS year",
+        "rank": "{} AS rank_",
+    }
+    present = [sql.format(f"c{roles[role]}") for role, sql in stored.items() if role in roles]
+    iso = "iso_code" if "iso_code" in roles else "''"
+    measure = "measure_text" if "measure" in roles else "CAST(NULL AS VARCHAR)"
+    year = "year" if "year" in roles else "CAST(NULL AS INTEGER)"
+    try:
+        conn.execute(f"CREATE TABLE {parsed} AS SELECT {', '.join(present)} FROM {read}")  # noqa: S608 - fixed names; path quoted
+        # The distinct names, measure texts and years: three small GROUP BYs (cheaper than one
+        # GROUPING SETS here), in the shape of the import's staging query.
+        groups = conn.execute(
+            f"""
+            SELECT 0, 1, country, {iso}, NULL, NULL, 0, 0 FROM {parsed} GROUP BY ALL
+            UNION ALL
+            SELECT 3, 0, NULL, NULL, {measure}, NULL, 0, 0 FROM {parsed} GROUP BY ALL
+            UNION ALL
+            SELECT 3, 1, NULL, NULL, NULL, {year}, count(*),
+                   count(*) FILTER (WHERE NOT coalesce({" AND ".join(row_ok)}, false))
+            FROM {parsed} GROUP BY {year}
+            """  # noqa: S608 - fixed text from this module
+        ).fetchall()
+    except duckdb.Error:
+        conn.execute(f"DROP TABLE IF EXISTS {parsed}")
+        return None
+    year_rows = [g for g in groups if g[0] and g[1]]
+    plain = all(n_bad == 0 for *_, n_bad in year_rows)
+    plain = plain and all(_is_clean(g[2]) and g[3] == g[3].strip(" ") for g in groups if not g[0])
+    if "measure" in roles:
+        plain = plain and all(_is_clean(g[4]) for g in groups if not g[1])
+    if not plain:
+        conn.execute(f"DROP TABLE {parsed}")
+        return None
+    records = sum(g[6] for g in year_rows)
+    years = [g[5] for g in year_rows]
+    total = "measure" not in roles
+    distinct = [(a, b, c, d, "total" if total and not b else e, y) for a, b, c, d, e, y, _, _ in groups]
+    return records, 0, years, distinct
