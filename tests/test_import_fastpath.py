@@ -291,3 +291,64 @@ def test_the_cached_reference_data_follows_every_write(fresh_db, monkeypatch):
         assert names["Vietnm"] == "KHM"
     finally:
         store.close()
+
+
+EDITIONS = """country,year,measure,value,rank
+Viet Nam,2022,total,50.1,3
+Viet Nam,2022,Government,61.0,
+Thailand,2022,total,60.2,1
+Singapore,2022,Government,80.0,
+Viet Nam,2023,total,54.5,2
+Thailand,2023,total,63.0,1
+Thailand,2023,Data,40.5,
+Malaysia,2023,Data,70.0,
+Indonesia,2023,total,49.0,
+"""
+
+
+def test_edition_figures_are_the_same_from_the_bitstring_grid_and_from_distinct_counts(
+    fresh_db, tmp_path, monkeypatch
+):
+    """A file whose every row has a country is counted from its (country, measure) bitstrings; any
+    other from DISTINCT aggregates. Both give each edition's rows, countries, countries with a
+    total, measures, value range and whether a rank was published."""
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    path = tmp_path / "editions.csv"
+    path.write_text(EDITIONS, encoding="utf-8")
+    options = pipeline.ImportOptions(
+        index_id="ED", name="Editions", unit="points", source_url="https://x.org"
+    )
+    store = open_store(fresh_db)
+    try:
+        seen = []
+        for limit in (pipeline.BITSTRING_MAX_KEYS, 0):  # 0: the counted path
+            monkeypatch.setattr(pipeline, "BITSTRING_MAX_KEYS", limit)
+            source = pipeline.read_file(path, options, store=store)
+            try:
+                with store.reader() as cur:
+                    analysis = pipeline._analyse(cur, source, options, pipeline._no_progress, store)
+            finally:
+                source.release()
+            ranked = {e["edition_year"]: e["countries_ranked"] for e in analysis.write["new_editions"]}
+            seen.append(
+                [
+                    (
+                        e.edition_year,
+                        e.row_count,
+                        e.country_count,
+                        e.measures,
+                        e.value_min,
+                        e.value_max,
+                        ranked[e.edition_year],
+                    )
+                    for e in analysis.plan.editions
+                ]
+                + [analysis.plan.warnings]
+            )
+        assert seen[0] == seen[1]
+        assert seen[0][:2] == [
+            (2022, 4, 3, ["pillar_government", "total"], 50.1, 80.0, 2),
+            (2023, 5, 4, ["data", "total"], 40.5, 70.0, 3),
+        ]
+    finally:
+        store.close()

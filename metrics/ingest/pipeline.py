@@ -47,6 +47,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -918,13 +919,64 @@ class _Analyser:
         # small (a flat array: ~7x cheaper than hashing a million keys), else with count(DISTINCT).
         countries, measures = max(len(self.iso_codes), 1), max(len(self.measure_ids), 1)
         span = countries * measures
+        total = self.measure_ids.index("total") if "total" in self.measure_ids else -1
+        every_row_keyed = not collided and all(n[2] is not None for n in self.names)
+        if span <= BITSTRING_MAX_KEYS and every_row_keyed:
+            found = self._stats_from_bitstrings(countries, measures, total)
+        else:
+            found = self._stats_counted(collided, measures, span, total)
+        self.stats = [
+            (year, n, n_countries, lo, hi, sorted(self.measure_ids[m] for m in ms), totals)
+            for year, n, n_countries, lo, hi, ms, totals, *_ in found
+        ]
+        self.ranked_rows = sum(r[7] for r in found)
+        self.has_repeats = any(r[9] < r[8] for r in found)
+
+    def _stats_from_bitstrings(self, countries: int, measures: int, total: int) -> list[tuple]:
+        """The per-edition figures when every row has a key: the edition's bitstring of (country,
+        measure) keys holds its countries, measures and totals as well (read as a countries x
+        measures grid), so the scan needs no DISTINCT aggregate beside it."""
+        rows = self.cur.execute(
+            f"""
+            SELECT edition_year, count(*), min(value), max(value), count(published_rank),
+                   bitstring_agg(iso_no::BIGINT * $measures + measure_no, 0, $last)::VARCHAR
+            FROM {self.facts} GROUP BY edition_year ORDER BY edition_year
+            """,  # noqa: S608 - a fixed relation name; values are parameters
+            {"measures": measures, "last": countries * measures - 1},
+        ).fetchall()
+        found = []
+        for year, n, lo, hi, ranked, bits in rows:
+            grid = np.frombuffer(bits.encode("ascii"), dtype=np.uint8).reshape(countries, measures) == ord(
+                "1"
+            )
+            with_total = int(grid[:, total].sum()) if total >= 0 else 0
+            measure_nos = np.flatnonzero(grid.any(axis=0)).tolist()
+            found.append(
+                (
+                    year,
+                    n,
+                    int(grid.any(axis=1).sum()),
+                    lo,
+                    hi,
+                    measure_nos,
+                    with_total,
+                    ranked,
+                    n,
+                    int(grid.sum()),
+                )
+            )
+        return found
+
+    def _stats_counted(self, collided: list[int], measures: int, span: int, total: int) -> list[tuple]:
+        """The per-edition figures with DISTINCT aggregates (rows without a country, measures that
+        collide, or a key range too large for a bitstring)."""
         keyed = "iso_no IS NOT NULL" + (" AND NOT list_contains($collided, measure_no)" if collided else "")
         distinct = (
             "coalesce(bit_count(bitstring_agg(repeat_key, 0, $last) FILTER (WHERE keyed)), 0)"
             if span <= BITSTRING_MAX_KEYS
             else "count(DISTINCT repeat_key) FILTER (WHERE keyed)"
         )
-        found = self.cur.execute(
+        return self.cur.execute(
             f"""
             SELECT edition_year, count(*), count(DISTINCT iso_no), min(value), max(value),
                    list(DISTINCT measure_no), count(DISTINCT iso_no) FILTER (WHERE measure_no = $total),
@@ -934,18 +986,12 @@ class _Analyser:
             GROUP BY edition_year ORDER BY edition_year
             """,  # noqa: S608 - fixed text; values are parameters
             {
-                "total": self.measure_ids.index("total") if "total" in self.measure_ids else -1,
+                "total": total,
                 "measures": measures,
                 **({"last": span - 1} if span <= BITSTRING_MAX_KEYS else {}),
                 **({"collided": collided} if collided else {}),
             },
         ).fetchall()
-        self.stats = [
-            (year, n, n_countries, lo, hi, sorted(self.measure_ids[m] for m in ms), totals)
-            for year, n, n_countries, lo, hi, ms, totals, *_ in found
-        ]
-        self.ranked_rows = sum(r[7] for r in found)
-        self.has_repeats = any(r[9] < r[8] for r in found)
 
     # --- editions -----------------------------------------------------------------------------
 
