@@ -352,3 +352,15 @@ def test_edition_figures_are_the_same_from_the_bitstring_grid_and_from_distinct_
         ]
     finally:
         store.close()
+
+
+def test_a_decimal_comma_after_the_sampled_rows_is_a_problem_at_its_line(monkeypatch):
+    """The decimal mark is decided on the first rows; a later "12,5" in a dot-decimal file is not
+    read as 125 or dropped: it is a number problem with its line."""
+    rows = [f"Viet Nam,{2000 + i // 100},m{i % 100},{i}.5" for i in range(1100)]
+    text = "country,year,measure,value\n" + "\n".join(rows) + "\nThailand,2020,total,12,5\n"
+    source = _read(text.replace(",12,5\n", ',"12,5"\n'), True, monkeypatch)
+    assert source.reader == "tidy_csv"
+    assert [(p.code, p.row, p.column, p.value) for p in source.problems] == [
+        ("not_a_number", 1102, "value", "12,5")
+    ]

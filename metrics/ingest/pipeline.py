@@ -508,7 +508,8 @@ def _read_fast_csv(
         for role in ("country", "iso_code", "year", "measure", "value", "rank")
         if getattr(m, role) is not None
     }
-    sample = [row for row in csv.reader(lines[1:], delimiter=delimiter) if len(row) > roles["value"]]
+    # The first 1,000 rows decide the decimal mark (a later "12,5" is then a cell problem at its line).
+    sample = [row for row in csv.reader(lines[1:1001], delimiter=delimiter) if len(row) > roles["value"]]
     if readers.detect_decimal_comma([r[roles["value"]] for r in sample], delimiter) is not False:
         return None
     temp = None
@@ -1072,14 +1073,21 @@ class _Analyser:
             " scale_max DOUBLE, check_scale BOOLEAN, check_measures BOOLEAN, framework VARCHAR,"
             " higher_is_better BOOLEAN)"
         )
-        if rows:
-            self.cur.executemany("INSERT INTO import_editions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        if rows:  # one statement, the columns as lists (executemany runs one per edition)
+            self.cur.execute(
+                "INSERT INTO import_editions SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?),"
+                " unnest(?), unnest(?)",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
         self.edition_checks, self.allowed_measures = rows, set(allowed)
         self.cur.execute(
             "CREATE OR REPLACE TEMP TABLE import_allowed_measures (edition_year INTEGER, measure_id VARCHAR)"
         )
         if allowed:
-            self.cur.executemany("INSERT INTO import_allowed_measures VALUES (?, ?)", allowed)
+            self.cur.execute(
+                "INSERT INTO import_allowed_measures SELECT unnest(?), unnest(?)",
+                [list(column) for column in zip(*allowed, strict=True)],
+            )
         return plans
 
     def _existing_edition(self, row: dict, year: int, found: set[str], vmin: float, vmax: float):
