@@ -6,14 +6,15 @@ Generates a tidy CSV (country, year, measure, value) with real country names (En
 Vietnamese spellings from data/countries.csv), then, each in its own child process:
 
 - import: `metrics.ingest.pipeline.import_file` into a copy of the seeded database, as a new
-  dataset: read (the DuckDB fast path), stage, match every name, check duplicates/scales/ranks in
+  dataset: read (DuckDB parses the file on the store's instance; a second thread reads it again
+  for the SHA-256 and the line count), stage, match every name, check duplicates/scales/ranks in
   SQL, write one version per edition into `observations`, commit, checkpoint;
 - baseline: `CREATE TABLE t AS SELECT * FROM read_csv(file)` into a new database file, checkpoint;
 - baseline, observations-shaped: the same rows read_csv'd into a table shaped like `observations`
   (9 columns, no key, like the real table): the storage cost every import pays, shown for context.
 
 Times are measured inside each child (interpreter start-up and `import duckdb`/`metrics` excluded
-on both sides; the import's time includes reading the file's bytes, exactly what `python -m metrics
+on both sides; the import's time includes reading the file, exactly what `python -m metrics
 import FILE` runs after opening the store) and the best of --repeat runs is kept. The breakdown
 splits the import's time into read (bytes to tidy rows, incl. SHA-256), stage, validate, compare,
 write, commit (COMMIT + CHECKPOINT) and other (planning, reference data, Python glue). Peak memory is the import child's ru_maxrss, read with resource.getrusage(RUSAGE_CHILDREN)

@@ -364,3 +364,31 @@ def test_a_decimal_comma_after_the_sampled_rows_is_a_problem_at_its_line(monkeyp
     assert [(p.code, p.row, p.column, p.value) for p in source.problems] == [
         ("not_a_number", 1102, "value", "12,5")
     ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"a",
+        b"a\n",
+        b"a\r\nb",
+        b"\n\n",
+        b"x" * 2**20 + b"\ny",
+        b"x" * (2**20 - 1) + b"\n",
+        b"y\n" * 2**20,
+    ],
+    ids=["empty", "one_line", "newline_end", "crlf", "blank_lines", "past_buffer", "buffer_edge", "many"],
+)
+def test_a_file_on_disk_is_hashed_and_counted_as_its_bytes_would_be(tmp_path, data):
+    """The streamed SHA-256 and line count (read_file) equal those of the bytes in memory
+    (read_source), also across the 1 MiB buffer's edges."""
+    import hashlib
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    assert pipeline._digest_and_line_count(path) == (
+        hashlib.sha256(data).hexdigest(),
+        pipeline._line_count(data),
+    )
+    assert pipeline._line_count(data) == len(data.decode().splitlines())
