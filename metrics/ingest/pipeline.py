@@ -731,8 +731,8 @@ class _Analyser:
     """Stages a file on one cursor and works out the plan: shared by preview and commit.
 
     The steps run in order (see `run`); each leaves temporary tables on the cursor for the next
-    (import_stage -> import_names, import_measures -> import_facts + the view import_rows ->
-    import_editions), and the SQL
+    (import_stage -> import_names, import_measures -> the view import_rows, over import_facts or,
+    for the fast path's scratch table, over import_stage itself -> import_editions), and the SQL
     checks of metrics.ingest.validate read them.
     """
 

@@ -5,9 +5,10 @@ temporary relations before calling the checks here:
 
 - `import_rows`: country, iso_code, iso3 (NULL when the name matched no country),
   edition_year, measure_text (as in the file), measure_id, value, published_rank, source_row,
-  source_sheet, iso_no, measure_no (a view: the numbers of each row are stored once in
-  `import_facts`, the texts once per distinct name in `import_names` and per measure text in
-  `import_measures`);
+  source_sheet, iso_no, measure_no (a view: the numbers of each row are stored once, in
+  `import_facts` or in the fast path's scratch table, the texts once per distinct name in
+  `import_names` and per measure text in `import_measures`). A check that scans it runs only when
+  the per-edition figures say it can find something (see the pipeline's `_check`);
 - `import_names`: one row per DISTINCT (country, iso_code) with the ISO3 found for the name and
   for the code (computed once per distinct name in Python by the country matcher);
 - `import_editions`: edition_year, scale_min, scale_max, check_scale, check_measures, framework,
