@@ -541,7 +541,7 @@ def read_tidy_csv(
         # a text has outer spaces, the plain pass and the per-cell rules.
         typed_read = _typed_pass(conn, parsed, path, delimiter, names, roles, year_min, year_max)
         if typed_read is not None:
-            records, not_plain, years, distinct = typed_read
+            (records, years, distinct), not_plain = typed_read, 0
         else:
             conn.execute(f"CREATE TABLE {parsed} AS {plain_pass}")
             records, not_plain, years = conn.execute(
@@ -627,9 +627,9 @@ def _typed_pass(conn, parsed: str, path: str, delimiter: str, names, roles, year
     Any cell it cannot parse (a missing marker, a grouped number, "=6") raises, and a row it can
     (an empty or non-finite value, a year out of range, a rank below 1, a text with outer spaces)
     counts as not plain: either way None, and the caller reads the file with the per-cell rules.
-    Otherwise (records, 0, years, distinct), `distinct` being the file's distinct names, measure
-    texts and years in the shape of the import's staging query (one grouping-sets scan, so the
-    import need not scan the rows again for them).
+    Otherwise (records, years, distinct), `distinct` being the file's distinct names, measure
+    texts and years in the shape of the import's staging query (so the import need not scan the
+    rows again for them).
     """
     import duckdb
 
@@ -691,4 +691,4 @@ def _typed_pass(conn, parsed: str, path: str, delimiter: str, names, roles, year
     years = [g[5] for g in year_rows]
     total = "measure" not in roles
     distinct = [(a, b, c, d, "total" if total and not b else e, y) for a, b, c, d, e, y, _, _ in groups]
-    return records, 0, years, distinct
+    return records, years, distinct
