@@ -374,15 +374,31 @@ def test_a_decimal_comma_after_the_sampled_rows_is_a_problem_at_its_line(monkeyp
         b"a\n",
         b"a\r\nb",
         b"\n\n",
+        b"a\r\n\r\n\n",
+        b"a\n\nb\n",
+        b"\n" * 2**20 + b"a",
         b"x" * 2**20 + b"\ny",
-        b"x" * (2**20 - 1) + b"\n",
+        b"x" * (2**20 - 1) + b"\n" * (2**20 + 3),
         b"y\n" * 2**20,
     ],
-    ids=["empty", "one_line", "newline_end", "crlf", "blank_lines", "past_buffer", "buffer_edge", "many"],
+    ids=[
+        "empty",
+        "one_line",
+        "newline_end",
+        "crlf",
+        "only_blank",
+        "trailing_blank",
+        "inner_blank",
+        "leading_blank",
+        "past_buffer",
+        "blank_across_buffers",
+        "many",
+    ],
 )
 def test_a_file_on_disk_is_hashed_and_counted_as_its_bytes_would_be(tmp_path, data):
     """The streamed SHA-256 and line count (read_file) equal those of the bytes in memory
-    (read_source), also across the 1 MiB buffer's edges."""
+    (read_source), also across the 1 MiB buffer's edges. Lines are counted up to the last non-blank
+    one: blank lines at the end shift no line number (DuckDB skips them), blank lines before it do."""
     import hashlib
 
     path = tmp_path / "f.csv"
@@ -391,4 +407,21 @@ def test_a_file_on_disk_is_hashed_and_counted_as_its_bytes_would_be(tmp_path, da
         hashlib.sha256(data).hexdigest(),
         pipeline._line_count(data),
     )
-    assert pipeline._line_count(data) == len(data.decode().splitlines())
+    assert pipeline._line_count(data) == len(data.decode().rstrip("\r\n").splitlines())
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_blank_lines_at_the_end_keep_a_large_file_on_the_fast_path(monkeypatch, newline):
+    """A file ending in blank lines (an editor's habit) is read by DuckDB with the same rows and
+    problem lines as the pandas reader; one blank line inside it still goes the lenient way."""
+    text = BAD.replace("\n", newline) + newline * 2
+    fast, slow = _read(text, True, monkeypatch), _read(text, False, monkeypatch)
+    assert (fast.reader, slow.reader) == ("tidy_csv", "analyst")
+
+    def key(p):
+        return (p.code, p.row, p.column, p.value)
+
+    assert sorted(map(key, fast.problems)) == sorted(map(key, slow.problems))
+    assert ("not_a_number", 8, "rank", "first") in map(key, fast.problems)
+    inner = BAD.replace("\n", newline).replace("Malaysia", newline + "Malaysia") + newline * 2
+    assert _read(inner, True, monkeypatch).reader == "analyst"
