@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -471,7 +471,9 @@ def _year_of(c: _Collector, cell: Any, row: int, column: str) -> int | None:
     return year
 
 
-def _country_of(c: _Collector, record: pd.Series, row: int, m: _Mapping, value_columns: list[str]) -> str:
+def _country_of(
+    c: _Collector, record: Mapping[str, Any], row: int, m: _Mapping, value_columns: list[str]
+) -> str:
     """The country label, or '' with a missing_country problem when a value sits without one."""
     country = clean_text(record[m.country])
     if not country and any(not is_missing(record[v]) for v in value_columns):
@@ -479,9 +481,17 @@ def _country_of(c: _Collector, record: pd.Series, row: int, m: _Mapping, value_c
     return country
 
 
+def _rows(df: pd.DataFrame) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, {column: cell}) per row: what iterrows gives, without building a Series (and
+    copying the frame's attrs) for every row, which made a 100,000-row file take 15 s instead of 1."""
+    columns = list(df.columns)
+    for row, cells in zip(df.index, df.itertuples(index=False, name=None), strict=True):
+        yield row, dict(zip(columns, cells, strict=True))
+
+
 def _long_rows(c: _Collector, df: pd.DataFrame, m: _Mapping) -> None:
     default_measure = "total"
-    for row, record in df.iterrows():
+    for row, record in _rows(df):
         country = _country_of(c, record, row, m, [m.value])
         value = c.number(record[m.value], row, m.value)
         rank = c.rank(record[m.rank], row, m.rank) if m.rank else None
@@ -505,7 +515,7 @@ def _wide_year_rows(c: _Collector, df: pd.DataFrame, m: _Mapping, header_row: in
             years[col] = year
         else:
             c.problem("year_out_of_range", header_row, col, col, min=YEAR_MIN, max=YEAR_MAX)
-    for row, record in df.iterrows():
+    for row, record in _rows(df):
         country = _country_of(c, record, row, m, list(years))
         measure = clean_text(record[m.measure]) if m.measure else "total"
         for col, year in years.items():
@@ -515,7 +525,7 @@ def _wide_year_rows(c: _Collector, df: pd.DataFrame, m: _Mapping, header_row: in
 
 
 def _wide_measure_rows(c: _Collector, df: pd.DataFrame, m: _Mapping) -> None:
-    for row, record in df.iterrows():
+    for row, record in _rows(df):
         country = _country_of(c, record, row, m, m.measure_columns)
         year = None
         if m.year is not None and country:
@@ -531,7 +541,7 @@ def _wide_measure_rows(c: _Collector, df: pd.DataFrame, m: _Mapping) -> None:
             c.add(row, country, _iso(record, m), year, measure, value, rank if measure == "total" else None)
 
 
-def _iso(record: pd.Series, m: _Mapping) -> str | None:
+def _iso(record: Mapping[str, Any], m: _Mapping) -> str | None:
     return clean_text(record[m.iso_code]) or None if m.iso_code else None
 
 
