@@ -425,3 +425,14 @@ def test_blank_lines_at_the_end_keep_a_large_file_on_the_fast_path(monkeypatch, 
     assert ("not_a_number", 8, "rank", "first") in map(key, fast.problems)
     inner = BAD.replace("\n", newline).replace("Malaysia", newline + "Malaysia") + newline * 2
     assert _read(inner, True, monkeypatch).reader == "analyst"
+
+
+def test_digits_grouped_with_underscores_read_the_same_on_both_paths(monkeypatch):
+    """DuckDB (and Python) read "1_000.5" as 1000.5 and refuse "1__000": so does the lenient reader."""
+    text = PLAIN + "Indonesia,IDN,2023,total,1_000.5,\nPhilippines,PHL,2023,total,1__000,\n"
+    fast, slow = _read(text, True, monkeypatch), _read(text, False, monkeypatch)
+    assert (fast.reader, slow.reader) == ("tidy_csv", "analyst")
+    assert _rows(fast) == _rows(slow)
+    assert ("Indonesia", 2023, "total", 1000.5, None, 6) in _rows(fast)
+    problems = [[(p.code, p.row, p.value) for p in s.problems] for s in (fast, slow)]
+    assert problems[0] == problems[1] == [("not_a_number", 7, "1__000")]

@@ -28,7 +28,10 @@ DELIMITERS = (",", ";", "\t", "|")
 
 _MISSING = frozenset(H.MISSING_MARKERS)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
-_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# Digits may be grouped with single underscores ("1_000"), as Python's float() and DuckDB's CSV
+# reader and casts accept them: the fast path and this reader must read the same numbers.
+_DIGITS = r"\d(_?\d)*"
+_PLAIN = re.compile(rf"[+-]?({_DIGITS}(\.({_DIGITS})?)?|\.{_DIGITS})([eE][+-]?{_DIGITS})?")
 _GROUPED = {
     # Thousands separator -> number with that separator in well-formed groups and an optional decimal.
     ",": re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"),
