@@ -436,3 +436,44 @@ def test_digits_grouped_with_underscores_read_the_same_on_both_paths(monkeypatch
     assert ("Indonesia", 2023, "total", 1000.5, None, 6) in _rows(fast)
     problems = [[(p.code, p.row, p.value) for p in s.problems] for s in (fast, slow)]
     assert problems[0] == problems[1] == [("not_a_number", 7, "1__000")]
+
+
+ODD_NUMBERS = PLAIN + (
+    'Indonesia,IDN,2023,total,"1 234.5",\n'  # a space between thousands
+    "Philippines,PHL,2023,total,1\u00a0234.5,\n"  # a no-break space
+    "Cambodia,KHM,2023,total,\u221212.5,\n"  # a Unicode minus
+    "Lao PDR,LAO,2023,total,\uff11\uff12.5,\n"  # full-width digits
+    "Brunei,BRN,2023,total,12..5,\n"  # not a number on any path
+)
+
+
+def test_numbers_sql_cannot_read_are_read_as_the_lenient_reader_reads_them(fresh_db, tmp_path, monkeypatch):
+    """Values with inner spaces, a Unicode minus or full-width digits: the per-cell SQL rules
+    hand their texts to the lenient reader's number parser, so a large file (DuckDB path, on a
+    dedicated connection or on the store) and a small one (pandas) read the same numbers."""
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    path = tmp_path / "odd.csv"
+    path.write_text(ODD_NUMBERS, encoding="utf-8")
+    slow = _read(ODD_NUMBERS, False, monkeypatch)
+    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    alone = pipeline.read_source(path.read_bytes(), path.name, path=path)
+    store = open_store(fresh_db)
+    try:
+        on_store = pipeline.read_file(path, store=store)
+        with store.reader() as cur:
+            frame = cur.execute(on_store.relation).df()
+        on_store_rows = _rows(pipeline.SourceFile(**{**vars(on_store), "frame": frame, "relation": None}))
+        on_store.release()
+    finally:
+        store.close()
+    assert (alone.reader, on_store.reader, slow.reader) == ("tidy_csv", "tidy_csv", "analyst")
+    assert _rows(alone) == on_store_rows == _rows(slow)
+    values = {row[0]: row[3] for row in _rows(slow)}
+    assert [values[c] for c in ("Indonesia", "Philippines", "Cambodia", "Lao PDR")] == [
+        1234.5,
+        1234.5,
+        -12.5,
+        12.5,
+    ]
+    problems = [[(p.code, p.row, p.value) for p in s.problems] for s in (alone, on_store, slow)]
+    assert problems[0] == problems[1] == problems[2] == [("not_a_number", 10, "12..5")]

@@ -316,6 +316,14 @@ def _finish_read(source: SourceFile, file_name: str, started: float, progress: P
     return source
 
 
+def _number_or_none(text: str) -> float | None:
+    """A dot-decimal value as the lenient reader reads it ("1 234.5", "−3.2"), or None."""
+    try:
+        return readers.parse_number(text, decimal_comma=False)
+    except ValueError:
+        return None
+
+
 def _line_count(data: bytes) -> int:
     """Lines of a text file up to its last non-blank one (DuckDB skips blank lines, and blank lines
     at the end shift no line number): newlines before it, plus one."""
@@ -547,6 +555,7 @@ def _read_fast_csv(
         "year_min": readers.YEAR_MIN,
         "year_max": readers.YEAR_MAX,
         "limit": validate.MAX_PER_CHECK,
+        "rescue_number": _number_or_none,
     }
     got, scratch = None, None
     try:

@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -357,6 +358,9 @@ _RANK = r"[=t]?\s*(\d+)\s*(st|nd|rd|th)?\s*=?"
 
 
 SCRATCH_DB = "import_scratch"
+# The rescued value texts of read_tidy_csv, registered on its connection for the rules pass.
+_RESCUE_VIEW = "import_rescue"
+_RESCUE_CASE = "WHEN value_d IS NULL THEN (SELECT r.number FROM import_rescue r WHERE r.text = value_text)"
 _SCRATCH_NAME = re.compile(r"import_[0-9a-f]{32}")
 
 
@@ -388,6 +392,7 @@ def read_tidy_csv(
     limit: int,
     cursor=None,
     scratch_table: str | None = None,
+    rescue_number: Callable[[str], float | None] | None = None,
 ) -> dict[str, Any]:
     """Read a plain tidy CSV (UTF-8, header on line 1, dot decimals) with DuckDB's read_csv.
 
@@ -404,6 +409,10 @@ def read_tidy_csv(
     `import_scratch` attached to it (shared by the store's cursors, gone with the process): the
     import's cursor then scans it natively, without an Arrow hand-over. The caller drops it
     (`drop_scratch`).
+
+    `rescue_number(text) -> float | None` (the lenient reader's parser, from the caller): a value
+    the SQL rules cannot read ("1 234.5", a Unicode minus) gets the number it gives, so a large
+    file and a small one read the same numbers.
 
     Returns {"rows": pyarrow.Table (country, iso_code, edition_year, measure_text, value,
     published_rank, source_row) or None with a cursor, "relation": the SELECT of those columns
@@ -475,7 +484,12 @@ def read_tidy_csv(
                CASE WHEN plain THEN CAST(rank_d AS INTEGER) END AS rank_, plain AS keep
         FROM checked
         """  # noqa: S608 - column names are fixed text from this function; path quoted
-    typed = f"""
+
+    def rules(rescued: bool) -> str:
+        # A value SQL cannot read ("1 234.5", a Unicode minus) takes the number the caller's
+        # rescue_number gave its text, if any: the same number the lenient reader would read.
+        rescue = _RESCUE_CASE if rescued else ""
+        return f"""
         WITH cells AS (
             SELECT trim(coalesce({cell("country")}, '')) AS country, trim(coalesce({cell("iso_code")}, '')) AS iso_code,
                    {cell("year")} AS year_text, trim({cell("measure")}) AS measure_text,
@@ -488,7 +502,8 @@ def read_tidy_csv(
                {is_missing("value_text", "value_d")} AS value_missing,
                CASE WHEN isfinite(value_d) THEN value_d
                     WHEN value_d IS NULL AND regexp_full_match(trim(value_text), '{_GROUPED_NUMBER}')
-                    THEN TRY_CAST(replace(trim(value_text), ',', '') AS DOUBLE) END AS value,
+                    THEN TRY_CAST(replace(trim(value_text), ',', '') AS DOUBLE)
+                    {rescue} END AS value,
                {is_missing("year_text", "year_d")} AS year_missing,
                CASE WHEN isfinite(year_d) AND year_d = floor(year_d) THEN CAST(year_d AS INTEGER) END AS year,
                {is_missing("rank_text", "rank_d")} AS rank_missing,
@@ -499,6 +514,8 @@ def read_tidy_csv(
         FROM cells
         )
         """  # noqa: S608 - column names and markers are fixed text from this function; path quoted
+
+    typed = rules(False)
     checks = [
         ("not_a_number", "value", "NOT value_missing AND value IS NULL AND NOT is_note", "value_text"),
         ("missing_country", "country", "country_missing AND NOT value_missing", "NULL"),
@@ -552,19 +569,35 @@ def read_tidy_csv(
             # Some cell needs the per-cell rules: the pass again with them, keeping what is kept
             # and two flags (kept, has a problem).
             conn.execute(f"DROP TABLE {parsed}")
-            conn.execute(
-                f"""
-                CREATE TABLE {parsed} AS {typed}
-                SELECT country, iso_code, measure_text, value, {year} AS year, rank_,
-                       {keep} AS keep, {flagged} AS flagged
-                FROM typed
-                """  # noqa: S608 - fixed text from this function
-            )
-            counted = (
-                "SELECT count(*), count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE keep),"  # noqa: S608
-                f" list(DISTINCT year) FILTER (WHERE keep) FROM {parsed}"
-            )
-            records, problem_rows, kept, years = conn.execute(counted).fetchall()[0]
+
+            def rules_pass(rules_sql: str) -> tuple:
+                conn.execute(
+                    f"""
+                    CREATE TABLE {parsed} AS {rules_sql}
+                    SELECT country, iso_code, measure_text, value, {year} AS year, rank_,
+                           {keep} AS keep, {flagged} AS flagged
+                    FROM typed
+                    """  # noqa: S608 - fixed text from this function
+                )
+                return conn.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE keep),"  # noqa: S608
+                    f" list(DISTINCT year) FILTER (WHERE keep) FROM {parsed}"
+                ).fetchall()[0]
+
+            records, problem_rows, kept, years = rules_pass(typed)
+            if problem_rows and rescue_number is not None:
+                # Values SQL could not read: the caller's parser may read them (a pass over the
+                # file only when some cell is a problem so far).
+                odd = conn.execute(
+                    f"{typed} SELECT DISTINCT value_text FROM typed"  # noqa: S608 - fixed text from this function
+                    " WHERE NOT value_missing AND value IS NULL AND NOT is_note"
+                ).fetchall()
+                rescued = _rescued_numbers([text for (text,) in odd], rescue_number)
+                if rescued is not None:
+                    conn.register(_RESCUE_VIEW, rescued)
+                    typed = rules(True)
+                    conn.execute(f"DROP TABLE {parsed}")
+                    records, problem_rows, kept, years = rules_pass(typed)
         problems, problem_count = [], 0
         if problem_rows:
             # Only a file with problems pays a second pass, keeping every flag and text to quote.
@@ -603,6 +636,9 @@ def read_tidy_csv(
     finally:
         if cursor is None:
             conn.close()
+        else:
+            with contextlib.suppress(Exception):  # registered only when a value was rescued
+                conn.unregister(_RESCUE_VIEW)
     return {
         "rows": rows,
         "relation": relation,
@@ -692,3 +728,12 @@ def _typed_pass(conn, parsed: str, path: str, delimiter: str, names, roles, year
     total = "measure" not in roles
     distinct = [(a, b, c, d, "total" if total and not b else e, y) for a, b, c, d, e, y, _, _ in groups]
     return records, years, distinct
+
+
+def _rescued_numbers(texts: list[str], rescue_number: Callable[[str], float | None]) -> pd.DataFrame | None:
+    """(text, number) for each value text `rescue_number` reads a number in; None when none. One
+    call per distinct text, so even a file whose every value is odd costs one call per value."""
+    pairs = [(text, number) for text in texts if (number := rescue_number(text)) is not None]
+    if not pairs:
+        return None
+    return pd.DataFrame(pairs, columns=["text", "number"]).astype({"text": object, "number": "float64"})
