@@ -477,3 +477,11 @@ def test_numbers_sql_cannot_read_are_read_as_the_lenient_reader_reads_them(fresh
     ]
     problems = [[(p.code, p.row, p.value) for p in s.problems] for s in (alone, on_store, slow)]
     assert problems[0] == problems[1] == problems[2] == [("not_a_number", 10, "12..5")]
+
+
+def test_a_number_too_large_for_a_double_is_refused_on_both_paths(monkeypatch):
+    text = PLAIN + "Indonesia,IDN,2023,total,1e400,\n"
+    fast, slow = _read(text, True, monkeypatch), _read(text, False, monkeypatch)
+    assert (fast.reader, slow.reader) == ("tidy_csv", "analyst")
+    problems = [[(p.code, p.row, p.value) for p in s.problems] for s in (fast, slow)]
+    assert problems[0] == problems[1] == [("not_a_number", 6, "1e400")]

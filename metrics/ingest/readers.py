@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -81,7 +82,10 @@ def parse_number(text: Any, decimal_comma: bool | None = None) -> float | None:
     s = s.replace(decimal, ".")
     if not _PLAIN.fullmatch(s):
         raise ValueError(text)
-    return float(s)
+    number = float(s)
+    if not math.isfinite(number):  # "1e400": no score is that large (the fast path refuses it too)
+        raise ValueError(text)
+    return number
 
 
 def _comma_is_decimal(s: str) -> bool:
