@@ -86,9 +86,10 @@ def test_fast_path_reports_the_same_problems_at_the_same_lines(monkeypatch):
         GOOD.replace("Singapore", "\nSingapore"),  # a blank line: DuckDB skips it, line numbers would shift
         GOOD.replace("Viet Nam,", '"Viet\nNam",'),  # a line break inside quotes
         "Bảng 1. Điểm số\n" + GOOD,  # a title above the header
-        "country;year;measure;value\nViet Nam;2023;total;54,48\nThailand;2023;total;63,03\n",  # decimal commas
+        # both decimal marks among the first rows: the lenient reader decides value by value
+        "country;year;measure;value\nViet Nam;2023;total;54,48\nThailand;2023;total;63.03\nLaos;2023;total;1\n",
     ],
-    ids=["blank_line", "quoted_newline", "title_row", "decimal_comma"],
+    ids=["blank_line", "quoted_newline", "title_row", "mixed_decimal_marks"],
 )
 def test_files_the_fast_path_cannot_number_exactly_take_the_lenient_reader(monkeypatch, text):
     source = _read(text, True, monkeypatch)
@@ -485,3 +486,33 @@ def test_a_number_too_large_for_a_double_is_refused_on_both_paths(monkeypatch):
     assert (fast.reader, slow.reader) == ("tidy_csv", "analyst")
     problems = [[(p.code, p.row, p.value) for p in s.problems] for s in (fast, slow)]
     assert problems[0] == problems[1] == [("not_a_number", 6, "1e400")]
+
+
+DECIMAL_COMMA = """country;year;measure;value;rank
+Viet Nam;2023;total;54,48;59
+Thái Lan;2023;total;63,03;37
+Singapore;2023;total;81;2
+Malaysia;2023;total;1.234,5;
+Indonesia;2023;total;n/a;
+Philippines;2023;total;−3,25;
+Cambodia;2023;total;12,5,5;
+Lao PDR;2023;total;1 234,5;
+"""
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["plain", "with_other_cells"])
+def test_a_decimal_comma_file_reads_the_same_on_both_paths(monkeypatch, plain):
+    """A ";"-delimited file with decimal commas (a Vietnamese Excel export) takes the DuckDB path:
+    plain rows are parsed by read_csv with decimal_separator ",", any other value by the lenient
+    reader's parser; rows and problems equal those of the pandas reader."""
+    text = DECIMAL_COMMA if not plain else "\n".join(DECIMAL_COMMA.splitlines()[:4]) + "\n"
+    fast, slow = _read(text, True, monkeypatch), _read(text, False, monkeypatch)
+    assert (fast.reader, slow.reader) == ("tidy_csv", "analyst")
+    assert fast.mapping["decimal_comma"] is True
+    assert _rows(fast) == _rows(slow)
+    values = {row[0]: row[3] for row in _rows(fast)}
+    assert values["Viet Nam"] == 54.48 and values["Singapore"] == 81.0
+    if not plain:
+        assert values["Malaysia"] == 1234.5 and values["Philippines"] == -3.25 and values["Lao PDR"] == 1234.5
+        problems = [[(p.code, p.row, p.value) for p in s.problems] for s in (fast, slow)]
+        assert problems[0] == problems[1] == [("not_a_number", 8, "12,5,5")]

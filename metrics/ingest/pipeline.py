@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import hashlib
 import math
 import os
@@ -316,10 +317,10 @@ def _finish_read(source: SourceFile, file_name: str, started: float, progress: P
     return source
 
 
-def _number_or_none(text: str) -> float | None:
-    """A dot-decimal value as the lenient reader reads it ("1 234.5", "−3.2"), or None."""
+def _number_or_none(text: str, decimal_comma: bool) -> float | None:
+    """A value as the lenient reader reads it ("1 234.5", "−3.2", "1.234,5"), or None."""
     try:
-        return readers.parse_number(text, decimal_comma=False)
+        return readers.parse_number(text, decimal_comma=decimal_comma)
     except ValueError:
         return None
 
@@ -536,9 +537,11 @@ def _read_fast_csv(
         for role in ("country", "iso_code", "year", "measure", "value", "rank")
         if getattr(m, role) is not None
     }
-    # The first 1,000 rows decide the decimal mark (a later "12,5" is then a cell problem at its line).
+    # The first 1,000 rows decide the decimal mark (a later value written the other way is then a
+    # cell problem at its line); a mix of both in them goes to the lenient reader.
     sample = [row for row in csv.reader(lines[1:1001], delimiter=delimiter) if len(row) > roles["value"]]
-    if readers.detect_decimal_comma([r[roles["value"]] for r in sample], delimiter) is not False:
+    decimal_comma = readers.detect_decimal_comma([r[roles["value"]] for r in sample], delimiter)
+    if decimal_comma is None:
         return None
     temp = None
     if path is None or data is not body:
@@ -555,7 +558,8 @@ def _read_fast_csv(
         "year_min": readers.YEAR_MIN,
         "year_max": readers.YEAR_MAX,
         "limit": validate.MAX_PER_CHECK,
-        "rescue_number": _number_or_none,
+        "rescue_number": functools.partial(_number_or_none, decimal_comma=decimal_comma),
+        "decimal_comma": decimal_comma,
     }
     got, scratch = None, None
     try:
@@ -604,6 +608,7 @@ def _read_fast_csv(
             "form": "long",
             "encoding": "utf-8-sig" if data is not body else "utf-8",
             "delimiter": delimiter,
+            "decimal_comma": decimal_comma,
             "header_row": 1,
             "columns": {
                 role: columns.get(role)

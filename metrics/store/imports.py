@@ -393,6 +393,7 @@ def read_tidy_csv(
     cursor=None,
     scratch_table: str | None = None,
     rescue_number: Callable[[str], float | None] | None = None,
+    decimal_comma: bool = False,
 ) -> dict[str, Any]:
     """Read a plain tidy CSV (UTF-8, header on line 1, dot decimals) with DuckDB's read_csv.
 
@@ -445,6 +446,17 @@ def read_tidy_csv(
     def number(expr: str) -> str:
         return f"TRY_CAST({expr} AS DOUBLE)"
 
+    def value_number(expr: str) -> str:
+        # With decimal commas, SQL reads only values without a "," or "." (whole numbers); the
+        # others are read by rescue_number, the lenient reader's parser, once per distinct text.
+        if decimal_comma:
+            return (
+                f"CASE WHEN contains({expr}, ',') OR contains({expr}, '.') THEN NULL ELSE {number(expr)} END"
+            )
+        return number(expr)
+
+    grouped = "false" if decimal_comma else f"regexp_full_match(trim(value_text), '{_GROUPED_NUMBER}')"
+
     read = (
         f"read_csv({_sql_text(path)}, delim = {_sql_text(delimiter)}, header = true, all_varchar = true,"
         f" null_padding = true, names = {names!r}, quote = '\"', escape = '\"')"
@@ -473,7 +485,7 @@ def read_tidy_csv(
     plain_pass = f"""
         WITH cells AS (
             SELECT {cell("country")} AS country, coalesce({cell("iso_code")}, '') AS iso_code,
-                   {cell("measure")} AS measure_text, {number(cell("value"))} AS value_d,
+                   {cell("measure")} AS measure_text, {value_number(cell("value"))} AS value_d,
                    {number(cell("year"))} AS year_d, {number(cell("rank"))} AS rank_d, {", ".join(names)}
             FROM {read}
         ), checked AS (
@@ -494,14 +506,14 @@ def read_tidy_csv(
             SELECT trim(coalesce({cell("country")}, '')) AS country, trim(coalesce({cell("iso_code")}, '')) AS iso_code,
                    {cell("year")} AS year_text, trim({cell("measure")}) AS measure_text,
                    {cell("value")} AS value_text, {cell("rank")} AS rank_text,
-                   {number(cell("value"))} AS value_d, {number(cell("year"))} AS year_d,
+                   {value_number(cell("value"))} AS value_d, {number(cell("year"))} AS year_d,
                    {number(cell("rank"))} AS rank_d
             FROM {read}
         ), typed AS (
         SELECT country, iso_code, year_text, measure_text, value_text, rank_text,
                {is_missing("value_text", "value_d")} AS value_missing,
                CASE WHEN isfinite(value_d) THEN value_d
-                    WHEN value_d IS NULL AND regexp_full_match(trim(value_text), '{_GROUPED_NUMBER}')
+                    WHEN value_d IS NULL AND {grouped}
                     THEN TRY_CAST(replace(trim(value_text), ',', '') AS DOUBLE)
                     {rescue} END AS value,
                {is_missing("year_text", "year_d")} AS year_missing,
@@ -556,7 +568,9 @@ def read_tidy_csv(
         # row_number() window here would run the whole pass on one thread. First the typed pass
         # (the CSV reader parses the numbers itself), then, when a cell is not a plain number or
         # a text has outer spaces, the plain pass and the per-cell rules.
-        typed_read = _typed_pass(conn, parsed, path, delimiter, names, roles, year_min, year_max)
+        typed_read = _typed_pass(
+            conn, parsed, path, delimiter, names, roles, year_min, year_max, decimal_comma
+        )
         if typed_read is not None:
             (records, years, distinct), not_plain = typed_read, 0
         else:
@@ -657,7 +671,9 @@ def _is_clean(text: str | None) -> bool:
     return bool(text) and text[0] != " " and text[-1] != " "
 
 
-def _typed_pass(conn, parsed: str, path: str, delimiter: str, names, roles, year_min, year_max):
+def _typed_pass(
+    conn, parsed: str, path: str, delimiter: str, names, roles, year_min, year_max, decimal_comma
+):
     """The cheapest read of a file of plain rows: the CSV reader parses the numbers itself.
 
     Any cell it cannot parse (a missing marker, a grouped number, "=6") raises, and a row it can
@@ -674,9 +690,10 @@ def _typed_pass(conn, parsed: str, path: str, delimiter: str, names, roles, year
         if role in roles:
             types[f"c{roles[role]}"] = sql_type
 
+    decimal = ", decimal_separator = ','" if decimal_comma else ""
     read = (
         f"read_csv({_sql_text(path)}, delim = {_sql_text(delimiter)}, header = true, null_padding = true,"
-        f" columns = {types!r}, quote = '\"', escape = '\"')"
+        f" columns = {types!r}, quote = '\"', escape = '\"'{decimal})"
     )
     row_ok = ["isfinite(value)"]
     if "year" in roles:
