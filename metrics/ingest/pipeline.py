@@ -7,10 +7,11 @@
 
 Reading. Publisher workbooks go to metrics.ingest.workbook (layout found by content); analyst files
 (CSV/TSV/XLSX, long or wide, English or Vietnamese headers) to metrics.ingest.readers. A large plain
-tidy CSV (UTF-8, header on line 1, dot decimals) takes a fast path: DuckDB's read_csv, parsed in SQL
-with the same rules (metrics.store.imports.read_tidy_csv); a file on disk imported with `import_file`
-is parsed on the store's own instance into a scratch table (no hand-over), else (an upload, or a store
-that may not read the file) on a dedicated connection.
+tidy CSV (UTF-8, header on line 1, one decimal mark in its first rows) takes a fast path: DuckDB's
+read_csv, parsed in SQL with the same rules, any value SQL cannot read handed to the lenient reader's
+parser (metrics.store.imports.read_tidy_csv); a file on disk imported with `import_file` is parsed on
+the store's own instance into a scratch table (no hand-over, and the file is not loaded into Python),
+else (an upload, or a store that may not read the file) on a dedicated connection.
 
 Checking. The tidy rows are staged in a temporary table; country names are matched once per
 DISTINCT name (metrics.ingest.countries, with the database's aliases) and joined back; duplicates,

@@ -395,7 +395,8 @@ def read_tidy_csv(
     rescue_number: Callable[[str], float | None] | None = None,
     decimal_comma: bool = False,
 ) -> dict[str, Any]:
-    """Read a plain tidy CSV (UTF-8, header on line 1, dot decimals) with DuckDB's read_csv.
+    """Read a plain tidy CSV (UTF-8, header on line 1; dot decimals, or commas with decimal_comma)
+    with DuckDB's read_csv.
 
     A dedicated, short-lived in-memory connection does the read (it needs file access, which
     the shared store cursors may not have). Every cell is read as text and parsed in SQL with the
