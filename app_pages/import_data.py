@@ -175,6 +175,20 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
     ignored = mapping.get("ignored_columns") or []
     if ignored:
         st.caption(t("import.mapping_ignored", columns=", ".join(ignored)))
+    if mapping.get("delimiter"):
+        # A text file: what the analyst checks first when numbers look wrong (54,48 read as 5448?).
+        decimal = {True: "decimal_comma", False: "decimal_point"}.get(
+            mapping.get("decimal_comma"), "decimal_each"
+        )
+        delimiter = mapping["delimiter"]
+        st.caption(
+            t(
+                "import.mapping_text",
+                encoding=mapping.get("encoding") or "?",
+                delimiter=t("import.delimiter_tab") if delimiter == "\t" else f"“{delimiter}”",
+                decimal=t(f"import.{decimal}"),
+            )
+        )
     if source.years:
         st.caption(t("import.years_in_file", years=", ".join(str(y) for y in source.years)))
     elif source.edition_hint:

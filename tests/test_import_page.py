@@ -134,3 +134,14 @@ def test_vietnamese_preview_uses_decimal_comma_and_translated_labels(page):
     text = _text(at)
     assert "bảng tính của nhà xuất bản" in text and "Thay phiên bản hiện hành" in text
     assert "2.237" in text and "Thang điểm 0–100, theo kỳ công bố" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("vi", "dấu thập phân: dấu phẩy (54,48)"), ("en", "decimal mark: comma (54,48)")]
+)
+def test_the_preview_says_how_a_text_file_was_read(page, tmp_path, lang, said):
+    """Delimiter, encoding and decimal mark: what an analyst checks when numbers look wrong."""
+    path = tmp_path / "gairi_2023_vn.csv"
+    path.write_text("country;year;value\nViet Nam;2023;54,48\nThái Lan;2023;63,03\n", encoding="utf-8")
+    text = _text(_upload(page(lang), path, 2023))
+    assert said in text and "utf-8" in text and "“;”" in text
