@@ -228,11 +228,13 @@ def read_source(
     path: str | os.PathLike | None = None,
     progress: Progress | None = None,
     store: Store | None = None,
+    fast_path: bool = True,
 ) -> SourceFile:
     """Read a file into tidy rows with the reader its content calls for (no database).
 
     Given the `store` it will be imported into, a large tidy CSV on disk is parsed on the store's
-    own DuckDB instance (a scratch table; the caller calls `source.release()` when done)."""
+    own DuckDB instance (a scratch table; the caller calls `source.release()` when done).
+    fast_path=False skips that DuckDB path (read_file has tried it and been told no)."""
     options = options or ImportOptions()
     progress = progress or _no_progress
     progress(0.05, "reading")
@@ -255,7 +257,7 @@ def read_source(
         if is_xlsx:
             source = _read_xlsx(data, file_name, "", options)
         else:
-            if options.layout != "publisher" and len(data) >= FAST_PATH_MIN_BYTES:
+            if fast_path and options.layout != "publisher" and len(data) >= FAST_PATH_MIN_BYTES:
                 source = _read_fast_csv(data, file_name, "", path, store, newlines, len(data))
             if source is None:
                 source = _from_analyst(data, file_name, "", options)
@@ -300,9 +302,15 @@ def read_file(
         if store is not None:
             pool.submit(warm_reference, store)
         source = _read_fast_csv(head, file_name, "", path, store, newlines, size)
-        if source is None:
+        if source is None:  # the lenient reader (the fast path has just said no: not again)
             return read_source(
-                path.read_bytes(), file_name, options, path=path, progress=progress, store=store
+                path.read_bytes(),
+                file_name,
+                options,
+                path=path,
+                progress=progress,
+                store=store,
+                fast_path=False,
             )
         source.sha256 = scanned.result()[0]
     return _finish_read(source, file_name, started, progress)
