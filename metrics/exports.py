@@ -21,6 +21,17 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_FORBIDDEN = set("[]:*?/\\")
 
 
+# xlsxwriter options for every workbook the app writes: text stays text (no formula, URL or number
+# is made of a string a file or a user supplied), in memory.
+SAFE_WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "nan_inf_to_errors": False,
+}
+
+
 def neutralise_cell(value: Any) -> Any:
     """A text cell that a spreadsheet would treat as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
@@ -63,13 +74,7 @@ def to_xlsx(
 
     book = xlsxwriter.Workbook(
         buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "nan_inf_to_errors": False,
-        },
+        dict(SAFE_WORKBOOK_OPTIONS),  # a copy: the writer keeps what it is given
     )
     bold = book.add_format({"bold": True})
     for name, frame in sheets.items():

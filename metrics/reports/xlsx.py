@@ -12,7 +12,7 @@ import math
 
 import xlsxwriter
 
-from metrics.exports import FORMULA_PREFIXES
+from metrics.exports import FORMULA_PREFIXES, SAFE_WORKBOOK_OPTIONS
 from metrics.reports import style
 from metrics.reports.model import Cell, ReportModel, Table, nfc
 
@@ -34,13 +34,7 @@ def write(model: ReportModel) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "nan_inf_to_errors": False,
-        },
+        dict(SAFE_WORKBOOK_OPTIONS),  # a copy: the writer keeps what it is given
     )
     book.set_properties(
         {"title": nfc(model.title), "subject": nfc(model.subtitle), "comments": nfc(model.footer)}
