@@ -337,13 +337,11 @@ def _number_or_none(text: str, decimal_comma: bool) -> float | None:
 def _line_count(data: bytes) -> int:
     """Lines of a text file up to its last non-blank one (DuckDB skips blank lines, and blank lines
     at the end shift no line number): newlines before it, plus one."""
-    end = len(data)
-    while end and data[end - 1] in b"\r\n":  # only the trailing blank lines: a short loop
-        end -= 1
+    end = len(data) - _trailing_newline_run(data, len(data))
     return data.count(b"\n", 0, end) + 1 if end else 0
 
 
-def _trailing_newline_run(buffer: bytearray, size: int) -> int:
+def _trailing_newline_run(buffer: bytes | bytearray, size: int) -> int:
     """How many of the first `size` bytes of `buffer`, from the end, are \r or \n."""
     run = 0
     while run < size and buffer[size - 1 - run] in b"\r\n":
