@@ -28,7 +28,7 @@ import functools
 import math
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -519,6 +519,28 @@ def _position(
     return out
 
 
+def _assessment_parts(
+    target: Target, iso3: str, index_id: str | None, measure: str | None, inputs: dict, steps
+) -> tuple[dict[str, Any], Callable[[StatusClass, str], Assessment]]:
+    """The fields an assessment fills in as it goes, and `finish(status, rule)`: the Assessment
+    of those fields with its trace (the inputs and the steps recorded by then)."""
+    fields: dict[str, Any] = {
+        **_EMPTY,
+        **_target_fields(target),
+        "yardstick_index": index_id,
+        "yardstick_measure": measure,
+        "iso3": iso3,
+    }
+
+    def finish(status: StatusClass, rule: str) -> Assessment:
+        trace = Trace(
+            target_id=target.target_id, inputs=inputs, steps=steps.items, result=status, rule=f"rule.{rule}"
+        )
+        return Assessment(**fields, status=status, trace=trace)
+
+    return fields, finish
+
+
 def _target_fields(target: Target) -> dict[str, Any]:
     return {
         "target_id": target.target_id,
@@ -592,19 +614,7 @@ def assess_rank_target(
         "as_of": as_of,
         "editions_available": [e.edition_year for e in usable],
     }
-    fields: dict[str, Any] = {
-        **_EMPTY,
-        **_target_fields(target),
-        "yardstick_index": index_id,
-        "yardstick_measure": measure,
-        "iso3": iso3,
-    }
-
-    def finish(status: StatusClass, rule: str) -> Assessment:
-        trace = Trace(
-            target_id=target.target_id, inputs=inputs, steps=steps.items, result=status, rule=f"rule.{rule}"
-        )
-        return Assessment(**fields, status=status, trace=trace)
+    fields, finish = _assessment_parts(target, iso3, index_id, measure, inputs, steps)
 
     if not usable:
         if as_of is None:
@@ -985,19 +995,7 @@ def assess_count_target(
         "as_of": as_of.isoformat() if as_of else None,
         "records": [[r.recorded_on.isoformat(), r.value, r.source_url] for r in recs],
     }
-    fields: dict[str, Any] = {
-        **_EMPTY,
-        **_target_fields(target),
-        "yardstick_index": None,
-        "yardstick_measure": None,
-        "iso3": iso3,
-    }
-
-    def finish(status: StatusClass, rule: str) -> Assessment:
-        trace = Trace(
-            target_id=target.target_id, inputs=inputs, steps=steps.items, result=status, rule=f"rule.{rule}"
-        )
-        return Assessment(**fields, status=status, trace=trace)
+    fields, finish = _assessment_parts(target, iso3, None, None, inputs, steps)
 
     steps.add("records", len(recs), "records")
     if not recs:
