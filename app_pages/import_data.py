@@ -355,15 +355,10 @@ def import_tab() -> None:
     try:
         source = _source(data, file_name, options, progress)
         plan = pipeline.preview(store, actor, source, options, progress)
-    except ValidationFailed as exc:
-        progress.done()
-        st.error(i18n.error_message(exc.code, lang, **exc.params))
-        st.dataframe(_problem_rows(exc.problems), hide_index=True, key="import_read_problems")
-        st.caption(t("import.confirm_blocked"))
-        return
     except MetricsError as exc:
-        progress.done()
-        common.error_box(exc)
+        _show_failure(exc, progress, "import_read_problems")
+        if isinstance(exc, ValidationFailed):
+            st.caption(t("import.confirm_blocked"))
         return
     progress.done()
     _show_mapping(source, plan)
@@ -378,18 +373,22 @@ def import_tab() -> None:
         _commit(source, options)
 
 
+def _show_failure(exc: MetricsError, progress: _Progress, table_key: str) -> None:
+    """A refused file: every problem in a table (ValidationFailed), else the error's message."""
+    progress.done()
+    if isinstance(exc, ValidationFailed):
+        st.error(i18n.error_message(exc.code, lang, **exc.params))
+        st.dataframe(_problem_rows(exc.problems), hide_index=True, key=table_key)
+    else:
+        common.error_box(exc)
+
+
 def _commit(source: pipeline.SourceFile, options: pipeline.ImportOptions) -> None:
     progress = _Progress()
     try:
         result = pipeline.commit(store, actor, source, options, progress)
-    except ValidationFailed as exc:
-        progress.done()
-        st.error(i18n.error_message(exc.code, lang, **exc.params))
-        st.dataframe(_problem_rows(exc.problems), hide_index=True, key="import_commit_problems")
-        return
     except MetricsError as exc:
-        progress.done()
-        common.error_box(exc)
+        _show_failure(exc, progress, "import_commit_problems")
         return
     progress.done()
     common.refresh_version()
