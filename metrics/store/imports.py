@@ -43,7 +43,9 @@ def reference(cur) -> dict[str, pd.DataFrame]:
         "editions": "SELECT * FROM editions ORDER BY index_id, edition_year",
         "measures": "SELECT * FROM measures ORDER BY index_id, framework, measure_id",
         "versions": "SELECT version_id, index_id, edition_year, is_current, sha256, file_name, imported_at,"
-        " row_count, country_count FROM versions ORDER BY version_id",
+        " row_count, country_count, w.version_id IS NOT NULL AS withdrawn"
+        " FROM versions LEFT JOIN version_withdrawals w USING (version_id) ORDER BY version_id",
+        "measure_aliases": "SELECT index_id, header_key, measure_id FROM measure_aliases ORDER BY ALL",
     }
     return {name: cur.execute(query).df() for name, query in sql.items()}
 
@@ -73,6 +75,12 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
         cur.execute(
             "UPDATE editions SET scale_min = ?, scale_max = ? WHERE index_id = ? AND edition_year = ?",
             [e["scale_min"], e["scale_max"], e["index_id"], e["edition_year"]],
+        )
+    for alias in plan.get("measure_aliases", []):  # the analyst's confirmed column choices
+        cur.execute(
+            "INSERT OR REPLACE INTO measure_aliases (index_id, header_key, header, measure_id, added_by)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [alias["index_id"], alias["header_key"], alias["header"], alias["measure_id"], actor.name],
         )
     index_id = plan["index_id"]
     todo = [ed for ed in plan["editions"] if ed["action"] != "unchanged"]
