@@ -5,6 +5,7 @@
     python -m metrics versions [--index ID] [--json]
     python -m metrics diff VERSION_A VERSION_B [--json]
     python -m metrics rollback VERSION_ID
+    python -m metrics withdraw VERSION_ID --reason TEXT
     python -m metrics aliases add NAME ISO3
 
 Exit codes: 0 done (or nothing to do), 2 the file has problems (every one is listed, nothing was
@@ -25,7 +26,7 @@ from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import ValidationFailed
 from metrics.ingest import pipeline
 from metrics.store import imports as store_imports
-from metrics.store import open_store
+from metrics.store import open_store, restore_points
 
 
 def cli_actor() -> Actor:
@@ -86,6 +87,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     rollback.add_argument("version_id", type=int)
     add_common(rollback)
     rollback.set_defaults(handler=cmd_rollback)
+
+    withdraw = sub.add_parser(
+        "withdraw", help="withdraw a version (even the only one of an edition), with the reason"
+    )
+    withdraw.add_argument("version_id", type=int)
+    withdraw.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    add_common(withdraw)
+    withdraw.set_defaults(handler=cmd_withdraw)
 
     aliases = sub.add_parser("aliases", help="country-name aliases")
     alias_sub = aliases.add_subparsers(dest="alias_command", required=True)
@@ -236,7 +245,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
                 "version": r["version_id"],
                 "index": r["index_id"],
                 "edition": r["edition_year"],
-                "current": "*" if r["is_current"] else "",
+                "current": "*" if r["is_current"] else ("withdrawn" if r["withdrawn"] else ""),
                 "rows": r["row_count"],
                 "countries": r["country_count"],
                 "file": r["file_name"],
@@ -295,6 +304,45 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         print_json([detail])
         return 0
     print(i18n.t("import.cli.rolled_back", args.lang, **detail))
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    detail = store_imports.withdraw(store, cli_actor(), args.version_id, args.reason)
+    if args.json:
+        print_json([detail])
+        return 0
+    key = "import.cli.withdrawn_to" if detail["now_current"] else "import.cli.withdrawn"
+    print(i18n.t(key, args.lang, **detail))
+    if detail["edition_removed"]:
+        print(i18n.t("import.cli.withdrawn_edition_removed", args.lang, **detail))
+    return 0
+
+
+def print_restore_points(db, lang: str, as_json: bool = False) -> int:
+    """`python -m metrics restore` without a file: the restore points of the database, newest first."""
+    points = restore_points.list_points(db)
+    if as_json:
+        print_json([p.model_dump(mode="json") for p in points])
+        return 0
+    if not points:
+        print(i18n.t("import.cli.no_restore_points", lang, db=str(db)))
+        return 0
+    print(i18n.t("import.cli.restore_points", lang, count=len(points)))
+    print_table(
+        [
+            {
+                "created": f"{p.created_at:%Y-%m-%d %H:%M:%S}",
+                "data_version": p.data_version,
+                "before": p.reason,
+                "by": p.actor,
+                "size_mb": i18n.fmt_number(p.size_bytes / 2**20, lang, 1),
+                "file": p.path,
+            }
+            for p in points
+        ]
+    )
     return 0
 
 

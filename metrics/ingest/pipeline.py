@@ -55,13 +55,14 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from metrics.auth import Actor, require_role
-from metrics.errors import MetricsError, Problem, ValidationFailed
+from metrics.errors import MetricsError, Problem, StoreError, ValidationFailed
 from metrics.ingest import headers as H
 from metrics.ingest import mapping, readers, upload_guard, validate
 from metrics.ingest.countries import CountryResolver
-from metrics.ingest.limits import check_new_measures
+from metrics.ingest.limits import check_new_measures, import_limits
 from metrics.ingest.workbook import detect_layout, read_workbook
 from metrics.store import imports as store_imports
+from metrics.store import restore_points
 from metrics.store.connection import Store
 
 # Closest known names shown for an unknown one: at most 3, scoring at least this (0-100).
@@ -1604,11 +1605,13 @@ def commit(
             raise ValidationFailed(plan.problems)
         return ImportResult(status="unchanged", action="none", plan=plan, versions=[])
     action = "replace" if any(y in current for y in years) else "import"
+    point = take_restore_point(store, actor, source.file_name)
     detail: dict[str, Any] = {
         "file_name": source.file_name,
         "sha256": source.sha256,
         "index_id": options.index_id,
         "reader": source.reader,
+        "restore_point": point.path if point else None,
     }
     with store.transaction(actor.name, action, detail) as cur:
         analysis = _analyse(cur, source, options, progress, store)
@@ -1638,6 +1641,16 @@ def commit(
         versions=written,
         timings={"total": time.perf_counter() - started, **plan.timings},
     )
+
+
+def take_restore_point(store: Store, actor: Actor, file_name: str) -> restore_points.RestorePoint | None:
+    """The restore point every import is preceded by; the import is refused when it cannot be made."""
+    try:
+        return restore_points.create(
+            store, actor.name, f"import {file_name}", import_limits().restore_points_kept
+        )
+    except StoreError as exc:
+        raise MetricsError("restore_point_failed", reason=exc.params.get("reason", exc.code)) from exc
 
 
 def import_file(

