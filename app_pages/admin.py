@@ -12,7 +12,9 @@ from app_pages import access, common
 from metrics import i18n
 from metrics.auth import ROLES
 from metrics.errors import MetricsError
+from metrics.ingest.limits import import_limits
 from metrics.store import backup as ops
+from metrics.store import restore_points
 from metrics.store import users as accounts
 
 actor = access.require_page_role("admin")  # first: nothing below runs for anyone else
@@ -215,3 +217,29 @@ with check_col:
                     version=report.data_version,
                 )
             )
+
+# --- restore points (one before every import; metrics.store.restore_points) ------------------------
+
+st.subheader(t("admin.restore_points.title"))
+st.caption(t("admin.restore_points.caption", keep=import_limits().restore_points_kept))
+points = restore_points.list_points(store.path)
+if not points:
+    st.caption(t("admin.restore_points.none"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("admin.restore_points.created"): _when(p.created_at),
+                    t("admin.restore_points.data_version"): str(p.data_version),
+                    t("admin.restore_points.before"): p.reason,
+                    t("admin.restore_points.by"): p.actor,
+                    t("admin.restore_points.size"): _num(p.size_bytes / 2**20, 1),
+                    t("admin.restore_points.file"): p.path,
+                }
+                for p in points
+            ]
+        ),
+        hide_index=True,
+        key="admin_restore_points",
+    )

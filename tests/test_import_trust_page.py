@@ -10,9 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics.auth import Actor
-from metrics.store import open_store
+from metrics.store import open_store, restore_points
 from metrics.store import queries as q
-from metrics.store import restore_points
 from tests.conftest import FIXTURES, ROOT
 from tests.test_import_helpers import ANALYST
 
@@ -59,7 +58,9 @@ def _mapping_box(at: AppTest, column: str):
         ("en", "Edition 2026 has a total score for 0 of its 5 countries", "“Mức độ sẵn sàng AI” feeds"),
     ],
 )
-def test_an_unknown_total_is_blocked_then_mapped_confirmed_and_remembered(page, fresh_db, lang, blocked, feeds):
+def test_an_unknown_total_is_blocked_then_mapped_confirmed_and_remembered(
+    page, fresh_db, lang, blocked, feeds
+):
     at = page(lang)
     at.file_uploader(key="import_file").upload(VI_FILE.name, VI_FILE.read_bytes())
     _ok(at.run())

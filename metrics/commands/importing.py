@@ -1,7 +1,8 @@
 """Import commands: import, versions, diff, rollback, aliases.
 
     python -m metrics import FILE [--index ID] [--edition YEAR] [--source-url URL] [--licence TEXT]
-        [--sheet NAME] [--name NAME --unit UNIT] [--db PATH] [--dry-run] [--json] [--lang vi|en]
+        [--sheet NAME] [--name NAME --unit UNIT] [--map HEADER=MEASURE ...] [--no-totals]
+        [--db PATH] [--dry-run] [--json] [--lang vi|en]
     python -m metrics versions [--index ID] [--json]
     python -m metrics diff VERSION_A VERSION_B [--json]
     python -m metrics rollback VERSION_ID
@@ -23,7 +24,7 @@ from dataclasses import asdict
 from metrics import i18n
 from metrics.auth import CLI_ACTOR, Actor
 from metrics.cli_support import add_common, print_json, print_table
-from metrics.errors import ValidationFailed
+from metrics.errors import MetricsError, ValidationFailed
 from metrics.ingest import pipeline
 from metrics.store import imports as store_imports
 from metrics.store import open_store, restore_points
@@ -67,6 +68,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=["auto", "publisher", "tidy"],
         default="auto",
         help="read as a publisher workbook or an analyst table (default: detected)",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=MEASURE",
+        help="read a column as a measure of the index (MEASURE '-' = do not import); kept for the next files",
+    )
+    imp.add_argument(
+        "--no-totals",
+        action="store_true",
+        help="confirm an edition whose countries mostly have no total (never the default latest edition)",
     )
     imp.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     add_common(imp)
@@ -119,7 +132,17 @@ def _options(args: argparse.Namespace) -> pipeline.ImportOptions:
         scale_min=args.scale_min,
         scale_max=args.scale_max,
         layout=args.layout,
+        column_map=dict(_header_choice(text) for text in args.map),
+        allow_no_headline=args.no_totals,
     )
+
+
+def _header_choice(text: str) -> tuple[str, str]:
+    """"Tổng điểm 2026=total" -> ("Tổng điểm 2026", "total") (the last "=" splits)."""
+    header, sep, measure = text.rpartition("=")
+    if not sep or not header.strip() or not measure.strip():
+        raise MetricsError("map_invalid", text=text)
+    return header.strip(), measure.strip()
 
 
 def _problems_json(problems, lang: str) -> list[dict]:
