@@ -103,13 +103,17 @@ def _pct(x: float | None) -> float | None:
 
 
 class _Judge:
-    """Whether a number meets the commitment, and which edge a pace aims at."""
+    """Whether a number meets the commitment, and which edge a pace aims at. `shown` scales the
+    numbers written in the trace (100 for a rate kept as a fraction, shown in per cent)."""
 
-    def __init__(self, comparator: str, goal: float, high: float | None, tolerance: float) -> None:
+    def __init__(
+        self, comparator: str, goal: float, high: float | None, tolerance: float, shown: float = 1.0
+    ) -> None:
         self.comparator = comparator
         self.goal = goal
-        self.high = high
-        self.low_edge = self.high_edge = None
+        self.shown = shown
+        self.low_edge: float = goal
+        self.high_edge: float = goal
         if comparator == "about":
             if high is not None:
                 self.low_edge, self.high_edge = goal, high
@@ -135,13 +139,54 @@ class _Judge:
     def met_step(self, steps: progress._Steps, value: float) -> bool:
         met = self.met(value)
         word = "yes" if met else "no"
+        v, goal = self._show(value), self._show(self.goal)
         if self.comparator == ">=":
-            steps.add("met_now", word, "count_met", value=value, goal=self.goal)
+            steps.add("met_now", word, "count_met", value=v, goal=goal)
         elif self.comparator == "<=":
-            steps.add("met_now", word, "value_met_le", value=value, goal=self.goal)
+            steps.add("met_now", word, "value_met_le", value=v, goal=goal)
         else:
-            steps.add("met_now", word, "value_met_band", value=value, low=self.low_edge, high=self.high_edge)
+            low, high = self._show(self.low_edge), self._show(self.high_edge)
+            steps.add("met_now", word, "value_met_band", value=v, low=low, high=high)
         return met
+
+    def _show(self, x: float) -> float:
+        return round(x * self.shown, 6)
+
+
+class _Stop(Exception):
+    """Ends an assessment early with a status and the rule that decided it."""
+
+    def __init__(self, status: StatusClass, rule: str) -> None:
+        super().__init__(rule)
+        self.status, self.rule = status, rule
+
+
+class _Run:
+    """One assessment as it is built: the fields, the trace steps and the rules in force."""
+
+    def __init__(self, target: Target, rules: StatusRules, inputs: dict[str, Any], iso3: str) -> None:
+        self.target, self.rules, self.inputs = target, rules, inputs
+        self.steps = progress._Steps()
+        self.end_t = float(target.horizon_year + 1)  # the end of 31 December of the horizon year
+        self.fields: dict[str, Any] = {
+            **progress._EMPTY,
+            **progress._target_fields(target),
+            "yardstick_index": None,
+            "yardstick_measure": None,
+            "iso3": iso3,
+            "target_high": target.target_high,
+            "base_year": target.base_year,
+        }
+
+    def finish(self, status: StatusClass, rule: str) -> QuantitativeAssessment:
+        trace = progress.Trace(
+            target_id=self.target.target_id,
+            inputs=self.inputs,
+            steps=self.steps.items,
+            result=status,
+            rule=f"rule.{rule}",
+        )
+        return QuantitativeAssessment(**self.fields, status=status, trace=trace)
 
 
 def _when(day: dt.date) -> float:
@@ -162,178 +207,152 @@ def assess_quantitative_target(
     if target.kind not in QUANTITATIVE_KINDS:
         raise MetricsError("target_kind_unsupported", kind=target.kind)
     rules = rules or progress.load_status_rules()
-    steps = progress._Steps()
     values = _values(target, records)
-    horizon = target.horizon_year
-    horizon_end = dt.date(horizon, 12, 31)
-    end_t = float(horizon + 1)  # the end of 31 December of the horizon year
-    inputs: dict[str, Any] = {
+    milestones = sum(1 for r in records if r.target_id == target.target_id and r.kind == "milestone")
+    run = _Run(target, rules, _inputs(target, values, milestones, today, rules, iso3), iso3)
+    run.steps.add("records", len(values), "value_records", count=len(values), milestones=milestones)
+    try:
+        if not values:
+            raise _Stop("no_data", "no_records")
+        goal, high, series = _goal(run, values)
+        if high is not None:
+            run.steps.add("range", round(goal, 6), "range", low=round(goal, 6), high=round(high, 6))
+        shown = 100.0 if target.kind == "growth_rate" else 1.0  # a rate is compared as a fraction
+        judge = _Judge(
+            target.comparator,
+            goal / shown,
+            None if high is None else high / shown,
+            rules.about_tolerance,
+            shown,
+        )
+        _band(run, judge, goal, high)
+        run.fields["threshold"] = round(goal, 6)
+        passed = today > dt.date(target.horizon_year, 12, 31)
+        series = _judged_series(run, series, passed)
+        if target.kind == "growth_rate":
+            _rate_status(run, series, judge, passed)
+        else:
+            _level_status(run, series, judge, passed)
+    except _Stop as stop:
+        return run.finish(stop.status, stop.rule)
+    raise AssertionError("an assessment always ends with a status")  # pragma: no cover
+
+
+def _inputs(target, values, milestones, today, rules, iso3) -> dict[str, Any]:
+    return {
         "iso3": iso3,
         "kind": target.kind,
         "comparator": target.comparator,
         "target_value": target.target_value,
         "target_high": target.target_high,
         "base_year": target.base_year,
-        "horizon_end": horizon_end.isoformat(),
+        "horizon_end": dt.date(target.horizon_year, 12, 31).isoformat(),
         "today": today.isoformat(),
         "about_tolerance": rules.about_tolerance if target.comparator == "about" else None,
         "records": [
             [r.recorded_on.isoformat(), r.value, r.unit, r.source_url, r.fit, r.label] for r in values
         ],
-        "milestones": sum(1 for r in records if r.target_id == target.target_id and r.kind == "milestone"),
-    }
-    fields: dict[str, Any] = {
-        **progress._EMPTY,
-        **progress._target_fields(target),
-        "yardstick_index": None,
-        "yardstick_measure": None,
-        "iso3": iso3,
-        "target_high": target.target_high,
-        "base_year": target.base_year,
+        "milestones": milestones,
     }
 
-    def finish(status: StatusClass, rule: str) -> QuantitativeAssessment:
-        trace = progress.Trace(
-            target_id=target.target_id, inputs=inputs, steps=steps.items, result=status, rule=f"rule.{rule}"
+
+def _goal(run: _Run, values: list[ProgressRecord]) -> tuple[float, float | None, list[ProgressRecord]]:
+    """(the value to reach, the upper end of a range, the values a pace may use). A base-year
+    target builds both ends from the base-year value and uses the values from it on."""
+    target = run.target
+    goal, high = float(target.target_value or 0.0), target.target_high
+    if target.kind not in BASE_YEAR_KINDS:
+        return goal, high, values
+    base_year = int(target.base_year or 0)
+    in_base = [r for r in values if r.recorded_on.year == base_year]
+    if not in_base:
+        run.steps.add("base_value", None, "no_base_value", year=base_year)
+        raise _Stop("no_data", "no_base_value")
+    base = in_base[-1]
+    y_base = float(base.value or 0.0)
+    run.fields["base_value"] = y_base
+    run.steps.add("base_value", y_base, "base_value", value=y_base, date=base.recorded_on, year=base_year)
+    if y_base <= 0:
+        run.steps.add("base_value", y_base, "non_positive", value=y_base)
+        raise _Stop("no_data", "non_positive_value")
+    if target.kind == "growth_base":
+        built = y_base * (1.0 + goal / 100.0)
+        built_high = None if high is None else y_base * (1.0 + high / 100.0)
+        run.steps.add(
+            "goal", round(built, 6), "goal_growth_base", base=y_base, pct=goal, goal=round(built, 6)
         )
-        return QuantitativeAssessment(**fields, status=status, trace=trace)
+    else:
+        built = y_base * goal
+        built_high = None if high is None else y_base * high
+        run.steps.add("goal", round(built, 6), "goal_multiple", base=y_base, times=goal, goal=round(built, 6))
+    return built, built_high, [r for r in values if r.recorded_on >= base.recorded_on]
 
-    steps.add("records", len(values), "value_records", count=len(values), milestones=inputs["milestones"])
-    if not values:
-        return finish("no_data", "no_records")
 
-    # The value to reach (and the values a pace may use: from the base-year value on).
-    goal = float(target.target_value or 0.0)
-    high = target.target_high
-    series = values
-    if target.kind in BASE_YEAR_KINDS:
-        base_year = int(target.base_year or 0)
-        in_base = [r for r in values if r.recorded_on.year == base_year]
-        if not in_base:
-            steps.add("base_value", None, "no_base_value", year=base_year)
-            return finish("no_data", "no_base_value")
-        base = in_base[-1]
-        y_base = float(base.value or 0.0)
-        fields["base_value"] = y_base
-        steps.add("base_value", y_base, "base_value", value=y_base, date=base.recorded_on, year=base_year)
-        if y_base <= 0:
-            steps.add("base_value", y_base, "non_positive", value=y_base)
-            return finish("no_data", "non_positive_value")
-        series = [r for r in values if r.recorded_on >= base.recorded_on]
-        raw_goal, raw_high = goal, high
-        if target.kind == "growth_base":
-            goal = y_base * (1.0 + raw_goal / 100.0)
-            high = None if raw_high is None else y_base * (1.0 + raw_high / 100.0)
-            steps.add(
-                "goal", round(goal, 6), "goal_growth_base", base=y_base, pct=raw_goal, goal=round(goal, 6)
-            )
-        else:
-            goal = y_base * raw_goal
-            high = None if raw_high is None else y_base * raw_high
-            steps.add(
-                "goal", round(goal, 6), "goal_multiple", base=y_base, times=raw_goal, goal=round(goal, 6)
-            )
-    if high is not None:
-        steps.add("range", round(goal, 6), "range", low=round(goal, 6), high=round(high, 6))
+def _band(run: _Run, judge: _Judge, goal: float, high: float | None) -> None:
+    if run.target.comparator != "about":
+        return
+    low_edge, high_edge = judge._show(judge.low_edge), judge._show(judge.high_edge)
+    run.fields.update(band_low=low_edge, band_high=high_edge)
+    if high is None:  # a range is its own band, already in the trace
+        tol = round(run.rules.about_tolerance * 100, 4)
+        run.steps.add("band", None, "band", goal=round(goal, 6), tol=tol, low=low_edge, high=high_edge)
 
-    rate_target = target.kind == "growth_rate"
-    scale = 100.0 if rate_target else 1.0  # a growth rate is compared as a fraction a year
-    judge = _Judge(
-        target.comparator, goal / scale, None if high is None else high / scale, rules.about_tolerance
-    )
-    if target.comparator == "about":
-        fields.update(band_low=_r_scaled(judge.low_edge, scale), band_high=_r_scaled(judge.high_edge, scale))
-        if high is None:
-            steps.add(
-                "band",
-                None,
-                "band",
-                goal=round(goal, 6),
-                tol=round(rules.about_tolerance * 100, 4),
-                low=fields["band_low"],
-                high=fields["band_high"],
-            )
-    fields["threshold"] = round(goal, 6)
 
-    # The value judged: the latest one, or after the horizon the one of the horizon year.
-    passed = today > horizon_end
+def _judged_series(run: _Run, series: list[ProgressRecord], passed: bool) -> list[ProgressRecord]:
+    """The values up to the one judged: the latest, or after the horizon the value of the horizon
+    year (the latest of it; else the first after it)."""
+    horizon = run.target.horizon_year
     if passed:
         judged = next((r for r in reversed(series) if r.recorded_on.year == horizon), None)
         if judged is None:
             judged = next((r for r in series if r.recorded_on.year > horizon), None)
+        end = dt.date(horizon, 12, 31)
         if judged is None:
-            steps.add("horizon", None, "horizon_no_value", date=horizon_end, year=horizon)
-            return finish("no_data", "no_value_for_horizon")
-        steps.add("horizon", judged.recorded_on.year, "horizon_value", date=horizon_end, year=horizon)
+            run.steps.add("horizon", None, "horizon_no_value", date=end, year=horizon)
+            raise _Stop("no_data", "no_value_for_horizon")
+        run.steps.add("horizon", judged.recorded_on.year, "horizon_value", date=end, year=horizon)
         series = [r for r in series if r.recorded_on <= judged.recorded_on]
-    else:
-        judged = series[-1]
-    y = float(judged.value or 0.0)
-    fields.update(current_count=y, measured_on=judged.recorded_on, source_url=judged.source_url)
-    steps.add("latest_record", y, "latest_record", value=y, date=judged.recorded_on)
+    last = series[-1]
+    y = float(last.value or 0.0)
+    run.fields.update(current_count=y, measured_on=last.recorded_on, source_url=last.source_url)
+    run.steps.add("latest_record", y, "latest_record", value=y, date=last.recorded_on)
+    return series
 
-    first = series[0]
-    if rate_target:
-        return _rate_status(series, judge, steps, fields, finish, passed, end_t, rules)
 
-    fields["gap"] = round(y - goal, 6)
-    steps.add("gap", round(y - goal, 6), "count_gap", value=y, goal=round(goal, 6))
-    met = judge.met_step(steps, y)
+def _verdict(run: _Run, met: bool, passed: bool) -> None:
     if passed:
-        return finish("achieved" if met else "missed", "value_achieved" if met else "value_missed")
+        raise _Stop("achieved" if met else "missed", "value_achieved" if met else "value_missed")
     if met:
-        return finish("met_now", "value_met_now")
+        raise _Stop("met_now", "value_met_now")
 
-    # Pace: observed against required CAGR from the base value.
+
+def _growth(
+    run: _Run, series: list[ProgressRecord], floor: float | None = None
+) -> tuple[float, float, float]:
+    """(y0, y, observed CAGR) from the first to the last value; stops with no_data when a growth
+    rate is not defined (one value, a value <= 0 or `floor` <= 0, values too close in time)."""
     if len(series) < 2:
-        steps.add("observed_growth", None, "not_enough", count=len(series))
-        return finish("no_data", "not_enough_data")
-    aim, sign = judge.aim(y)
-    y0 = float(first.value or 0.0)
-    if min(y0, y, aim) <= 0:
-        steps.add("observed_growth", None, "non_positive", value=min(y0, y, aim))
-        return finish("no_data", "non_positive_value")
-    t0, t = _when(first.recorded_on), _when(judged.recorded_on)
-    if end_t <= t0:  # every value dated after the horizon (records ahead of `today`)
-        steps.add("observed_growth", None, "not_enough", count=len(series))
-        return finish("no_data", "not_enough_data")
-    observed = _cagr(y0, y, t - t0)
-    required = _cagr(y0, aim, end_t - t0)
-    if not (math.isfinite(observed) and math.isfinite(required)):
-        steps.add(
-            "observed_growth", None, "growth_not_finite", start=first.recorded_on, end=judged.recorded_on
+        run.steps.add("observed_growth", None, "not_enough", count=len(series))
+        raise _Stop("no_data", "not_enough_data")
+    first, last = series[0], series[-1]
+    y0, y = float(first.value or 0.0), float(last.value or 0.0)
+    lowest = min(y0, y) if floor is None else min(y0, y, floor)
+    if lowest <= 0:
+        run.steps.add("observed_growth", None, "non_positive", value=lowest)
+        raise _Stop("no_data", "non_positive_value")
+    t0 = _when(first.recorded_on)
+    if run.end_t <= t0:  # every value dated after the horizon (records ahead of `today`)
+        run.steps.add("observed_growth", None, "not_enough", count=len(series))
+        raise _Stop("no_data", "not_enough_data")
+    years = _when(last.recorded_on) - t0
+    observed = _cagr(y0, y, years)
+    if not math.isfinite(observed):
+        run.steps.add(
+            "observed_growth", None, "growth_not_finite", start=first.recorded_on, end=last.recorded_on
         )
-        return finish("no_data", "not_enough_data")
-    _record_growth(fields, steps, observed, sign, first, judged, y0, y, t - t0)
-    years_left = end_t - t
-    fields["years_left"] = round(years_left, 4)
-    steps.add("years_left", round(years_left, 4), "years_to_end", horizon=horizon, date=judged.recorded_on)
-    fields["required_growth_pct"] = _pct(required)
-    steps.add(
-        "required_growth",
-        _pct(required),
-        "required_cagr",
-        goal=round(aim, 6),
-        first=y0,
-        years=round(end_t - t0, 4),
-        horizon=horizon,
-    )
-    if sign * required <= 0:
-        steps.add("pace_ratio", None, "pace_moved_away")
-        return finish("off_track", "moved_away")
-    return _classify(observed / required, observed, required, fields, steps, finish, rules)
-
-
-def _r_scaled(x: float | None, scale: float) -> float | None:
-    return None if x is None else round(x * scale, 6)
-
-
-def _record_growth(fields, steps, observed, sign, first, last, y0, y, years) -> None:
-    fields["observed_growth_pct"] = _pct(observed)
-    fields["trend_basis"] = "count"
-    better = sign * observed
-    fields["trend"] = "up" if better > 0 else ("down" if better < 0 else "flat")
-    steps.add(
+        raise _Stop("no_data", "not_enough_data")
+    run.fields.update(observed_growth_pct=_pct(observed), trend_basis="count")
+    run.steps.add(
         "observed_growth",
         _pct(observed),
         "observed_cagr",
@@ -343,59 +362,75 @@ def _record_growth(fields, steps, observed, sign, first, last, y0, y, years) -> 
         start=first.recorded_on,
         end=last.recorded_on,
     )
+    years_left = run.end_t - _when(last.recorded_on)
+    run.fields["years_left"] = round(years_left, 4)
+    return y0, y, observed
 
 
-def _classify(ratio, observed, required, fields, steps, finish, rules) -> QuantitativeAssessment:
-    fields["pace_ratio"] = round(ratio, 4)
-    steps.add("pace_ratio", round(ratio, 4), "pace_cagr", observed=_pct(observed), required=_pct(required))
-    cls = progress._ratio_class(ratio, rules)
-    steps.add("classify", cls, "classify", on=rules.on_track_ratio, risk=rules.at_risk_ratio)
-    return finish(cls, cls)
+def _trend(run: _Run, observed: float, sign: int) -> None:
+    better = sign * observed  # like rank targets: "up" is toward the target's better side
+    run.fields["trend"] = "up" if better > 0 else ("down" if better < 0 else "flat")
 
 
-def _rate_status(series, judge, steps, fields, finish, passed, end_t, rules) -> QuantitativeAssessment:
+def _level_status(run: _Run, series: list[ProgressRecord], judge: _Judge, passed: bool) -> None:
+    """A level (share, base-year target): the latest value against the value to reach, then the
+    observed CAGR against the CAGR required to reach it by the end of the horizon year."""
+    last = series[-1]
+    y, goal = float(last.value or 0.0), judge.goal
+    run.fields["gap"] = round(y - goal, 6)
+    run.steps.add("gap", round(y - goal, 6), "count_gap", value=y, goal=round(goal, 6))
+    _verdict(run, judge.met_step(run.steps, y), passed)
+    aim, sign = judge.aim(y)
+    y0, y, observed = _growth(run, series, floor=aim)
+    _trend(run, observed, sign)
+    horizon = run.target.horizon_year
+    run.steps.add(
+        "years_left", run.fields["years_left"], "years_to_end", horizon=horizon, date=last.recorded_on
+    )
+    span = run.end_t - _when(series[0].recorded_on)
+    required = _cagr(y0, aim, span)
+    if not math.isfinite(required):
+        run.steps.add(
+            "observed_growth", None, "growth_not_finite", start=series[0].recorded_on, end=last.recorded_on
+        )
+        raise _Stop("no_data", "not_enough_data")
+    run.fields["required_growth_pct"] = _pct(required)
+    run.steps.add(
+        "required_growth",
+        _pct(required),
+        "required_cagr",
+        goal=round(aim, 6),
+        first=y0,
+        years=round(span, 4),
+        horizon=horizon,
+    )
+    if sign * required <= 0:
+        run.steps.add("pace_ratio", None, "pace_moved_away")
+        raise _Stop("off_track", "moved_away")
+    _classify(run, observed, required)
+
+
+def _rate_status(run: _Run, series: list[ProgressRecord], judge: _Judge, passed: bool) -> None:
     """A growth-rate target: the observed CAGR over the values against the rate itself."""
-    if len(series) < 2:
-        steps.add("observed_growth", None, "not_enough", count=len(series))
-        return finish("no_data", "not_enough_data")
-    first, last = series[0], series[-1]
-    y0, y = float(first.value or 0.0), float(last.value or 0.0)
-    if min(y0, y) <= 0:
-        steps.add("observed_growth", None, "non_positive", value=min(y0, y))
-        return finish("no_data", "non_positive_value")
-    years = _when(last.recorded_on) - _when(first.recorded_on)
-    observed = _cagr(y0, y, years)
-    if not math.isfinite(observed):
-        steps.add("observed_growth", None, "growth_not_finite", start=first.recorded_on, end=last.recorded_on)
-        return finish("no_data", "not_enough_data")
+    _, _, observed = _growth(run, series)
     aim, sign = judge.aim(observed)
-    _record_growth(fields, steps, observed, sign, first, last, y0, y, years)
-    fields["required_growth_pct"] = _pct(aim)
-    steps.add("required_growth", _pct(aim), "required_rate", rate=_pct(aim))
-    fields["gap"] = round((observed - judge.goal) * 100.0, 4)
-    met = judge.met(observed)
-    if judge.comparator == ">=":
-        steps.add("met_now", "yes" if met else "no", "count_met", value=_pct(observed), goal=_pct(judge.goal))
-    elif judge.comparator == "<=":
-        steps.add(
-            "met_now", "yes" if met else "no", "value_met_le", value=_pct(observed), goal=_pct(judge.goal)
-        )
-    else:
-        steps.add(
-            "met_now",
-            "yes" if met else "no",
-            "value_met_band",
-            value=_pct(observed),
-            low=_pct(judge.low_edge),
-            high=_pct(judge.high_edge),
-        )
-    if passed:
-        return finish("achieved" if met else "missed", "value_achieved" if met else "value_missed")
-    if met:
-        return finish("met_now", "value_met_now")
-    fields["years_left"] = round(end_t - _when(last.recorded_on), 4)
+    _trend(run, observed, sign)
+    run.fields.update(required_growth_pct=_pct(aim), gap=round((observed - judge.goal) * 100.0, 4))
+    run.steps.add("required_growth", _pct(aim), "required_rate", rate=_pct(aim))
+    _verdict(run, judge.met_step(run.steps, observed), passed)
     if sign * aim <= 0:
         # A rate of zero or of the other sign than the change needed: a ratio would mean nothing.
-        steps.add("pace_ratio", None, "pace_rate_undefined", required=_pct(aim))
-        return finish("off_track", "rate_ratio_undefined")
-    return _classify(observed / aim, observed, aim, fields, steps, finish, rules)
+        run.steps.add("pace_ratio", None, "pace_rate_undefined", required=_pct(aim))
+        raise _Stop("off_track", "rate_ratio_undefined")
+    _classify(run, observed, aim)
+
+
+def _classify(run: _Run, observed: float, required: float) -> None:
+    ratio = observed / required
+    run.fields["pace_ratio"] = round(ratio, 4)
+    run.steps.add(
+        "pace_ratio", round(ratio, 4), "pace_cagr", observed=_pct(observed), required=_pct(required)
+    )
+    cls = progress._ratio_class(ratio, run.rules)
+    run.steps.add("classify", cls, "classify", on=run.rules.on_track_ratio, risk=run.rules.at_risk_ratio)
+    raise _Stop(cls, cls)

@@ -427,3 +427,10 @@ def test_any_records_give_a_class_with_its_trace(kind, pairs, today):
     assert a.trace.rule.removeprefix("rule.") in (*quantitative.RULES, *progress.RULES)
     if a.pace_ratio is not None:
         assert a.status == progress._ratio_class(a.pace_ratio, RULES)
+
+
+def test_a_rate_is_shown_in_per_cent_in_the_trace():
+    a = quantitative.assess_quantitative_target(RATE, values((2024, 1000), (2026, 1166.4)), AHEAD, RULES)
+    assert step(a, "met_now").formula == "8 ≥ 10"
+    assert progress.step_formula(step(a, "pace_ratio"), "vi") == "R = quan sát 8% / cần thiết 10%"
+    assert (a.threshold, a.gap, a.observed_growth_pct, a.trend) == (10.0, -2.0, 8.0, "up")
