@@ -15,6 +15,7 @@ import pytest
 
 from metrics import i18n
 from metrics.errors import MetricsError, ValidationFailed
+from metrics.ingest import pipeline
 from metrics.store import imports as store_imports
 from metrics.store import open_store, restore_points
 from metrics.store import queries as q
@@ -131,6 +132,25 @@ def test_a_20_mb_line_is_refused_naming_the_line(store, tmp_path):
     assert (problem.code, problem.row) == ("field_too_large", 3)
     assert "A cell of this line holds more than 100000 characters" in i18n.problem_message(problem, "en")
     assert "Dòng 3" in i18n.problem_message(problem, "vi") or "dòng 3" in i18n.problem_message(problem, "vi")
+    assert fingerprint(store) == before
+
+
+def test_a_ragged_row_of_a_large_file_is_a_problem_at_its_line_too(store, tmp_path):
+    """Over 1 MB a tidy CSV takes DuckDB's fast path; a row with an extra cell sends it back to the
+    lenient reader, which names the line."""
+    lines = ["Country,Year,Measure,Value"] + [
+        f"Viet Nam,{1990 + i % 100},m{i % 200},1.5" for i in range(80_000)
+    ]
+    lines.insert(60_001, "Thailand,2023,m1,2.5,oops")
+    path = tmp_path / "large_ragged.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > pipeline.FAST_PATH_MIN_BYTES
+    before = fingerprint(store)
+    with pytest.raises(ValidationFailed) as caught:
+        run_import(
+            store, path, index_id="NEW_SET", name="New set", unit="points", source_url="https://example.org"
+        )
+    assert [(p.code, p.row) for p in caught.value.problems] == [("too_many_cells", 60_002)]
     assert fingerprint(store) == before
 
 

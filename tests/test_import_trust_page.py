@@ -136,3 +136,24 @@ def test_the_administration_page_lists_the_restore_points(page, fresh_db):
     assert table["Before"].tolist() == ["import vi_total_unknown_cp1258.csv"]
     assert table["File"].tolist() == [point.path]
     assert "the newest 10 are kept" in _text(at)
+
+
+def test_an_edition_without_totals_can_be_confirmed_explicitly(page, fresh_db):
+    at = page("en")
+    at.file_uploader(key="import_file").upload(VI_FILE.name, VI_FILE.read_bytes())
+    _ok(at.run())
+    assert at.button(key="import_confirm").disabled
+    allow = next(c for c in at.checkbox if c.key.startswith("import_allow_no_headline_"))
+    assert allow.label.startswith("Import this edition without totals")
+    allow.check()
+    _ok(at.run())
+    assert not at.button(key="import_confirm").disabled
+    at.button(key="import_confirm").click()
+    _ok(at.run())
+    store = open_store(fresh_db)
+    try:
+        editions = q.editions(store, "GAIRI").set_index("edition_year")
+        assert not bool(editions.loc[2026, "has_headline"])
+        assert q.latest_headline_edition(store, "GAIRI") == 2025
+    finally:
+        store.close()
