@@ -141,11 +141,31 @@ def sign_in_form(store: Store, where=None, key: str = "signin") -> None:
         st.rerun()
 
 
+TRUSTED_PROXIES_ENV = "AI_DASHBOARD_TRUSTED_PROXIES"
+_DEFAULT_PROXIES = "127.0.0.1,::1"
+
+
+def client_key(peer: str | None, headers: dict[str, str], trusted: str = _DEFAULT_PROXIES) -> str:
+    """Who is signing in, for the per-client throttle.
+
+    The connection's peer address, except when that peer is a trusted reverse proxy (nginx on the
+    same machine in the served layout; Streamlit reports a local peer as None): then the
+    X-Real-IP header the proxy sets from the real client address. A header from anyone else is
+    ignored, so a client cannot pick its own key by sending one."""
+    proxies = {p.strip() for p in trusted.split(",") if p.strip()}
+    if peer and peer not in proxies:
+        return peer
+    forwarded = {k.lower(): v for k, v in headers.items()}.get("x-real-ip", "").strip()
+    return forwarded[:64] if forwarded else (peer or "local")
+
+
 def _client() -> str:
     try:
-        return str(st.context.ip_address or "")
+        peer = st.context.ip_address
+        headers = dict(st.context.headers)
     except Exception:  # no request context (tests)
         return ""
+    return client_key(peer, headers, os.environ.get(TRUSTED_PROXIES_ENV) or _DEFAULT_PROXIES)
 
 
 def sidebar(store: Store, actor: Actor) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
+from pathlib import Path
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -160,3 +162,36 @@ def parse_flag(value: object) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
+
+
+# --- who may export reports (data/permissions.toml, one setting) -------------------------------
+
+PERMISSIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "permissions.toml"
+EXPORT_SETTINGS = ("anyone", "viewer", "analyst", "admin")
+
+
+def report_export_setting(path: Path = PERMISSIONS_FILE) -> str:
+    """Who may generate and download reports: "anyone", "viewer" (any signed-in account),
+    "analyst" or "admin". A missing or unknown value is the strictest reading of the default:
+    signed-in accounts only."""
+    try:
+        with open(path, "rb") as f:
+            value = str(tomllib.load(f).get("report_export", "viewer")).strip().lower()
+    except (OSError, tomllib.TOMLDecodeError):
+        value = "viewer"
+    return value if value in EXPORT_SETTINGS else "viewer"
+
+
+def may_export(actor: Actor, setting: str | None = None) -> bool:
+    setting = setting or report_export_setting()
+    if setting == "anyone":
+        return True
+    if actor == ANONYMOUS or actor.name == ANONYMOUS.name:
+        return False
+    return has_role(actor, setting)  # type: ignore[arg-type]
+
+
+def require_export(actor: Actor, setting: str | None = None) -> None:
+    setting = setting or report_export_setting()
+    if not may_export(actor, setting):
+        raise PermissionDenied(f"export_denied_{setting}", role=actor.role, actor=actor.name)
