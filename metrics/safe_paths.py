@@ -70,7 +70,28 @@ def check_output(path: str | Path, protected: Iterable[str | Path] = ()) -> Path
     parent = target.parent
     if parent.exists() and not parent.is_dir():
         raise MetricsError("output_not_writable", path=str(raw), reason="not a folder: " + str(parent))
+    _probe(target, raw, exists=mode is not None)
     return target
+
+
+def _probe(target: Path, raw: Path, *, exists: bool) -> None:
+    """Try the write before the work: an existing file opened for update (not truncated), or a
+    scratch file made and removed in the nearest existing folder. Permission bits alone do not
+    tell (root passes os.access on /proc)."""
+    try:
+        if exists:
+            with open(target, "r+b"):
+                pass
+            return
+        folder = target.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        scratch = folder / f".{target.name}.probe-{os.getpid()}"
+        with open(scratch, "xb"):
+            pass
+        scratch.unlink()
+    except OSError as exc:
+        raise MetricsError("output_not_writable", path=str(raw), reason=exc.strerror or str(exc)) from exc
 
 
 def check_input(path: str | Path) -> Path:

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from metrics import i18n, report_export, safe_paths
+from metrics import cli_checks, i18n, report_export, safe_paths
 from metrics.auth import CLI_ACTOR
 from metrics.errors import MetricsError
 from metrics.reports.model import FORMATS, SECTION_IDS, ReportOptions
@@ -61,6 +61,7 @@ def parse_date(text: str | None) -> dt.date | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    cli_checks.check_year(args.as_of, "--as-of")
     options = ReportOptions(
         lang=args.lang,
         as_of=args.as_of,
