@@ -56,7 +56,7 @@ ROLE_BY_LABEL = {_role(r): r for r in ROLES}
 # --- accounts ----------------------------------------------------------------------------------
 
 st.header(t("admin.accounts"))
-listed = accounts.list_accounts(store)
+listed = accounts.list_accounts(store, actor)
 if not listed:
     st.info(t("admin.no_accounts"))
 else:
@@ -144,7 +144,7 @@ FILTER_BY_LABEL = {t(f"admin.audit_{k}"): k for k in FILTERS}
 which = FILTER_BY_LABEL[
     st.radio(t("admin.audit_filter"), list(FILTER_BY_LABEL), horizontal=True, key="admin_audit_filter")
 ]
-events = accounts.audit_events(store, limit=500, **FILTERS[which])
+events = accounts.audit_events(store, actor, limit=500, **FILTERS[which])
 
 
 def _detail(text: str) -> str:
@@ -179,7 +179,7 @@ backup_col, check_col = st.columns(2)
 with backup_col:
     if st.button(t("admin.backup_submit"), key="admin_backup", icon=":material/backup:"):
         try:
-            info = ops.backup(store)
+            info = ops.backup(store, actor)
         except MetricsError as exc:
             _error(exc)
         else:
@@ -205,7 +205,7 @@ with backup_col:
 with check_col:
     if st.button(t("admin.check_submit"), key="admin_check", icon=":material/fact_check:"):
         try:
-            report = ops.check_store(store)
+            report = ops.check_store(store, actor)
         except MetricsError as exc:
             _error(exc)
         else:

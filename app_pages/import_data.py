@@ -167,7 +167,7 @@ def _source(data: bytes, file_name: str, options: pipeline.ImportOptions, progre
 def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> None:
     st.subheader(t("import.mapping"))
     st.caption(
-        t(
+        common.tm(
             "import.cli.file",
             file=plan.file_name,
             reader=t(f"import.reader.{plan.reader}"),
@@ -183,16 +183,16 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="import_mapping_table")
     mapping = plan.mapping
     if mapping.get("sheets"):
-        st.caption(t("import.mapping_sheets", sheets=", ".join(mapping["sheets"])))
+        st.caption(common.tm("import.mapping_sheets", sheets=", ".join(mapping["sheets"])))
     if source.measure_columns:
         measures = sorted(set(source.measure_columns) - {"total"})
         if measures:
             # "header as written → measure id": the analyst checks each column went where it should.
             pairs = [f"{source.measure_columns[m]} → {m}" for m in measures]
-            st.caption(t("import.mapping_measures", measures=", ".join(pairs)))
+            st.caption(common.tm("import.mapping_measures", measures=", ".join(pairs)))
     ignored = mapping.get("ignored_columns") or []
     if ignored:
-        st.caption(t("import.mapping_ignored", columns=", ".join(ignored)))
+        st.caption(common.tm("import.mapping_ignored", columns=", ".join(ignored)))
     if mapping.get("delimiter"):
         # A text file: what the analyst checks first when numbers look wrong (54,48 read as 5448?).
         decimal = {True: "decimal_comma", False: "decimal_point"}.get(
@@ -210,7 +210,9 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
     if source.years:
         st.caption(t("import.years_in_file", years=", ".join(str(y) for y in source.years)))
     elif source.edition_hint:
-        st.caption(t("import.edition_hint", source=source.edition_hint_from or "", year=source.edition_hint))
+        st.caption(
+            common.tm("import.edition_hint", source=source.edition_hint_from or "", year=source.edition_hint)
+        )
 
 
 def _map_key(plan: pipeline.ImportPlan, label: str) -> str:
@@ -380,7 +382,7 @@ def _diff(diff: store_imports.Diff, key: str) -> None:
         ("import.removed_measures", diff.removed_measures),
     ):
         if items:
-            st.markdown(f"**{t(label)}:** " + ", ".join(items))
+            st.markdown(f"**{t(label)}:** " + common.md(", ".join(str(i) for i in items)))
     if not diff.changed:
         st.caption(t("import.changes_none"))
         return

@@ -52,6 +52,18 @@ def default_db_path() -> Path:
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
+_DAMAGE_MARKERS = ("corrupt", "checksum", "not a valid duckdb database")
+
+
+def _error(code: str, path: str, exc: BaseException) -> StoreError:
+    """StoreError(code), or store_corrupt (whose message gives the recovery steps) when DuckDB
+    says the file is damaged."""
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if any(marker in reason.lower() for marker in _DAMAGE_MARKERS):
+        return StoreError("store_corrupt", path=path, reason=reason[:300])
+    return StoreError(code, path=path, reason=reason)
+
+
 class Store:
     """A DuckDB database file (or ':memory:') with the project schema applied.
 
@@ -68,7 +80,7 @@ class Store:
             self._conn = duckdb.connect(self.path, config=_CONFIG)
             self._conn.execute(SCHEMA.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
-            raise StoreError("store_open_failed", path=self.path, reason=str(exc).splitlines()[0]) from exc
+            raise _error("store_open_failed", self.path, exc) from exc
         self._write_lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -77,7 +89,7 @@ class Store:
         try:
             yield cur
         except duckdb.Error as exc:
-            raise StoreError("store_query_failed", reason=str(exc).splitlines()[0]) from exc
+            raise _error("store_query_failed", self.path, exc) from exc
         finally:
             cur.close()
 
@@ -109,7 +121,7 @@ class Store:
                 with contextlib.suppress(duckdb.Error):
                     cur.execute("ROLLBACK")
                 if isinstance(exc, duckdb.Error):
-                    raise StoreError("store_write_failed", reason=str(exc).splitlines()[0]) from exc
+                    raise _error("store_write_failed", self.path, exc) from exc
                 raise
             finally:
                 cur.close()
