@@ -366,7 +366,7 @@ def withdraw(store: Store, actor: Actor, version_id: int, reason: str) -> dict[s
     is not withdrawn; when none is left the edition, and what its import created for it alone (a
     framework and its measures, a dataset with no other edition), is removed, so the pages are as
     they were before the import. The version's rows stay, for comparison."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     reason = " ".join((reason or "").split())
     if not reason:
         raise MetricsError("withdraw_reason_required", version_id=int(version_id))
