@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -9,6 +10,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,6 +119,7 @@ class Store:
             self._lock = None
             return
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        _OPEN_STORES.add(self)
         self._lock = DatabaseLock(self.path)
         self._version_file = Path(self.path + ".version")
         self._ensure_schema()
@@ -401,6 +404,7 @@ class Store:
                     self._conn.execute(sql, params)
 
     def close(self) -> None:
+        lingerer = self._lingerer
         with self._cond:
             self._closed = True
             if self._users == 0 and self._conn is not None:
@@ -411,6 +415,21 @@ class Store:
                     self._close_conn()
             if self._lock is not None and self._users == 0:
                 self._lock.close()
+            self._cond.notify_all()
+        if lingerer is not None and lingerer is not threading.current_thread():
+            lingerer.join(timeout=1.0)
+
+
+# Closed at exit, before the interpreter stops daemon threads: a lingering connection closed by
+# its own thread while the runtime shuts down aborts the process inside DuckDB.
+_OPEN_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_stores() -> None:
+    for store in list(_OPEN_STORES):
+        with contextlib.suppress(Exception):
+            store.close()
 
 
 class _Conflict(Exception):
