@@ -1595,15 +1595,19 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportPlan | ImportResult:
-    """Read a file from disk and preview it (dry_run) or commit it."""
+    """Read a file from disk and preview it (dry_run) or commit it.
+
+    One connection is held throughout (read-write to commit), so the fast path's scratch table
+    lives on the instance that checks and writes it (metrics.store.connection.Store.hold)."""
     actor = authorise(store, actor, "analyst")
-    source = read_file(path, options, progress=progress, store=store)
-    try:
-        if dry_run:
-            return preview(store, actor, source, options, progress)
-        return commit(store, actor, source, options, progress)
-    finally:
-        source.release()
+    with store.hold(write=not dry_run):
+        source = read_file(path, options, progress=progress, store=store)
+        try:
+            if dry_run:
+                return preview(store, actor, source, options, progress)
+            return commit(store, actor, source, options, progress)
+        finally:
+            source.release()
 
 
 def add_alias(store: Store, actor: Actor, alias: str, iso3: str) -> bool:
