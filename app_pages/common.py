@@ -50,7 +50,6 @@ TREND_ICON = {"up": "↗", "down": "↘", "flat": "→", "none": "·"}
 DEFAULT_INDEX = "GAIRI"
 DEFAULT_GROUP = "ASEAN"
 COUNTRY = "VNM"
-INDICES = ("GAIRI", "WIPO_GII", "IMF_AIPI")
 
 
 # --- store, language, text ---------------------------------------------------------------------
@@ -223,6 +222,16 @@ def index_info(data_version: Version, index_id: str) -> dict:
         },
         "aggregation": {int(k): v for k, v in zip(frame["edition_year"], frame["aggregation"], strict=True)},
     }
+
+
+@st.cache_data(show_spinner=False)
+def index_order(data_version: Version) -> list[str]:
+    return services.index_order(store())
+
+
+def indices() -> list[str]:
+    """Every index with data in the store, imported ones included, the default yardstick first."""
+    return index_order(version())
 
 
 @st.cache_data(show_spinner=False)
@@ -559,16 +568,10 @@ def chart(fig: go.Figure, data: pd.DataFrame, key: str, source: str) -> None:
 
 
 def index_picker(key: str, label_key: str = "common.index") -> str:
-    """A horizontal choice among the indices that have data (GAIRI first, the default yardstick)."""
-    available = [i for i in INDICES if index_info(version(), i)["editions"]]
-    return st.radio(
-        t(label_key),
-        available,
-        index=available.index(DEFAULT_INDEX) if DEFAULT_INDEX in available else 0,
-        format_func=index_name,
-        key=key,
-        horizontal=True,
-    )
+    """A horizontal choice among every index that has data (services.index_order: the default
+    yardstick first, then any other, an analyst's imported dataset included)."""
+    available = indices()
+    return st.radio(t(label_key), available, index=0, format_func=index_name, key=key, horizontal=True)
 
 
 def md(text: str) -> str:

@@ -16,13 +16,12 @@ version = common.version()
 common.page_header("data_page.title", "data_page.intro")
 
 editions = common.editions_table(version)
-index_ids = list(dict.fromkeys(editions["index_id"]))
+index_ids = common.indices()
 c1, c2, c3 = st.columns([2, 1, 2])
 with c1:
     index_id = st.selectbox(
         t("common.index"),
         index_ids,
-        index=index_ids.index(common.DEFAULT_INDEX) if common.DEFAULT_INDEX in index_ids else 0,
         format_func=lambda i: (
             editions.loc[
                 editions["index_id"] == i, "index_name_vi" if lang == "vi" else "index_name_en"
