@@ -556,12 +556,19 @@ def download(
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, key: str, source: str) -> None:
-    """A chart with its source (with the address) under it and the download of the data it draws."""
+    """A chart under its title (page text, which wraps at any width: charts.for_page), with its
+    source (with the address) under it and the download of the data it draws. No plotly toolbar:
+    on a phone it sat over the title, and its English tooltips are not translated."""
+    from metrics import charts
+
+    title, fig = charts.for_page(fig)
+    if title:
+        st.markdown(f"**{md(title)}**")
     st.plotly_chart(
         fig,
         theme=None,
         key=key,
-        config={"displaylogo": False, "locale": "vi" if lang() == "vi" else "en"},
+        config={"displaylogo": False, "displayModeBar": False, "locale": "vi" if lang() == "vi" else "en"},
     )
     st.caption(source)
     download(data, key, key)
