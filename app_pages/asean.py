@@ -18,7 +18,13 @@ VN = common.COUNTRY
 common.page_header("asean.title", "asean.intro")
 INDEX = common.index_picker("asean_index")
 info = common.index_info(version, INDEX)
-edition = st.selectbox(t("common.edition"), info["editions"][::-1], key="asean_edition", format_func=str)
+edition = st.selectbox(
+    t("common.edition"),
+    info["editions"][::-1],
+    key="asean_edition",
+    format_func=str,
+    placeholder=common.choose(),
+)
 table = common.group_table(version, INDEX, edition, GROUP)
 framework = info["frameworks"][edition]
 meas = common.measures(version, INDEX, framework)
@@ -119,6 +125,7 @@ if pillar_cols:
         format_func=lambda c: names.get(c, c),
         key="asean_peers",
         max_selections=5,
+        placeholder=common.choose(many=True),
     )
     chosen = table[table["iso3"].isin([VN, *peers])]
     radar_frame = chosen[pillar_cols].rename(columns=pillar_names)

@@ -581,6 +581,35 @@ def index_picker(key: str, label_key: str = "common.index") -> str:
     return st.radio(t(label_key), available, index=0, format_func=index_name, key=key, horizontal=True)
 
 
+def choose(many: bool = False) -> str:
+    """The placeholder of a select box or multiselect: Streamlit's own is English."""
+    return t("ui.choose_many" if many else "ui.choose")
+
+
+def _css_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def file_uploader(label: str, types: Sequence[str], key: str, **kwargs):
+    """st.file_uploader with its texts in the page's language. Streamlit offers no parameter for
+    the button ("Upload") and the limit line ("50MB per file • CSV"), which are English: a style
+    scoped to this widget (its st-key-<key> class) hides them and draws the translated words in
+    their place, so the widget, its keyboard use and its checks stay Streamlit's own."""
+    limit = t("ui.upload_limit", mb=upload_guard.MAX_UPLOAD_MB, types=", ".join(x.upper() for x in types))
+    scope = f".st-key-{key}"
+    st.html(
+        "<style>"
+        f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,'
+        f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}'
+        f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after'
+        f"{{content: {_css_text(t('ui.upload_button'))}; font-size: 1rem;}}"
+        f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] span::after'
+        f"{{content: {_css_text(limit)}; font-size: 0.875rem;}}"
+        "</style>"
+    )
+    return st.file_uploader(label, type=list(types), key=key, **kwargs)
+
+
 def md(text: str) -> str:
     """Text shown inside markdown literally (T_N, 2 * 3 and [1] stay as written)."""
     for ch in "\\`*_[]<>#|":

@@ -29,11 +29,16 @@ with c1:
             + f" ({common.index_name(i)})"
         ),
         key="data_index",
+        placeholder=common.choose(),
     )
 info = common.index_info(version, index_id)
 with c2:
     edition = st.selectbox(
-        t("common.edition"), info["editions"][::-1], key=f"data_edition_{index_id}", format_func=str
+        t("common.edition"),
+        info["editions"][::-1],
+        key=f"data_edition_{index_id}",
+        format_func=str,
+        placeholder=common.choose(),
     )
 with c3:
     levels = ["total", "pillar", "dimension", "indicator"]
@@ -43,6 +48,7 @@ with c3:
         default=["total"],
         format_func=lambda lv: t(f"data_page.level_{lv}"),
         key="data_levels",
+        placeholder=common.choose(many=True),
     )
 
 obs = common.observations(version, index_id, edition)

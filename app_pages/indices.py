@@ -22,7 +22,9 @@ label_of = {
     for x in rank_targets
 }
 ids = list(label_of)
-target_id = st.selectbox(t("common.target"), ids, format_func=label_of.get, key="indices_target")
+target_id = st.selectbox(
+    t("common.target"), ids, format_func=label_of.get, key="indices_target", placeholder=common.choose()
+)
 comparison = common.yardstick_comparison(version, target_id, VN)
 
 rows = []
