@@ -141,8 +141,8 @@ class _Spec:
             "separators": separators(lang),
             "height": total_height,
             # axis titles do not wrap either: short lines, so a long one is not cut on a phone
-            "xaxis": {"title": {"text": wrap(labels.x, 40)}},
-            "yaxis": {"title": {"text": wrap(labels.y, 36)}},
+            "xaxis": {"title": {"text": wrap(labels.x, 28)}},
+            "yaxis": {"title": {"text": wrap(labels.y, 30)}},
         }
         if labels.source:
             self.annotations.append(
@@ -213,7 +213,9 @@ def series_breaks(editions: Sequence[int], series: Sequence[str]) -> list[float]
 
 
 def _ticks(years: Iterable) -> dict:
-    return {"tickmode": "array", "tickvals": sorted({int(y) for y in years})}
+    # 14 px: seven editions' years sit level side by side at 390 px (at 16 px plotly turned them
+    # and their boxes ran into each other)
+    return {"tickmode": "array", "tickvals": sorted({int(y) for y in years}), "tickfont": {"size": 14}}
 
 
 def rank_history(
@@ -248,7 +250,10 @@ def rank_history(
         "line": {"color": FOCUS, "width": 4},
         "marker": {"size": 12, "symbol": "circle"},
         "text": _point_labels(data, rank_col, text_col),
-        "textposition": "top center",
+        # the long label of the last point above it and to its left (the plot's right end is
+        # near), the ranks below theirs: all above, the two nearest labels met at 390 px
+        "textposition": ["bottom center"] * (len(data) - 1) + ["top left"] if text_col else "top center",
+        "cliponaxis": False,  # a label near the plot's edge is drawn whole, not cut by the axes
         "textfont": {"size": 15, "color": FOCUS},
         "showlegend": False,
     }
@@ -263,9 +268,9 @@ def rank_history(
     spec.layout["yaxis"].update(autorange=False, range=[worst * 1.15 + 1, 0.5])
     if not data.empty:
         spec.layout["xaxis"].update(_ticks(data["edition_year"]))
-        if text_col:  # room at the right end for the longer label of the last point
+        if text_col:
             first, last = float(data["edition_year"].min()), float(data["edition_year"].max())
-            spec.layout["xaxis"].update(range=[first - 0.4, last + 0.9])
+            spec.layout["xaxis"].update(range=[first - 0.4, last + 0.4])
     spec.layout["showlegend"] = True  # the target lines and the break are named there
     return spec.figure()
 
@@ -510,8 +515,9 @@ def gap_bars(frame: pd.DataFrame, labels: Labels, lang: str, *, value_text: str 
     Direction is also carried by the hatching and the printed sign, not by colour alone."""
     data = frame.dropna(subset=["gap"]).iloc[::-1]  # plotly draws the first row at the bottom
     gaps = data["gap"].astype(float).tolist()
-    height = max(300, 60 + 42 * len(data))
-    spec = _Spec(labels, lang, height=min(height + 150, 1100))
+    lines = max((wrap(str(v), 16).count("<br>") + 1 for v in data["label"]), default=1)
+    height = max(300, 60 + max(42, 18 * lines + 8) * len(data))  # room for each name's lines
+    spec = _Spec(labels, lang, height=min(height + 150, 1600))
     spec.data.append(
         {
             "type": "bar",
@@ -561,9 +567,17 @@ def gap_bars(frame: pd.DataFrame, labels: Labels, lang: str, *, value_text: str 
     # of a phone's width
     labels_ = data["label"].tolist()
     spec.layout["yaxis"].update(
-        tickmode="array", tickvals=labels_, ticktext=[wrap(str(v), 22) for v in labels_]
+        tickmode="array",
+        tickvals=labels_,
+        ticktext=[wrap(str(v), 16) for v in labels_],
+        tickfont={"size": 14},
     )
-    spec.layout["margin"]["r"] = 70  # the numbers right of the longest bar
+    # the names set the left margin (automargin); the axis title on short lines, as the plot
+    # area left between the names and the numbers is narrow on a phone
+    spec.layout["xaxis"].update(
+        tickfont={"size": 14}, title={"text": wrap(labels.x, 20), "font": {"size": 15}}
+    )
+    spec.layout["margin"].update(l=10, r=56)  # r: the numbers right of the longest bar
     spec.layout.update(showlegend=False, bargap=0.3)
     return spec.figure()
 
@@ -640,8 +654,9 @@ def compare_bars(
         ticktext=[wrap(c, 18) for c in categories],
     )
     # the values run along x now: the caller's value label (`y`) goes there
-    spec.layout["xaxis"].update(showgrid=True, gridcolor="#e5e5e5", title={"text": wrap(labels.y, 40)})
-    spec.layout["yaxis"]["title"] = {"text": wrap(labels.x, 36)}
+    spec.layout["xaxis"].update(showgrid=True, gridcolor="#e5e5e5", title={"text": wrap(labels.y, 28)})
+    spec.layout["yaxis"]["title"] = {"text": wrap(labels.x, 30)}
+    spec.layout["yaxis"]["tickfont"] = {"size": 14}
     return spec.figure()
 
 
