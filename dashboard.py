@@ -12,6 +12,7 @@ import streamlit as st
 
 from app_pages import access, common, registry
 from metrics.auth import ANONYMOUS
+from metrics.errors import MetricsError
 from metrics.store.hardening import restrict_file_access
 
 st.set_page_config(page_title="AI Strategy Tracker", page_icon="📊", layout="wide")
@@ -29,4 +30,7 @@ else:
         st.Page(path, title=common.t(f"nav.{name}"), url_path=name, default=(name == "overview"))
         for name, path, _role in registry.pages_for(actor.role)
     ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except MetricsError as exc:  # e.g. store_busy: another process held the database past the wait
+    common.error_box(exc)
