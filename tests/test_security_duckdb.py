@@ -64,7 +64,7 @@ def test_reads_writes_backups_and_allowed_folders_still_work(locked, tmp_path):
     assert len(queries.scores(locked, "GAIRI", 2023)) > 150
     accounts.add_account(locked, CLI_ACTOR, "alice", "analyst", "correct horse battery")  # a transaction
     assert _sql(locked, f"SELECT * FROM read_csv('{tmp_path}/staging/ok.csv')") == [(1,)]
-    info = backup.backup(locked, tmp_path / "b.duckdb")  # file copy from Python, not SQL
+    info = backup.backup(locked, CLI_ACTOR, tmp_path / "b.duckdb")  # file copy from Python, not SQL
     assert backup.check_file(info.path).tables["users"] == 1
 
 

@@ -161,7 +161,7 @@ def test_a_reading_process_does_not_starve_a_writer(fresh_db):
 
 def test_restore_while_another_process_has_the_store_open(fresh_db, tmp_path):
     store = open_store(fresh_db)
-    info = backup.backup(store, tmp_path / "before.duckdb")
+    info = backup.backup(store, CLI_ACTOR, tmp_path / "before.duckdb")
     accounts.add_account(store, CLI_ACTOR, "frank", "viewer", None)
     seen = store.data_version()
     done = _cli("restore", str(info.path), "--db", str(fresh_db))

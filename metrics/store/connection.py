@@ -83,6 +83,18 @@ def _is_lock_conflict(exc: BaseException) -> bool:
     )
 
 
+_DAMAGE_MARKERS = ("corrupt", "checksum", "not a valid duckdb database")
+
+
+def _error(code: str, path: str, exc: BaseException) -> StoreError:
+    """StoreError(code), or store_corrupt (whose message gives the recovery steps) when DuckDB
+    says the file is damaged."""
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if any(marker in reason.lower() for marker in _DAMAGE_MARKERS):
+        return StoreError("store_corrupt", path=path, reason=reason[:300])
+    return StoreError(code, path=path, reason=reason)
+
+
 class Store:
     """A DuckDB database file (or ':memory:') with the project schema applied.
 
@@ -132,13 +144,13 @@ class Store:
         except duckdb.Error as exc:
             if _is_lock_conflict(exc):
                 raise _Conflict(str(exc)) from exc
-            raise StoreError("store_open_failed", path=self.path, reason=_first_line(exc)) from exc
+            raise _error("store_open_failed", self.path, exc) from exc
         try:
             for sql, params in self._settings:
                 conn.execute(sql, params)
         except duckdb.Error as exc:
             conn.close()
-            raise StoreError("store_open_failed", path=self.path, reason=_first_line(exc)) from exc
+            raise _error("store_open_failed", self.path, exc) from exc
         return conn
 
     def _apply_schema(self, conn: duckdb.DuckDBPyConnection) -> None:
@@ -146,7 +158,7 @@ class Store:
             conn.execute(SCHEMA.read_text(encoding="utf-8"))
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_sha', ?)", [SCHEMA_SHA])
         except duckdb.Error as exc:
-            raise StoreError("store_open_failed", path=self.path, reason=_first_line(exc)) from exc
+            raise _error("store_open_failed", self.path, exc) from exc
 
     def _ensure_schema(self) -> None:
         """Apply schema.sql when the file lacks it (new file, or the schema changed): a write, so
@@ -309,7 +321,7 @@ class Store:
             try:
                 yield cur
             except duckdb.Error as exc:
-                raise StoreError("store_query_failed", reason=_first_line(exc)) from exc
+                raise _error("store_query_failed", self.path, exc) from exc
             finally:
                 cur.close()
 
@@ -344,7 +356,7 @@ class Store:
                     with contextlib.suppress(duckdb.Error):
                         cur.execute("ROLLBACK")
                     if isinstance(exc, duckdb.Error):
-                        raise StoreError("store_write_failed", reason=_first_line(exc)) from exc
+                        raise _error("store_write_failed", self.path, exc) from exc
                     raise
                 finally:
                     cur.close()
