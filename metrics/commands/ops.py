@@ -25,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_common(backup, json_flag=False)
     backup.set_defaults(handler=cmd_backup)
 
-    restore = sub.add_parser("restore", help="replace the database with a backup (the dashboard may keep running)")
+    restore = sub.add_parser(
+        "restore", help="replace the database with a backup (the dashboard may keep running)"
+    )
     restore.add_argument("file", nargs="?", help="a backup or restore point (none: list the restore points)")
     add_common(restore, json_flag=False)
     restore.set_defaults(handler=cmd_restore)
