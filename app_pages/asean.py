@@ -16,11 +16,18 @@ GROUP = common.DEFAULT_GROUP
 VN = common.COUNTRY
 
 common.page_header("asean.title", "asean.intro")
-info = common.index_info(version, common.DEFAULT_INDEX)
-edition = st.selectbox(t("common.edition"), info["editions"][::-1], key="asean_edition", format_func=str)
-table = common.group_table(version, common.DEFAULT_INDEX, edition, GROUP)
+INDEX = common.index_picker("asean_index")
+info = common.index_info(version, INDEX)
+edition = st.selectbox(
+    t("common.edition"),
+    info["editions"][::-1],
+    key="asean_edition",
+    format_func=str,
+    placeholder=common.choose(),
+)
+table = common.group_table(version, INDEX, edition, GROUP)
 framework = info["frameworks"][edition]
-meas = common.measures(version, common.DEFAULT_INDEX, framework)
+meas = common.measures(version, INDEX, framework)
 pillars = meas[meas["level"] == "pillar"]
 pillar_names = dict(
     zip(pillars["measure_id"], pillars["name_vi" if lang == "vi" else "name_en"], strict=True)
@@ -28,12 +35,12 @@ pillar_names = dict(
 pillar_cols = [c for c in pillar_names if c in table.columns and table[c].notna().any()]
 names = common.country_names(version, lang)
 table = table.dropna(subset=["group_rank"]).sort_values("group_rank")
-source = common.source_line(common.DEFAULT_INDEX, [edition])
-fig_source = common.source_line(common.DEFAULT_INDEX, [edition], url=False)
+source = common.source_line(INDEX, [edition])
+fig_source = common.source_line(INDEX, [edition], url=False)
 
 vn = table[table["iso3"] == VN]
 if vn.empty:
-    st.warning(t("asean.no_vn", index=info["short_name"], edition=edition))
+    st.warning(common.tm("asean.no_vn", index=info["short_name"], edition=edition))
     st.stop()
 vn_row = vn.iloc[0]
 vn_rank = int(vn_row["group_rank"])
@@ -43,7 +50,7 @@ n = len(table)
 
 st.markdown(
     "#### "
-    + t(
+    + common.tm(
         "asean.headline",
         index=info["short_name"],
         edition=edition,
@@ -57,7 +64,7 @@ st.markdown(
 c1, c2 = st.columns(2)
 with c1, st.container(border=True):
     if above.empty:
-        st.markdown(t("asean.rival_above_none"))
+        st.markdown(common.tm("asean.rival_above_none"))
     else:
         r = above.iloc[0]
         st.metric(
@@ -69,7 +76,7 @@ with c1, st.container(border=True):
         )
 with c2, st.container(border=True):
     if below.empty:
-        st.markdown(t("asean.rival_below_none"))
+        st.markdown(common.tm("asean.rival_below_none"))
     else:
         r = below.iloc[0]
         st.metric(
@@ -118,6 +125,7 @@ if pillar_cols:
         format_func=lambda c: names.get(c, c),
         key="asean_peers",
         max_selections=5,
+        placeholder=common.choose(many=True),
     )
     chosen = table[table["iso3"].isin([VN, *peers])]
     radar_frame = chosen[pillar_cols].rename(columns=pillar_names)
@@ -143,12 +151,12 @@ if pillar_cols:
     )
     common.chart(fig, radar_frame, "asean_radar", source)
 else:
-    st.info(t("asean.no_pillars", index=info["short_name"], edition=edition))
+    st.info(common.tm("asean.no_pillars", index=info["short_name"], edition=edition))
 st.caption(
-    t(
+    common.tm(
         "common.membership",
         group=GROUP,
-        date=common.date(common.membership_date(common.DEFAULT_INDEX, edition)),
+        date=common.date(common.membership_date(INDEX, edition)),
         n=n,
     )
 )

@@ -79,13 +79,11 @@ def _form() -> tuple[bytes | None, str, pipeline.ImportOptions]:
             index=ids.index(common.DEFAULT_INDEX) if common.DEFAULT_INDEX in ids else 0,
             format_func=lambda i: t("import.index_new") if i == NEW else f"{names[i]} ({i})",
             key="import_index",
+            placeholder=common.choose(),
         )
     with c2:
-        uploaded = st.file_uploader(
-            t("import.upload"),
-            type=["xlsx", "csv", "tsv", "txt"],
-            help=t("import.upload_help"),
-            key="import_file",
+        uploaded = common.file_uploader(
+            t("import.upload"), ["xlsx", "csv", "tsv", "txt"], "import_file", help=t("import.upload_help")
         )
     new = {}
     if index_choice == NEW:
@@ -167,7 +165,7 @@ def _source(data: bytes, file_name: str, options: pipeline.ImportOptions, progre
 def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> None:
     st.subheader(t("import.mapping"))
     st.caption(
-        t(
+        common.tm(
             "import.cli.file",
             file=plan.file_name,
             reader=t(f"import.reader.{plan.reader}"),
@@ -183,16 +181,16 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="import_mapping_table")
     mapping = plan.mapping
     if mapping.get("sheets"):
-        st.caption(t("import.mapping_sheets", sheets=", ".join(mapping["sheets"])))
+        st.caption(common.tm("import.mapping_sheets", sheets=", ".join(mapping["sheets"])))
     if source.measure_columns:
         measures = sorted(set(source.measure_columns) - {"total"})
         if measures:
             # "header as written → measure id": the analyst checks each column went where it should.
             pairs = [f"{source.measure_columns[m]} → {m}" for m in measures]
-            st.caption(t("import.mapping_measures", measures=", ".join(pairs)))
+            st.caption(common.tm("import.mapping_measures", measures=", ".join(pairs)))
     ignored = mapping.get("ignored_columns") or []
     if ignored:
-        st.caption(t("import.mapping_ignored", columns=", ".join(ignored)))
+        st.caption(common.tm("import.mapping_ignored", columns=", ".join(ignored)))
     if mapping.get("delimiter"):
         # A text file: what the analyst checks first when numbers look wrong (54,48 read as 5448?).
         decimal = {True: "decimal_comma", False: "decimal_point"}.get(
@@ -210,7 +208,9 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
     if source.years:
         st.caption(t("import.years_in_file", years=", ".join(str(y) for y in source.years)))
     elif source.edition_hint:
-        st.caption(t("import.edition_hint", source=source.edition_hint_from or "", year=source.edition_hint))
+        st.caption(
+            common.tm("import.edition_hint", source=source.edition_hint_from or "", year=source.edition_hint)
+        )
 
 
 def _map_key(plan: pipeline.ImportPlan, label: str) -> str:
@@ -342,6 +342,7 @@ def _alias_forms(unknown) -> None:
             choices,
             format_func=lambda c: t("import.alias_choose") if not c else f"{names.get(c, c)} ({c})",
             key=f"import_alias_pick_{i}",
+            placeholder=common.choose(),
         )
         if c2.button(t("import.alias_keep"), key=f"import_alias_keep_{i}", disabled=not iso3):
             try:
@@ -380,7 +381,7 @@ def _diff(diff: store_imports.Diff, key: str) -> None:
         ("import.removed_measures", diff.removed_measures),
     ):
         if items:
-            st.markdown(f"**{t(label)}:** " + ", ".join(items))
+            st.markdown(f"**{t(label)}:** " + common.md(", ".join(str(i) for i in items)))
     if not diff.changed:
         st.caption(t("import.changes_none"))
         return
@@ -484,6 +485,7 @@ def history_tab() -> None:
         ["", *indices],
         format_func=lambda i: i or t("import.history_all"),
         key="import_history_index",
+        placeholder=common.choose(),
     )
     versions = store_imports.list_versions(store, choice or None)
     if versions.empty:
@@ -519,9 +521,21 @@ def history_tab() -> None:
     st.subheader(t("import.compare"))
     c1, c2, c3 = st.columns([2, 2, 1])
     old = c1.selectbox(
-        t("import.compare_old"), ids, index=min(1, len(ids) - 1), format_func=labels.get, key="import_cmp_old"
+        t("import.compare_old"),
+        ids,
+        index=min(1, len(ids) - 1),
+        format_func=labels.get,
+        key="import_cmp_old",
+        placeholder=common.choose(),
     )
-    new = c2.selectbox(t("import.compare_new"), ids, index=0, format_func=labels.get, key="import_cmp_new")
+    new = c2.selectbox(
+        t("import.compare_new"),
+        ids,
+        index=0,
+        format_func=labels.get,
+        key="import_cmp_new",
+        placeholder=common.choose(),
+    )
     if c3.button(t("import.compare_button"), key="import_compare"):
         _diff(store_imports.compare(store, old, new), "import_compare_table")
 
@@ -537,7 +551,13 @@ def history_tab() -> None:
     if not older:
         st.caption(t("import.rollback_none"))
         return
-    pick = st.selectbox(t("import.rollback_pick"), older, format_func=labels.get, key="import_rollback_pick")
+    pick = st.selectbox(
+        t("import.rollback_pick"),
+        older,
+        format_func=labels.get,
+        key="import_rollback_pick",
+        placeholder=common.choose(),
+    )
     sure = st.checkbox(t("import.rollback_sure"), key="import_rollback_sure")
     if st.button(t("import.rollback_button"), disabled=not sure, key="import_rollback"):
         try:

@@ -1,4 +1,4 @@
-"""Indices: the same targets judged by GAIRI, WIPO GII and IMF AIPI side by side — do the second
+"""Indices: the same targets judged by every index in the store side by side — do the second
 opinions agree with the default yardstick?"""
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ label_of = {
     for x in rank_targets
 }
 ids = list(label_of)
-target_id = st.selectbox(t("common.target"), ids, format_func=label_of.get, key="indices_target")
+target_id = st.selectbox(
+    t("common.target"), ids, format_func=label_of.get, key="indices_target", placeholder=common.choose()
+)
 comparison = common.yardstick_comparison(version, target_id, VN)
 
 rows = []
@@ -43,7 +45,8 @@ table = pd.DataFrame(rows)
 good = [a for a in comparison if a.status in ("achieved", "met_now", "on_track")]
 judged = [a for a in comparison if a.status != "no_data"]
 st.markdown(
-    "#### " + t("indices.headline", good=len(good), n=len(judged), target=label_of[target_id].split(" — ")[0])
+    "#### "
+    + common.tm("indices.headline", good=len(good), n=len(judged), target=label_of[target_id].split(" — ")[0])
 )
 st.dataframe(
     table,
@@ -53,11 +56,11 @@ st.dataframe(
     key="indices_table",
 )
 common.download(table, f"indices_{target_id}", "indices_table_download")
-st.caption(t("indices.gap_note"))
+st.caption(common.tm("indices.gap_note"))
 
 # --- percentile over editions, each index ----------------------------------------------------------
 series_rows = []
-for index_id in common.INDICES:
+for index_id in common.indices():
     for r in common.rank_history(version, index_id, VN, common.DEFAULT_GROUP):
         if r.score is None:
             continue
@@ -78,7 +81,7 @@ if not frame.empty:
     latest = frame.sort_values("edition_year").groupby("index").tail(1)
     best = latest.sort_values("percentile", ascending=False).iloc[0]
     worst = latest.sort_values("percentile").iloc[0]
-    shown = [i for i in common.INDICES if (frame["index"] == common.index_name(i)).any()]
+    shown = [i for i in common.indices() if (frame["index"] == common.index_name(i)).any()]
     eds_of = {
         i: sorted(frame.loc[frame["index"] == common.index_name(i), "edition_year"].unique()) for i in shown
     }
@@ -104,7 +107,7 @@ if not frame.empty:
         y_range=(0, 100),
     )
     common.chart(fig, frame, "indices_percentile", sources)
-    st.caption(t("indices.percentile_note"))
+    st.caption(common.tm("indices.percentile_note"))
     fig = charts.multi_line(
         frame.dropna(subset=["group_rank"]),
         charts.Labels(

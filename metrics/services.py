@@ -13,7 +13,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from metrics import progress, ranking, scenario
-from metrics.auth import Actor, require_role
+from metrics.auth import Actor
 from metrics.errors import NotFound
 from metrics.models import ProgressRecord, Target
 from metrics.progress import (  # noqa: F401 - re-exported: the engine's public result models
@@ -32,6 +32,7 @@ from metrics.scenario import ScenarioResult
 from metrics.store import Store
 from metrics.store import queries as q
 from metrics.store import targets_writes as tw
+from metrics.store.users import authorise
 
 DEFAULT_COUNTRY = "VNM"
 WORLD = "WORLD"
@@ -218,7 +219,16 @@ def _target_fields(t: dict) -> dict:
 
 # --- The progress engine (issue 3): store in, pure results out -------------------------------------
 
-YARDSTICKS = ("GAIRI", "WIPO_GII", "IMF_AIPI")
+
+def index_order(store: Store) -> list[str]:
+    """Every index in the store that has data (seeded or imported by an analyst), in the order the
+    pages offer them: the targets' yardsticks first (the most used first, so the default yardstick
+    leads), then the longest series of editions, then by id. No index is named in code."""
+    editions = q.editions(store)
+    counts = editions.groupby("index_id")["edition_year"].nunique().to_dict()
+    targets = q.targets(store)
+    used = targets["yardstick_index"].dropna().loc[lambda s: s != ""].value_counts().to_dict()
+    return sorted(counts, key=lambda i: (-used.get(i, 0), -counts[i], i))
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -402,14 +412,13 @@ def yardstick_comparison(
     target = get_target(store, target_id)
     if target.kind != "rank":
         return []
-    known = set(q.indices(store)["index_id"])
-    order = [target.yardstick_index] + [i for i in YARDSTICKS if i != target.yardstick_index]
-    order += sorted(known - set(order))
+    with_data = index_order(store)
+    order = [target.yardstick_index] + [i for i in with_data if i != target.yardstick_index]
     rules = progress.load_status_rules()
     return [
         _assess_rank(store, target, iso3, day, None, rules, {}, index_id)
         for index_id in order
-        if index_id in known and not q.editions(store, index_id).empty
+        if index_id in with_data
     ]
 
 
@@ -545,19 +554,19 @@ def data_quality_findings(store: Store) -> list[Finding]:
 
 def add_progress_record(store: Store, actor: Actor, record: ProgressRecord) -> int:
     """Analysts only; one transaction with its audit-log entry. Returns the new record id."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")  # the role the account has now, not at sign-in
     get_target(store, record.target_id)
     return tw.add_progress_record(store, actor.name, record)
 
 
 def add_target(store: Store, actor: Actor, target: Target) -> None:
     """Analysts only: a target of a (new) strategy, audit-logged."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     tw.add_target(store, actor.name, target)
 
 
 def add_targets(store: Store, actor: Actor, targets: list[Target]) -> int:
     """Analysts only: a whole target set, all or nothing, in one transaction with one audit-log
     entry. Raises ValidationFailed listing every problem (nothing written). Returns the count."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     return tw.add_targets(store, actor.name, list(targets))

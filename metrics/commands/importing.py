@@ -21,7 +21,7 @@ import json
 import sys
 from dataclasses import asdict
 
-from metrics import i18n
+from metrics import cli_checks, i18n, safe_paths
 from metrics.auth import CLI_ACTOR, Actor
 from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError, ValidationFailed
@@ -150,6 +150,8 @@ def _problems_json(problems, lang: str) -> list[dict]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    safe_paths.check_input(args.file)  # a folder, device or FIFO: a message at once, nothing read
+    cli_checks.check_year(args.edition_year, "--edition")
     store = open_store(args.db)
     lang = args.lang
     try:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from metrics import i18n
+from metrics.auth import CLI_ACTOR
 from metrics.cli_support import add_common
 from metrics.errors import StoreError
 from metrics.store import Store, default_db_path
@@ -59,7 +60,7 @@ def open_existing(path: Path) -> Store:
 def cmd_backup(args: argparse.Namespace) -> int:
     store = open_existing(_db(args))
     try:
-        info = ops.backup(store, args.out)
+        info = ops.backup(store, CLI_ACTOR, args.out)
     finally:
         store.close()
     print(

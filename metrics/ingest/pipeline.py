@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from metrics.auth import Actor, require_role
+from metrics.auth import Actor
 from metrics.errors import MetricsError, Problem, StoreError, ValidationFailed
 from metrics.ingest import headers as H
 from metrics.ingest import mapping, readers, upload_guard, validate
@@ -65,6 +65,7 @@ from metrics.ingest.workbook import detect_layout, read_workbook
 from metrics.store import imports as store_imports
 from metrics.store import restore_points
 from metrics.store.connection import Store
+from metrics.store.users import authorise
 
 # Closest known names shown for an unknown one: at most 3, scoring at least this (0-100).
 SUGGEST_CUTOFF = 70.0
@@ -1503,7 +1504,7 @@ def preview(
     store: Store, actor: Actor, source: SourceFile, options: ImportOptions, progress: Progress | None = None
 ) -> ImportPlan:
     """Stage and check on a reader cursor: the plan, its problems and warnings; nothing is written."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     progress = progress or _no_progress
     with store.reader() as cur:
         analysis = _analyse(cur, source, options, progress, store)
@@ -1515,7 +1516,7 @@ def commit(
     store: Store, actor: Actor, source: SourceFile, options: ImportOptions, progress: Progress | None = None
 ) -> ImportResult:
     """Check again and write, in one transaction; ValidationFailed (nothing written) on any problem."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     progress = progress or _no_progress
     started = time.perf_counter()
     years = source.years or (
@@ -1594,15 +1595,19 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportPlan | ImportResult:
-    """Read a file from disk and preview it (dry_run) or commit it."""
-    require_role(actor, "analyst")
-    source = read_file(path, options, progress=progress, store=store)
-    try:
-        if dry_run:
-            return preview(store, actor, source, options, progress)
-        return commit(store, actor, source, options, progress)
-    finally:
-        source.release()
+    """Read a file from disk and preview it (dry_run) or commit it.
+
+    One connection is held throughout (read-write to commit), so the fast path's scratch table
+    lives on the instance that checks and writes it (metrics.store.connection.Store.hold)."""
+    actor = authorise(store, actor, "analyst")
+    with store.hold(write=not dry_run):
+        source = read_file(path, options, progress=progress, store=store)
+        try:
+            if dry_run:
+                return preview(store, actor, source, options, progress)
+            return commit(store, actor, source, options, progress)
+        finally:
+            source.release()
 
 
 def add_alias(store: Store, actor: Actor, alias: str, iso3: str) -> bool:
@@ -1611,7 +1616,7 @@ def add_alias(store: Store, actor: Actor, alias: str, iso3: str) -> bool:
     The matcher checks it first: a name whose key already names another country is refused
     (`country_alias_conflict`), as are an empty name and an unknown code (`country_not_found`).
     """
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     name = unicodedata.normalize("NFC", alias or "").strip()
     code = (iso3 or "").strip().upper()
     with store.reader() as cur:

@@ -20,9 +20,10 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from metrics.auth import Actor, require_role
+from metrics.auth import Actor
 from metrics.errors import MetricsError, NotFound
 from metrics.store.connection import Store, insert_frame
+from metrics.store.users import authorise
 
 # Test hook: seconds to sleep inside the import transaction, after every row is written and
 # before COMMIT, so a test can SIGKILL the process mid-write. Unset in normal use.
@@ -325,7 +326,7 @@ def compare(store: Store, old_version_id: int, new_version_id: int, limit: int =
 
 def rollback(store: Store, actor: Actor, version_id: int) -> dict[str, Any]:
     """Make an older version of an edition current again (the newer one is kept, not current)."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     with store.reader() as cur:
         target = version(cur, version_id)
     if target["is_current"]:
@@ -365,7 +366,7 @@ def withdraw(store: Store, actor: Actor, version_id: int, reason: str) -> dict[s
     is not withdrawn; when none is left the edition, and what its import created for it alone (a
     framework and its measures, a dataset with no other edition), is removed, so the pages are as
     they were before the import. The version's rows stay, for comparison."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     reason = " ".join((reason or "").split())
     if not reason:
         raise MetricsError("withdraw_reason_required", version_id=int(version_id))
@@ -428,7 +429,7 @@ def _remove_edition(cur, index_id: str, year: int) -> bool:
 
 def insert_alias(store: Store, actor: Actor, alias: str, iso3: str) -> None:
     """Keep an analyst-confirmed alias (the caller has checked it with the country matcher)."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     with store.transaction(actor.name, "alias_add", {"alias": alias, "iso3": iso3}) as cur:
         cur.execute(
             "INSERT INTO country_aliases (alias, iso3, origin, added_by) VALUES (?, ?, 'analyst', ?)"

@@ -84,7 +84,7 @@ def create(store: Store, actor: str, reason: str, keep: int) -> RestorePoint | N
     folder = restore_point_dir(store.path)
     out = folder / f"{now:%Y%m%d-%H%M%S-%f}-v{version}.duckdb"
     try:
-        info = ops.backup(store, out)
+        info = ops.snapshot(store, out)
         Path(str(out) + ".json").write_text(
             json.dumps(
                 {"reason": reason, "actor": actor, "data_version": info.data_version}, ensure_ascii=False
