@@ -101,7 +101,12 @@ shown = pd.DataFrame(
     }
 )
 st.dataframe(
-    shown, hide_index=True, width="stretch", height=common.rows_height(len(shown)), key="asean_table"
+    shown,
+    hide_index=True,
+    width="stretch",
+    height=common.rows_height(len(shown)),
+    column_config=common.first_pinned(shown, n=2),
+    key="asean_table",
 )
 raw = table[["group_rank", "iso3", "score", "published_rank", *pillar_cols]].rename(columns=pillar_names)
 raw.insert(2, "name", [names.get(c, c) for c in table["iso3"]])

@@ -611,6 +611,15 @@ def file_uploader(label: str, types: Sequence[str], key: str, **kwargs):
     return st.file_uploader(label, type=list(types), key=key, **kwargs)
 
 
+def first_pinned(frame: pd.DataFrame, config: dict | None = None, n: int = 1) -> dict:
+    """st.dataframe's column_config with the first `n` columns pinned: on a phone a wide table
+    scrolls sideways and the row's name (edition, country, index) stays in view."""
+    out = dict(config or {})
+    for column in list(frame.columns)[:n]:
+        out.setdefault(column, st.column_config.Column(pinned=True))
+    return out
+
+
 def md(text: str) -> str:
     """Text shown inside markdown literally (T_N, 2 * 3 and [1] stay as written; no link, image,
     colour or HTML the text carries is ever acted on; bidi controls removed): metrics.safe_text."""

@@ -106,7 +106,12 @@ shown = table.assign(
     }
 )
 st.dataframe(
-    shown, hide_index=True, width="stretch", height=common.rows_height(len(shown), 12), key="data_table"
+    shown,
+    hide_index=True,
+    width="stretch",
+    height=common.rows_height(len(shown), 12),
+    column_config=common.first_pinned(shown),
+    key="data_table",
 )
 st.caption(
     t(

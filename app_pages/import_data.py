@@ -245,6 +245,7 @@ def _show_column_choices(plan: pipeline.ImportPlan) -> None:
                 index=options.index(current),
                 format_func=label_of,
                 key=_map_key(plan, column),
+                placeholder=common.choose(),
             )
             c2.caption(t(f"import.how.{feed['how']}"))
             if picked != current:
@@ -578,7 +579,13 @@ def _withdraw_section(versions: pd.DataFrame, labels: dict[int, str]) -> None:
     if not live:
         st.caption(t("import.withdraw.none"))
         return
-    pick = st.selectbox(t("import.withdraw.pick"), live, format_func=labels.get, key="import_withdraw_pick")
+    pick = st.selectbox(
+        t("import.withdraw.pick"),
+        live,
+        format_func=labels.get,
+        key="import_withdraw_pick",
+        placeholder=common.choose(),
+    )
     reason = st.text_input(
         t("import.withdraw.reason"), max_chars=store_imports.REASON_MAX_CHARS, key="import_withdraw_reason"
     )

@@ -52,7 +52,7 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_config={t("common.source"): st.column_config.LinkColumn()},
+    column_config=common.first_pinned(table, {t("common.source"): st.column_config.LinkColumn()}),
     key="indices_table",
 )
 common.download(table, f"indices_{target_id}", "indices_table_download")

@@ -290,7 +290,7 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_config={t("common.source"): st.column_config.LinkColumn()},
+    column_config=common.first_pinned(table, {t("common.source"): st.column_config.LinkColumn()}),
     key="rankings_table",
 )
 common.download(table, f"rankings_{index_id}", "rankings_table_download")

@@ -3,9 +3,9 @@
 Tiers. `make test-fast` runs `-m "not slow and not e2e"`: the pure core and the store, in-process.
 The markers are set here, from what each test module imports, so a new test lands in its tier
 without thought: a module that imports anything in SLOW_IMPORTS (a subprocess, Streamlit's AppTest,
-the report writers, the import pipeline on real spreadsheets, the CLI) is `slow`, everything under
-tests/e2e/ is `e2e` (a real browser against a server), and every other test is fast. A single test
-that is slow for another reason takes `@pytest.mark.slow` by hand.
+the report writers, the import pipeline on real spreadsheets, the CLI, password hashing) is `slow`,
+everything under tests/e2e/ is `e2e` (a real browser against a server), and every other test is
+fast. A single test that is slow for another reason takes `@pytest.mark.slow` by hand.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ SLOW_IMPORTS = (
     "metrics.ingest.workbook",
     "tests.test_import_helpers",
     "metrics.cli",  # whole commands
+    "metrics.store.users",  # accounts: every password is hashed with Argon2id, slow on purpose
+    "argon2",
 )
 
 

@@ -112,6 +112,7 @@ def json_outputs(seeded_db_file, tmp_path_factory) -> dict[str, list[dict]]:
     out["versions"] = _run(db, "versions", "--json")
     out["diff"] = _run(db, "diff", str(written["replaced"]), str(written["version_id"]), "--json")
     out["rollback"] = _run(db, "rollback", str(written["replaced"]), "--json")
+    out["withdraw"] = _run(db, "withdraw", str(written["version_id"]), "--reason", "docs test", "--json")
     out["aliases add"] = _run(db, "aliases", "add", "Viet Nam Socialist Republic", "VNM", "--json")
     _run(db, "users", "add", "docs-reader", "--role", "viewer", "--no-password")
     out["users list"] = _run(db, "users", "list", "--json")
