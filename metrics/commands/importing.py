@@ -138,7 +138,7 @@ def _options(args: argparse.Namespace) -> pipeline.ImportOptions:
 
 
 def _header_choice(text: str) -> tuple[str, str]:
-    """"Tổng điểm 2026=total" -> ("Tổng điểm 2026", "total") (the last "=" splits)."""
+    """Split "Tổng điểm 2026=total" into ("Tổng điểm 2026", "total") at the last "="."""
     header, sep, measure = text.rpartition("=")
     if not sep or not header.strip() or not measure.strip():
         raise MetricsError("map_invalid", text=text)

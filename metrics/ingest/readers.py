@@ -276,9 +276,7 @@ def _check_width(records: list[tuple[int, list[Any]]]) -> None:
     if not records:
         return
     width = len(records[0][1])
-    limit = import_limits().max_columns
-    if width > limit:
-        raise MetricsError("too_many_columns", columns=width, limit=limit)
+    _check_column_count(width)
     problems = []
     for line, cells in records[1:]:
         if len(cells) > width and any(not _blank(c) for c in cells[width:]):
@@ -288,6 +286,12 @@ def _check_width(records: list[tuple[int, list[Any]]]) -> None:
             )
     if problems:
         raise ValidationFailed(problems)
+
+
+def _check_column_count(width: int) -> None:
+    limit = import_limits().max_columns
+    if width > limit:
+        raise MetricsError("too_many_columns", columns=width, limit=limit)
 
 
 def _is_note(cells: Sequence[Any]) -> bool:
@@ -374,9 +378,8 @@ def read_xlsx_table(data: bytes, sheet: str | None = None) -> pd.DataFrame:
     finally:
         wb.close()
     records = trim_notes(records)
-    if records and len(records[0][1]) > import_limits().max_columns:
-        limit = import_limits().max_columns
-        raise MetricsError("too_many_columns", columns=len(records[0][1]), limit=limit)
+    if records:
+        _check_column_count(len(records[0][1]))
     df = _frame(records)
     df.attrs.update(encoding=None, delimiter=None, sheet=title)
     df.attrs.setdefault("header_row", None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import ANALYST
@@ -110,6 +111,26 @@ def _edition_2026_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def _choose(page, label: str, option) -> None:
+    """Pick an option of a Streamlit selectbox (typing filters the list; a rerun may close it, so
+    the list is opened again until the option shows)."""
+    box = page.get_by_role("combobox", name=label)
+    for _ in range(3):
+        box.click()
+        choice = page.get_by_role("option", name=option)
+        try:
+            choice.first.wait_for(timeout=10_000)
+        except PlaywrightTimeout:  # the list closed on a rerun: open it again
+            page.keyboard.press("Escape")
+            _wait_idle(page)
+            continue
+        choice.first.click()
+        _wait_idle(page)
+        return
+    _shoot(page, "choose_failed")
+    raise AssertionError(f"no option {option!r} in {label!r}")
+
+
 def _main_text(page, server: str, path: str) -> str:
     page.goto(f"{server}/{path}?lang=en")  # a full load keeps the session cookie, not the sign-in
     _wait_idle(page)
@@ -136,9 +157,7 @@ def test_analyst_maps_an_unknown_total_confirms_then_withdraws_the_edition(analy
     summary = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
     assert "Problems (1)" in summary, summary
     assert page.get_by_role("button", name="Confirm the import").is_disabled()
-    page.get_by_role("combobox", name=f"“{UNKNOWN_TOTAL}” feeds").click()
-    page.get_by_role("option", name="Total score (total)").click()
-    _wait_idle(page)
+    _choose(page, f"“{UNKNOWN_TOTAL}” feeds", "Total score (total)")
     confirm = page.get_by_role("button", name="Confirm the import")
     page.wait_for_function(
         "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Confirm the import')"
@@ -156,10 +175,7 @@ def test_analyst_maps_an_unknown_total_confirms_then_withdraws_the_edition(analy
     _open_import(page)
     page.get_by_role("tab", name=re.compile("ersion")).click()
     _wait_idle(page)
-    pick = page.get_by_role("combobox", name="Version to withdraw")
-    pick.click()
-    page.get_by_role("option", name=re.compile(rf"^{version} · GAIRI 2026")).click()
-    _wait_idle(page)
+    _choose(page, "Version to withdraw", re.compile(rf"^{version} · GAIRI 2026"))
     page.get_by_role("textbox", name="Reason").fill("test import, total mapped by hand")
     page.get_by_role("textbox", name="Reason").press("Enter")
     _wait_idle(page)
