@@ -47,7 +47,7 @@ st.markdown(
         "asean.headline",
         index=info["short_name"],
         edition=edition,
-        rank=common.rank_of(vn_rank, n),
+        rank=common.rank_of_nth(vn_rank, n),
         group=GROUP,
         score=common.num(vn_row["score"]),
     )

@@ -28,7 +28,8 @@ from metrics.auth import ANONYMOUS, Actor, has_role
 from metrics.errors import MetricsError, Problem
 from metrics.ingest import upload_guard
 from metrics.models import Target
-from metrics.present import vocabulary
+from metrics.present import format as fmt
+from metrics.present import phrases, vocabulary
 from metrics.store import Store, default_db_path, open_store
 from metrics.store.connection import DB_ENV
 
@@ -97,39 +98,50 @@ def translator():
     """t() bound to this run's language: safe inside widget format_funcs, which Streamlit may call
     outside the script run (AppTest does), where the session's language is not at hand."""
     language = lang()
-    return lambda key, **params: i18n.t(key, language, **params)
+
+    def translate(key: str, **params) -> str:
+        return i18n.t(key, language, **params)
+
+    translate.lang = language  # type: ignore[attr-defined]  # read by rank_goal
+    return translate
+
+
+# The formatting of this run's language: metrics.present holds the one rule for pages and reports.
 
 
 def rank_goal(t, group_id: str, n: int) -> str:
-    """'Top 60 in the world' / 'Top 4 in ASEAN' with the caller's translator (see translator())."""
-    if group_id == "WORLD":
-        return t("target_value.rank_world", n=n)
-    return t("target_value.rank_group", n=n, group=group_id)
+    """'Top 60 in the world' / 'Top 4 in ASEAN' in the language of the caller's translator (see
+    translator(): format_funcs run outside the script run, where lang() is not at hand)."""
+    return phrases.goal(group_id, n, getattr(t, "lang", None) or lang())
 
 
 def num(value: float | int | None, decimals: int = 2) -> str:
-    return i18n.fmt_number(value, lang(), decimals)
+    return fmt.num(value, lang(), decimals)
 
 
 def signed(value: float | None, decimals: int = 2) -> str:
-    """+1,50 / −2,25: the sign is printed, so a gap's direction does not rest on colour."""
-    if value is None or value != value:
-        return "–"
-    text = i18n.fmt_number(abs(value), lang(), decimals)
-    return ("+" if value >= 0 else "−") + text
+    return fmt.signed(value, lang(), decimals)
+
+
+def ordinal(n: int | None) -> str:
+    return fmt.ordinal(n, lang())
 
 
 def date(day) -> str:
-    """A date (or timestamp) in the user's language: 26/10/2025 or 26 Oct 2025."""
-    if day is None or day != day:
-        return "–"
-    if hasattr(day, "date") and callable(day.date):
-        day = day.date()
-    return i18n.fmt_date(day, lang())
+    return fmt.date(day, lang())
 
 
 def rank_of(rank: int | None, of: int | None) -> str:
-    return t("common.rank_of", rank=rank if rank is not None else "–", of=of if of is not None else "–")
+    return phrases.rank_of(rank, of, lang())
+
+
+def rank_of_nth(rank: int | None, of: int | None) -> str:
+    return phrases.rank_of_nth(rank, of, lang())
+
+
+def world_rank(row, short: bool = False, nth: bool = False) -> str:
+    """A RankRow's world rank of N, labelled as computed (with its coverage) where no rank is printed."""
+    return phrases.world_rank(row, lang(), short, nth)
 
 
 def language_switch() -> str:
@@ -171,6 +183,15 @@ def trend_label(trend: str) -> str:
 
 def error_box(exc: MetricsError) -> None:
     st.error(i18n.error_message(exc.code, lang(), **exc.params))
+
+
+def run_page(body) -> None:
+    """The page edge: a project error (MetricsError) is shown translated, never as Streamlit's
+    generic error box with a traceback."""
+    try:
+        body()
+    except MetricsError as exc:
+        error_box(exc)
 
 
 # --- cached reads (plain args + data version) --------------------------------------------------

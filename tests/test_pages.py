@@ -20,6 +20,7 @@ from metrics import i18n, progress, services
 from metrics.auth import Actor
 from metrics.errors import PermissionDenied, ValidationFailed
 from metrics.models import ProgressRecord
+from metrics.present import format as fmt
 from metrics.present import vocabulary
 from metrics.store import open_store
 from metrics.store import queries as q
@@ -306,7 +307,7 @@ def test_asean_table_rivals_and_radar(open_page, store, lang):
             lang,
             index="GAIRI",
             edition=2025,
-            rank=rank_of(5, 11, lang),
+            rank=tr("common.rank_of", lang, rank=fmt.ordinal(5, lang), of=11),
             group="ASEAN",
             score=i18n.fmt_number(59.98, lang),
         )
@@ -431,6 +432,34 @@ def test_whatif_sliders_move_score_and_rank(open_page, store, lang):
 
 
 # --- Indices ------------------------------------------------------------------------------------------
+
+
+def test_indices_count_every_second_opinion_with_data(open_page, store):
+    # Top 5 of ASEAN (2025): GAIRI 2025 5th, GII 2025 3rd, AIPI 2023 7th of 10. The AIPI edition of
+    # 2025 does not exist, so its status is "no data yet", but its 7th place is a verdict that counts.
+    at = open_page("indices", "en")
+    table = frame_with(at, tr("indices.col_verdict", "en"))
+    verdicts = dict(zip(table[tr("common.index", "en")], table[tr("indices.col_verdict", "en")], strict=True))
+    assert verdicts["AIPI"] == tr("present.verdict_outside", "en", rank=7, n=5)
+    assert verdicts["GAIRI"] == tr("present.verdict_inside", "en", rank=5, n=5)
+    assert "2 of 3 indices with data place Viet Nam within" in texts(at)
+
+
+def test_rankings_label_a_computed_rank_and_give_one_edition_no_best(open_page):
+    at = open_page("rankings", "en")
+    at.radio(key="rankings_index").set_value("IMF_AIPI").run()
+    assert not at.exception
+    text = texts(at)
+    assert "best rank so far" not in text
+    assert "77th of 165 (computed)" in text  # the IMF prints no rank; 165 of 174 economies scored
+    table = frame_with(at, tr("data_page.col_series", "en"))
+    assert table[tr("common.global_rank", "en")].tolist() == ["77 of 165 (computed)"]
+
+
+def test_overview_english_uses_ordinals(open_page):
+    text = texts(open_page("overview", "en"))
+    assert "ranks 45th of 195 in the world" in text and "and 5th in ASEAN" in text
+    assert "edition(s)" not in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -797,10 +826,10 @@ def test_overview_chart_proves_the_scorecard(open_page, store, lang):
         lang,
         index="GAIRI",
         edition=last.edition_year,
-        rank=last.published_rank,
+        rank=fmt.ordinal(last.published_rank, lang),
         verdict=verdict,
         group="ASEAN",
-        group_rank=last.group_rank,
+        group_rank=fmt.ordinal(last.group_rank, lang),
     )
     # the chart comes right after the rank-target cards, before the history table
     assert figures(at)[0] == spec

@@ -9,7 +9,8 @@ from typing import get_args
 import pytest
 
 from metrics import i18n
-from metrics.present import theme, vocabulary
+from metrics.present import format as fmt
+from metrics.present import phrases, theme, vocabulary
 from metrics.progress import StatusClass, TrendArrow
 from metrics.reports import style
 
@@ -65,3 +66,55 @@ def test_reports_draw_with_the_app_palette():
     from metrics import charts
 
     assert charts.FOCUS == theme.FOCUS and charts.COLORWAY == theme.COLORWAY
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_a_tiny_gap_reads_the_same_on_the_pages_and_in_the_report(lang, store):
+    from metrics.reports import build, model
+
+    ctx = build._Context(store, model.ReportOptions(lang=lang))
+    for value in (-0.001, 0.0, 0.004, -0.006, 1.5):
+        assert ctx.signed(value) == fmt.signed(value, lang)
+    zero = "0,00" if lang == "vi" else "0.00"
+    assert fmt.signed(-0.001, lang) == fmt.signed(0.0, lang) == zero
+    assert fmt.signed(-0.006, lang) == "\u22120" + zero[1] + "01"
+    assert fmt.num(-0.001, lang) == zero
+
+
+def test_ordinals_and_plurals():
+    assert [fmt.ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 45, 101, 111)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "45th",
+        "101st",
+        "111th",
+    ]
+    assert fmt.ordinal(45, "vi") == "45"
+    assert (fmt.count(1, "edition", "en"), fmt.count(3, "edition", "en")) == ("1 edition", "3 editions")
+    assert fmt.count(1, "edition", "vi") == "1 kỳ"
+
+
+def test_computed_rank_is_labelled_with_its_coverage():
+    row = {"published_rank": None, "computed_rank": 77, "countries_ranked": 174, "countries_in_data": 165}
+    assert phrases.world_rank(row, "en") == (
+        "77 of 165 (computed: the publisher prints no rank; 165 of 174 economies have a score)"
+    )
+    printed = {**row, "published_rank": 45, "countries_ranked": 195}
+    assert phrases.world_rank(printed, "en") == "45 of 195"
+    assert phrases.shown_rank(printed) == 45 and phrases.shown_rank(row) == 77
+
+
+def test_second_opinions_count_unfavourable_verdicts():
+    class A:
+        def __init__(self, rank, n=5):
+            self.current_rank, self.target_value = rank, n
+
+    assert phrases.second_opinions([A(5), A(3), A(7), A(None)]) == (2, 3)
+    assert phrases.localized({"name_vi": "Tên", "name_en": "Name"}, "name", "en") == "Name"
+    assert phrases.localized({"name_vi": "", "name_en": "Name"}, "name", "vi") == "Name"

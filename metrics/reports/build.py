@@ -17,7 +17,8 @@ import pandas as pd
 
 from metrics import i18n, services
 from metrics.errors import MetricsError, NotFound
-from metrics.present import theme, vocabulary
+from metrics.present import format as fmt
+from metrics.present import phrases, theme, vocabulary
 from metrics.progress import Assessment, count_unit, methodology, step_formula, step_value
 from metrics.reports.model import (
     Bullet,
@@ -150,21 +151,13 @@ class _Context:
         return i18n.t(key, self.lang, **params)
 
     def num(self, value: float | int | None, decimals: int = 2) -> str:
-        if value is None or value != value:
-            return "–"
-        return i18n.fmt_number(value, self.lang, decimals)
+        return fmt.num(value, self.lang, decimals)
 
     def signed(self, value: float | None, decimals: int = 2) -> str:
-        if value is None or value != value:
-            return "–"
-        text = self.num(abs(value), decimals)
-        return text if round(value, decimals) == 0 else ("+" if value > 0 else "−") + text
+        return fmt.signed(value, self.lang, decimals)
 
-    def nth(self, n: int) -> str:
-        if self.lang == "vi":
-            return str(n)
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{n}{suffix}"
+    def nth(self, n: int | None) -> str:
+        return fmt.ordinal(n, self.lang)
 
     def name(self, iso3: str | None) -> str:
         return self.names.get(iso3, iso3 or "–")
@@ -176,9 +169,7 @@ class _Context:
     def goal(self, a: Assessment) -> str:
         n = int(a.target_value) if a.target_value is not None else 0
         if a.kind == "rank":
-            if a.group_id == services.WORLD:
-                return self.t("target_value.rank_world", n=n)
-            return self.t("target_value.rank_group", n=n, group=a.group_id)
+            return phrases.goal(a.group_id, n, self.lang)
         if a.kind == "direction":
             return self.t("report.headline.direction_goal")
         row = self.target_rows.get(a.target_id, {})
@@ -361,10 +352,10 @@ def _headline_lead(ctx: _Context) -> str:
         "report.headline.lead",
         index=ctx.index,
         edition=r.edition_year,
-        rank=r.published_rank or r.computed_rank,
+        rank=ctx.nth(phrases.shown_rank(r)),
         of=r.countries_ranked,
         pct=ctx.num(r.percentile, 0),
-        group_rank=r.group_rank or "–",
+        group_rank=ctx.nth(r.group_rank),
         group_size=r.group_size,
         group=ctx.group,
     )
@@ -450,7 +441,7 @@ def _rank_targets_in(ctx: _Context, world: bool) -> list[Assessment]:
 def _rank_chart(ctx: _Context, world: bool) -> Chart:
     categories = [str(r.edition_year) for r in ctx.history]
     if world:
-        values = [r.published_rank or r.computed_rank for r in ctx.history]
+        values = [phrases.shown_rank(r) for r in ctx.history]
         name = ctx.t("report.trajectory.series_world_rank")
         title = ctx.t("report.trajectory.world_title", index=ctx.index)
     else:
@@ -626,17 +617,17 @@ def _projection_chart(ctx: _Context, a: Assessment) -> Chart | None:
 def _history_table(ctx: _Context) -> Table:
     rows = []
     for r in ctx.history:
-        rank = r.published_rank or r.computed_rank
+        rank = phrases.shown_rank(r)
         rows.append(
             [
                 Cell(text=str(r.edition_year), value=r.edition_year, num_format="0"),
                 Cell(
                     text=f"{ctx.num(r.score)} / {ctx.num(r.scale_max, 0)}", value=r.score, num_format="0.00"
                 ),
-                Cell(text=ctx.t("common.rank_of", rank=rank or "–", of=r.countries_ranked), value=rank),
+                Cell(text=phrases.world_rank(r, ctx.lang, short=True), value=rank),
                 Cell(text=ctx.num(r.percentile, 1), value=r.percentile, num_format="0.0"),
                 Cell(
-                    text=ctx.t("common.rank_of", rank=r.group_rank or "–", of=r.group_size),
+                    text=phrases.rank_of(r.group_rank, r.group_size, ctx.lang),
                     value=r.group_rank,
                 ),
                 Cell(text=r.series, value=r.series),
@@ -664,7 +655,12 @@ def _trajectory(ctx: _Context) -> Section:
         n = sum(1 for e in ctx.editions if e["series"] == ctx.ed["series"])
         bullets.append(
             Bullet(
-                text=ctx.t("report.trajectory.no_projection", edition=ctx.as_of, series=ctx.ed["series"], n=n)
+                text=ctx.t(
+                    "report.trajectory.no_projection",
+                    edition=ctx.as_of,
+                    series=ctx.ed["series"],
+                    editions=fmt.count(n, "edition", ctx.lang),
+                )
             )
         )
     first = next((r for r in ctx.history if r.score is not None), None)
@@ -673,10 +669,10 @@ def _trajectory(ctx: _Context) -> Section:
     if first is not None and r is not None:
         lead = ctx.t(
             "report.trajectory.lead",
-            first_rank=first.published_rank or first.computed_rank,
+            first_rank=phrases.shown_rank(first),
             first_of=first.countries_ranked,
             first_edition=first.edition_year,
-            rank=r.published_rank or r.computed_rank,
+            rank=phrases.shown_rank(r),
             of=r.countries_ranked,
             edition=r.edition_year,
             group=ctx.group,
@@ -972,7 +968,7 @@ def _changes_rows(ctx: _Context) -> list[list[Cell]]:
         return []
     then, now = ctx.history[-2], ctx.history[-1]
     rows = []
-    rank_then, rank_now = then.published_rank or then.computed_rank, now.published_rank or now.computed_rank
+    rank_then, rank_now = phrases.shown_rank(then), phrases.shown_rank(now)
     text, moved = _places(ctx, rank_then, rank_now)
     rows.append(
         [
