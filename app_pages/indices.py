@@ -63,7 +63,7 @@ table = pd.DataFrame(rows)
 inside, with_data = phrases.second_opinions(comparison)
 st.markdown(
     "#### "
-    + t(
+    + common.tm(
         "indices.opinions",
         inside=inside,
         n=with_data,
@@ -79,7 +79,7 @@ st.dataframe(
     key="indices_table",
 )
 common.download(table, f"indices_{target_id}", "indices_table_download")
-st.caption(t("indices.gap_note"))
+st.caption(common.tm("indices.gap_note"))
 
 # --- percentile over editions, each index ----------------------------------------------------------
 series_rows = []
@@ -131,7 +131,7 @@ if not frame.empty:
         y_range=(0, 100),
     )
     common.chart(fig, frame, "indices_percentile", sources)
-    st.caption(t("indices.percentile_note"))
+    st.caption(common.tm("indices.percentile_note"))
     fig = charts.multi_line(
         frame.dropna(subset=["group_rank"]),
         charts.Labels(

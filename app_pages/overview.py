@@ -33,10 +33,10 @@ def goal(a) -> str:
 
 st.title(t("overview.title"))
 if latest is None:
-    st.warning(t("overview.headline_none", index=info["short_name"]))
+    st.warning(common.tm("overview.headline_none", index=info["short_name"]))
 else:
     st.caption(
-        t(
+        common.tm(
             "overview.latest_data",
             index=info["short_name"],
             edition=latest.edition_year,
@@ -45,7 +45,7 @@ else:
     )
     st.markdown(
         "#### "
-        + t(
+        + common.tm(
             "overview.headline",
             index=info["short_name"],
             edition=latest.edition_year,
@@ -58,7 +58,7 @@ else:
     )
 rank_count, counted_count = vocabulary.count_statuses(rank_targets), vocabulary.count_statuses(counted)
 st.markdown(
-    t(
+    common.tm(
         "overview.summary",
         good=rank_count.good,
         total=rank_count.total,
@@ -81,7 +81,7 @@ for col, a in zip(columns, rank_targets, strict=False):
             help=t("status_help." + a.status),
         )
         st.markdown(
-            t(
+            common.tm(
                 "overview.card_edition",
                 index=common.index_name(a.yardstick_index or INDEX),
                 edition=a.as_of_edition or "–",
@@ -93,7 +93,7 @@ for col, a in zip(columns, rank_targets, strict=False):
         )
         if a.projection is None and a.as_of_edition is not None and a.horizon_year > a.as_of_edition:
             st.markdown(
-                t(
+                common.tm(
                     "overview.card_no_projection",
                     year=a.horizon_year,
                     series=a.trace.inputs.get("series", "–"),
@@ -103,7 +103,7 @@ for col, a in zip(columns, rank_targets, strict=False):
         if a.projection is not None:
             p = a.projection
             st.markdown(
-                t(
+                common.tm(
                     "overview.card_projection",
                     year=p.target_year,
                     score=common.num(p.country_score, 1),
@@ -112,11 +112,11 @@ for col, a in zip(columns, rank_targets, strict=False):
                     threshold=common.num(p.threshold, 1),
                 )
             )
-        st.caption(phrases.localized(a, "text", lang))
+        st.caption(common.md(phrases.localized(a, "text", lang)))
         link = (
             f"{info['publisher']} — {common.index_name(a.yardstick_index or INDEX)} {a.as_of_edition or ''}"
         )
-        st.caption(f"{t('common.source')}: [{link.strip()}]({a.source_url})")
+        st.caption(f"{t('common.source')}: {common.md(link.strip())} — {common.link(a.source_url)}")
 
 # --- the chart that proves it: the world rank by edition against the top-N lines ---------------------
 ranked = [r for r in history if r.score is not None and phrases.shown_rank(r)]
@@ -222,7 +222,7 @@ st.dataframe(
     column_config={t("common.source"): st.column_config.LinkColumn()},
     key="overview_history",
 )
-st.caption(t("overview.history_caption"))
+st.caption(common.tm("overview.history_caption"))
 
 # --- counted targets --------------------------------------------------------------------------------
 st.subheader(t("overview.count_targets"))
@@ -264,19 +264,21 @@ counted_table = pd.DataFrame(
 )
 st.dataframe(counted_table, hide_index=True, width="stretch", key="overview_counted")
 if all(a.status == "no_data" for a in counted):
-    st.info(t("overview.count_targets_note"))
+    st.info(common.tm("overview.count_targets_note"))
 
 name = phrases.localized(info, "name", lang)
 st.caption(
     t(
         "overview.source_caption",
-        publisher=info["publisher"],
-        index_name=name,
-        index=info["short_name"],
+        publisher=common.md(info["publisher"]),
+        index_name=common.md(name),
+        index=common.md(info["short_name"]),
         editions=", ".join(str(e) for e in info["editions"]),
-        url=info["source_urls"].get(latest.edition_year, "") if latest else "",
+        url=common.link(info["source_urls"].get(latest.edition_year, "") if latest else ""),
     )
 )
 st.caption(
-    t("overview.status_legend", legend=" · ".join(common.status_badge(s) for s in vocabulary.STATUS_ORDER))
+    common.tm(
+        "overview.status_legend", legend=" · ".join(common.status_badge(s) for s in vocabulary.STATUS_ORDER)
+    )
 )

@@ -250,6 +250,7 @@ class StatusRules(BaseModel):
     flat_rank_per_year: float = 0.1
     flat_percentile_per_year: float = 0.5
     flat_count_per_year: float = 0.0
+    about_tolerance: float = 0.05  # "khoảng" (about): met within ± this share of the target
 
 
 @functools.cache
@@ -1163,6 +1164,7 @@ METHODOLOGY_SECTIONS = (
     "trends",
     "status",
     "counted",
+    "quantitative",
     "whatif",
     "quality",
 )
@@ -1178,6 +1180,7 @@ def methodology_params(lang: str, rules: StatusRules | None = None) -> dict[str,
         "min_points_interval": str(rules.min_points_interval),
         "min_pace_editions": str(rules.min_pace_editions),
         "confidence_pct": i18n.fmt_number(rules.confidence * 100, lang, 0),
+        "about_tolerance_pct": i18n.fmt_number(rules.about_tolerance * 100, lang, 0),
     }
 
 

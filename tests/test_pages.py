@@ -528,7 +528,12 @@ def test_analyst_adds_a_progress_record(open_page, fresh_db):
 def test_viewer_cannot_add_even_if_the_form_were_shown(fresh_db):
     db = open_store(fresh_db)
     viewer = Actor(name="v", role="viewer")
-    record = ProgressRecord(target_id="T2030_OPEN_DATASETS", recorded_on=dt.date(2025, 1, 1), value=1)
+    record = ProgressRecord(
+        target_id="T2030_OPEN_DATASETS",
+        recorded_on=dt.date(2025, 1, 1),
+        value=1,
+        source_url="https://example.org/a",
+    )
     with pytest.raises(PermissionDenied):
         services.add_progress_record(db, viewer, record)
     assert q.progress_records(db).empty

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from metrics import i18n, progress, services
+from metrics import cli_checks, i18n, progress, services
 from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
 from metrics.store import open_store
@@ -51,11 +51,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
+    cli_checks.check_year(args.edition, "--edition")
     store = open_store(args.db)
     known = set(services.q.indices(store)["index_id"])
     if args.index not in known:
         raise MetricsError("unknown_index", index_id=args.index)
-    rows = services.rank_history(store, args.index, args.country.upper(), args.group, args.edition)
+    country = cli_checks.check_country(store, args.country)
+    rows = services.rank_history(store, args.index, country, args.group, args.edition)
     if args.edition is not None and not rows:
         raise MetricsError("edition_not_found", index_id=args.index, edition_year=args.edition)
     if args.json:
@@ -85,14 +87,16 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    cli_checks.check_year(args.as_of, "--as-of")
     store = open_store(args.db)
+    country = cli_checks.check_country(store, args.country)
     if args.yardstick:
         known = set(services.q.indices(store)["index_id"])
         if args.yardstick not in known:
             raise MetricsError("unknown_index", index_id=args.yardstick)
     rows = services.assess_targets(
         store,
-        args.country.upper(),
+        country,
         args.strategy,
         as_of=args.as_of,
         yardsticks={"*": args.yardstick} if args.yardstick else None,
