@@ -18,6 +18,7 @@ from metrics.auth import Actor, may_export, report_export_setting
 from metrics.errors import MetricsError
 from metrics.present import vocabulary
 from metrics.reports import FORMATS, MIME
+from metrics.reports.build import usable_editions
 from metrics.reports.model import SECTION_IDS, ReportModel, ReportOptions
 from metrics.store import queries as q
 
@@ -40,6 +41,11 @@ def generate(
 
 
 @st.cache_data(show_spinner=False)
+def usable_report_editions(data_version: int, index_id: str) -> list[int]:
+    return usable_editions(common.store(), index_id)
+
+
+@st.cache_data(show_spinner=False)
 def peer_groups(data_version: int) -> list[str]:
     return q.peer_groups(common.store())["group_id"].tolist()
 
@@ -52,6 +58,10 @@ if not may_export(actor, setting):
     st.stop()
 info = common.index_info(version, common.DEFAULT_INDEX)
 editions = list(info["editions"])[::-1]
+# The default is the latest edition with Viet Nam's total (an edition imported without totals can
+# produce no headline); choosing another is refused by the report with a translated message.
+usable = usable_report_editions(version, common.DEFAULT_INDEX)
+default_as_of = usable[-1] if usable else editions[0]
 
 left, right = st.columns(2)
 with left:
@@ -64,7 +74,11 @@ with left:
         key="report_lang",
     )
     as_of = st.selectbox(
-        t("report.page.as_of", index=info["short_name"]), editions, key="report_as_of", format_func=str
+        t("report.page.as_of", index=info["short_name"]),
+        editions,
+        index=editions.index(default_as_of),
+        key="report_as_of",
+        format_func=str,
     )
     groups = peer_groups(version)
     group = st.selectbox(

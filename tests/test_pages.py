@@ -863,3 +863,43 @@ def test_whatif_chart_against_each_rank_target(open_page, store, lang):
     assert spec["layout"]["title"]["text"].startswith(
         tr("whatif.chart_title_changed", lang, k=0, n=0, edition=0)[:12]
     )
+
+
+def test_a_project_error_on_a_page_is_shown_translated_not_as_a_traceback(open_page, fresh_db, monkeypatch):
+    from metrics.errors import NotFound
+
+    def broken(*args, **kwargs):
+        raise NotFound("edition_not_found", index_id="GAIRI", edition_year=2031)
+
+    monkeypatch.setattr(services, "assess_targets", broken)
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(fresh_db)])
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        tr("error.edition_not_found", "en", index_id="GAIRI", edition_year=2031)
+    ]
+
+
+def test_report_page_defaults_to_the_latest_edition_with_viet_nams_total(fresh_db, monkeypatch):
+    from metrics.store import open_store
+    from tests.test_import_helpers import run_import
+
+    store = open_store(fresh_db)
+    run_import(
+        store, ROOT / "tests" / "fixtures" / "bad" / "vi_total_unknown_cp1258.csv", allow_no_headline=True
+    )
+    store.close()
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(fresh_db)])
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.session_state["actor"] = ANALYST
+    at.run()
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception
+    assert at.selectbox(key="report_as_of").value == 2025
+    at.selectbox(key="report_as_of").set_value(2026).run()
+    at.button(key="report_generate").click().run()
+    assert not at.exception
+    assert any("2026" in e.value and "no total score" in e.value for e in at.error)

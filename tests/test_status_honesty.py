@@ -88,3 +88,110 @@ def test_the_current_2030_asean_status_is_not_on_track(store):
     )
     assert a.status == "pace_unknown" and a.trace.rule == "rule.pace_not_comparable"
     assert a.trace.inputs["comparable_editions"] == [2025]
+
+
+# --- reports after an edition without totals ------------------------------------------------------
+
+
+@pytest.fixture
+def without_totals(fresh_db):
+    """The seeded database plus a GAIRI 2026 edition confirmed without totals (the analyst's
+    Vietnamese file whose total column the catalog does not know)."""
+    from metrics.store import open_store
+    from tests.test_import_helpers import run_import
+
+    store = open_store(fresh_db)
+    result = run_import(
+        store, ROOT / "tests" / "fixtures" / "bad" / "vi_total_unknown_cp1258.csv", allow_no_headline=True
+    )
+    assert result.status == "imported"
+    yield store, fresh_db
+    store.close()
+
+
+def test_the_report_defaults_to_the_latest_edition_with_viet_nams_total(without_totals):
+    from metrics.reports import build_report, render
+    from metrics.reports.build import usable_editions
+    from metrics.reports.model import ReportOptions
+
+    store, _ = without_totals
+    assert 2026 in set(store_editions(store)) and usable_editions(store, "GAIRI")[-1] == 2025
+    model = build_report(store, ReportOptions(lang="en", meeting_date=TODAY))
+    assert model.as_of_edition == 2025
+    assert render(model, "pptx")[:2] == b"PK"  # the slides build: no "chart data contains no categories"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_edition_without_totals_is_refused_in_the_users_language(without_totals, lang):
+    from metrics import i18n
+    from metrics.errors import MetricsError
+    from metrics.reports import build_report
+    from metrics.reports.model import ReportOptions
+
+    store, _ = without_totals
+    with pytest.raises(MetricsError) as err:
+        build_report(store, ReportOptions(lang=lang, as_of=2026, meeting_date=TODAY))
+    assert err.value.code == "report_edition_unusable"
+    message = i18n.error_message(err.value.code, lang, **err.value.params)
+    assert "2026" in message and "VNM" in message and message != i18n.t("error.unexpected", lang, code="x")
+
+
+def test_the_cli_report_after_an_edition_without_totals(without_totals, tmp_path):
+    import subprocess
+    import sys
+
+    store, path = without_totals
+    store.close()
+    out = tmp_path / "r.pptx"
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "metrics",
+            "report",
+            "--format",
+            "pptx",
+            "--db",
+            str(path),
+            "--lang",
+            "en",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert out.read_bytes()[:2] == b"PK"
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "metrics",
+            "report",
+            "--format",
+            "pptx",
+            "--db",
+            str(path),
+            "--lang",
+            "en",
+            "--as-of",
+            "2026",
+            "--out",
+            str(tmp_path / "x.pptx"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "2026" in refused.stderr + refused.stdout and "no total score" in refused.stderr + refused.stdout
+
+
+def store_editions(store):
+    from metrics.store import queries as q
+
+    return [int(y) for y in q.editions(store, "GAIRI")["edition_year"]]

@@ -95,6 +95,19 @@ def build_report(store: Store, options: ReportOptions | None = None) -> ReportMo
     )
 
 
+def usable_editions(store: Store, index_id: str, iso3: str = ISO3) -> list[int]:
+    """The editions a report can be 'as of': mostly with totals (not an edition imported without
+    them) and with the country's total. The latest is the default of the CLI and the Report page."""
+    out = []
+    for ed in q.editions(store, index_id).to_dict("records"):
+        if not bool(ed.get("has_headline", True)):
+            continue
+        scores = q.scores(store, index_id, int(ed["edition_year"]), "total")
+        if iso3 in set(scores["iso3"]):
+            out.append(int(ed["edition_year"]))
+    return out
+
+
 # --- context: everything loaded once ---------------------------------------------------------------
 
 
@@ -115,9 +128,21 @@ class _Context:
         all_eds = q.editions(store, self.index).to_dict("records")
         if not all_eds:
             raise MetricsError("unknown_index", index_id=self.index)
-        self.as_of = opts.as_of or int(all_eds[-1]["edition_year"])
-        if self.as_of not in {int(e["edition_year"]) for e in all_eds}:
-            raise NotFound("edition_not_found", index_id=self.index, edition_year=self.as_of)
+        usable = usable_editions(store, self.index)
+        if opts.as_of is None:
+            if not usable:
+                raise MetricsError("report_no_usable_edition", index_id=self.index, country=ISO3)
+            self.as_of = usable[-1]
+        else:
+            self.as_of = opts.as_of
+            if self.as_of not in {int(e["edition_year"]) for e in all_eds}:
+                raise NotFound("edition_not_found", index_id=self.index, edition_year=self.as_of)
+            if self.as_of not in usable:
+                # Without Viet Nam's total the headline, the scorecard and the trajectory have
+                # nothing to say: refuse the edition rather than build a report of dashes.
+                raise MetricsError(
+                    "report_edition_unusable", index_id=self.index, edition_year=self.as_of, country=ISO3
+                )
         self.editions = [e for e in all_eds if int(e["edition_year"]) <= self.as_of]
         self.ed = self.editions[-1]
         self.prev = self.editions[-2] if len(self.editions) > 1 else None
