@@ -195,3 +195,22 @@ def store_editions(store):
     from metrics.store import queries as q
 
     return [int(y) for y in q.editions(store, "GAIRI")["edition_year"]]
+
+
+def test_the_report_has_a_second_opinion_section_that_counts_unfavourable_verdicts(store):
+    from metrics.reports import build_report
+    from metrics.reports.model import ReportOptions
+
+    model = build_report(store, ReportOptions(lang="en", meeting_date=TODAY))
+    section = model.section("opinions")
+    assert section is not None and [s.section_id for s in model.sections].index("opinions") == 3
+    asean_2025 = next(t for t in section.tables if t.table_id == "opinions_T2025_ASEAN_RANK")
+    rows = {r[0].text: [c.text for c in r] for r in asean_2025.rows}
+    # AIPI 2023 puts Viet Nam 7th of 10 in ASEAN: outside the top 5, and it is shown and counted.
+    assert rows["AIPI 2023"][1:] == ["7 of 10", "−0.02", "Outside the target: 7 > 5", "No data yet"]
+    assert rows["GAIRI 2025"][3] == "Within the target: 5 ≤ 5"
+    assert "Top 5 in ASEAN by 2025: 2 of 3 indices with data place Viet Nam within the target." in [
+        b.text for b in section.bullets
+    ]
+    world = next(t for t in section.tables if t.table_id == "opinions_T2025_WORLD_RANK")
+    assert {r[0].text: r[1].text for r in world.rows}["AIPI 2023"] == "77 of 165 (computed)"

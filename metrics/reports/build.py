@@ -715,6 +715,107 @@ def _trajectory(ctx: _Context) -> Section:
     )
 
 
+def _opinion_indices(ctx: _Context) -> list[str]:
+    """The yardsticks with data: the report's own first, then the other indices (data, not code)."""
+    known = [i for i in services.YARDSTICKS if i != ctx.index]
+    known += sorted(set(q.indices(ctx.store)["index_id"]) - set(known) - {ctx.index})
+    return [ctx.index] + [i for i in known if not q.editions(ctx.store, i).empty]
+
+
+def _opinions(ctx: _Context) -> Section:
+    """Second opinions: every rank target judged by each index with data up to the report's
+    edition, with its verdict now (within the target or not), favourable or not, and counted."""
+    by_index = {
+        index_id: {
+            a.target_id: a
+            for a in services.assess_targets(
+                ctx.store, ISO3, as_of=ctx.as_of, yardsticks={"*": index_id}, today=ctx.today
+            )
+            if a.kind == "rank"
+        }
+        for index_id in _opinion_indices(ctx)
+    }
+    indices = q.indices(ctx.store)
+    short = dict(zip(indices["index_id"], indices["short_name"], strict=True))
+    tables, bullets, sources = [], [], []
+    for target in ctx.rank_assessments:
+        judged = [by_index[i][target.target_id] for i in by_index if target.target_id in by_index[i]]
+        inside, with_data = phrases.second_opinions(judged)
+        n = int(target.target_value or 0)
+        bullets.append(
+            Bullet(
+                text=ctx.t(
+                    "report.opinions.line",
+                    goal=ctx.goal(target),
+                    year=target.horizon_year,
+                    inside=inside,
+                    n=with_data,
+                    indices=fmt.plural(
+                        with_data, ctx.lang, ctx.t("unit.index_one"), ctx.t("unit.index_many")
+                    ),
+                )
+            )
+        )
+        rows = []
+        for a in judged:
+            name = short.get(a.yardstick_index, a.yardstick_index or "–")
+            edition = f"{name} {a.as_of_edition}" if a.as_of_edition else name
+            rank = (
+                ctx.t("report.scorecard.rank_now", rank=a.current_rank, of=a.of)
+                if a.current_rank is not None
+                else "–"
+            )
+            if a.group_id == services.WORLD and a.published_rank is None and a.computed_rank is not None:
+                rank = phrases.world_rank(
+                    {
+                        "computed_rank": a.computed_rank,
+                        "countries_ranked": a.of,
+                        "countries_in_data": a.trace.inputs.get("field_size"),
+                    },
+                    ctx.lang,
+                    short=True,
+                )
+            verdict = phrases.verdict(a.current_rank, n, ctx.lang)
+            rows.append(
+                [
+                    Cell(text=edition, value=edition, url=a.source_url),
+                    Cell(text=rank, value=a.current_rank),
+                    Cell(text=ctx.signed(a.gap), value=a.gap, num_format="0.00"),
+                    Cell(text=verdict, value=verdict),
+                    ctx.status_cell(a.status),
+                ]
+            )
+            if a.source_url:
+                sources.append(
+                    Source(
+                        index_id=a.yardstick_index or "",
+                        label=edition,
+                        edition_year=a.as_of_edition,
+                        url=a.source_url,
+                    )
+                )
+        tables.append(
+            Table(
+                table_id=f"opinions_{target.target_id}",
+                title=ctx.t("report.opinions.table_title", goal=ctx.goal(target), year=target.horizon_year),
+                columns=[
+                    ctx.t(f"report.opinions.col_{c}") for c in ("edition", "rank", "gap", "verdict", "status")
+                ],
+                rows=rows,
+                widths=[1.4, 1.6, 1.0, 2.2, 1.3],
+            )
+        )
+    unique = list({(s.index_id, s.edition_year): s for s in sources}.values())
+    return ctx.section(
+        "opinions",
+        ctx.t("report.section.opinions"),
+        unique,
+        lead=ctx.t("report.opinions.lead", index=ctx.index),
+        bullets=bullets,
+        tables=tables,
+    )
+
+
 def _group_frame(ctx: _Context):
     return ctx.cached(
         ("group", ctx.group), lambda: services.group_table(ctx.store, ctx.index, ctx.as_of, ctx.group)
@@ -1240,6 +1341,7 @@ _BUILDERS: dict[str, Callable[[_Context], Section]] = {
     "headline": _headline,
     "scorecard": _scorecard,
     "trajectory": _trajectory,
+    "opinions": _opinions,
     "asean": _asean,
     "pillars": _pillars,
     "counted": _counted,
