@@ -496,6 +496,9 @@ def test_targets_list_and_status_history(open_page, store, lang):
         assert row[tr("common.rank", lang)] == rank_of(h.current_rank, h.of, lang)
         assert row[tr("common.status", lang)] == badge(h.status, lang)
     assert by_edition["2023"][tr("common.rank", lang)] == rank_of(5, 10, lang)
+    # 2019 is on a 0-10 scale: its score is shown with that scale, and the pace is not claimed
+    assert by_edition["2019"][tr("common.score", lang)] == f"{i18n.fmt_number(5.08, lang)} / 10"
+    assert by_edition["2019"][tr("common.status", lang)] == badge("pace_unknown", lang)
     # viewers see no forms
     assert not at.main.get("form")
     assert tr("targets_page.analyst_only", lang) in texts(at)
