@@ -232,9 +232,7 @@ def editions_table(data_version: Version) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def country_names(data_version: Version, language: str) -> dict[str, str]:
-    frame = services.q.countries(store())
-    column = "name_vi" if language == "vi" else "name_en"
-    return dict(zip(frame["iso3"], frame[column], strict=True))
+    return phrases.names_of(services.q.countries(store()), "iso3", "name", language)
 
 
 def country(iso3: str) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import progress
-from metrics.present import vocabulary
+from metrics.present import phrases, vocabulary
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -35,7 +35,7 @@ by_id = {a.target_id: a for a in assessments}
 
 def label(target_id: str) -> str:
     a = by_id[target_id]
-    text = a.text_vi if lang == "vi" else a.text_en
+    text = phrases.localized(a, "text", lang)
     return f"{a.horizon_year} · {text} ({target_id})"
 
 

@@ -114,3 +114,15 @@ def second_opinions(assessments: list) -> tuple[int, int]:
     counted, favourable or not ('2 of 3 indices place Viet Nam within the target')."""
     verdicts = [inside(a) for a in assessments]
     return sum(1 for v in verdicts if v), sum(1 for v in verdicts if v is not None)
+
+
+def localized_column(name: str, lang: str) -> str:
+    """The column of a table that holds `name` in the language: name_vi / name_en."""
+    if lang not in i18n.LANGS:
+        raise ValueError(f"unknown language {lang!r}")
+    return f"{name}_{lang}"
+
+
+def names_of(frame: Any, key: str, name: str, lang: str) -> dict:
+    """{key: name in the language} from a table with name_vi and name_en columns."""
+    return dict(zip(frame[key], frame[localized_column(name, lang)], strict=True))

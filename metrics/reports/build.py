@@ -147,7 +147,7 @@ class _Context:
         self.ed = self.editions[-1]
         self.prev = self.editions[-2] if len(self.editions) > 1 else None
         self.publisher = self.ed["publisher"]
-        self.index_name = self.ed["index_name_vi" if self.lang == "vi" else "index_name_en"]
+        self.index_name = phrases.localized(self.ed, "index_name", self.lang)
         self.data_version = store.data_version()
         self.assessments = services.assess_targets(store, ISO3, as_of=self.as_of, today=self.today)
         self.rank_assessments = sorted(
@@ -161,9 +161,7 @@ class _Context:
             if r.edition_year <= self.as_of
         ]
         self.row = self.history[-1] if self.history else None
-        countries = q.countries(store)
-        column = "name_vi" if self.lang == "vi" else "name_en"
-        self.names = dict(zip(countries["iso3"], countries[column], strict=True))
+        self.names = phrases.names_of(q.countries(store), "iso3", "name", self.lang)
         self.members = q.group_members(store, self.group, self.ed["membership_date"])
         self.records = q.progress_records(store)
         strategies = q.strategies(store)
@@ -188,7 +186,7 @@ class _Context:
         return self.names.get(iso3, iso3 or "–")
 
     def text_of(self, a: Assessment) -> str:
-        text = a.text_vi if self.lang == "vi" else a.text_en
+        text = phrases.localized(a, "text", self.lang)
         return text[:1].upper() + text[1:]  # some official wordings start mid-sentence
 
     def goal(self, a: Assessment) -> str:
@@ -938,7 +936,7 @@ def _levers(ctx: _Context, a: Assessment) -> list[dict]:
 
 
 def _measure_name(ctx: _Context, g) -> str:
-    return g.name_vi if ctx.lang == "vi" else g.name_en
+    return phrases.localized(g, "name", ctx.lang)
 
 
 def _pillars(ctx: _Context) -> Section:
@@ -1649,9 +1647,9 @@ def _pack_group(ctx: _Context) -> Table:
 
 
 def _measure_names(ctx: _Context) -> dict[str, str]:
-    frame = q.measures(ctx.store, ctx.index, ctx.ed["framework"])
-    column = "name_vi" if ctx.lang == "vi" else "name_en"
-    return dict(zip(frame["measure_id"], frame[column], strict=True))
+    return phrases.names_of(
+        q.measures(ctx.store, ctx.index, ctx.ed["framework"]), "measure_id", "name", ctx.lang
+    )
 
 
 def _pack_gaps(ctx: _Context) -> Table:
@@ -1735,7 +1733,7 @@ def _pack_counted(ctx: _Context) -> Table:
     texts = {a.target_id: ctx.text_of(a) for a in ctx.count_assessments}
     rows = []
     for r in ctx.records.to_dict("records"):
-        note = r.get("note_vi" if ctx.lang == "vi" else "note_en") or None
+        note = r.get(phrases.localized_column("note", ctx.lang)) or None
         day = r["recorded_on"]
         rows.append(
             [
