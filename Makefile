@@ -8,11 +8,14 @@ PORT ?= 8501
 DB ?=
 DB_ARG := $(if $(DB),--db $(DB),)
 # Debian packages: chromium for chart images (kaleido) and browser tests; fonts with every Vietnamese
-# glyph, and an emoji font so status icons render in screenshots and chart images.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji
+# glyph, and an emoji font so status icons render in screenshots and chart images; nginx for
+# `make serve` (several dashboard processes) and its tests; postgresql for served deployments.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji nginx postgresql
+WORKERS ?= 2
+SERVE_PORT ?= 8500
 PYTEST_ARGS ?=
 
-.PHONY: run test check lint format format-check contracts sysdeps seed bench clean screenshots
+.PHONY: run serve test check lint format format-check contracts sysdeps seed bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +36,9 @@ sysdeps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "Missing Debian packages:$$missing"; \
-	    echo "Install them with: sudo apt-get install$$missing  (chart images, PDF and browser tests need them)"; \
+	    echo "Install them with: sudo apt-get install$$missing  (chart images, PDF and browser tests need them;"; \
+	    echo "nginx: make serve and its tests; postgresql: the PostgreSQL store). Without root, nginx runs"; \
+	    echo "unprivileged from a config in var/serve/ once installed: nothing else needs root."; \
 	  fi; \
 	fi
 
@@ -43,8 +48,20 @@ seed: $(STAMP)
 run: $(STAMP) sysdeps seed
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) -- $(DB_ARG)
 
+# WORKERS dashboard processes on ports SERVE_PORT+1.. behind nginx on SERVE_PORT (deploy/serve.py;
+# the production layout is in docs/OPERATIONS.md).
+serve: $(STAMP) sysdeps
+	$(BIN)/python deploy/serve.py --workers $(WORKERS) --port $(SERVE_PORT) $(DB_ARG)
+
+# The whole suite, in parallel (pyproject.toml addopts: -n auto); PYTEST_ARGS="-n 0" runs it serially.
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fast tier: the pure core and the store, in-process, serially (no browser, server, subprocess,
+# page, report or whole import; tests/conftest.py sets the markers from each module's imports).
+.PHONY: test-fast
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not e2e" -n 0 $(PYTEST_ARGS)
 
 format:
 	$(BIN)/ruff format .
@@ -59,6 +76,11 @@ lint: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+# The type checker, on its own until its error count is zero; then it joins `check`.
+.PHONY: typecheck
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 # Everything a reviewer runs: formatting, lint, import contracts, the whole suite.
 check: format-check lint contracts test
 
@@ -66,4 +88,4 @@ bench: $(STAMP) sysdeps
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/artifacts

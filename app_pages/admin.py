@@ -83,7 +83,11 @@ add_col, change_col = st.columns(2)
 with add_col, st.form("admin_add", clear_on_submit=True):
     st.subheader(t("admin.add_title"))
     name = st.text_input(t("admin.add_name"), key="admin_add_name", max_chars=64)
-    role = ROLE_BY_LABEL[st.selectbox(t("admin.add_role"), list(ROLE_BY_LABEL), key="admin_add_role")]
+    role = ROLE_BY_LABEL[
+        st.selectbox(
+            t("admin.add_role"), list(ROLE_BY_LABEL), key="admin_add_role", placeholder=common.choose()
+        )
+    ]
     password = st.text_input(t("admin.add_password"), type="password", key="admin_add_password")
     again = st.text_input(t("admin.add_password_again"), type="password", key="admin_add_again")
     if st.form_submit_button(t("admin.add_submit"), key="admin_add_submit"):
@@ -100,9 +104,13 @@ with change_col:
     st.subheader(t("admin.change_title"))
     names = [a.name for a in listed]
     if names:
-        chosen = st.selectbox(t("admin.change_account"), names, key="admin_change_account")
+        chosen = st.selectbox(
+            t("admin.change_account"), names, key="admin_change_account", placeholder=common.choose()
+        )
         with st.form("admin_role"):
-            new_label = st.selectbox(t("admin.change_role"), list(ROLE_BY_LABEL), key="admin_new_role")
+            new_label = st.selectbox(
+                t("admin.change_role"), list(ROLE_BY_LABEL), key="admin_new_role", placeholder=common.choose()
+            )
             new_role = ROLE_BY_LABEL[new_label]
             if st.form_submit_button(t("admin.set_role_submit"), key="admin_role_submit"):
                 try:

@@ -79,13 +79,11 @@ def _form() -> tuple[bytes | None, str, pipeline.ImportOptions]:
             index=ids.index(common.DEFAULT_INDEX) if common.DEFAULT_INDEX in ids else 0,
             format_func=lambda i: t("import.index_new") if i == NEW else f"{names[i]} ({i})",
             key="import_index",
+            placeholder=common.choose(),
         )
     with c2:
-        uploaded = st.file_uploader(
-            t("import.upload"),
-            type=["xlsx", "csv", "tsv", "txt"],
-            help=t("import.upload_help"),
-            key="import_file",
+        uploaded = common.file_uploader(
+            t("import.upload"), ["xlsx", "csv", "tsv", "txt"], "import_file", help=t("import.upload_help")
         )
     new = {}
     if index_choice == NEW:
@@ -247,6 +245,7 @@ def _show_column_choices(plan: pipeline.ImportPlan) -> None:
                 index=options.index(current),
                 format_func=label_of,
                 key=_map_key(plan, column),
+                placeholder=common.choose(),
             )
             c2.caption(t(f"import.how.{feed['how']}"))
             if picked != current:
@@ -344,6 +343,7 @@ def _alias_forms(unknown) -> None:
             choices,
             format_func=lambda c: t("import.alias_choose") if not c else f"{names.get(c, c)} ({c})",
             key=f"import_alias_pick_{i}",
+            placeholder=common.choose(),
         )
         if c2.button(t("import.alias_keep"), key=f"import_alias_keep_{i}", disabled=not iso3):
             try:
@@ -486,6 +486,7 @@ def history_tab() -> None:
         ["", *indices],
         format_func=lambda i: i or t("import.history_all"),
         key="import_history_index",
+        placeholder=common.choose(),
     )
     versions = store_imports.list_versions(store, choice or None)
     if versions.empty:
@@ -521,9 +522,21 @@ def history_tab() -> None:
     st.subheader(t("import.compare"))
     c1, c2, c3 = st.columns([2, 2, 1])
     old = c1.selectbox(
-        t("import.compare_old"), ids, index=min(1, len(ids) - 1), format_func=labels.get, key="import_cmp_old"
+        t("import.compare_old"),
+        ids,
+        index=min(1, len(ids) - 1),
+        format_func=labels.get,
+        key="import_cmp_old",
+        placeholder=common.choose(),
     )
-    new = c2.selectbox(t("import.compare_new"), ids, index=0, format_func=labels.get, key="import_cmp_new")
+    new = c2.selectbox(
+        t("import.compare_new"),
+        ids,
+        index=0,
+        format_func=labels.get,
+        key="import_cmp_new",
+        placeholder=common.choose(),
+    )
     if c3.button(t("import.compare_button"), key="import_compare"):
         _diff(store_imports.compare(store, old, new), "import_compare_table")
 
@@ -539,7 +552,13 @@ def history_tab() -> None:
     if not older:
         st.caption(t("import.rollback_none"))
         return
-    pick = st.selectbox(t("import.rollback_pick"), older, format_func=labels.get, key="import_rollback_pick")
+    pick = st.selectbox(
+        t("import.rollback_pick"),
+        older,
+        format_func=labels.get,
+        key="import_rollback_pick",
+        placeholder=common.choose(),
+    )
     sure = st.checkbox(t("import.rollback_sure"), key="import_rollback_sure")
     if st.button(t("import.rollback_button"), disabled=not sure, key="import_rollback"):
         try:
@@ -560,7 +579,13 @@ def _withdraw_section(versions: pd.DataFrame, labels: dict[int, str]) -> None:
     if not live:
         st.caption(t("import.withdraw.none"))
         return
-    pick = st.selectbox(t("import.withdraw.pick"), live, format_func=labels.get, key="import_withdraw_pick")
+    pick = st.selectbox(
+        t("import.withdraw.pick"),
+        live,
+        format_func=labels.get,
+        key="import_withdraw_pick",
+        placeholder=common.choose(),
+    )
     reason = st.text_input(
         t("import.withdraw.reason"), max_chars=store_imports.REASON_MAX_CHARS, key="import_withdraw_reason"
     )

@@ -155,7 +155,12 @@ default = max(
     (x for x in ahead if x["group_id"] == "WORLD"), key=lambda x: x["horizon_year"], default=ahead[0]
 )["target_id"]
 target_id = st.selectbox(
-    t("common.target"), choices, index=choices.index(default), format_func=label_of.get, key="rankings_target"
+    t("common.target"),
+    choices,
+    index=choices.index(default),
+    format_func=label_of.get,
+    key="rankings_target",
+    placeholder=common.choose(),
 )
 a = common.assessment(version, target_id, index_id)
 fallback = None
@@ -290,7 +295,7 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_config={t("common.source"): st.column_config.LinkColumn()},
+    column_config=common.first_pinned(table, {t("common.source"): st.column_config.LinkColumn()}),
     key="rankings_table",
 )
 common.download(table, f"rankings_{index_id}", "rankings_table_download")

@@ -79,6 +79,7 @@ with left:
         index=editions.index(default_as_of),
         key="report_as_of",
         format_func=str,
+        placeholder=common.choose(),
     )
     groups = peer_groups(version)
     group = st.selectbox(
@@ -86,6 +87,7 @@ with left:
         groups,
         index=groups.index(common.DEFAULT_GROUP) if common.DEFAULT_GROUP in groups else 0,
         key="report_group",
+        placeholder=common.choose(),
     )
 with right:
     meeting_date = st.date_input(
@@ -103,6 +105,7 @@ with right:
         default=list(SECTION_IDS),
         format_func=section_names.get,
         key="report_sections",
+        placeholder=common.choose(many=True),
     )
 
 options = ReportOptions(

@@ -9,6 +9,14 @@ sends an exception element or an error message (st.error), a session that cannot
     .venv/bin/streamlit run dashboard.py --server.port 8765 -- --db /tmp/load.duckdb &
     .venv/bin/python benchmarks/load_sessions.py --port 8765 --sessions 20
 
+    # or let it start N dashboard processes behind nginx (deploy/serve.py) on a seeded copy:
+    .venv/bin/python benchmarks/load_sessions.py --workers 2 --sessions 50 --think 2 8
+
+--think MIN MAX pauses a random MIN-MAX seconds between pages, as people read before they click
+(sessions then start spread over the first MAX seconds instead of all at once). --workers N
+starts `deploy/serve.py --workers N` on --port (nginx) and the next N ports, on a copy of
+--db (default: a database seeded into a temporary folder), and stops it afterwards.
+
 Bounded on purpose: only 127.0.0.1/localhost, at most 100 sessions, at most 10 rounds and a hard
 overall time limit (--max-seconds). It prints the error count and p50/p95 page times (overall and
 per page) and, with --json, one JSON object for the README.
@@ -19,10 +27,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import random
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import websockets
 from streamlit.proto.Alert_pb2 import Alert
@@ -112,8 +127,14 @@ class Session:
                 problems.append(f"page not found: {msg.page_not_found.page_name}")
 
 
+async def _think(args: argparse.Namespace) -> None:
+    if args.think:
+        await asyncio.sleep(random.uniform(*args.think))
+
+
 async def one_session(i: int, args: argparse.Namespace, result: Result, start_gate: asyncio.Event) -> None:
     await start_gate.wait()
+    await _think(args)  # with think time, people do not all arrive in the same instant
     try:
         async with Session(args.host, args.port, args.lang, args.page_timeout) as s:
             seconds, problems = await s.run_page()
@@ -121,6 +142,7 @@ async def one_session(i: int, args: argparse.Namespace, result: Result, start_ga
             result.errors += [f"session {i} first load: {p}" for p in problems]
             for _round in range(args.rounds):
                 for name, page_hash in list(s.pages):
+                    await _think(args)
                     seconds, problems = await s.run_page(page_hash, name)
                     result.add(name or "(default)", seconds)
                     result.errors += [f"session {i} {name}: {p}" for p in problems]
@@ -143,7 +165,10 @@ async def main_async(args: argparse.Namespace) -> dict:
     every = [x for values in result.times.values() for x in values]
     return {
         "sessions": args.sessions,
+        "workers": args.workers,
+        "think": args.think,
         "rounds": args.rounds,
+        "pages_per_second": round(len(every) / wall, 2) if wall else None,
         "page_runs": len(every),
         "errors": len(result.errors),
         "error_samples": result.errors[:10],
@@ -179,7 +204,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--max-seconds", type=float, default=300.0, help="hard limit for the whole test")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--think", nargs=2, type=float, metavar=("MIN", "MAX"), help="random pause between pages (seconds)"
+    )
+    parser.add_argument(
+        "--workers", type=int, help="start this many dashboard processes behind nginx (deploy/serve.py)"
+    )
+    parser.add_argument("--db", help="with --workers: the database to copy (default: a new seeded one)")
     args = parser.parse_args(argv)
+    if args.think and not 0 <= args.think[0] <= args.think[1] <= 60:
+        parser.error("--think needs 0 <= MIN <= MAX <= 60")
+    if args.workers is not None and not 1 <= args.workers <= 8:
+        parser.error("--workers must be between 1 and 8")
     if not 1 <= args.sessions <= MAX_SESSIONS:
         parser.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
     if not 1 <= args.rounds <= MAX_ROUNDS:
@@ -188,15 +224,60 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_workers(args: argparse.Namespace, folder: Path) -> subprocess.Popen:
+    """deploy/serve.py with --workers on a copy of the database; returns once nginx answers."""
+    db = folder / "load.duckdb"
+    if args.db:
+        shutil.copy(args.db, db)
+    else:
+        subprocess.run([sys.executable, "-m", "metrics", "seed", "--db", str(db)], cwd=ROOT, check=True)
+    log = folder / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "deploy" / "serve.py"), "--workers", str(args.workers),
+             "--port", str(args.port), "--db", str(db), "--dir", str(folder / "run")],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + 180
+    while b"serving http" not in log.read_bytes():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_workers(proc)
+            raise SystemExit(f"deploy/serve.py did not start:\n{log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.5)
+    return proc
+
+
+def stop_workers(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)  # the supervisor we started stops its workers and nginx
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    report = asyncio.run(main_async(args))
+    proc = None
+    folder = Path(tempfile.mkdtemp(prefix="load_sessions_"))
+    try:
+        if args.workers:
+            proc = start_workers(args, folder)
+        report = asyncio.run(main_async(args))
+    finally:
+        if proc is not None:
+            stop_workers(proc)
+        shutil.rmtree(folder, ignore_errors=True)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(
-            f"{report['sessions']} sessions x {report['rounds']} round(s): {report['page_runs']} page runs in "
-            f"{report['wall_seconds']} s; errors {report['errors']}; page time p50 {report['p50_seconds']} s, "
+            f"{report['sessions']} sessions x {report['rounds']} round(s), workers {report['workers'] or 'external'},"
+            f" think {report['think'] or 'none'}: {report['page_runs']} page runs in {report['wall_seconds']} s"
+            f" ({report['pages_per_second']}/s); errors {report['errors']}; page time p50 {report['p50_seconds']} s, "
             f"p95 {report['p95_seconds']} s, max {report['max_seconds']} s"
         )
         for page, stats in report["per_page"].items():

@@ -17,7 +17,6 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel, ConfigDict
-from zxcvbn import zxcvbn
 
 from metrics.errors import MetricsError, PermissionDenied
 
@@ -133,6 +132,8 @@ def check_password_policy(password: str, name: str) -> None:
     if password.strip().lower() == name.strip().lower() or len(set(password)) < 4:
         raise MetricsError("password_too_weak")
     hints = [part for part in re.split(r"[@._+-]", name.lower()) if part] + [name.lower()]
+    from zxcvbn import zxcvbn  # here, not at import: its dictionaries cost every process 0.2 s
+
     if zxcvbn(password[:_STRENGTH_PREFIX], user_inputs=hints)["score"] < PASSWORD_MIN_SCORE:
         raise MetricsError("password_too_guessable")
 

@@ -4,7 +4,7 @@ No DuckDB, Streamlit or plotly: inputs are plain pydantic models built by metric
 store (or by a test or the benchmark by hand); outputs are the result models below, whose field names
 are the stable contract of the pages, the reports and `python -m metrics status --json`.
 
-The method is METHODS.md's, written down for users in the i18n `methodology.*` texts:
+The method is docs/METHODS.md's, written down for users in the i18n `methodology.*` texts:
 
 * Judged edition. A target with horizon year H is judged by the yardstick's edition of year H when it
   exists (achieved / missed). Before that, by the latest edition (met_now / on_track / at_risk /

@@ -1,7 +1,7 @@
 """Pure status of quantitative targets: levels, shares, ranges, growth rates and growth against a base
 year (Decision 1671/QĐ-TTg's Appendix I), from the value records of a target's evidence.
 
-No DuckDB, Streamlit or plotly. The method is METHODS.md "The strategy in force", after Open SDG
+No DuckDB, Streamlit or plotly. The method is docs/METHODS.md "The strategy in force", after Open SDG
 (sdg-build ProgressMeasure, Statistics Canada):
 
 * Values. Only evidence of kind "value" with a number counts (milestones inform a reader, never a

@@ -168,7 +168,7 @@ def test_restore_while_another_process_has_the_store_open(fresh_db, tmp_path):
     assert done.returncode == 0, done.stderr
     # The open store reads the restored file, under a version above every one it has seen.
     assert store.data_version() > seen
-    assert [a.name for a in accounts.list_accounts(store) if a.name == "frank"] == []
+    assert [a.name for a in accounts.list_accounts(store, CLI_ACTOR) if a.name == "frank"] == []
     store.close()
 
 

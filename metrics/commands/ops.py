@@ -1,7 +1,8 @@
 """Operations: python -m metrics backup|restore|check|rebuild (see docs/OPERATIONS.md).
 
-DuckDB lets one process open the file for writing, so these run while the dashboard is stopped;
-while it runs, an administrator makes backups and checks from the Administration page instead.
+They run while the dashboard serves the same file (docs/store.md): backup and check read beside it;
+restore and rebuild take the write lock, so the dashboard's pages wait a moment and then read the
+new file.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_common(backup, json_flag=False)
     backup.set_defaults(handler=cmd_backup)
 
-    restore = sub.add_parser("restore", help="replace the database with a backup (dashboard stopped)")
+    restore = sub.add_parser(
+        "restore", help="replace the database with a backup (the dashboard may keep running)"
+    )
     restore.add_argument("file", nargs="?", help="a backup or restore point (none: list the restore points)")
     add_common(restore, json_flag=False)
     restore.set_defaults(handler=cmd_restore)

@@ -1,8 +1,8 @@
 """Account commands: python -m metrics users add|remove|set-role|set-password|list.
 
 They run with the server's own rights (CLI_ACTOR, an administrator): whoever can run them can
-read the database file anyway. Run them while the dashboard is stopped (DuckDB lets one process
-open the file for writing), or use the Administration page while it runs.
+read the database file anyway. They work while the dashboard runs: each change waits for the
+dashboard's writes, a bounded time (docs/store.md).
 Passwords are never taken from the command line (they would show in the process list and the
 shell history): --password-stdin reads one line from standard input, otherwise you are prompted.
 """

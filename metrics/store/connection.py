@@ -456,8 +456,15 @@ def _meta_version(cur) -> int:
 def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
     """Open (creating if needed) the database and seed it from data/ on first start."""
     store = Store(path or default_db_path())
-    if seed:
+    if seed and not _seeded(store):
+        # Imported only when needed: the seed loads data/ with pandas and the models, which a
+        # command on a seeded database (every one but the first) has no use for.
         from metrics.store.seed import seed_if_empty
 
         seed_if_empty(store)
     return store
+
+
+def _seeded(store: Store) -> bool:
+    with store.reader() as cur:
+        return bool(cur.execute("SELECT count(*) FROM meta WHERE key = 'seeded_at'").fetchall()[0][0])

@@ -1,0 +1,57 @@
+"""CLI start-up: `--help` imports no command module, and a command imports only its own module
+(the speed itself is measured by benchmarks/bench_cli.py, not here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from metrics import cli
+from tests.conftest import ROOT
+
+PROBE = """
+import contextlib, io, json, sys
+from metrics import cli
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    cli.main(sys.argv[1:])
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _imported(*args: str) -> set[str]:
+    """Every module loaded by the CLI for `args` (in a fresh interpreter)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_the_command_list_read_from_source_matches_the_modules():
+    full = cli.build_parser()
+    sub = next(a for a in full._actions if a.dest == "command")
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    assert {name: text for name, (_module, text) in cli.manifest().items()} == helps
+
+
+def test_help_imports_no_command_module_nor_any_heavy_library():
+    modules = _imported("--help")
+    assert not {m for m in modules if m.startswith("metrics.commands.")}
+    assert not modules & {"pandas", "duckdb", "pydantic", "streamlit", "argon2", "plotly"}
+
+
+@pytest.mark.parametrize(("command", "module"), [("status", "core"), ("users", "users"), ("backup", "ops")])
+def test_a_command_imports_its_own_module_only(command, module):
+    loaded = {m for m in _imported(command, "--help") if m.startswith("metrics.commands.")}
+    assert loaded == {f"metrics.commands.{module}"}
+
+
+def test_an_unknown_command_is_refused_with_the_list():
+    done = subprocess.run(
+        [sys.executable, "-m", "metrics", "nonsense"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "invalid choice" in done.stderr and "import" in done.stderr and "Traceback" not in done.stderr
