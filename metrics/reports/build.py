@@ -715,9 +715,7 @@ def _trajectory(ctx: _Context) -> Section:
 
 def _opinion_indices(ctx: _Context) -> list[str]:
     """The yardsticks with data: the report's own first, then the other indices (data, not code)."""
-    known = [i for i in services.YARDSTICKS if i != ctx.index]
-    known += sorted(set(q.indices(ctx.store)["index_id"]) - set(known) - {ctx.index})
-    return [ctx.index] + [i for i in known if not q.editions(ctx.store, i).empty]
+    return [ctx.index] + [i for i in services.index_order(ctx.store) if i != ctx.index]
 
 
 def _opinions(ctx: _Context) -> Section:
