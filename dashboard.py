@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages import access, common, registry
 from metrics.auth import ANONYMOUS
-from metrics.errors import StoreError
+from metrics.errors import MetricsError
 from metrics.store.hardening import restrict_file_access
 
 st.set_page_config(page_title="AI Strategy Tracker", page_icon="📊", layout="wide")
@@ -32,5 +32,5 @@ try:
             for name, path, _role in registry.pages_for(actor.role)
         ]
     st.navigation(pages).run()
-except StoreError as exc:  # a damaged database: the recovery steps, never DuckDB's raw text
-    common.error_box(exc)
+except MetricsError as exc:  # the page edge: a project error translated, never a traceback box
+    common.error_box(exc)  # (a damaged database: the recovery steps, never DuckDB's raw text)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import charts
+from metrics.present import phrases
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -29,9 +30,7 @@ table = common.group_table(version, INDEX, edition, GROUP)
 framework = info["frameworks"][edition]
 meas = common.measures(version, INDEX, framework)
 pillars = meas[meas["level"] == "pillar"]
-pillar_names = dict(
-    zip(pillars["measure_id"], pillars["name_vi" if lang == "vi" else "name_en"], strict=True)
-)
+pillar_names = phrases.names_of(pillars, "measure_id", "name", lang)
 pillar_cols = [c for c in pillar_names if c in table.columns and table[c].notna().any()]
 names = common.country_names(version, lang)
 table = table.dropna(subset=["group_rank"]).sort_values("group_rank")
@@ -54,7 +53,7 @@ st.markdown(
         "asean.headline",
         index=info["short_name"],
         edition=edition,
-        rank=common.rank_of(vn_rank, n),
+        rank=common.rank_of_nth(vn_rank, n),
         group=GROUP,
         score=common.num(vn_row["score"]),
     )

@@ -28,25 +28,11 @@ from metrics.auth import ANONYMOUS, Actor, has_role
 from metrics.errors import MetricsError, Problem
 from metrics.ingest import upload_guard
 from metrics.models import Target
+from metrics.present import format as fmt
+from metrics.present import phrases, vocabulary
 from metrics.store import Store, default_db_path, open_store
 from metrics.store.connection import DB_ENV
 
-# Status by icon and word, never colour alone. Shapes differ so they read in grey print too.
-STATUS_ICON = {
-    # engine statuses (metrics.progress.StatusClass)
-    "achieved": "🏁",
-    "met_now": "✅",
-    "on_track": "📈",
-    "at_risk": "⚠️",
-    "off_track": "📉",
-    "missed": "❌",
-    "no_data": "❔",
-    # foundation statuses (services.target_statuses), kept for the CLI-era callers
-    "met": "✅",
-    "not_met": "❌",
-}
-ENGINE_STATUSES = ("achieved", "met_now", "on_track", "at_risk", "off_track", "missed", "no_data")
-TREND_ICON = {"up": "↗", "down": "↘", "flat": "→", "none": "·"}
 DEFAULT_INDEX = "GAIRI"
 DEFAULT_GROUP = "ASEAN"
 COUNTRY = "VNM"
@@ -111,39 +97,50 @@ def translator():
     """t() bound to this run's language: safe inside widget format_funcs, which Streamlit may call
     outside the script run (AppTest does), where the session's language is not at hand."""
     language = lang()
-    return lambda key, **params: i18n.t(key, language, **params)
+
+    def translate(key: str, **params) -> str:
+        return i18n.t(key, language, **params)
+
+    translate.lang = language  # type: ignore[attr-defined]  # read by rank_goal
+    return translate
+
+
+# The formatting of this run's language: metrics.present holds the one rule for pages and reports.
 
 
 def rank_goal(t, group_id: str, n: int) -> str:
-    """'Top 60 in the world' / 'Top 4 in ASEAN' with the caller's translator (see translator())."""
-    if group_id == "WORLD":
-        return t("target_value.rank_world", n=n)
-    return t("target_value.rank_group", n=n, group=group_id)
+    """'Top 60 in the world' / 'Top 4 in ASEAN' in the language of the caller's translator (see
+    translator(): format_funcs run outside the script run, where lang() is not at hand)."""
+    return phrases.goal(group_id, n, getattr(t, "lang", None) or lang())
 
 
 def num(value: float | int | None, decimals: int = 2) -> str:
-    return i18n.fmt_number(value, lang(), decimals)
+    return fmt.num(value, lang(), decimals)
 
 
 def signed(value: float | None, decimals: int = 2) -> str:
-    """+1,50 / −2,25: the sign is printed, so a gap's direction does not rest on colour."""
-    if value is None or value != value:
-        return "–"
-    text = i18n.fmt_number(abs(value), lang(), decimals)
-    return ("+" if value >= 0 else "−") + text
+    return fmt.signed(value, lang(), decimals)
+
+
+def ordinal(n: int | None) -> str:
+    return fmt.ordinal(n, lang())
 
 
 def date(day) -> str:
-    """A date (or timestamp) in the user's language: 26/10/2025 or 26 Oct 2025."""
-    if day is None or day != day:
-        return "–"
-    if hasattr(day, "date") and callable(day.date):
-        day = day.date()
-    return i18n.fmt_date(day, lang())
+    return fmt.date(day, lang())
 
 
 def rank_of(rank: int | None, of: int | None) -> str:
-    return t("common.rank_of", rank=rank if rank is not None else "–", of=of if of is not None else "–")
+    return phrases.rank_of(rank, of, lang())
+
+
+def rank_of_nth(rank: int | None, of: int | None) -> str:
+    return phrases.rank_of_nth(rank, of, lang())
+
+
+def world_rank(row, short: bool = False, nth: bool = False) -> str:
+    """A RankRow's world rank of N, labelled as computed (with its coverage) where no rank is printed."""
+    return phrases.world_rank(row, lang(), short, nth)
 
 
 def language_switch() -> str:
@@ -176,16 +173,24 @@ def can(role: str) -> bool:
 
 
 def status_badge(status: str) -> str:
-    # Icon and word together: status never rests on colour alone.
-    return f"{STATUS_ICON.get(status, '•')} {t(f'status.{status}')}"
+    return vocabulary.status_badge(status, lang())
 
 
 def trend_label(trend: str) -> str:
-    return f"{TREND_ICON.get(trend, '·')} {t(f'trend.{trend}')}"
+    return vocabulary.trend_label(trend, lang())
 
 
 def error_box(exc: MetricsError) -> None:
     st.error(i18n.error_message(exc.code, lang(), **exc.params))
+
+
+def run_page(body) -> None:
+    """The page edge: a project error (MetricsError) is shown translated, never as Streamlit's
+    generic error box with a traceback."""
+    try:
+        body()
+    except MetricsError as exc:
+        error_box(exc)
 
 
 # --- cached reads (plain args + data version) --------------------------------------------------
@@ -194,11 +199,6 @@ def error_box(exc: MetricsError) -> None:
 @st.cache_data(show_spinner=False)
 def rank_history(data_version: Version, index_id: str, iso3: str, group_id: str) -> list[services.RankRow]:
     return services.rank_history(store(), index_id, iso3, group_id)
-
-
-@st.cache_data(show_spinner=False)
-def target_statuses(data_version: Version, iso3: str) -> list[services.TargetStatus]:
-    return services.target_statuses(store(), iso3)
 
 
 @st.cache_data(show_spinner=False)
@@ -241,9 +241,7 @@ def editions_table(data_version: Version) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def country_names(data_version: Version, language: str) -> dict[str, str]:
-    frame = services.q.countries(store())
-    column = "name_vi" if language == "vi" else "name_en"
-    return dict(zip(frame["iso3"], frame[column], strict=True))
+    return phrases.names_of(services.q.countries(store()), "iso3", "name", language)
 
 
 def country(iso3: str) -> str:

@@ -8,6 +8,8 @@ import streamlit as st
 
 from app_pages import common
 from metrics import charts
+from metrics.present import format as fmt
+from metrics.present import phrases
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -27,14 +29,30 @@ target_id = st.selectbox(
 )
 comparison = common.yardstick_comparison(version, target_id, VN)
 
+
+def rank_text(a) -> str:
+    """A world rank the publisher does not print (IMF AIPI) is labelled computed, with its coverage."""
+    if a.group_id != "WORLD":
+        return common.rank_of(a.current_rank, a.of)
+    row = {
+        "published_rank": a.published_rank,
+        "computed_rank": a.computed_rank,
+        "countries_ranked": a.of,
+        "countries_in_data": a.trace.inputs.get("field_size"),
+    }
+    return common.world_rank(row)
+
+
+n_goal = int(next(x["target_value"] for x in rank_targets if x["target_id"] == target_id))
 rows = []
 for a in comparison:
     rows.append(
         {
             t("common.index"): common.index_name(a.yardstick_index) if a.yardstick_index else "–",
+            t("indices.col_verdict"): phrases.verdict(a.current_rank, n_goal, lang),
             t("common.status"): common.status_badge(a.status),
             t("common.edition"): str(a.as_of_edition) if a.as_of_edition else "–",
-            t("common.rank"): common.rank_of(a.current_rank, a.of),
+            t("common.rank"): rank_text(a),
             t("common.percentile"): common.num(a.percentile, 1),
             t("indices.col_gap"): common.signed(a.gap),
             t("overview.trend"): common.trend_label(a.trend),
@@ -42,11 +60,18 @@ for a in comparison:
         }
     )
 table = pd.DataFrame(rows)
-good = [a for a in comparison if a.status in ("achieved", "met_now", "on_track")]
-judged = [a for a in comparison if a.status != "no_data"]
+# Every yardstick with a rank is counted, favourable or not (a second opinion that disagrees
+# must not disappear from the headline).
+inside, with_data = phrases.second_opinions(comparison)
 st.markdown(
     "#### "
-    + common.tm("indices.headline", good=len(good), n=len(judged), target=label_of[target_id].split(" — ")[0])
+    + common.tm(
+        "indices.opinions",
+        inside=inside,
+        n=with_data,
+        indices=fmt.plural(with_data, lang, t("unit.index_one"), t("unit.index_many")),
+        target=label_of[target_id].split(" — ")[0],
+    )
 )
 st.dataframe(
     table,
@@ -68,7 +93,8 @@ for index_id in common.indices():
             {
                 "index": common.index_name(index_id),
                 "edition_year": r.edition_year,
-                "rank": r.published_rank or r.computed_rank,
+                "rank": phrases.shown_rank(r),
+                "rank_computed": phrases.is_computed(r),
                 "of": r.countries_ranked,
                 "percentile": r.percentile,
                 "group_rank": r.group_rank,

@@ -8,13 +8,14 @@ import streamlit as st
 
 from app_pages import common
 from metrics import charts, progress
+from metrics.present import format as fmt
+from metrics.present import phrases, vocabulary
 
 lang = common.lang()
 t = common.translator()  # bound to this run's language (also inside format_func)
 version = common.version()
 INDEX = common.DEFAULT_INDEX
 GROUP = common.DEFAULT_GROUP
-GOOD = {"achieved", "met_now", "on_track"}
 
 history = common.rank_history(version, INDEX, common.COUNTRY, GROUP)
 assessments = common.assess_targets(version, common.COUNTRY)
@@ -26,8 +27,8 @@ counted = [a for a in assessments if a.kind != "rank"]
 
 def goal(a) -> str:
     if a.kind == "rank":
-        return common.rank_goal(t, a.group_id, int(a.target_value))
-    return a.text_vi if lang == "vi" else a.text_en
+        return phrases.goal(a.group_id, int(a.target_value), lang)
+    return phrases.localized(a, "text", lang)
 
 
 st.title(t("overview.title"))
@@ -48,21 +49,21 @@ else:
             "overview.headline",
             index=info["short_name"],
             edition=latest.edition_year,
-            rank=latest.published_rank or latest.computed_rank,
+            rank=common.ordinal(phrases.shown_rank(latest)),
             of=latest.countries_ranked,
             pct=common.num(latest.percentile, 0),
-            group_rank=latest.group_rank,
+            group_rank=common.ordinal(latest.group_rank),
             group=GROUP,
         )
     )
-good = [a for a in rank_targets if a.status in GOOD]
+rank_count, counted_count = vocabulary.count_statuses(rank_targets), vocabulary.count_statuses(counted)
 st.markdown(
     common.tm(
         "overview.summary",
-        good=len(good),
-        total=len(rank_targets),
-        counted=len(counted),
-        counted_data=sum(a.status != "no_data" for a in counted),
+        good=rank_count.good,
+        total=rank_count.total,
+        counted=counted_count.total,
+        counted_data=counted_count.with_data,
     )
 )
 
@@ -96,7 +97,7 @@ for col, a in zip(columns, rank_targets, strict=False):
                     "overview.card_no_projection",
                     year=a.horizon_year,
                     series=a.trace.inputs.get("series", "–"),
-                    n=len(a.trace.inputs.get("series_points", [])),
+                    editions=fmt.count(len(a.trace.inputs.get("series_points", [])), "edition", lang),
                 )
             )
         if a.projection is not None:
@@ -111,14 +112,14 @@ for col, a in zip(columns, rank_targets, strict=False):
                     threshold=common.num(p.threshold, 1),
                 )
             )
-        st.caption(common.md(a.text_vi if lang == "vi" else a.text_en))
+        st.caption(common.md(phrases.localized(a, "text", lang)))
         link = (
             f"{info['publisher']} — {common.index_name(a.yardstick_index or INDEX)} {a.as_of_edition or ''}"
         )
         st.caption(f"{t('common.source')}: {common.md(link.strip())} — {common.link(a.source_url)}")
 
 # --- the chart that proves it: the world rank by edition against the top-N lines ---------------------
-ranked = [r for r in history if r.score is not None and (r.published_rank or r.computed_rank)]
+ranked = [r for r in history if r.score is not None and phrases.shown_rank(r)]
 if ranked:
     world = sorted(
         {(int(a.target_value), a.horizon_year) for a in rank_targets if a.group_id == "WORLD"}, reverse=True
@@ -127,7 +128,7 @@ if ranked:
     proof = pd.DataFrame(
         {
             "edition_year": [r.edition_year for r in ranked],
-            "world_rank": [r.published_rank or r.computed_rank for r in ranked],
+            "world_rank": [phrases.shown_rank(r) for r in ranked],
             "countries_ranked": [r.countries_ranked for r in ranked],
             "group_rank": [r.group_rank for r in ranked],
             "group_size": [r.group_size for r in ranked],
@@ -178,10 +179,10 @@ if ranked:
                 "overview.chart_title",
                 index=info["short_name"],
                 edition=last.edition_year,
-                rank=rank_now,
+                rank=common.ordinal(rank_now),
                 verdict=verdict,
                 group=GROUP,
-                group_rank=last.group_rank if last.group_rank is not None else "–",
+                group_rank=common.ordinal(last.group_rank),
             ),
             x=t("common.edition"),
             y=t("common.global_rank"),
@@ -204,7 +205,7 @@ table = pd.DataFrame(
         {
             t("common.edition"): str(r.edition_year),
             t("common.score"): common.num(r.score) + f" / {common.num(r.scale_max, 0)}",
-            t("common.global_rank"): common.rank_of(r.published_rank or r.computed_rank, r.countries_ranked),
+            t("common.global_rank"): common.world_rank(r, short=True),
             t("common.percentile"): common.num(r.percentile, 1),
             t("common.asean_rank"): common.rank_of(r.group_rank, r.group_size),
             t("common.source"): r.source_url,
@@ -250,7 +251,7 @@ counted_table = pd.DataFrame(
     [
         {
             t("common.status"): common.status_badge(a.status),
-            t("common.target"): a.text_vi if lang == "vi" else a.text_en,
+            t("common.target"): phrases.localized(a, "text", lang),
             t("common.horizon"): str(a.horizon_year),
             t("common.current"): count_text(a),
             t("overview.measured_on"): common.date(a.measured_on),
@@ -264,7 +265,7 @@ st.dataframe(counted_table, hide_index=True, width="stretch", key="overview_coun
 if all(a.status == "no_data" for a in counted):
     st.info(common.tm("overview.count_targets_note"))
 
-name = info["name_vi"] if lang == "vi" else info["name_en"]
+name = phrases.localized(info, "name", lang)
 st.caption(
     t(
         "overview.source_caption",
@@ -277,6 +278,6 @@ st.caption(
 )
 st.caption(
     common.tm(
-        "overview.status_legend", legend=" · ".join(common.status_badge(s) for s in common.ENGINE_STATUSES)
+        "overview.status_legend", legend=" · ".join(common.status_badge(s) for s in vocabulary.STATUS_ORDER)
     )
 )

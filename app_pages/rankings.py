@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import charts
+from metrics.present import phrases
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -39,17 +40,17 @@ if not rows:
     st.stop()
 
 first, last = rows[0], rows[-1]
-shown = lambda r: r.published_rank or r.computed_rank  # noqa: E731 - the publisher's rank when printed
+shown = phrases.shown_rank  # the publisher's rank when printed, else the computed one
 st.markdown(
     "#### "
     + common.tm(
         "rankings.headline",
         index=info["short_name"],
         first_edition=first.edition_year,
-        first_rank=common.rank_of(shown(first), first.countries_ranked),
+        first_rank=common.world_rank(first, short=True),
         first_pct=common.num(first.percentile, 0),
         last_edition=last.edition_year,
-        last_rank=common.rank_of(shown(last), last.countries_ranked),
+        last_rank=common.world_rank(last, short=True),
         last_pct=common.num(last.percentile, 0),
     )
 )
@@ -75,13 +76,19 @@ frame["hover"] = [
 ]
 eds = frame["edition_year"].tolist()
 best = frame.loc[frame["rank"].idxmin()]
+if len(rows) == 1:
+    title_key = "rankings.global_title_one"  # one edition: no "best so far", no trend words
+elif int(best["rank"]) == shown(last):
+    title_key = "rankings.global_title_best"
+else:
+    title_key = "rankings.global_title"
 fig = charts.rank_history(
     frame,
     charts.Labels(
         title=t(
-            "rankings.global_title_best" if int(best["rank"]) == shown(last) else "rankings.global_title",
+            title_key,
             index=info["short_name"],
-            rank=common.rank_of(shown(last), last.countries_ranked),
+            rank=common.world_rank(last, short=True, nth=True),
             edition=last.edition_year,
             best=int(best["rank"]),
             best_edition=int(best["edition_year"]),
@@ -109,7 +116,7 @@ fig = charts.bump_chart(
         title=t(
             "rankings.bump_title",
             group=common.DEFAULT_GROUP,
-            rank=common.rank_of(last.group_rank, last.group_size),
+            rank=common.rank_of_nth(last.group_rank, last.group_size),
             edition=last.edition_year,
             leader=", ".join(leader_last["name"]) or "–",
         ),
@@ -270,9 +277,7 @@ st.subheader(t("rankings.table_title"))
 table = pd.DataFrame(
     {
         t("common.edition"): frame["edition_year"].astype(str),
-        t("common.global_rank"): [
-            common.rank_of(a, b) for a, b in zip(frame["rank"], frame["of"], strict=True)
-        ],
+        t("common.global_rank"): [common.world_rank(r, short=True) for r in rows],
         t("common.percentile"): [common.num(p, 1) for p in frame["percentile"]],
         t("common.asean_rank"): [
             common.rank_of(None if g != g else int(g), s)

@@ -16,7 +16,9 @@ from app_pages import access, common
 from metrics import i18n, report_export
 from metrics.auth import Actor, may_export, report_export_setting
 from metrics.errors import MetricsError
+from metrics.present import vocabulary
 from metrics.reports import FORMATS, MIME
+from metrics.reports.build import usable_editions
 from metrics.reports.model import SECTION_IDS, ReportModel, ReportOptions
 from metrics.store import queries as q
 
@@ -39,6 +41,11 @@ def generate(
 
 
 @st.cache_data(show_spinner=False)
+def usable_report_editions(data_version: int, index_id: str) -> list[int]:
+    return usable_editions(common.store(), index_id)
+
+
+@st.cache_data(show_spinner=False)
 def peer_groups(data_version: int) -> list[str]:
     return q.peer_groups(common.store())["group_id"].tolist()
 
@@ -51,6 +58,10 @@ if not may_export(actor, setting):
     st.stop()
 info = common.index_info(version, common.DEFAULT_INDEX)
 editions = list(info["editions"])[::-1]
+# The default is the latest edition with Viet Nam's total (an edition imported without totals can
+# produce no headline); choosing another is refused by the report with a translated message.
+usable = usable_report_editions(version, common.DEFAULT_INDEX)
+default_as_of = usable[-1] if usable else editions[0]
 
 left, right = st.columns(2)
 with left:
@@ -65,6 +76,7 @@ with left:
     as_of = st.selectbox(
         t("report.page.as_of", index=info["short_name"]),
         editions,
+        index=editions.index(default_as_of),
         key="report_as_of",
         format_func=str,
         placeholder=common.choose(),
@@ -149,7 +161,7 @@ if headline is not None:
         st.markdown(f"#### {md(headline.lead)}")
     for bullet in headline.bullets:
         # The report's own words (its language may differ from the app's).
-        icon = common.STATUS_ICON.get(bullet.status, "•")
+        icon = vocabulary.look(bullet.status).icon
         badge = f"{icon} **{md(bullet.status_label)}**" if bullet.status else "•"
         st.markdown(f"- {badge} — {md(bullet.text)}")
 scorecard = model.section("scorecard")

@@ -115,13 +115,20 @@ if x["kind"] == "rank":
             "status": [h.status for h in history],
         }
     )
+    scale_of = common.index_info(version, x["yardstick_index"])["scale_max"]
     shown = pd.DataFrame(
         {
             t("common.edition"): hframe["edition_year"].astype(str),
             t("common.rank"): [
                 common.rank_of(r, o) for r, o in zip(hframe["rank"], hframe["of"], strict=True)
             ],
-            t("common.score"): [common.num(v) for v in hframe["score"]],
+            # Each edition's score on its own scale (GAIRI 2019: 0-10).
+            t("common.score"): [
+                f"{common.num(v)} / {common.num(scale_of.get(int(e)), 0)}"
+                if v == v and v is not None
+                else "–"
+                for v, e in zip(hframe["score"], hframe["edition_year"], strict=True)
+            ],
             t("targets_page.col_threshold"): [common.num(v) for v in hframe["threshold"]],
             t("indices.col_gap"): [common.signed(v) for v in hframe["gap"]],
             t("common.status"): [common.status_badge(s) for s in hframe["status"]],

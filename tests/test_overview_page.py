@@ -29,7 +29,7 @@ def _text(at: AppTest) -> str:
     ("lang", "headline", "badge"),
     [
         ("vi", "Theo GAIRI 2025, Việt Nam xếp hạng 45/195 thế giới", "🏁 Đã đạt"),
-        ("en", "In GAIRI 2025, Viet Nam ranks 45 of 195 in the world", "🏁 Achieved"),
+        ("en", "In GAIRI 2025, Viet Nam ranks 45th of 195 in the world", "🏁 Achieved"),
     ],
 )
 def test_overview_answers_first_with_source(fresh_db, lang, headline, badge):

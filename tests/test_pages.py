@@ -20,6 +20,8 @@ from metrics import i18n, progress, services
 from metrics.auth import Actor
 from metrics.errors import PermissionDenied, ValidationFailed
 from metrics.models import ProgressRecord
+from metrics.present import format as fmt
+from metrics.present import vocabulary
 from metrics.store import open_store
 from metrics.store import queries as q
 from tests.conftest import ROOT
@@ -121,7 +123,7 @@ def rank_of(rank, of, lang) -> str:
 
 
 def badge(status: str, lang: str) -> str:
-    return f"{common.STATUS_ICON[status]} {tr(f'status.{status}', lang)}"
+    return f"{vocabulary.look(status).icon} {tr(f'status.{status}', lang)}"
 
 
 # --- every page, both languages ---------------------------------------------------------------------
@@ -326,7 +328,7 @@ def test_asean_table_rivals_and_radar(open_page, store, lang):
             lang,
             index="GAIRI",
             edition=2025,
-            rank=rank_of(5, 11, lang),
+            rank=tr("common.rank_of", lang, rank=fmt.ordinal(5, lang), of=11),
             group="ASEAN",
             score=i18n.fmt_number(59.98, lang),
         )
@@ -453,6 +455,34 @@ def test_whatif_sliders_move_score_and_rank(open_page, store, lang):
 # --- Indices ------------------------------------------------------------------------------------------
 
 
+def test_indices_count_every_second_opinion_with_data(open_page, store):
+    # Top 5 of ASEAN (2025): GAIRI 2025 5th, GII 2025 3rd, AIPI 2023 7th of 10. The AIPI edition of
+    # 2025 does not exist, so its status is "no data yet", but its 7th place is a verdict that counts.
+    at = open_page("indices", "en")
+    table = frame_with(at, tr("indices.col_verdict", "en"))
+    verdicts = dict(zip(table[tr("common.index", "en")], table[tr("indices.col_verdict", "en")], strict=True))
+    assert verdicts["AIPI"] == tr("present.verdict_outside", "en", rank=7, n=5)
+    assert verdicts["GAIRI"] == tr("present.verdict_inside", "en", rank=5, n=5)
+    assert "2 of 3 indices with data place Viet Nam within" in texts(at)
+
+
+def test_rankings_label_a_computed_rank_and_give_one_edition_no_best(open_page):
+    at = open_page("rankings", "en")
+    at.radio(key="rankings_index").set_value("IMF_AIPI").run()
+    assert not at.exception
+    text = texts(at)
+    assert "best rank so far" not in text
+    assert "77th of 165 (computed)" in text  # the IMF prints no rank; 165 of 174 economies scored
+    table = frame_with(at, tr("data_page.col_series", "en"))
+    assert table[tr("common.global_rank", "en")].tolist() == ["77 of 165 (computed)"]
+
+
+def test_overview_english_uses_ordinals(open_page):
+    text = texts(open_page("overview", "en"))
+    assert "ranks 45th of 195 in the world" in text and "and 5th in ASEAN" in text
+    assert "edition(s)" not in text
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_indices_side_by_side(open_page, store, lang):
     at = open_page("indices", lang)
@@ -487,6 +517,9 @@ def test_targets_list_and_status_history(open_page, store, lang):
         assert row[tr("common.rank", lang)] == rank_of(h.current_rank, h.of, lang)
         assert row[tr("common.status", lang)] == badge(h.status, lang)
     assert by_edition["2023"][tr("common.rank", lang)] == rank_of(5, 10, lang)
+    # 2019 is on a 0-10 scale: its score is shown with that scale, and the pace is not claimed
+    assert by_edition["2019"][tr("common.score", lang)] == f"{i18n.fmt_number(5.08, lang)} / 10"
+    assert by_edition["2019"][tr("common.status", lang)] == badge("pace_unknown", lang)
     # viewers see no forms
     assert not at.main.get("form")
     assert tr("targets_page.analyst_only", lang) in texts(at)
@@ -822,10 +855,10 @@ def test_overview_chart_proves_the_scorecard(open_page, store, lang):
         lang,
         index="GAIRI",
         edition=last.edition_year,
-        rank=last.published_rank,
+        rank=fmt.ordinal(last.published_rank, lang),
         verdict=verdict,
         group="ASEAN",
-        group_rank=last.group_rank,
+        group_rank=fmt.ordinal(last.group_rank, lang),
     )
     # the chart comes right after the rank-target cards, before the history table
     assert figures(at)[0] == spec
@@ -854,3 +887,43 @@ def test_whatif_chart_against_each_rank_target(open_page, store, lang):
     assert chart_words(at)[figures(at).index(spec)][0].startswith(
         tr("whatif.chart_title_changed", lang, k=0, n=0, edition=0)[:12]
     )
+
+
+def test_a_project_error_on_a_page_is_shown_translated_not_as_a_traceback(open_page, fresh_db, monkeypatch):
+    from metrics.errors import NotFound
+
+    def broken(*args, **kwargs):
+        raise NotFound("edition_not_found", index_id="GAIRI", edition_year=2031)
+
+    monkeypatch.setattr(services, "assess_targets", broken)
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(fresh_db)])
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        tr("error.edition_not_found", "en", index_id="GAIRI", edition_year=2031)
+    ]
+
+
+def test_report_page_defaults_to_the_latest_edition_with_viet_nams_total(fresh_db, monkeypatch):
+    from metrics.store import open_store
+    from tests.test_import_helpers import run_import
+
+    store = open_store(fresh_db)
+    run_import(
+        store, ROOT / "tests" / "fixtures" / "bad" / "vi_total_unknown_cp1258.csv", allow_no_headline=True
+    )
+    store.close()
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(fresh_db)])
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.session_state["actor"] = ANALYST
+    at.run()
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception
+    assert at.selectbox(key="report_as_of").value == 2025
+    at.selectbox(key="report_as_of").set_value(2026).run()
+    at.button(key="report_generate").click().run()
+    assert not at.exception
+    assert any("2026" in e.value and "no total score" in e.value for e in at.error)

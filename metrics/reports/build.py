@@ -17,7 +17,9 @@ import pandas as pd
 
 from metrics import i18n, services
 from metrics.errors import MetricsError, NotFound
-from metrics.progress import STATUS_CLASSES, Assessment, count_unit, methodology, step_formula, step_value
+from metrics.present import format as fmt
+from metrics.present import phrases, theme, vocabulary
+from metrics.progress import Assessment, count_unit, methodology, step_formula, step_value
 from metrics.reports.model import (
     Bullet,
     Cell,
@@ -34,10 +36,12 @@ from metrics.store import Store
 from metrics.store import queries as q
 
 ISO3 = services.DEFAULT_COUNTRY
-# Lines of the target ranks in the rank charts, by horizon (distinct from Viet Nam's red line).
-TARGET_COLOURS = ["E8590C", "7048E8", "1098AD", "495057"]
-THRESHOLD_COLOURS = ["12355B", "2F9E44", "7048E8", "1098AD"]
-OPEN = ("met_now", "on_track", "at_risk", "off_track", "no_data")
+# Lines of the target ranks in the rank charts, by horizon, and of thresholds (distinct from Viet
+# Nam's vermillion line; one palette with the app: metrics.present.theme).
+TARGET_COLOURS = [theme.hex(theme.OKABE_ITO[k]) for k in ("orange", "reddish_purple", "sky_blue", "black")]
+THRESHOLD_COLOURS = [
+    theme.hex(theme.OKABE_ITO[k]) for k in ("black", "bluish_green", "reddish_purple", "blue")
+]
 
 
 def build_report(store: Store, options: ReportOptions | None = None) -> ReportModel:
@@ -91,6 +95,19 @@ def build_report(store: Store, options: ReportOptions | None = None) -> ReportMo
     )
 
 
+def usable_editions(store: Store, index_id: str, iso3: str = ISO3) -> list[int]:
+    """The editions a report can be 'as of': mostly with totals (not an edition imported without
+    them) and with the country's total. The latest is the default of the CLI and the Report page."""
+    out = []
+    for ed in q.editions(store, index_id).to_dict("records"):
+        if not bool(ed.get("has_headline", True)):
+            continue
+        scores = q.scores(store, index_id, int(ed["edition_year"]), "total")
+        if iso3 in set(scores["iso3"]):
+            out.append(int(ed["edition_year"]))
+    return out
+
+
 # --- context: everything loaded once ---------------------------------------------------------------
 
 
@@ -111,14 +128,26 @@ class _Context:
         all_eds = q.editions(store, self.index).to_dict("records")
         if not all_eds:
             raise MetricsError("unknown_index", index_id=self.index)
-        self.as_of = opts.as_of or int(all_eds[-1]["edition_year"])
-        if self.as_of not in {int(e["edition_year"]) for e in all_eds}:
-            raise NotFound("edition_not_found", index_id=self.index, edition_year=self.as_of)
+        usable = usable_editions(store, self.index)
+        if opts.as_of is None:
+            if not usable:
+                raise MetricsError("report_no_usable_edition", index_id=self.index, country=ISO3)
+            self.as_of = usable[-1]
+        else:
+            self.as_of = opts.as_of
+            if self.as_of not in {int(e["edition_year"]) for e in all_eds}:
+                raise NotFound("edition_not_found", index_id=self.index, edition_year=self.as_of)
+            if self.as_of not in usable:
+                # Without Viet Nam's total the headline, the scorecard and the trajectory have
+                # nothing to say: refuse the edition rather than build a report of dashes.
+                raise MetricsError(
+                    "report_edition_unusable", index_id=self.index, edition_year=self.as_of, country=ISO3
+                )
         self.editions = [e for e in all_eds if int(e["edition_year"]) <= self.as_of]
         self.ed = self.editions[-1]
         self.prev = self.editions[-2] if len(self.editions) > 1 else None
         self.publisher = self.ed["publisher"]
-        self.index_name = self.ed["index_name_vi" if self.lang == "vi" else "index_name_en"]
+        self.index_name = phrases.localized(self.ed, "index_name", self.lang)
         self.data_version = store.data_version()
         self.assessments = services.assess_targets(store, ISO3, as_of=self.as_of, today=self.today)
         self.rank_assessments = sorted(
@@ -132,9 +161,7 @@ class _Context:
             if r.edition_year <= self.as_of
         ]
         self.row = self.history[-1] if self.history else None
-        countries = q.countries(store)
-        column = "name_vi" if self.lang == "vi" else "name_en"
-        self.names = dict(zip(countries["iso3"], countries[column], strict=True))
+        self.names = phrases.names_of(q.countries(store), "iso3", "name", self.lang)
         self.members = q.group_members(store, self.group, self.ed["membership_date"])
         self.records = q.progress_records(store)
         strategies = q.strategies(store)
@@ -147,35 +174,25 @@ class _Context:
         return i18n.t(key, self.lang, **params)
 
     def num(self, value: float | int | None, decimals: int = 2) -> str:
-        if value is None or value != value:
-            return "–"
-        return i18n.fmt_number(value, self.lang, decimals)
+        return fmt.num(value, self.lang, decimals)
 
     def signed(self, value: float | None, decimals: int = 2) -> str:
-        if value is None or value != value:
-            return "–"
-        text = self.num(abs(value), decimals)
-        return text if round(value, decimals) == 0 else ("+" if value > 0 else "−") + text
+        return fmt.signed(value, self.lang, decimals)
 
-    def nth(self, n: int) -> str:
-        if self.lang == "vi":
-            return str(n)
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{n}{suffix}"
+    def nth(self, n: int | None) -> str:
+        return fmt.ordinal(n, self.lang)
 
     def name(self, iso3: str | None) -> str:
         return self.names.get(iso3, iso3 or "–")
 
     def text_of(self, a: Assessment) -> str:
-        text = a.text_vi if self.lang == "vi" else a.text_en
+        text = phrases.localized(a, "text", self.lang)
         return text[:1].upper() + text[1:]  # some official wordings start mid-sentence
 
     def goal(self, a: Assessment) -> str:
         n = int(a.target_value) if a.target_value is not None else 0
         if a.kind == "rank":
-            if a.group_id == services.WORLD:
-                return self.t("target_value.rank_world", n=n)
-            return self.t("target_value.rank_group", n=n, group=a.group_id)
+            return phrases.goal(a.group_id, n, self.lang)
         if a.kind == "direction":
             return self.t("report.headline.direction_goal")
         row = self.target_rows.get(a.target_id, {})
@@ -230,7 +247,7 @@ class _Context:
             pool = [a for a in self.rank_assessments if (a.group_id == self.group) == in_group]
             pool = [a for a in pool if in_group or a.group_id == services.WORLD]
             if pool:
-                out.append(next((a for a in pool if a.status in OPEN), pool[-1]))
+                out.append(next((a for a in pool if vocabulary.is_open(a.status)), pool[-1]))
         return out
 
     # --- sources -----------------------------------------------------------------------------------
@@ -358,10 +375,10 @@ def _headline_lead(ctx: _Context) -> str:
         "report.headline.lead",
         index=ctx.index,
         edition=r.edition_year,
-        rank=r.published_rank or r.computed_rank,
+        rank=ctx.nth(phrases.shown_rank(r)),
         of=r.countries_ranked,
         pct=ctx.num(r.percentile, 0),
-        group_rank=r.group_rank or "–",
+        group_rank=ctx.nth(r.group_rank),
         group_size=r.group_size,
         group=ctx.group,
     )
@@ -418,14 +435,14 @@ def _scorecard(ctx: _Context) -> Section:
         rows=_scorecard_rows(ctx),
         widths=[3.4, 0.7, 1.5, 0.9, 1.0, 1.2, 1.3, 1.2],
     )
-    done = sum(a.status in ("achieved", "met_now") for a in ctx.rank_assessments)
-    none = sum(a.status == "no_data" for a in ctx.count_assessments)
+    ranks = vocabulary.count_statuses(ctx.rank_assessments)
+    counted = vocabulary.count_statuses(ctx.count_assessments)
     lead = ctx.t(
         "report.scorecard.lead",
-        done=done,
-        rank_total=len(ctx.rank_assessments),
-        counted_none=none,
-        counted_total=len(ctx.count_assessments),
+        done=ranks.good,
+        rank_total=ranks.total,
+        counted_none=counted.total - counted.with_data,
+        counted_total=counted.total,
     )
     return ctx.section(
         "scorecard",
@@ -447,7 +464,7 @@ def _rank_targets_in(ctx: _Context, world: bool) -> list[Assessment]:
 def _rank_chart(ctx: _Context, world: bool) -> Chart:
     categories = [str(r.edition_year) for r in ctx.history]
     if world:
-        values = [r.published_rank or r.computed_rank for r in ctx.history]
+        values = [phrases.shown_rank(r) for r in ctx.history]
         name = ctx.t("report.trajectory.series_world_rank")
         title = ctx.t("report.trajectory.world_title", index=ctx.index)
     else:
@@ -623,17 +640,17 @@ def _projection_chart(ctx: _Context, a: Assessment) -> Chart | None:
 def _history_table(ctx: _Context) -> Table:
     rows = []
     for r in ctx.history:
-        rank = r.published_rank or r.computed_rank
+        rank = phrases.shown_rank(r)
         rows.append(
             [
                 Cell(text=str(r.edition_year), value=r.edition_year, num_format="0"),
                 Cell(
                     text=f"{ctx.num(r.score)} / {ctx.num(r.scale_max, 0)}", value=r.score, num_format="0.00"
                 ),
-                Cell(text=ctx.t("common.rank_of", rank=rank or "–", of=r.countries_ranked), value=rank),
+                Cell(text=phrases.world_rank(r, ctx.lang, short=True), value=rank),
                 Cell(text=ctx.num(r.percentile, 1), value=r.percentile, num_format="0.0"),
                 Cell(
-                    text=ctx.t("common.rank_of", rank=r.group_rank or "–", of=r.group_size),
+                    text=phrases.rank_of(r.group_rank, r.group_size, ctx.lang),
                     value=r.group_rank,
                 ),
                 Cell(text=r.series, value=r.series),
@@ -661,7 +678,12 @@ def _trajectory(ctx: _Context) -> Section:
         n = sum(1 for e in ctx.editions if e["series"] == ctx.ed["series"])
         bullets.append(
             Bullet(
-                text=ctx.t("report.trajectory.no_projection", edition=ctx.as_of, series=ctx.ed["series"], n=n)
+                text=ctx.t(
+                    "report.trajectory.no_projection",
+                    edition=ctx.as_of,
+                    series=ctx.ed["series"],
+                    editions=fmt.count(n, "edition", ctx.lang),
+                )
             )
         )
     first = next((r for r in ctx.history if r.score is not None), None)
@@ -670,10 +692,10 @@ def _trajectory(ctx: _Context) -> Section:
     if first is not None and r is not None:
         lead = ctx.t(
             "report.trajectory.lead",
-            first_rank=first.published_rank or first.computed_rank,
+            first_rank=phrases.shown_rank(first),
             first_of=first.countries_ranked,
             first_edition=first.edition_year,
-            rank=r.published_rank or r.computed_rank,
+            rank=phrases.shown_rank(r),
             of=r.countries_ranked,
             edition=r.edition_year,
             group=ctx.group,
@@ -688,6 +710,105 @@ def _trajectory(ctx: _Context) -> Section:
         bullets=bullets,
         charts=charts,
         tables=[_history_table(ctx)],
+    )
+
+
+def _opinion_indices(ctx: _Context) -> list[str]:
+    """The yardsticks with data: the report's own first, then the other indices (data, not code)."""
+    return [ctx.index] + [i for i in services.index_order(ctx.store) if i != ctx.index]
+
+
+def _opinions(ctx: _Context) -> Section:
+    """Second opinions: every rank target judged by each index with data up to the report's
+    edition, with its verdict now (within the target or not), favourable or not, and counted."""
+    by_index = {
+        index_id: {
+            a.target_id: a
+            for a in services.assess_targets(
+                ctx.store, ISO3, as_of=ctx.as_of, yardsticks={"*": index_id}, today=ctx.today
+            )
+            if a.kind == "rank"
+        }
+        for index_id in _opinion_indices(ctx)
+    }
+    indices = q.indices(ctx.store)
+    short = dict(zip(indices["index_id"], indices["short_name"], strict=True))
+    tables, bullets, sources = [], [], []
+    for target in ctx.rank_assessments:
+        judged = [by_index[i][target.target_id] for i in by_index if target.target_id in by_index[i]]
+        inside, with_data = phrases.second_opinions(judged)
+        n = int(target.target_value or 0)
+        bullets.append(
+            Bullet(
+                text=ctx.t(
+                    "report.opinions.line",
+                    goal=ctx.goal(target),
+                    year=target.horizon_year,
+                    inside=inside,
+                    n=with_data,
+                    indices=fmt.plural(
+                        with_data, ctx.lang, ctx.t("unit.index_one"), ctx.t("unit.index_many")
+                    ),
+                )
+            )
+        )
+        rows = []
+        for a in judged:
+            name = short.get(a.yardstick_index, a.yardstick_index or "–")
+            edition = f"{name} {a.as_of_edition}" if a.as_of_edition else name
+            rank = (
+                ctx.t("report.scorecard.rank_now", rank=a.current_rank, of=a.of)
+                if a.current_rank is not None
+                else "–"
+            )
+            if a.group_id == services.WORLD and a.published_rank is None and a.computed_rank is not None:
+                rank = phrases.world_rank(
+                    {
+                        "computed_rank": a.computed_rank,
+                        "countries_ranked": a.of,
+                        "countries_in_data": a.trace.inputs.get("field_size"),
+                    },
+                    ctx.lang,
+                    short=True,
+                )
+            verdict = phrases.verdict(a.current_rank, n, ctx.lang)
+            rows.append(
+                [
+                    Cell(text=edition, value=edition, url=a.source_url),
+                    Cell(text=rank, value=a.current_rank),
+                    Cell(text=ctx.signed(a.gap), value=a.gap, num_format="0.00"),
+                    Cell(text=verdict, value=verdict),
+                    ctx.status_cell(a.status),
+                ]
+            )
+            if a.source_url:
+                sources.append(
+                    Source(
+                        index_id=a.yardstick_index or "",
+                        label=edition,
+                        edition_year=a.as_of_edition,
+                        url=a.source_url,
+                    )
+                )
+        tables.append(
+            Table(
+                table_id=f"opinions_{target.target_id}",
+                title=ctx.t("report.opinions.table_title", goal=ctx.goal(target), year=target.horizon_year),
+                columns=[
+                    ctx.t(f"report.opinions.col_{c}") for c in ("edition", "rank", "gap", "verdict", "status")
+                ],
+                rows=rows,
+                widths=[1.4, 1.6, 1.0, 2.2, 1.3],
+            )
+        )
+    unique = list({(s.index_id, s.edition_year): s for s in sources}.values())
+    return ctx.section(
+        "opinions",
+        ctx.t("report.section.opinions"),
+        unique,
+        lead=ctx.t("report.opinions.lead", index=ctx.index),
+        bullets=bullets,
+        tables=tables,
     )
 
 
@@ -813,7 +934,7 @@ def _levers(ctx: _Context, a: Assessment) -> list[dict]:
 
 
 def _measure_name(ctx: _Context, g) -> str:
-    return g.name_vi if ctx.lang == "vi" else g.name_en
+    return phrases.localized(g, "name", ctx.lang)
 
 
 def _pillars(ctx: _Context) -> Section:
@@ -969,7 +1090,7 @@ def _changes_rows(ctx: _Context) -> list[list[Cell]]:
         return []
     then, now = ctx.history[-2], ctx.history[-1]
     rows = []
-    rank_then, rank_now = then.published_rank or then.computed_rank, now.published_rank or now.computed_rank
+    rank_then, rank_now = phrases.shown_rank(then), phrases.shown_rank(now)
     text, moved = _places(ctx, rank_then, rank_now)
     rows.append(
         [
@@ -1136,7 +1257,7 @@ def _status_bullets(ctx: _Context) -> list[Bullet]:
             status=status,
             status_label=ctx.status_label(status),
         )
-        for status in STATUS_CLASSES
+        for status in vocabulary.STATUS_ORDER
     ]
 
 
@@ -1216,6 +1337,7 @@ _BUILDERS: dict[str, Callable[[_Context], Section]] = {
     "headline": _headline,
     "scorecard": _scorecard,
     "trajectory": _trajectory,
+    "opinions": _opinions,
     "asean": _asean,
     "pillars": _pillars,
     "counted": _counted,
@@ -1523,9 +1645,9 @@ def _pack_group(ctx: _Context) -> Table:
 
 
 def _measure_names(ctx: _Context) -> dict[str, str]:
-    frame = q.measures(ctx.store, ctx.index, ctx.ed["framework"])
-    column = "name_vi" if ctx.lang == "vi" else "name_en"
-    return dict(zip(frame["measure_id"], frame[column], strict=True))
+    return phrases.names_of(
+        q.measures(ctx.store, ctx.index, ctx.ed["framework"]), "measure_id", "name", ctx.lang
+    )
 
 
 def _pack_gaps(ctx: _Context) -> Table:
@@ -1609,7 +1731,7 @@ def _pack_counted(ctx: _Context) -> Table:
     texts = {a.target_id: ctx.text_of(a) for a in ctx.count_assessments}
     rows = []
     for r in ctx.records.to_dict("records"):
-        note = r.get("note_vi" if ctx.lang == "vi" else "note_en") or None
+        note = r.get(phrases.localized_column("note", ctx.lang)) or None
         day = r["recorded_on"]
         rows.append(
             [

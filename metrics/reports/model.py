@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 SectionId = Literal[
-    "headline", "scorecard", "trajectory", "asean", "pillars", "counted", "changes", "appendix"
+    "headline", "scorecard", "trajectory", "opinions", "asean", "pillars", "counted", "changes", "appendix"
 ]
 # Menu order, which is also the order of the report.
-SECTION_IDS: tuple[str, ...] = (
-    "headline",
-    "scorecard",
-    "trajectory",
-    "asean",
-    "pillars",
-    "counted",
-    "changes",
-    "appendix",
-)
+SECTION_IDS: tuple[str, ...] = get_args(SectionId)
 Format = Literal["pptx", "pdf", "xlsx"]
 FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx")
 MIME = {
