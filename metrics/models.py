@@ -14,8 +14,22 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from metrics.safe_text import safe_url
+
 ISO3 = Field(pattern=r"^[A-Z]{3}$")
 IDENT = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)
+# Longest texts input accepts (forms and target CSVs); every report renders texts of these lengths.
+TEXT_MAX = 1000  # a target's wording (the longest in Decision 127 has about 120 characters)
+NOTE_MAX = 1000
+UNIT_MAX = 60
+URL_MAX = 2000
+
+
+def _http_url(v: str) -> str:
+    """An empty value, or an absolute http(s) address (no javascript:, data: or relative links)."""
+    if v and not safe_url(v):
+        raise PydanticCustomError("url_not_http", "a source must be an http:// or https:// address")
+    return v
 
 
 class _Model(BaseModel):
@@ -143,17 +157,22 @@ class Target(_Model):
     group_id: str = Field(default="", description="peer group for rank targets; WORLD = all countries")
     yardstick_index: str = ""
     yardstick_measure: str = ""
-    unit_en: str = ""  # plural ("centres"); Vietnamese has no plural
-    unit_en_one: str = ""  # singular, for a value of 1 ("centre"); see progress.count_unit
-    unit_vi: str = ""
-    text_vi: str = Field(min_length=1)
-    text_en: str = Field(min_length=1)
-    source_url: str = ""
+    unit_en: str = Field(default="", max_length=UNIT_MAX)  # plural ("centres"); Vietnamese has no plural
+    unit_en_one: str = Field(default="", max_length=UNIT_MAX)  # singular ("centre"); see progress.count_unit
+    unit_vi: str = Field(default="", max_length=UNIT_MAX)
+    text_vi: str = Field(min_length=1, max_length=TEXT_MAX)
+    text_en: str = Field(min_length=1, max_length=TEXT_MAX)
+    source_url: str = Field(default="", max_length=URL_MAX)
 
     @field_validator("text_vi", "text_en")
     @classmethod
     def _normalise(cls, v: str) -> str:
         return _nfc(v)
+
+    @field_validator("source_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return _http_url(v)
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:
@@ -184,9 +203,14 @@ class ProgressRecord(_Model):
     target_id: str = IDENT
     recorded_on: dt.date
     value: float = Field(ge=0)
-    source_url: str = ""
-    note_en: str = ""
-    note_vi: str = ""
+    source_url: str = Field(default="", max_length=URL_MAX)
+    note_en: str = Field(default="", max_length=NOTE_MAX)
+    note_vi: str = Field(default="", max_length=NOTE_MAX)
+
+    @field_validator("source_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return _http_url(v)
 
 
 class Strategy(_Model):

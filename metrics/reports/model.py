@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from metrics.safe_text import plain
+
 SectionId = Literal[
     "headline", "scorecard", "trajectory", "asean", "pillars", "counted", "changes", "appendix"
 ]
@@ -38,9 +40,10 @@ MIME = {
 
 
 def nfc(value: Any) -> Any:
-    """Vietnamese arrives precomposed or decomposed; the report holds one form (NFC) everywhere."""
+    """Vietnamese arrives precomposed or decomposed; the report holds one form (NFC) everywhere,
+    without bidi controls or invisible characters (metrics.safe_text.plain)."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return unicodedata.normalize("NFC", plain(value))
     if isinstance(value, list):
         return [nfc(v) for v in value]
     if isinstance(value, tuple):
