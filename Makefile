@@ -43,8 +43,15 @@ seed: $(STAMP)
 run: $(STAMP) sysdeps seed
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) -- $(DB_ARG)
 
+# The whole suite, in parallel (pyproject.toml addopts: -n auto); PYTEST_ARGS="-n 0" runs it serially.
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fast tier: the pure core and the store, in-process, serially (no browser, server, subprocess,
+# page, report or whole import; tests/conftest.py sets the markers from each module's imports).
+.PHONY: test-fast
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not e2e" -n 0 $(PYTEST_ARGS)
 
 format:
 	$(BIN)/ruff format .
@@ -59,6 +66,11 @@ lint: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+# The type checker, on its own until its error count is zero; then it joins `check`.
+.PHONY: typecheck
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 # Everything a reviewer runs: formatting, lint, import contracts, the whole suite.
 check: format-check lint contracts test
 
@@ -66,4 +78,4 @@ bench: $(STAMP) sysdeps
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/artifacts

@@ -12,7 +12,9 @@ from app_pages import access, common
 from metrics import i18n
 from metrics.auth import ROLES
 from metrics.errors import MetricsError
+from metrics.ingest.limits import import_limits
 from metrics.store import backup as ops
+from metrics.store import restore_points
 from metrics.store import users as accounts
 
 actor = access.require_page_role("admin")  # first: nothing below runs for anyone else
@@ -81,7 +83,11 @@ add_col, change_col = st.columns(2)
 with add_col, st.form("admin_add", clear_on_submit=True):
     st.subheader(t("admin.add_title"))
     name = st.text_input(t("admin.add_name"), key="admin_add_name", max_chars=64)
-    role = ROLE_BY_LABEL[st.selectbox(t("admin.add_role"), list(ROLE_BY_LABEL), key="admin_add_role")]
+    role = ROLE_BY_LABEL[
+        st.selectbox(
+            t("admin.add_role"), list(ROLE_BY_LABEL), key="admin_add_role", placeholder=common.choose()
+        )
+    ]
     password = st.text_input(t("admin.add_password"), type="password", key="admin_add_password")
     again = st.text_input(t("admin.add_password_again"), type="password", key="admin_add_again")
     if st.form_submit_button(t("admin.add_submit"), key="admin_add_submit"):
@@ -98,9 +104,13 @@ with change_col:
     st.subheader(t("admin.change_title"))
     names = [a.name for a in listed]
     if names:
-        chosen = st.selectbox(t("admin.change_account"), names, key="admin_change_account")
+        chosen = st.selectbox(
+            t("admin.change_account"), names, key="admin_change_account", placeholder=common.choose()
+        )
         with st.form("admin_role"):
-            new_label = st.selectbox(t("admin.change_role"), list(ROLE_BY_LABEL), key="admin_new_role")
+            new_label = st.selectbox(
+                t("admin.change_role"), list(ROLE_BY_LABEL), key="admin_new_role", placeholder=common.choose()
+            )
             new_role = ROLE_BY_LABEL[new_label]
             if st.form_submit_button(t("admin.set_role_submit"), key="admin_role_submit"):
                 try:
@@ -215,3 +225,29 @@ with check_col:
                     version=report.data_version,
                 )
             )
+
+# --- restore points (one before every import; metrics.store.restore_points) ------------------------
+
+st.subheader(t("admin.restore_points.title"))
+st.caption(t("admin.restore_points.caption", keep=import_limits().restore_points_kept))
+points = restore_points.list_points(store.path)
+if not points:
+    st.caption(t("admin.restore_points.none"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("admin.restore_points.created"): _when(p.created_at),
+                    t("admin.restore_points.data_version"): str(p.data_version),
+                    t("admin.restore_points.before"): p.reason,
+                    t("admin.restore_points.by"): p.actor,
+                    t("admin.restore_points.size"): _num(p.size_bytes / 2**20, 1),
+                    t("admin.restore_points.file"): p.path,
+                }
+                for p in points
+            ]
+        ),
+        hide_index=True,
+        key="admin_restore_points",
+    )

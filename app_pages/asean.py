@@ -16,11 +16,18 @@ GROUP = common.DEFAULT_GROUP
 VN = common.COUNTRY
 
 common.page_header("asean.title", "asean.intro")
-info = common.index_info(version, common.DEFAULT_INDEX)
-edition = st.selectbox(t("common.edition"), info["editions"][::-1], key="asean_edition", format_func=str)
-table = common.group_table(version, common.DEFAULT_INDEX, edition, GROUP)
+INDEX = common.index_picker("asean_index")
+info = common.index_info(version, INDEX)
+edition = st.selectbox(
+    t("common.edition"),
+    info["editions"][::-1],
+    key="asean_edition",
+    format_func=str,
+    placeholder=common.choose(),
+)
+table = common.group_table(version, INDEX, edition, GROUP)
 framework = info["frameworks"][edition]
-meas = common.measures(version, common.DEFAULT_INDEX, framework)
+meas = common.measures(version, INDEX, framework)
 pillars = meas[meas["level"] == "pillar"]
 pillar_names = dict(
     zip(pillars["measure_id"], pillars["name_vi" if lang == "vi" else "name_en"], strict=True)
@@ -28,8 +35,8 @@ pillar_names = dict(
 pillar_cols = [c for c in pillar_names if c in table.columns and table[c].notna().any()]
 names = common.country_names(version, lang)
 table = table.dropna(subset=["group_rank"]).sort_values("group_rank")
-source = common.source_line(common.DEFAULT_INDEX, [edition])
-fig_source = common.source_line(common.DEFAULT_INDEX, [edition], url=False)
+source = common.source_line(INDEX, [edition])
+fig_source = common.source_line(INDEX, [edition], url=False)
 
 vn = table[table["iso3"] == VN]
 if vn.empty:
@@ -118,6 +125,7 @@ if pillar_cols:
         format_func=lambda c: names.get(c, c),
         key="asean_peers",
         max_selections=5,
+        placeholder=common.choose(many=True),
     )
     chosen = table[table["iso3"].isin([VN, *peers])]
     radar_frame = chosen[pillar_cols].rename(columns=pillar_names)
@@ -148,7 +156,7 @@ st.caption(
     common.tm(
         "common.membership",
         group=GROUP,
-        date=common.date(common.membership_date(common.DEFAULT_INDEX, edition)),
+        date=common.date(common.membership_date(INDEX, edition)),
         n=n,
     )
 )

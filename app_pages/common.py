@@ -50,7 +50,6 @@ TREND_ICON = {"up": "↗", "down": "↘", "flat": "→", "none": "·"}
 DEFAULT_INDEX = "GAIRI"
 DEFAULT_GROUP = "ASEAN"
 COUNTRY = "VNM"
-INDICES = ("GAIRI", "WIPO_GII", "IMF_AIPI")
 
 
 # --- store, language, text ---------------------------------------------------------------------
@@ -223,6 +222,16 @@ def index_info(data_version: Version, index_id: str) -> dict:
         },
         "aggregation": {int(k): v for k, v in zip(frame["edition_year"], frame["aggregation"], strict=True)},
     }
+
+
+@st.cache_data(show_spinner=False)
+def index_order(data_version: Version) -> list[str]:
+    return services.index_order(store())
+
+
+def indices() -> list[str]:
+    """Every index with data in the store, imported ones included, the default yardstick first."""
+    return index_order(version())
 
 
 @st.cache_data(show_spinner=False)
@@ -565,28 +574,58 @@ def download(
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, key: str, source: str) -> None:
-    """A chart with its source (with the address) under it and the download of the data it draws."""
+    """A chart under its title (page text, which wraps at any width: charts.for_page), with its
+    source (with the address) under it and the download of the data it draws. No plotly toolbar:
+    on a phone it sat over the title, and its English tooltips are not translated."""
+    from metrics import charts
+
+    title, fig = charts.for_page(fig)
+    if title:
+        st.markdown(f"**{md(title)}**")
     st.plotly_chart(
         fig,
         theme=None,
         key=key,
-        config={"displaylogo": False, "locale": "vi" if lang() == "vi" else "en"},
+        config={"displaylogo": False, "displayModeBar": False, "locale": "vi" if lang() == "vi" else "en"},
     )
     st.caption(source)
     download(data, key, key)
 
 
 def index_picker(key: str, label_key: str = "common.index") -> str:
-    """A horizontal choice among the indices that have data (GAIRI first, the default yardstick)."""
-    available = [i for i in INDICES if index_info(version(), i)["editions"]]
-    return st.radio(
-        t(label_key),
-        available,
-        index=available.index(DEFAULT_INDEX) if DEFAULT_INDEX in available else 0,
-        format_func=index_name,
-        key=key,
-        horizontal=True,
+    """A horizontal choice among every index that has data (services.index_order: the default
+    yardstick first, then any other, an analyst's imported dataset included)."""
+    available = indices()
+    return st.radio(t(label_key), available, index=0, format_func=index_name, key=key, horizontal=True)
+
+
+def choose(many: bool = False) -> str:
+    """The placeholder of a select box or multiselect: Streamlit's own is English."""
+    return t("ui.choose_many" if many else "ui.choose")
+
+
+def _css_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def file_uploader(label: str, types: Sequence[str], key: str, **kwargs):
+    """st.file_uploader with its texts in the page's language. Streamlit offers no parameter for
+    the button ("Upload") and the limit line ("50MB per file • CSV"), which are English: a style
+    scoped to this widget (its st-key-<key> class) hides them and draws the translated words in
+    their place, so the widget, its keyboard use and its checks stay Streamlit's own."""
+    limit = t("ui.upload_limit", mb=upload_guard.MAX_UPLOAD_MB, types=", ".join(x.upper() for x in types))
+    scope = f".st-key-{key}"
+    st.html(
+        "<style>"
+        f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,'
+        f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}'
+        f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after'
+        f"{{content: {_css_text(t('ui.upload_button'))}; font-size: 1rem;}}"
+        f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] span::after'
+        f"{{content: {_css_text(limit)}; font-size: 0.875rem;}}"
+        "</style>"
     )
+    return st.file_uploader(label, type=list(types), key=key, **kwargs)
 
 
 def md(text: str) -> str:

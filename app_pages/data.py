@@ -16,13 +16,12 @@ version = common.version()
 common.page_header("data_page.title", "data_page.intro")
 
 editions = common.editions_table(version)
-index_ids = list(dict.fromkeys(editions["index_id"]))
+index_ids = common.indices()
 c1, c2, c3 = st.columns([2, 1, 2])
 with c1:
     index_id = st.selectbox(
         t("common.index"),
         index_ids,
-        index=index_ids.index(common.DEFAULT_INDEX) if common.DEFAULT_INDEX in index_ids else 0,
         format_func=lambda i: (
             editions.loc[
                 editions["index_id"] == i, "index_name_vi" if lang == "vi" else "index_name_en"
@@ -30,11 +29,16 @@ with c1:
             + f" ({common.index_name(i)})"
         ),
         key="data_index",
+        placeholder=common.choose(),
     )
 info = common.index_info(version, index_id)
 with c2:
     edition = st.selectbox(
-        t("common.edition"), info["editions"][::-1], key=f"data_edition_{index_id}", format_func=str
+        t("common.edition"),
+        info["editions"][::-1],
+        key=f"data_edition_{index_id}",
+        format_func=str,
+        placeholder=common.choose(),
     )
 with c3:
     levels = ["total", "pillar", "dimension", "indicator"]
@@ -44,6 +48,7 @@ with c3:
         default=["total"],
         format_func=lambda lv: t(f"data_page.level_{lv}"),
         key="data_levels",
+        placeholder=common.choose(many=True),
     )
 
 obs = common.observations(version, index_id, edition)

@@ -1,4 +1,4 @@
-"""Indices: the same targets judged by GAIRI, WIPO GII and IMF AIPI side by side — do the second
+"""Indices: the same targets judged by every index in the store side by side — do the second
 opinions agree with the default yardstick?"""
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ label_of = {
     for x in rank_targets
 }
 ids = list(label_of)
-target_id = st.selectbox(t("common.target"), ids, format_func=label_of.get, key="indices_target")
+target_id = st.selectbox(
+    t("common.target"), ids, format_func=label_of.get, key="indices_target", placeholder=common.choose()
+)
 comparison = common.yardstick_comparison(version, target_id, VN)
 
 rows = []
@@ -58,7 +60,7 @@ st.caption(common.tm("indices.gap_note"))
 
 # --- percentile over editions, each index ----------------------------------------------------------
 series_rows = []
-for index_id in common.INDICES:
+for index_id in common.indices():
     for r in common.rank_history(version, index_id, VN, common.DEFAULT_GROUP):
         if r.score is None:
             continue
@@ -79,7 +81,7 @@ if not frame.empty:
     latest = frame.sort_values("edition_year").groupby("index").tail(1)
     best = latest.sort_values("percentile", ascending=False).iloc[0]
     worst = latest.sort_values("percentile").iloc[0]
-    shown = [i for i in common.INDICES if (frame["index"] == common.index_name(i)).any()]
+    shown = [i for i in common.indices() if (frame["index"] == common.index_name(i)).any()]
     eds_of = {
         i: sorted(frame.loc[frame["index"] == common.index_name(i), "edition_year"].unique()) for i in shown
     }

@@ -38,7 +38,9 @@ def label(target_id: str) -> str:
     return f"{a.horizon_year} · {text} ({target_id})"
 
 
-target_id = st.selectbox(t("common.target"), list(by_id), format_func=label, key="methodology_target")
+target_id = st.selectbox(
+    t("common.target"), list(by_id), format_func=label, key="methodology_target", placeholder=common.choose()
+)
 a = by_id[target_id]
 st.markdown(
     f"### {common.status_badge(a.trace.result)}\n\n"

@@ -194,7 +194,6 @@ if ranked:
         hover_col="hover",
         text_col="point",
         height=460,
-        lines_outside=True,
     )
     common.chart(fig, proof, "overview_rank_chart", common.source_line(INDEX, proof["edition_year"].tolist()))
 

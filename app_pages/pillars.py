@@ -38,7 +38,13 @@ def option_label(option: tuple[str, int]) -> str:
 
 c1, c2 = st.columns([1, 2])
 with c1:
-    edition = st.selectbox(t("common.edition"), with_pillars[::-1], key="pillars_edition", format_func=str)
+    edition = st.selectbox(
+        t("common.edition"),
+        with_pillars[::-1],
+        key="pillars_edition",
+        format_func=str,
+        placeholder=common.choose(),
+    )
 with c2:
     default = min((o for o in options if o[0] == "WORLD"), key=lambda o: o[1], default=options[0])
     group_id, n = st.selectbox(
@@ -47,6 +53,7 @@ with c2:
         index=options.index(default),
         format_func=option_label,
         key="pillars_target",
+        placeholder=common.choose(),
     )
 
 gaps = common.measure_gaps(version, INDEX, edition, group_id, n)

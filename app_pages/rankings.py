@@ -148,7 +148,12 @@ default = max(
     (x for x in ahead if x["group_id"] == "WORLD"), key=lambda x: x["horizon_year"], default=ahead[0]
 )["target_id"]
 target_id = st.selectbox(
-    t("common.target"), choices, index=choices.index(default), format_func=label_of.get, key="rankings_target"
+    t("common.target"),
+    choices,
+    index=choices.index(default),
+    format_func=label_of.get,
+    key="rankings_target",
+    placeholder=common.choose(),
 )
 a = common.assessment(version, target_id, index_id)
 fallback = None

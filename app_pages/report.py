@@ -63,7 +63,11 @@ with left:
         key="report_lang",
     )
     as_of = st.selectbox(
-        t("report.page.as_of", index=info["short_name"]), editions, key="report_as_of", format_func=str
+        t("report.page.as_of", index=info["short_name"]),
+        editions,
+        key="report_as_of",
+        format_func=str,
+        placeholder=common.choose(),
     )
     groups = peer_groups(version)
     group = st.selectbox(
@@ -71,6 +75,7 @@ with left:
         groups,
         index=groups.index(common.DEFAULT_GROUP) if common.DEFAULT_GROUP in groups else 0,
         key="report_group",
+        placeholder=common.choose(),
     )
 with right:
     meeting_date = st.date_input(
@@ -88,6 +93,7 @@ with right:
         default=list(SECTION_IDS),
         format_func=section_names.get,
         key="report_sections",
+        placeholder=common.choose(many=True),
     )
 
 options = ReportOptions(

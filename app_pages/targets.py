@@ -59,7 +59,8 @@ table = pd.DataFrame(
         t("common.horizon"): [str(x["horizon_year"]) for x in records],
         t("targets_page.col_goal"): [goal(x) for x in records],
         t("targets_page.col_text_vi"): [x["text_vi"] for x in records],
-        t("targets_page.col_text_en"): [x["text_en"] for x in records],
+        # the English wording is a translation: on the English page only
+        **({t("targets_page.col_text_en"): [x["text_en"] for x in records]} if lang == "en" else {}),
         t("targets_page.col_yardstick"): [yardstick(x) for x in records],
         t("common.source"): [x["source_url"] for x in records],
     }
@@ -93,9 +94,14 @@ target_id = st.selectbox(
     ids,
     format_func=lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})",
     key="targets_select",
+    placeholder=common.choose(),
 )
 x = by_id[target_id]
-st.markdown(f"> {common.md(x['text_vi'])}\n>\n> *{common.md(x['text_en'])}*")
+st.markdown(
+    f"> {common.md(x['text_vi'])}\n>\n> *{common.md(x['text_en'])}*"
+    if lang == "en"
+    else f"> {common.md(x['text_vi'])}"
+)
 if x["kind"] == "rank":
     history = [h for h in common.status_history(version, target_id, VN) if h.as_of_edition is not None]
     hframe = pd.DataFrame(
@@ -201,6 +207,7 @@ with st.form("targets_add_record", clear_on_submit=True):
         counted_ids,
         format_func=lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})",
         key="targets_record_target",
+        placeholder=common.choose(),
     )
     c1, c2 = st.columns(2)
     with c1:
@@ -251,7 +258,7 @@ st.subheader(t("targets_page.add_set_title"))
 st.markdown(common.tm("targets_page.add_set_help", strategies=", ".join(strategy_name)))
 template = targets[targets["strategy_id"] == targets["strategy_id"].iloc[0]].head(3)
 common.download(template, "targets_template", "targets_template_download")
-upload = st.file_uploader(t("targets_page.upload"), type=["csv"], key="targets_upload")
+upload = common.file_uploader(t("targets_page.upload"), ["csv"], "targets_upload")
 
 
 def show_problems(problems) -> None:

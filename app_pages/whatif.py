@@ -22,7 +22,13 @@ common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
     st.info(common.tm("pillars.none", index=info["short_name"]))
     st.stop()
-edition = st.selectbox(t("common.edition"), with_pillars[::-1], key="whatif_edition", format_func=str)
+edition = st.selectbox(
+    t("common.edition"),
+    with_pillars[::-1],
+    key="whatif_edition",
+    format_func=str,
+    placeholder=common.choose(),
+)
 meas = common.measures(version, INDEX, info["frameworks"][edition])
 pillars = meas[meas["level"] == "pillar"]
 table = common.group_table(version, INDEX, edition, common.DEFAULT_GROUP)

@@ -42,6 +42,7 @@ FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 BASE_FONT = 16  # readable on a meeting-room projector
 TITLE_FONT = 21
 TITLE_CHARS = 70
+SOURCE = "source"  # the name of the source annotation, which for_page takes out
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,17 @@ def template() -> go.layout.Template:
             paper_bgcolor="white",
             plot_bgcolor="white",
             hoverlabel={"font": {"size": BASE_FONT}},
-            legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
+            # below the plot, from the left edge, in as many rows as the width needs: at 390 px
+            # (a phone) a legend above the plot ran over the title and the modebar
+            legend={
+                "orientation": "h",
+                "yref": "container",
+                "y": 0.0,
+                "yanchor": "bottom",
+                "xanchor": "left",
+                "x": 0.0,
+                "font": {"size": 14},
+            },
             xaxis={"showgrid": False, "linecolor": "#444", "ticks": "outside", "automargin": True},
             yaxis={"gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#444", "automargin": True},
             margin={"l": 70, "r": 30, "t": 110, "b": 105},
@@ -129,8 +140,9 @@ class _Spec:
             "margin": {"t": 100 + 27 * extra, "b": 105 + 18 * source_extra},
             "separators": separators(lang),
             "height": total_height,
-            "xaxis": {"title": {"text": labels.x}},
-            "yaxis": {"title": {"text": labels.y}},
+            # axis titles do not wrap either: short lines, so a long one is not cut on a phone
+            "xaxis": {"title": {"text": wrap(labels.x, 28)}},
+            "yaxis": {"title": {"text": wrap(labels.y, 30)}},
         }
         if labels.source:
             self.annotations.append(
@@ -146,10 +158,13 @@ class _Spec:
                     "yanchor": "top",
                     "font": {"size": 13, "color": "#555"},
                     "align": "left",
+                    "name": SOURCE,
                 }
             )
 
-    def hline(self, y: float, text: str, dash: str = "dash", outside: bool = False) -> None:
+    def hline(self, y: float, text: str, dash: str = "dash") -> None:
+        """A target line; its words go to the legend under the plot, where no point label or other
+        line's words can sit on them (inside the plot they did, at 390 px)."""
         self.shapes.append(
             {
                 "type": "line",
@@ -160,28 +175,15 @@ class _Spec:
                 "y0": y,
                 "y1": y,
                 "line": {"color": THRESHOLD, "width": 2, "dash": dash},
+                "name": text,
+                "showlegend": bool(text),
             }
         )
-        if text:
-            self.annotations.append(
-                {
-                    "text": text,
-                    "xref": "paper",
-                    # outside: in the right margin, where no data label can sit under it
-                    "x": 1.01 if outside else 0.01,
-                    "yref": "y",
-                    "y": y,
-                    "showarrow": False,
-                    "xanchor": "left",
-                    "yanchor": "middle" if outside else "bottom",
-                    "font": {"size": 14},
-                    "bgcolor": "rgba(255,255,255,0.8)",
-                }
-            )
 
-    def breaks(self, breaks: Iterable[tuple[float, str]], at_top: bool = True) -> None:
-        """A dashed vertical line half-way between the last edition of one series and the first of the next."""
-        for x, text in breaks:
+    def breaks(self, breaks: Iterable[tuple[float, str]]) -> None:
+        """A dashed vertical line half-way between the last edition of one series and the first of
+        the next, named once in the legend (two names over the plot overlapped on a phone)."""
+        for i, (x, text) in enumerate(breaks):
             self.shapes.append(
                 {
                     "type": "line",
@@ -192,19 +194,9 @@ class _Spec:
                     "y0": 0,
                     "y1": 1,
                     "line": {"color": "#666", "width": 1.5, "dash": "dash"},
-                }
-            )
-            self.annotations.append(
-                {
-                    "x": x,
-                    "y": 1 if at_top else 0,
-                    "yref": "paper",
-                    "text": text,
-                    "showarrow": False,
-                    "xanchor": "left",
-                    "yanchor": "top" if at_top else "bottom",
-                    "font": {"size": 13, "color": "#444"},
-                    "bgcolor": "rgba(255,255,255,0.8)",
+                    "name": text,
+                    "legendgroup": "breaks",
+                    "showlegend": i == 0 and bool(text),
                 }
             )
 
@@ -221,7 +213,9 @@ def series_breaks(editions: Sequence[int], series: Sequence[str]) -> list[float]
 
 
 def _ticks(years: Iterable) -> dict:
-    return {"tickmode": "array", "tickvals": sorted({int(y) for y in years})}
+    # 14 px: seven editions' years sit level side by side at 390 px (at 16 px plotly turned them
+    # and their boxes ran into each other)
+    return {"tickmode": "array", "tickvals": sorted({int(y) for y in years}), "tickfont": {"size": 14}}
 
 
 def rank_history(
@@ -236,13 +230,14 @@ def rank_history(
     text_col: str | None = None,
     name: str = "",
     height: int = 460,
-    lines_outside: bool = False,
 ) -> go.Figure:
     """A rank over editions, rank 1 at the top, with horizontal lines at the target ranks.
 
     frame: edition_year, `rank_col`, optionally `hover_col` (preformatted "59/193 · 70%" text) and
     `text_col` (the label at each point, e.g. "59 · ASEAN 5"; default: the rank).
-    thresholds: label -> rank (e.g. {"Top 60": 60}).
+    thresholds: label -> rank (e.g. {"Top 60": 60}), named in the legend.
+    A long `text_col` label is printed at the last point only (the others show the rank): seven
+    "59 · ASEAN 5" labels overlapped at 390 px; the hover and the table under the chart carry all.
     """
     data = frame.dropna(subset=[rank_col])
     spec = _Spec(labels, lang, height=height)
@@ -254,29 +249,37 @@ def rank_history(
         "name": name,
         "line": {"color": FOCUS, "width": 4},
         "marker": {"size": 12, "symbol": "circle"},
-        "text": data[text_col].tolist() if text_col else [str(int(v)) for v in data[rank_col]],
-        "textposition": "top center",
+        "text": _point_labels(data, rank_col, text_col),
+        # the long label of the last point above it and to its left (the plot's right end is
+        # near), the ranks below theirs: all above, the two nearest labels met at 390 px
+        "textposition": ["bottom center"] * (len(data) - 1) + ["top left"] if text_col else "top center",
+        "cliponaxis": False,  # a label near the plot's edge is drawn whole, not cut by the axes
         "textfont": {"size": 15, "color": FOCUS},
+        "showlegend": False,
     }
     if hover_col:
         trace.update(hovertext=data[hover_col].tolist(), hoverinfo="text+x")
     spec.data.append(trace)
     worst = float(data[rank_col].max()) if not data.empty else 1.0
     for i, (text, rank) in enumerate((thresholds or {}).items()):
-        spec.hline(rank, text, dash="dot" if i else "dash", outside=lines_outside)
+        spec.hline(rank, text, dash="dot" if i else "dash")
         worst = max(worst, rank)
-    if lines_outside and thresholds:
-        longest = max(len(text) for text in thresholds)
-        spec.layout["margin"]["r"] = 30 + 8 * longest  # room for the line labels at 14 px
     spec.breaks(breaks)
     spec.layout["yaxis"].update(autorange=False, range=[worst * 1.15 + 1, 0.5])
     if not data.empty:
         spec.layout["xaxis"].update(_ticks(data["edition_year"]))
-        if text_col:  # room at both ends for the longer labels of the first and last point
+        if text_col:
             first, last = float(data["edition_year"].min()), float(data["edition_year"].max())
-            spec.layout["xaxis"].update(range=[first - 0.6, last + 0.6])
-    spec.layout["showlegend"] = False
+            spec.layout["xaxis"].update(range=[first - 0.4, last + 0.4])
+    spec.layout["showlegend"] = True  # the target lines and the break are named there
     return spec.figure()
+
+
+def _point_labels(data: pd.DataFrame, rank_col: str, text_col: str | None) -> list[str]:
+    ranks = [str(int(v)) for v in data[rank_col]]
+    if not text_col or data.empty:
+        return ranks
+    return [*ranks[:-1], str(data[text_col].iloc[-1])]
 
 
 def score_projection(
@@ -357,7 +360,12 @@ def score_projection(
     spec.breaks(breaks)
     all_years = years + ([projection["target_year"]] if projection else [])
     if all_years:
-        spec.layout["xaxis"].update(_ticks(all_years))
+        # every other edition when they are many: five labels in the left half ran into each
+        # other on a phone; the first, the last edition and the target year always shown
+        shown = sorted({int(y) for y in years})
+        if len(shown) > 4:
+            shown = sorted({*shown[::-2], shown[0]})
+        spec.layout["xaxis"].update(_ticks([*shown, *all_years[len(years) :]]))
     return spec.figure()
 
 
@@ -391,6 +399,7 @@ def bump_chart(
                 "line": {"color": color, "width": 5 if is_focus else 2},
                 "marker": {"size": 13 if is_focus else 8},
                 "opacity": 1.0 if is_focus else 0.75,
+                "showlegend": False,  # each line is named at its end
             }
         )
         if not rows.empty:
@@ -434,13 +443,16 @@ def bump_chart(
                 "font": {"size": 14},
             }
         )
-    spec.breaks(breaks, at_top=False)
+    spec.breaks(breaks)
     most = int(frame["group_rank"].max()) if not frame.empty else 1
     spec.layout["yaxis"].update(autorange=False, range=[most + 0.7, 0.3], tickmode="linear", dtick=1)
     if not frame.empty:
         years = sorted(int(y) for y in frame["edition_year"].unique())
-        spec.layout["xaxis"].update(tickmode="array", tickvals=years, range=[years[0] - 0.3, years[-1] + 1.2])
-    spec.layout["showlegend"] = False
+        spec.layout["xaxis"].update(tickmode="array", tickvals=years, range=[years[0] - 0.3, years[-1] + 0.3])
+        # the names at the lines' ends sit in the right margin, sized for the longest (15 px bold
+        # for the focus): inside the axis range they were cut at the figure's edge on a phone
+        spec.layout["margin"]["r"] = 20 + 9 * max(len(n) for n in names)
+    spec.layout["showlegend"] = True  # the methodology break is named there
     return spec.figure()
 
 
@@ -472,10 +484,27 @@ def radar(
                 "marker": {"size": 8 if is_focus else 5},
             }
         )
+    # Pillar names on short lines and room for them at the sides: plotly keeps no margin for
+    # them and one-line names ran off a 390 px figure. The first pillar at the top; the radial
+    # scale between the first two spokes, off every spoke's name.
     spec.layout["polar"] = {
-        "radialaxis": {"range": [0, axis_max], "gridcolor": "#ddd"},
-        "angularaxis": {"gridcolor": "#ddd"},
+        "radialaxis": {
+            "range": [0, axis_max],
+            "gridcolor": "#ddd",
+            "angle": 90 - 180 / max(len(pillars), 1),
+            "tickfont": {"size": 12},
+        },
+        "angularaxis": {
+            "gridcolor": "#ddd",
+            "rotation": 90,
+            "direction": "clockwise",
+            "tickmode": "array",
+            "tickvals": pillars,
+            "ticktext": [wrap(p, 12) for p in pillars],
+            "tickfont": {"size": 14},
+        },
     }
+    spec.layout["margin"].update(l=95, r=95)
     spec.layout["showlegend"] = True
     return spec.figure()
 
@@ -486,8 +515,9 @@ def gap_bars(frame: pd.DataFrame, labels: Labels, lang: str, *, value_text: str 
     Direction is also carried by the hatching and the printed sign, not by colour alone."""
     data = frame.dropna(subset=["gap"]).iloc[::-1]  # plotly draws the first row at the bottom
     gaps = data["gap"].astype(float).tolist()
-    height = max(300, 60 + 42 * len(data))
-    spec = _Spec(labels, lang, height=min(height + 150, 1100))
+    lines = max((wrap(str(v), 16).count("<br>") + 1 for v in data["label"]), default=1)
+    height = max(300, 60 + max(42, 18 * lines + 8) * len(data))  # room for each name's lines
+    spec = _Spec(labels, lang, height=min(height + 150, 1600))
     spec.data.append(
         {
             "type": "bar",
@@ -499,10 +529,26 @@ def gap_bars(frame: pd.DataFrame, labels: Labels, lang: str, *, value_text: str 
                 "pattern": {"shape": ["" if g >= 0 else "/" for g in gaps]},
             },
             "text": data[value_text].tolist() if value_text else None,
-            "textposition": "outside",
-            "cliponaxis": False,
+            # drawn by the trace below: outside a shortfall's bar the number ran into the names
+            "textposition": "none",
         }
     )
+    if value_text:
+        # every number right of its bar's end or of zero, away from the names on the left
+        spec.data.append(
+            {
+                "type": "scatter",
+                "mode": "text",
+                "x": [max(g, 0.0) for g in gaps],
+                "y": data["label"].tolist(),
+                "text": data[value_text].tolist(),
+                "textposition": "middle right",
+                "textfont": {"size": 14},
+                "cliponaxis": False,
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
     spec.shapes.append(
         {
             "type": "line",
@@ -517,6 +563,21 @@ def gap_bars(frame: pd.DataFrame, labels: Labels, lang: str, *, value_text: str 
     )
     span = max((abs(g) for g in gaps), default=1.0) or 1.0
     spec.layout["xaxis"].update(range=[-span * 1.3, span * 1.3], zeroline=False)
+    # long names on short lines (the category values stay whole): on one line a name took most
+    # of a phone's width
+    labels_ = data["label"].tolist()
+    spec.layout["yaxis"].update(
+        tickmode="array",
+        tickvals=labels_,
+        ticktext=[wrap(str(v), 16) for v in labels_],
+        tickfont={"size": 14},
+    )
+    # the names set the left margin (automargin); the axis title on short lines, as the plot
+    # area left between the names and the numbers is narrow on a phone
+    spec.layout["xaxis"].update(
+        tickfont={"size": 14}, title={"text": wrap(labels.x, 20), "font": {"size": 15}}
+    )
+    spec.layout["margin"].update(l=10, r=56)  # r: the numbers right of the longest bar
     spec.layout.update(showlegend=False, bargap=0.3)
     return spec.figure()
 
@@ -565,17 +626,19 @@ def compare_bars(
     frame: pd.DataFrame, labels: Labels, lang: str, *, series: Sequence[tuple[str, str]], category_col: str
 ) -> go.Figure:
     """Grouped bars: one group per category (e.g. pillar), one bar per (column, legend name) in
-    `series`, told apart by hatching as well as colour."""
-    spec = _Spec(labels, lang, height=500, source_shift=-125)
-    spec.layout["margin"]["b"] += 45
+    `series`, told apart by hatching as well as colour. Horizontal, the first category at the top:
+    the names read level at any width (upright columns turned them sideways on a phone)."""
+    categories = [str(c) for c in frame[category_col]]
+    spec = _Spec(labels, lang, height=max(420, 140 + 26 * len(series) * len(categories)))
     patterns = ["", "/", ".", "x"]
     colors = [FOCUS, OKABE_ITO["blue"], OKABE_ITO["bluish_green"], OKABE_ITO["orange"]]
     for i, (column, name) in enumerate(series):
         spec.data.append(
             {
                 "type": "bar",
-                "x": [wrap(str(c), 16) for c in frame[category_col]],
-                "y": frame[column].tolist(),
+                "orientation": "h",
+                "y": categories,
+                "x": frame[column].tolist(),
                 "name": name,
                 "marker": {
                     "color": colors[i % len(colors)],
@@ -584,5 +647,32 @@ def compare_bars(
             }
         )
     spec.layout.update(barmode="group", bargap=0.25)
-    spec.layout["xaxis"]["tickangle"] = 0
+    spec.layout["yaxis"].update(
+        autorange="reversed",
+        tickmode="array",
+        tickvals=categories,
+        ticktext=[wrap(c, 18) for c in categories],
+    )
+    # the values run along x now: the caller's value label (`y`) goes there
+    spec.layout["xaxis"].update(showgrid=True, gridcolor="#e5e5e5", title={"text": wrap(labels.y, 28)})
+    spec.layout["yaxis"]["title"] = {"text": wrap(labels.x, 30)}
+    spec.layout["yaxis"]["tickfont"] = {"size": 14}
     return spec.figure()
+
+
+def for_page(fig: go.Figure) -> tuple[str, go.Figure]:
+    """(title, figure) for a page: the title comes out of the figure, to be printed as page text
+    above it (plotly does not wrap a title, and at 390 px one line in the figure was cut), and so
+    does the source line (the page prints it, with its address, under the chart). The top margin
+    shrinks to what the plot needs; the legend stays under the plot."""
+    title = (fig.layout.title.text or "").replace("<br>", " ")
+    out = go.Figure(fig)
+    keep = [a for a in out.layout.annotations if a.name != SOURCE]
+    top = 50 if any(a.yref == "paper" and (a.y or 0) > 1 for a in keep) else 24
+    margin = out.layout.margin
+    plot = int(out.layout.height) - int(margin.t) - int(margin.b)
+    # the same plot area; under it the axis title and a row of legend (plotly adds a margin for
+    # more rows, and for the tick labels, itself)
+    out.layout.annotations = keep
+    out.update_layout(title=None, height=plot + top + 110, margin={"t": top, "b": 40})
+    return title, out

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import unicodedata
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -143,8 +144,42 @@ class Observation(_Model):
         return v
 
 
-TargetKind = Literal["rank", "count", "direction"]
-Comparator = Literal["<=", ">=", "increase"]
+TargetKind = Literal[
+    "rank", "count", "direction", "level", "share", "growth_rate", "growth_base", "multiple_base"
+]
+# "about" is the decision's "khoảng": met within a tolerance (data/status_rules.toml [quantitative]).
+Comparator = Literal["<=", ">=", "increase", "about"]
+AppendixGroup = Literal["", "impact", "results", "outputs", "inputs"]
+# Kinds judged from value records by metrics.quantitative (observed against required growth).
+QUANTITATIVE_KINDS: tuple[str, ...] = ("level", "share", "growth_rate", "growth_base", "multiple_base")
+BASE_YEAR_KINDS: tuple[str, ...] = ("growth_base", "multiple_base")
+# The column each whole-model rule points at, so a caller can name it to the user.
+RULE_FIELDS: dict[str, str] = {
+    "url_not_http": "source_url",
+    "target_rank_rule": "comparator",
+    "target_rank_fields": "group_id",
+    "target_count_rule": "comparator",
+    "target_direction_rule": "comparator",
+    "target_quantitative_rule": "comparator",
+    "target_value_required": "target_value",
+    "target_range_reversed": "target_high",
+    "target_share_bounds": "target_value",
+    "target_base_year_required": "base_year",
+    "target_base_after_horizon": "base_year",
+    "evidence_value_required": "value",
+    "evidence_source_required": "source_url",
+    "evidence_source_scheme": "source_url",
+}
+
+
+def _blank(v: object) -> object:
+    # CSV cells arrive as text: an empty cell of an optional number or date means "not given".
+    return None if isinstance(v, str) and not v.strip() else v
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 class Target(_Model):
@@ -154,15 +189,23 @@ class Target(_Model):
     kind: TargetKind
     comparator: Comparator
     target_value: float | None = None
+    target_high: float | None = None  # upper end of a range ("10 - 15%"); target_value is the commitment
+    base_year: int | None = Field(default=None, ge=1990, le=2100)  # growth_base / multiple_base
     group_id: str = Field(default="", description="peer group for rank targets; WORLD = all countries")
     yardstick_index: str = ""
     yardstick_measure: str = ""
+    yardstick_proxy: bool = False  # True where the text names no index: the yardstick is an analyst's choice
     unit_en: str = Field(default="", max_length=UNIT_MAX)  # plural ("centres"); Vietnamese has no plural
     unit_en_one: str = Field(default="", max_length=UNIT_MAX)  # singular ("centre"); see progress.count_unit
     unit_vi: str = Field(default="", max_length=UNIT_MAX)
     text_vi: str = Field(min_length=1, max_length=TEXT_MAX)
     text_en: str = Field(min_length=1, max_length=TEXT_MAX)
     source_url: str = Field(default="", max_length=URL_MAX)
+    indicator_no: str = ""  # number in the decision's appendix ("1".."32"; "PL1-5" for NQ57)
+    appendix_group: AppendixGroup = ""
+    lead_agency: str = ""  # agency_id (data/agencies.csv)
+    coordinating_agencies: tuple[str, ...] = ()  # agency_ids; a CSV cell holds them separated by ";"
+    succeeded_by: str = ""  # a superseded strategy's target: the successor target_id; "" = none
 
     @field_validator("text_vi", "text_en")
     @classmethod
@@ -174,10 +217,35 @@ class Target(_Model):
     def _url(cls, v: str) -> str:
         return _http_url(v)
 
+    @field_validator("target_value", "target_high", "base_year", mode="before")
+    @classmethod
+    def _optional_number(cls, v: object) -> object:
+        return _blank(v)
+
+    @field_validator("target_value", "target_high")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            raise ValueError("value must be a finite number")
+        return v
+
+    @field_validator("yardstick_proxy", mode="before")
+    @classmethod
+    def _flag(cls, v: object) -> object:
+        return False if _blank(v) is None else v
+
+    @field_validator("coordinating_agencies", mode="before")
+    @classmethod
+    def _agency_list(cls, v: object) -> object:
+        if isinstance(v, str):
+            return tuple(part.strip() for part in v.split(";") if part.strip())
+        return v
+
     @model_validator(mode="after")
     def _consistent(self) -> Target:
         # Custom error types (the `type` of a pydantic error) are stable codes the UI translates
-        # (error.<type>); the English message stays for the CLI and logs.
+        # (error.<type>); the English message stays for the CLI and logs. RULE_FIELDS names the
+        # column of each.
         if self.kind == "rank":
             if self.comparator != "<=" or self.target_value is None or self.target_value < 1:
                 raise PydanticCustomError(
@@ -196,21 +264,106 @@ class Target(_Model):
             raise PydanticCustomError(
                 "target_direction_rule", "a direction target needs comparator 'increase'"
             )
+        if self.kind in QUANTITATIVE_KINDS:
+            self._check_quantitative()
+        high, low = self.target_high, self.target_value
+        if high is not None and low is not None and high < low:
+            raise PydanticCustomError(
+                "target_range_reversed",
+                "the upper end of the range (target_high {high}) is below its lower end (target_value {low})",
+                {"high": self.target_high, "low": self.target_value},
+            )
+        if self.base_year is not None and self.base_year >= self.horizon_year:
+            raise PydanticCustomError(
+                "target_base_after_horizon",
+                "the base year {base_year} must be before the horizon year {horizon_year}",
+                {"base_year": self.base_year, "horizon_year": self.horizon_year},
+            )
         return self
+
+    def _check_quantitative(self) -> None:
+        if self.comparator == "increase":
+            # "increase" has no number to reach; such a target is kind direction.
+            raise PydanticCustomError(
+                "target_quantitative_rule",
+                "a level, share or growth target needs the comparator '>=', '<=' or 'about'",
+            )
+        if self.target_value is None:
+            raise PydanticCustomError(
+                "target_value_required", "a {kind} target needs a target value", {"kind": self.kind}
+            )
+        if self.kind == "share":
+            for v in (self.target_value, self.target_high):
+                if v is not None and not 0 <= v <= 100:
+                    raise PydanticCustomError(
+                        "target_share_bounds",
+                        "a share is a per cent between 0 and 100, not {value}",
+                        {"value": v},
+                    )
+        if self.kind in BASE_YEAR_KINDS and self.base_year is None:
+            raise PydanticCustomError(
+                "target_base_year_required",
+                "a {kind} target is measured against a base year: base_year is required",
+                {"kind": self.kind},
+            )
+
+
+EvidenceKind = Literal["value", "milestone"]
+EvidenceFit = Literal["direct", "partial", "proxy"]
+EvidenceLabel = Literal["V", "P"]
 
 
 class ProgressRecord(_Model):
+    """A piece of evidence for a target: a value (number, unit, date, source) or a dated milestone
+    (an event, its source and how well it fits the target). Only values feed a calculation."""
+
+    record_id: int | None = None  # assigned by the store
     target_id: str = IDENT
-    recorded_on: dt.date
-    value: float = Field(ge=0)
-    source_url: str = Field(default="", max_length=URL_MAX)
+    kind: EvidenceKind = "value"
+    recorded_on: dt.date  # the as-of date of the value, or the date of the event
+    value: float | None = Field(default=None, ge=0)  # required for a value; ignored for a milestone
+    unit: str = Field(default="", max_length=UNIT_MAX)
+    fit: EvidenceFit = "direct"
+    label: EvidenceLabel = "V"  # V: read in the source; P: partial or secondary
+    source_url: str = Field(
+        default="", max_length=URL_MAX
+    )  # required (checked below, so the error has the project's code)
     note_en: str = Field(default="", max_length=NOTE_MAX)
     note_vi: str = Field(default="", max_length=NOTE_MAX)
 
-    @field_validator("source_url")
+    @field_validator("value", "record_id", mode="before")
     @classmethod
-    def _url(cls, v: str) -> str:
-        return _http_url(v)
+    def _optional(cls, v: object) -> object:
+        return _blank(v)
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            raise ValueError("value must be a finite number")
+        return v
+
+    @field_validator("note_en", "note_vi")
+    @classmethod
+    def _normalise(cls, v: str) -> str:
+        return _nfc(v)
+
+    @model_validator(mode="after")
+    def _evidence(self) -> ProgressRecord:
+        if self.kind == "value" and self.value is None:
+            raise PydanticCustomError("evidence_value_required", "a value record needs a value")
+        if not self.source_url:
+            raise PydanticCustomError("evidence_source_required", "evidence needs a source (source_url)")
+        if not _is_web_url(self.source_url):
+            raise PydanticCustomError(
+                "evidence_source_scheme",
+                "the source must be a web address starting with http:// or https://, not {url}",
+                {"url": self.source_url},
+            )
+        return self
+
+
+StrategyKind = Literal["decision", "resolution"]
 
 
 class Strategy(_Model):
@@ -221,3 +374,15 @@ class Strategy(_Model):
     decision: str = ""
     signed_on: dt.date | None = None
     source_url: str = ""
+    kind: StrategyKind = "decision"
+    superseded_by: str = ""  # strategy_id of the successor; "" = in force
+    superseded_on: dt.date | None = None
+
+    @field_validator("signed_on", "superseded_on", mode="before")
+    @classmethod
+    def _optional_date(cls, v: object) -> object:
+        return _blank(v)
+
+    @property
+    def in_force(self) -> bool:
+        return not self.superseded_by

@@ -54,7 +54,7 @@ def meets_rank_target(rank: int | None, target_rank: int) -> bool | None:
     return rank <= target_rank
 
 
-# --- Thresholds and gaps (METHODS.md "Distance to a rank target") ----------------------------------
+# --- Thresholds and gaps (docs/METHODS.md, "Ranks and the threshold") ---------------------------------------
 
 
 def _better(a: float, b: float, higher_is_better: bool) -> bool:
@@ -189,7 +189,7 @@ def rank_disagreements(
     published: Mapping[str, int], scores: Mapping[str, float], higher_is_better: bool = True
 ) -> list[tuple[str, int, int]]:
     """(iso3, published, computed) wherever the printed rank differs from the competition rank
-    computed from the scores (METHODS.md: keep both, show the disagreement)."""
+    computed from the scores (docs/METHODS.md: keep both, show the disagreement)."""
     computed = competition_ranks(scores, higher_is_better)
     return sorted(
         (k, int(p), computed[k]) for k, p in published.items() if k in computed and int(p) != computed[k]

@@ -219,7 +219,16 @@ def _target_fields(t: dict) -> dict:
 
 # --- The progress engine (issue 3): store in, pure results out -------------------------------------
 
-YARDSTICKS = ("GAIRI", "WIPO_GII", "IMF_AIPI")
+
+def index_order(store: Store) -> list[str]:
+    """Every index in the store that has data (seeded or imported by an analyst), in the order the
+    pages offer them: the targets' yardsticks first (the most used first, so the default yardstick
+    leads), then the longest series of editions, then by id. No index is named in code."""
+    editions = q.editions(store)
+    counts = editions.groupby("index_id")["edition_year"].nunique().to_dict()
+    targets = q.targets(store)
+    used = targets["yardstick_index"].dropna().loc[lambda s: s != ""].value_counts().to_dict()
+    return sorted(counts, key=lambda i: (-used.get(i, 0), -counts[i], i))
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -403,14 +412,13 @@ def yardstick_comparison(
     target = get_target(store, target_id)
     if target.kind != "rank":
         return []
-    known = set(q.indices(store)["index_id"])
-    order = [target.yardstick_index] + [i for i in YARDSTICKS if i != target.yardstick_index]
-    order += sorted(known - set(order))
+    with_data = index_order(store)
+    order = [target.yardstick_index] + [i for i in with_data if i != target.yardstick_index]
     rules = progress.load_status_rules()
     return [
         _assess_rank(store, target, iso3, day, None, rules, {}, index_id)
         for index_id in order
-        if index_id in known and not q.editions(store, index_id).empty
+        if index_id in with_data
     ]
 
 

@@ -1,7 +1,17 @@
-"""Shared fixtures: a real DuckDB file seeded by the app's own loader from data/."""
+"""Shared fixtures (a real DuckDB file seeded by the app's own loader from data/) and the test tiers.
+
+Tiers. `make test-fast` runs `-m "not slow and not e2e"`: the pure core and the store, in-process.
+The markers are set here, from what each test module imports, so a new test lands in its tier
+without thought: a module that imports anything in SLOW_IMPORTS (a subprocess, Streamlit's AppTest,
+the report writers, the import pipeline on real spreadsheets, the CLI) is `slow`, everything under
+tests/e2e/ is `e2e` (a real browser against a server), and every other test is fast. A single test
+that is slow for another reason takes `@pytest.mark.slow` by hand.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
 import shutil
 from pathlib import Path
 
@@ -11,6 +21,47 @@ from metrics.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+E2E = ROOT / "tests" / "e2e"
+# A module importing one of these (or a submodule) starts or renders something whole.
+SLOW_IMPORTS = (
+    "subprocess",  # python -m metrics, streamlit run, lint-imports in a child process
+    "streamlit",  # AppTest runs a page script
+    "playwright",
+    "metrics.reports",  # builds and renders PPTX/PDF/XLSX (a warm Chromium for the PDF's charts)
+    "metrics.ingest.pipeline",  # whole imports, most of them of the real publisher workbooks
+    "metrics.ingest.workbook",
+    "tests.test_import_helpers",
+    "metrics.cli",  # whole commands
+)
+
+
+@functools.cache
+def _imports(path: Path) -> frozenset[str]:
+    """Every module a test file imports, at the top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return frozenset(names)
+
+
+def tier_of(path: Path) -> str:
+    """ "e2e", "slow" or "fast" for a test file (see the module docstring)."""
+    if E2E in path.parents:
+        return "e2e"
+    if any(name == slow or name.startswith(slow + ".") for name in _imports(path) for slow in SLOW_IMPORTS):
+        return "slow"
+    return "fast"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        tier = tier_of(Path(item.fspath))
+        if tier != "fast":
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.fixture(scope="session")

@@ -53,7 +53,11 @@ def test_rank_history_reversed_axis_thresholds_and_breaks():
     assert sorted(hlines) == [50, 60]
     vlines = [s.x0 for s in fig.layout.shapes if s.x0 == s.x1]
     assert vlines == [2024.5]
-    assert "Khung mới" in _annotations(fig)
+    # the break and the target lines are named in the legend under the plot, not over the data
+    named = {s.name for s in fig.layout.shapes if s.showlegend}
+    assert named == {"Khung mới", "Top 60", "Top 50"}
+    legend = fig.layout.template.layout.legend
+    assert fig.layout.showlegend and legend.yref == "container" and legend.y == 0
     assert list(fig.data[0].text) == ["62", "55", "59", "45"]
 
 
@@ -184,5 +188,29 @@ def test_rank_history_point_labels_from_a_column():
         {"edition_year": [2023, 2025], "rank": [59, 45], "label": ["59 (ASEAN: 5)", "45 (ASEAN: 4)"]}
     )
     fig = charts.rank_history(frame, charts.Labels(title="t"), "en", text_col="label", height=380)
-    assert list(fig.data[0].text) == ["59 (ASEAN: 5)", "45 (ASEAN: 4)"]
+    # the long label at the last point only: seven of them overlapped at 390 px
+    assert list(fig.data[0].text) == ["59", "45 (ASEAN: 4)"]
     assert fig.layout.height == 380
+
+
+def test_for_page_takes_the_title_and_source_out_and_keeps_the_plot_area():
+    fig = charts.rank_history(
+        _rank_frame(), LABELS, "vi", thresholds={"Top 60": 60}, breaks=[(2024.5, "Khung mới")]
+    )
+    title, page = charts.for_page(fig)
+    assert title == LABELS.title
+    assert not page.layout.title.text
+    assert "Nguồn: Oxford Insights" not in _annotations(page)  # printed under the chart by the page
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert page.layout.height - page.layout.margin.t - page.layout.margin.b == plot + 70
+    assert fig.layout.title.text == LABELS.title  # the builder's figure is left as it was
+
+
+def test_long_names_wrap_on_the_axis_but_keep_their_value():
+    long = "Cung cấp dịch vụ chính phủ điện tử"
+    frame = pd.DataFrame({"label": [long, "B"], "gap": [1.0, -2.0], "txt": ["+1", "−2"]})
+    fig = charts.gap_bars(frame, LABELS, "vi", value_text="txt")
+    assert list(fig.data[0].y) == ["B", long]  # the category itself is whole
+    assert "<br>" in fig.layout.yaxis.ticktext[1]
+    numbers = fig.data[1]  # drawn right of each bar's end or of zero, away from the names
+    assert list(numbers.x) == [0.0, 1.0] and numbers.textposition == "middle right"

@@ -105,7 +105,7 @@ def test_import_is_audited_with_its_provenance(store):
 
 
 def test_published_ranks_that_disagree_with_scores_are_flagged(store):
-    """GAIRI 2020 prints Sri Lanka 90th while its score places it 100th (METHODS.md)."""
+    """GAIRI 2020 prints Sri Lanka 90th while its score places it 100th (docs/METHODS.md)."""
     plan = run_import(
         store, RAW / "oxford_insights_gairi_2020_public-dataset.xlsx", edition_year=2020, dry_run=True
     )

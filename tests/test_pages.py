@@ -86,6 +86,28 @@ def figures(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")]
 
 
+def _in_order(node) -> list:
+    children = getattr(node, "children", None)
+    if not children:
+        return [node]
+    return [leaf for key in sorted(children) for leaf in _in_order(children[key])]
+
+
+def chart_words(at: AppTest) -> list[tuple[str, str]]:
+    """(title, source) of each chart in page order: the page text right above it (charts.for_page
+    takes the title out of the figure, where it could not wrap) and the caption right under it."""
+    leaves = _in_order(at.main)
+    out = []
+    for i, leaf in enumerate(leaves):
+        if leaf.type == "plotly_chart":
+            above = leaves[i - 1] if i else None
+            below = leaves[i + 1] if i + 1 < len(leaves) else None
+            title = str(above.value).strip("*") if above is not None and above.type == "markdown" else ""
+            source = str(below.value) if below is not None and below.type == "caption" else ""
+            out.append((title.replace("\\", ""), source))
+    return out
+
+
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     return next(f for f in frames(at) if column in f.columns)
 
@@ -134,14 +156,13 @@ def test_page_runs_translated_with_sources_and_downloads(open_page, page, lang):
     assert not leaked, f"{other} text on the {lang} {page} page: {leaked[:3]}"
     # every chart: a title, axis labels where it has axes, the source inside and under it, a data download
     downloads = [b.proto.label for b in at.main.get("download_button")]
-    for spec in figures(at):
+    words = chart_words(at)
+    assert len(words) == len(figures(at)), page
+    for spec, (title, source) in zip(figures(at), words, strict=True):
         layout = spec["layout"]
-        assert layout["title"]["text"].strip()
+        assert title.strip() and not layout.get("title", {}).get("text"), page
         assert layout["separators"] == (",." if lang == "vi" else ".,")
-        assert any(
-            a["text"].startswith(tr("ui.source_short", lang, publisher="", index="", editions="")[:5])
-            for a in layout.get("annotations", [])
-        ), page
+        assert source.startswith(tr("ui.source_short", lang, publisher="", index="", editions="")[:5]), page
         if spec["data"] and spec["data"][0]["type"] in ("scatter", "bar"):
             assert layout["xaxis"]["title"]["text"] or layout["yaxis"]["title"]["text"], page
     if figures(at):
@@ -498,7 +519,12 @@ def test_analyst_adds_a_progress_record(open_page, fresh_db):
 def test_viewer_cannot_add_even_if_the_form_were_shown(fresh_db):
     db = open_store(fresh_db)
     viewer = Actor(name="v", role="viewer")
-    record = ProgressRecord(target_id="T2030_OPEN_DATASETS", recorded_on=dt.date(2025, 1, 1), value=1)
+    record = ProgressRecord(
+        target_id="T2030_OPEN_DATASETS",
+        recorded_on=dt.date(2025, 1, 1),
+        value=1,
+        source_url="https://example.org/a",
+    )
     with pytest.raises(PermissionDenied):
         services.add_progress_record(db, viewer, record)
     assert q.progress_records(db).empty
@@ -782,7 +808,7 @@ def test_overview_chart_proves_the_scorecard(open_page, store, lang):
     )
     lines = sorted(s["y0"] for s in spec["layout"]["shapes"] if s.get("yref") == "y")
     assert lines == [50, 60]  # the world rank targets, from the data
-    title = spec["layout"]["title"]["text"].replace("<br>", " ")
+    title = chart_words(at)[figures(at).index(spec)][0]
     rank = last.published_rank
     verdict = (
         tr("overview.chart_inside_all", lang, n=50)
@@ -819,12 +845,12 @@ def test_whatif_chart_against_each_rank_target(open_page, store, lang):
         gaps.append(base.new_total - total.threshold)
     assert spec["data"][0]["x"] == pytest.approx(gaps[::-1])  # plotly draws the first row at the bottom
     reached = sum(g >= 0 for g in gaps)
-    title = spec["layout"]["title"]["text"].replace("<br>", " ")
+    title = chart_words(at)[figures(at).index(spec)][0]
     assert title.startswith(tr("whatif.chart_title_base", lang, k=reached, n=len(gaps), edition=2025))
     at.select_slider(key="whatif_2025_pillar_policy_capacity").set_value(100.0).run()
     spec = next(f for f in figures(at) if f["data"] and f["data"][0].get("orientation") == "h")
     moved = services.what_if(store, "GAIRI", 2025, "VNM", {"pillar_policy_capacity": 100.0})
     assert max(spec["data"][0]["x"]) == pytest.approx(max(gaps) + moved.new_total - base.new_total)
-    assert spec["layout"]["title"]["text"].startswith(
+    assert chart_words(at)[figures(at).index(spec)][0].startswith(
         tr("whatif.chart_title_changed", lang, k=0, n=0, edition=0)[:12]
     )

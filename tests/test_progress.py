@@ -286,8 +286,11 @@ def count_target(value=10, horizon=2030, kind="count"):
     )
 
 
+SRC = "https://example.org/u"  # evidence needs a web source
+
+
 def rec(day, value):
-    return ProgressRecord(target_id="TC", recorded_on=dt.date.fromisoformat(day), value=value, source_url="u")
+    return ProgressRecord(target_id="TC", recorded_on=dt.date.fromisoformat(day), value=value, source_url=SRC)
 
 
 @pytest.mark.parametrize(
@@ -307,7 +310,7 @@ def rec(day, value):
 def test_counted_target(records, today, status, rule):
     a = progress.assess_count_target(count_target(), records, today=today, rules=RULES)
     assert (a.status, a.trace.rule) == (status, f"rule.{rule}")
-    assert a.trace.inputs["records"] == [[r.recorded_on.isoformat(), r.value, "u"] for r in records]
+    assert a.trace.inputs["records"] == [[r.recorded_on.isoformat(), r.value, SRC] for r in records]
 
 
 def test_counted_target_pace_by_hand():

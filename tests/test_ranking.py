@@ -46,7 +46,7 @@ def test_meets_rank_target(rank, target, met):
     assert ranking.meets_rank_target(rank, target) is met
 
 
-# --- Thresholds, gaps, rivals (METHODS.md "Distance to a rank target") -------------------------------
+# --- Thresholds, gaps, rivals (docs/METHODS.md, "Ranks and the threshold") ----------------------------------
 
 SCORES = {"A": 70.0, "B": 60.0, "C": 60.0, "V": 60.0, "D": 50.0}
 

@@ -1,9 +1,11 @@
 """Meeting reports read back (python-pptx, pypdf, openpyxl) and checked against the engine's numbers.
 
 One report per format and language is built once for the module from the seeded database. The
-expected numbers are computed here from metrics.services, never typed in. Golden snapshots of the
-extracted CONTENT (text, table cells, chart data; not bytes) catch unintended changes: run with
-REGEN_GOLDEN=1 to rewrite them after an intended one, and review the diff.
+expected numbers are computed here from metrics.services, never typed in. Snapshots of the
+extracted CONTENT (text, table cells, chart data; not bytes), one JSON file per language and format
+in tests/__snapshots__/test_reports_content/, are the reports' output contract: an unintended change
+fails here. After an intended one, regenerate them with
+`.venv/bin/python -m pytest tests/test_reports_content.py --snapshot-update -n 0` and read the diff.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
 import unicodedata
+from collections import OrderedDict
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -22,17 +24,15 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
+from syrupy.extensions.json import JSONSnapshotExtension
 
 from metrics import i18n, services
 from metrics.reports import build_report, figures, render
 from metrics.reports import style as report_style
 from metrics.reports.model import ReportOptions
-from tests.conftest import ROOT
 
 MEETING = dt.date(2026, 1, 15)
 LANGS = ("vi", "en")
-GOLDEN = ROOT / "tests" / "golden"
-REGEN = os.environ.get("REGEN_GOLDEN") == "1"
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?")
 
 
@@ -63,7 +63,7 @@ def engine(store):
     }
 
 
-# --- content extraction (also the golden snapshots' shape) ------------------------------------------
+# --- content extraction (also the snapshots' shape) ------------------------------------------
 
 
 def pptx_content(data: bytes) -> list[dict]:
@@ -107,7 +107,7 @@ def xlsx_sheets(data: bytes) -> dict[str, list[list]]:
     return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
 
 
-def _golden_form(fmt: str, data: bytes) -> object:
+def _snapshot_form(fmt: str, data: bytes) -> object:
     if fmt == "pptx":
         return pptx_content(data)
     if fmt == "pdf":
@@ -286,44 +286,21 @@ def test_xlsx_sheets_hold_the_engine_numbers_with_their_source(reports, engine, 
         assert all(r[col[i18n.t(f"report.col.{key}", lang)]] not in (None, "") for r in rows), key
 
 
-# --- golden snapshots -----------------------------------------------------------------------------------
+# --- snapshots -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def json_snapshot(snapshot):
+    return snapshot.use_extension(JSONSnapshotExtension)
 
 
 @pytest.mark.parametrize("fmt", ["pptx", "pdf", "xlsx"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_content_matches_the_golden_snapshot(reports, lang, fmt):
-    path = GOLDEN / f"report_{lang}_{fmt}.json"
-    content = json.loads(json.dumps(_golden_form(fmt, reports[lang][fmt]), ensure_ascii=False, default=str))
-    if REGEN or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        if not REGEN:
-            pytest.fail(f"{path.name} did not exist and was written; review and commit it")
-        return
-    golden = json.loads(path.read_text(encoding="utf-8"))
-    if content != golden:
-        pytest.fail(
-            f"{fmt} content differs from {path.name}: {_first_difference(golden, content)}. "
-            "If the change is intended, rerun with REGEN_GOLDEN=1 and review the diff."
-        )
-
-
-def _first_difference(a, b, where="") -> str:
-    if type(a) is not type(b):
-        return f"{where or 'root'}: {a!r:.120} != {b!r:.120}"
-    if isinstance(a, dict):
-        for key in sorted(set(a) | set(b), key=str):
-            if key not in a or key not in b:
-                return f"{where}/{key}: only in {'new' if key in b else 'golden'}"
-            if a[key] != b[key]:
-                return _first_difference(a[key], b[key], f"{where}/{key}")
-    if isinstance(a, list):
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            if x != y:
-                return _first_difference(x, y, f"{where}[{i}]")
-        if len(a) != len(b):
-            return f"{where}: {len(a)} items in the golden, {len(b)} now"
-    return f"{where}: {a!r:.120} != {b!r:.120}"
+def test_content_matches_the_snapshot(reports, lang, fmt, json_snapshot):
+    # Through JSON first: dates and other cell values as the text a reader sees in the file, and
+    # ordered dicts so the snapshot keeps the slides' and sheets' order instead of sorting the keys.
+    text = json.dumps(_snapshot_form(fmt, reports[lang][fmt]), ensure_ascii=False, default=str)
+    assert json.loads(text, object_pairs_hook=OrderedDict) == json_snapshot
 
 
 def test_earlier_editions_can_be_the_as_of_edition(store):

@@ -56,7 +56,9 @@ def _calls(store):
     old_version = int(queries.versions(store, "GAIRI")["version_id"].iloc[0])
     options = pipeline.ImportOptions(index_id="GAIRI", edition_year=2023)
     source = pipeline.read_source(GOOD_FILE.read_bytes(), GOOD_FILE.name, options)
-    record = ProgressRecord(target_id=counted_id, recorded_on=dt.date(2026, 1, 1), value=3)
+    record = ProgressRecord(
+        target_id=counted_id, recorded_on=dt.date(2026, 1, 1), value=3, source_url="https://example.org/a"
+    )
     target = Target(
         strategy_id="VN_AI_2021",
         target_id="fake_target",

@@ -30,7 +30,9 @@ def db(fresh_db):
 def _record(store) -> ProgressRecord:
     counted = queries.targets(store)
     target_id = counted.loc[counted["kind"] != "rank", "target_id"].iloc[0]
-    return ProgressRecord(target_id=target_id, recorded_on=dt.date(2026, 1, 1), value=3)
+    return ProgressRecord(
+        target_id=target_id, recorded_on=dt.date(2026, 1, 1), value=3, source_url="https://example.org/r"
+    )
 
 
 def _records(store) -> int:
