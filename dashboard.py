@@ -20,6 +20,7 @@ try:
     lang = common.language_switch()
     store = common.store()
     restrict_file_access(store)
+    access.guard_uploads()
     actor = access.resolve_actor(store)
 
     if actor == ANONYMOUS and access.require_sign_in_for_viewers():

@@ -203,3 +203,34 @@ def require_page_role(role: str) -> Actor:
             )
         st.stop()
     return actor
+
+
+@st.cache_resource(show_spinner=False)
+def guard_uploads() -> bool:
+    """Make the server keep an uploaded file only for a session whose actor may import.
+
+    Streamlit's upload endpoint accepts a file from any session holding the XSRF token, even
+    with no uploader on screen, and keeps it in memory until the session ends. This wraps the
+    runtime's upload manager (once per process): a file sent by an anonymous or viewer session is
+    dropped as soon as the request ends. The request body itself is still bounded by
+    server.maxUploadSize and, in the served layout, by nginx (docs/OPERATIONS.md §5).
+    False when the runtime is not there (AppTest, bare mode)."""
+    try:
+        from streamlit.runtime import Runtime
+
+        runtime = Runtime.instance()
+        manager = runtime.uploaded_file_mgr
+        sessions = runtime._session_mgr
+    except Exception:  # no runtime (tests, bare mode): nothing to guard
+        return False
+    original = manager.add_file
+
+    def add_file(session_id: str, file) -> None:
+        info = sessions.get_session_info(session_id)
+        state = info.session.session_state if info is not None else None
+        actor = state[ACTOR_KEY] if state is not None and ACTOR_KEY in state else ANONYMOUS
+        if isinstance(actor, Actor) and has_role(actor, "analyst"):
+            original(session_id=session_id, file=file)
+
+    manager.add_file = add_file
+    return True

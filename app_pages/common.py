@@ -356,14 +356,31 @@ def measures(data_version: Version, index_id: str, framework: str) -> pd.DataFra
     return services.q.measures(store(), index_id, framework)
 
 
-def editions_with_pillars(version: Version, index_id: str) -> list[int]:
-    """Editions of an index whose framework has pillars (what-if and gap pages need them)."""
+@st.cache_data(show_spinner=False)
+def editions_with_pillars(version: Version, index_id: str, iso3: str = COUNTRY) -> list[int]:
+    """Editions of an index with pillar scores for the country (what-if and gap pages need them).
+    A framework that defines pillars is not enough: a totals-only import of a new edition has
+    none, and the pages would have nothing to draw."""
     info = index_info(version, index_id)
-    return [
-        e
-        for e in info["editions"]
-        if (measures(version, index_id, info["frameworks"][e])["level"] == "pillar").any()
-    ]
+    out = []
+    for e in info["editions"]:
+        defined = measures(version, index_id, info["frameworks"][e])
+        pillar_ids = set(defined.loc[defined["level"] == "pillar", "measure_id"])
+        if not pillar_ids:
+            continue
+        obs = services.q.observations(store(), index_id, e)
+        mine = obs[(obs["iso3"] == iso3) & obs["measure_id"].isin(pillar_ids)]
+        if not mine.empty:
+            out.append(e)
+    return out
+
+
+def no_pillars_notice(index_id: str, with_pillars: list[int]) -> None:
+    """A note naming the editions left out because they carry totals only (or nothing)."""
+    info = index_info(version(), index_id)
+    for e in info["editions"]:
+        if e not in with_pillars and e > (max(with_pillars) if with_pillars else 0):
+            st.info(tm("error.no_pillars", index=info["short_name"], edition=e), icon=":material/info:")
 
 
 @st.cache_data(show_spinner=False)

@@ -17,6 +17,7 @@ INDEX = common.DEFAULT_INDEX
 common.page_header("pillars.title", "pillars.intro")
 info = common.index_info(version, INDEX)
 with_pillars = common.editions_with_pillars(version, INDEX)
+common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
     st.info(common.tm("pillars.none", index=info["short_name"]))
     st.stop()

@@ -10,7 +10,7 @@ import pydantic
 import streamlit as st
 
 from app_pages import common
-from metrics import charts, i18n, progress, services
+from metrics import charts, i18n, models, progress, services
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.models import ProgressRecord
 
@@ -225,9 +225,15 @@ with st.form("targets_add_record", clear_on_submit=True):
         rec_value = st.number_input(
             t("targets_page.col_value"), min_value=0.0, step=1.0, format="%g", key="targets_record_value"
         )
-    rec_source = st.text_input(t("targets_page.source_url"), key="targets_record_source")
-    rec_note_vi = st.text_input(t("targets_page.note_vi"), key="targets_record_note_vi")
-    rec_note_en = st.text_input(t("targets_page.note_en"), key="targets_record_note_en")
+    rec_source = st.text_input(
+        t("targets_page.source_url"), key="targets_record_source", max_chars=models.URL_MAX
+    )
+    rec_note_vi = st.text_input(
+        t("targets_page.note_vi"), key="targets_record_note_vi", max_chars=models.NOTE_MAX
+    )
+    rec_note_en = st.text_input(
+        t("targets_page.note_en"), key="targets_record_note_en", max_chars=models.NOTE_MAX
+    )
     submitted = st.form_submit_button(t("targets_page.add_record"), type="primary")
 if submitted:
     if not rec_source.strip():

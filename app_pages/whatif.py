@@ -18,6 +18,7 @@ VN = common.COUNTRY
 common.page_header("whatif.title", "whatif.intro")
 info = common.index_info(version, INDEX)
 with_pillars = common.editions_with_pillars(version, INDEX)
+common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
     st.info(common.tm("pillars.none", index=info["short_name"]))
     st.stop()

@@ -15,8 +15,22 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from metrics.safe_text import safe_url
+
 ISO3 = Field(pattern=r"^[A-Z]{3}$")
 IDENT = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)
+# Longest texts input accepts (forms and target CSVs); every report renders texts of these lengths.
+TEXT_MAX = 1000  # a target's wording (the longest in Decision 127 has about 120 characters)
+NOTE_MAX = 1000
+UNIT_MAX = 60
+URL_MAX = 2000
+
+
+def _http_url(v: str) -> str:
+    """An empty value, or an absolute http(s) address (no javascript:, data: or relative links)."""
+    if v and not safe_url(v):
+        raise PydanticCustomError("url_not_http", "a source must be an http:// or https:// address")
+    return v
 
 
 class _Model(BaseModel):
@@ -141,6 +155,7 @@ QUANTITATIVE_KINDS: tuple[str, ...] = ("level", "share", "growth_rate", "growth_
 BASE_YEAR_KINDS: tuple[str, ...] = ("growth_base", "multiple_base")
 # The column each whole-model rule points at, so a caller can name it to the user.
 RULE_FIELDS: dict[str, str] = {
+    "url_not_http": "source_url",
     "target_rank_rule": "comparator",
     "target_rank_fields": "group_id",
     "target_count_rule": "comparator",
@@ -180,12 +195,12 @@ class Target(_Model):
     yardstick_index: str = ""
     yardstick_measure: str = ""
     yardstick_proxy: bool = False  # True where the text names no index: the yardstick is an analyst's choice
-    unit_en: str = ""  # plural ("centres"); Vietnamese has no plural
-    unit_en_one: str = ""  # singular, for a value of 1 ("centre"); see progress.count_unit
-    unit_vi: str = ""
-    text_vi: str = Field(min_length=1)
-    text_en: str = Field(min_length=1)
-    source_url: str = ""
+    unit_en: str = Field(default="", max_length=UNIT_MAX)  # plural ("centres"); Vietnamese has no plural
+    unit_en_one: str = Field(default="", max_length=UNIT_MAX)  # singular ("centre"); see progress.count_unit
+    unit_vi: str = Field(default="", max_length=UNIT_MAX)
+    text_vi: str = Field(min_length=1, max_length=TEXT_MAX)
+    text_en: str = Field(min_length=1, max_length=TEXT_MAX)
+    source_url: str = Field(default="", max_length=URL_MAX)
     indicator_no: str = ""  # number in the decision's appendix ("1".."32"; "PL1-5" for NQ57)
     appendix_group: AppendixGroup = ""
     lead_agency: str = ""  # agency_id (data/agencies.csv)
@@ -196,6 +211,11 @@ class Target(_Model):
     @classmethod
     def _normalise(cls, v: str) -> str:
         return _nfc(v)
+
+    @field_validator("source_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return _http_url(v)
 
     @field_validator("target_value", "target_high", "base_year", mode="before")
     @classmethod
@@ -302,12 +322,14 @@ class ProgressRecord(_Model):
     kind: EvidenceKind = "value"
     recorded_on: dt.date  # the as-of date of the value, or the date of the event
     value: float | None = Field(default=None, ge=0)  # required for a value; ignored for a milestone
-    unit: str = ""
+    unit: str = Field(default="", max_length=UNIT_MAX)
     fit: EvidenceFit = "direct"
     label: EvidenceLabel = "V"  # V: read in the source; P: partial or secondary
-    source_url: str = ""  # required (checked below, so the error has the project's code)
-    note_en: str = ""
-    note_vi: str = ""
+    source_url: str = Field(
+        default="", max_length=URL_MAX
+    )  # required (checked below, so the error has the project's code)
+    note_en: str = Field(default="", max_length=NOTE_MAX)
+    note_vi: str = Field(default="", max_length=NOTE_MAX)
 
     @field_validator("value", "record_id", mode="before")
     @classmethod

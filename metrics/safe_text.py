@@ -25,7 +25,10 @@ from urllib.parse import quote, urlsplit
 
 # Bidi embeddings/overrides/isolates and marks, plus the Arabic letter mark.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-_KEEP = frozenset("\n\t")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 # Characters Markdown acts on anywhere in a line (emphasis, code, links, images, HTML, tables,
 # strikethrough, Streamlit's LaTeX, entities, headings); escaping them is harmless elsewhere.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$&])")
@@ -44,20 +47,10 @@ _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
 
 def plain(text: object) -> str:
     """The text without bidi controls and without invisible control/format characters
-    (Unicode categories Cc and Cf, except newline and tab; zero-width joiners inside words stay)."""
+    (C0/C1 controls except newline and tab, zero-width and word-joiner characters, the BOM,
+    interlinear annotation and tag characters); zero-width (non-)joiners inside words stay."""
     s = "" if text is None else str(text)
-    out = []
-    for ch in s:
-        if ch in BIDI_CONTROLS:
-            continue
-        if ch in _KEEP:
-            out.append(ch)
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Cc" or (cat == "Cf" and ch not in "\u200c\u200d"):
-            continue
-        out.append(ch)
-    return "".join(out)
+    return _INVISIBLE.sub("", s) if _INVISIBLE.search(s) else s
 
 
 def md(text: object) -> str:

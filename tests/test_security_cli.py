@@ -28,6 +28,11 @@ def db(fresh_db):
     return fresh_db
 
 
+def _files(folder) -> list[str]:
+    """The files in a folder, without the lock files the store keeps beside the database."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith((".lock", ".gate")))
+
+
 def _run(capsys, *argv) -> tuple[int, str]:
     code = cli.main([*argv, "--lang", "en"])
     captured = capsys.readouterr()
@@ -66,10 +71,10 @@ def test_report_through_a_symlink_to_the_database_is_refused(db, tmp_path, capsy
 def test_backup_out_refuses_the_log_a_device_and_a_folder(db, tmp_path, capsys, target):
     wal = db.with_name(db.name + ".wal")
     out = {"wal": wal, "device": "/dev/null", "folder": tmp_path}[target]
-    before = sorted(p.name for p in tmp_path.iterdir())
+    before = _files(tmp_path)
     code, err = _run(capsys, "backup", "--db", str(db), "--out", str(out))
     assert code == 1 and str(out) in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert _files(tmp_path) == before
     assert not os.path.isfile("/dev/null")
     assert backup.check_file(db).ok
 
@@ -88,7 +93,7 @@ def test_restore_onto_a_folder_changes_nothing(db, tmp_path, capsys):
     code, err = _run(capsys, "restore", str(db), "--db", str(folder))
     assert code == 1 and "not a file" in err
     assert (folder / "keep.txt").read_text() == "mine"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.duckdb", "somewhere"]
+    assert _files(tmp_path) == ["fresh.duckdb", "somewhere"]
 
 
 def test_restore_that_fails_mid_copy_never_leaves_the_path_empty(db, tmp_path, monkeypatch):
@@ -110,9 +115,11 @@ def test_restore_that_fails_mid_copy_never_leaves_the_path_empty(db, tmp_path, m
 def test_restore_keeps_the_replaced_file_and_installs_the_backup(db, tmp_path):
     good = tmp_path / "good.duckdb"
     shutil.copy(db, good)
+    before = _digest(db)
     _report, kept = backup.restore(good, db)
     assert kept is not None and kept.exists() and db.exists()
-    assert _digest(db) == _digest(good)
+    assert _digest(kept) == before
+    assert backup.check_file(db).ok
 
 
 @pytest.mark.parametrize("kind", ["folder", "device", "fifo"])

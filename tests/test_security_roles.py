@@ -135,3 +135,18 @@ def test_one_client_trying_many_accounts_is_throttled_then_let_through_after_the
     assert accounts.authenticate(db, "ana", PASSWORD, now=later, client="203.0.113.9").role == "analyst"
     reasons = [e["detail"] for e in accounts.audit_events(db, CLI_ACTOR, [accounts.SIGN_IN_FAILED], limit=1)]
     assert "client_throttled" in reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("peer", "headers", "key"),
+    [
+        ("203.0.113.9", {"X-Real-IP": "10.0.0.1"}, "203.0.113.9"),  # a direct client cannot pick its key
+        (None, {"X-Real-IP": "198.51.100.7"}, "198.51.100.7"),  # behind nginx on this machine
+        ("127.0.0.1", {"x-real-ip": "198.51.100.8"}, "198.51.100.8"),
+        (None, {}, "local"),
+    ],
+)
+def test_client_key_trusts_the_proxy_header_only_from_the_proxy(peer, headers, key):
+    from app_pages.access import client_key
+
+    assert client_key(peer, headers) == key

@@ -14,6 +14,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from metrics.safe_text import plain
+
 SectionId = Literal[
     "headline", "scorecard", "trajectory", "opinions", "asean", "pillars", "counted", "changes", "appendix"
 ]
@@ -29,9 +31,10 @@ MIME = {
 
 
 def nfc(value: Any) -> Any:
-    """Vietnamese arrives precomposed or decomposed; the report holds one form (NFC) everywhere."""
+    """Vietnamese arrives precomposed or decomposed; the report holds one form (NFC) everywhere,
+    without bidi controls or invisible characters (metrics.safe_text.plain)."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return unicodedata.normalize("NFC", plain(value))
     if isinstance(value, list):
         return [nfc(v) for v in value]
     if isinstance(value, tuple):

@@ -22,6 +22,9 @@ MARGIN = 15  # mm
 PAGE_W = 210
 CONTENT_W = PAGE_W - 2 * MARGIN
 CHART_H = CONTENT_W * 520 / 1100  # keeps the image's aspect ratio
+# A table row must fit on one page (fpdf2 refuses a taller one): a cell shows at most this many
+# wrapped lines of its text, the rest cut with an ellipsis (the XLSX data pack keeps it whole).
+CELL_MAX_LINES = 30
 
 Renderer = Callable[[list[Chart], str], dict[str, bytes | None]]
 
@@ -206,6 +209,8 @@ class _Pdf(FPDF):
         self.set_text_color(*style.rgb(style.TEXT))
         self.set_draw_color(*style.rgb(style.RULE))
         self.set_line_width(0.2)
+        widths = list(table.widths) if table.widths else [1.0] * max(n, 1)
+        limits = [_cell_chars(CONTENT_W * w / sum(widths), size) for w in widths]
         with self.table(
             col_widths=tuple(table.widths) if table.widths else None,
             width=CONTENT_W,
@@ -223,7 +228,7 @@ class _Pdf(FPDF):
                 line = grid.row()
                 # Explicit fill on every row: otherwise a cell takes the page's current fill colour.
                 band = style.rgb(style.LIGHT if i % 2 else style.WHITE)
-                for c in row:
+                for j, c in enumerate(row):
                     if c.status:
                         face = FontFace(
                             emphasis="BOLD",
@@ -232,11 +237,23 @@ class _Pdf(FPDF):
                         )
                     else:
                         face = FontFace(fill_color=band)
-                    line.cell(nfc(c.text), style=face, link=_safe_link(c.url))
+                    limit = limits[j] if j < len(limits) else limits[-1]
+                    line.cell(_clip(nfc(c.text), limit), style=face, link=_safe_link(c.url))
         if table.note:
             self.ln(1)
             self._para(table.note, 8, False, style.MUTED, 4)
         self.ln(4)
+
+
+def _cell_chars(width_mm: float, size_pt: float) -> int:
+    """How many characters CELL_MAX_LINES lines of a column this wide hold (a generous average
+    glyph width of 0.5 em, so the estimate errs towards fewer characters)."""
+    per_line = max(4, int(width_mm / (size_pt * 0.3528 * 0.5)))
+    return per_line * CELL_MAX_LINES
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _safe_link(url: str) -> str | None:
