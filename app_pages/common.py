@@ -602,28 +602,24 @@ def choose(many: bool = False) -> str:
     return t("ui.choose_many" if many else "ui.choose")
 
 
-def _css_text(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def file_uploader(label: str, types: Sequence[str], key: str, **kwargs):
     """st.file_uploader with its texts in the page's language. Streamlit offers no parameter for
-    the button ("Upload") and the limit line ("50MB per file • CSV"), which are English: a style
-    scoped to this widget (its st-key-<key> class) hides them and draws the translated words in
-    their place, so the widget, its keyboard use and its checks stay Streamlit's own."""
+    the button ("Upload") and the limit line ("50MB per file • CSV"), which are English: a fixed
+    style hides both (an icon stays on the button) and the translated hint and limit are written
+    under the widget. The style is a literal: no text, not even a catalog string, is formatted into
+    raw HTML (tests/test_security_config.py)."""
     limit = t("ui.upload_limit", mb=upload_guard.MAX_UPLOAD_MB, types=", ".join(x.upper() for x in types))
-    scope = f".st-key-{key}"
     st.html(
         "<style>"
-        f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,'
-        f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}'
-        f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after'
-        f"{{content: {_css_text(t('ui.upload_button'))}; font-size: 1rem;}}"
-        f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] span::after'
-        f"{{content: {_css_text(limit)}; font-size: 0.875rem;}}"
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after'
+        '{content: "\\1F4C2"; font-size: 1.2rem;}'
         "</style>"
     )
-    return st.file_uploader(label, type=list(types), key=key, **kwargs)
+    upload = st.file_uploader(label, type=list(types), key=key, **kwargs)
+    st.caption(f"{t('ui.upload_button')}: {limit}")
+    return upload
 
 
 def first_pinned(frame: pd.DataFrame, config: dict | None = None, n: int = 1) -> dict:
