@@ -28,25 +28,10 @@ from metrics.auth import ANONYMOUS, Actor, has_role
 from metrics.errors import MetricsError, Problem
 from metrics.ingest import upload_guard
 from metrics.models import Target
+from metrics.present import vocabulary
 from metrics.store import Store, default_db_path, open_store
 from metrics.store.connection import DB_ENV
 
-# Status by icon and word, never colour alone. Shapes differ so they read in grey print too.
-STATUS_ICON = {
-    # engine statuses (metrics.progress.StatusClass)
-    "achieved": "🏁",
-    "met_now": "✅",
-    "on_track": "📈",
-    "at_risk": "⚠️",
-    "off_track": "📉",
-    "missed": "❌",
-    "no_data": "❔",
-    # foundation statuses (services.target_statuses), kept for the CLI-era callers
-    "met": "✅",
-    "not_met": "❌",
-}
-ENGINE_STATUSES = ("achieved", "met_now", "on_track", "at_risk", "off_track", "missed", "no_data")
-TREND_ICON = {"up": "↗", "down": "↘", "flat": "→", "none": "·"}
 DEFAULT_INDEX = "GAIRI"
 DEFAULT_GROUP = "ASEAN"
 COUNTRY = "VNM"
@@ -177,12 +162,11 @@ def can(role: str) -> bool:
 
 
 def status_badge(status: str) -> str:
-    # Icon and word together: status never rests on colour alone.
-    return f"{STATUS_ICON.get(status, '•')} {t(f'status.{status}')}"
+    return vocabulary.status_badge(status, lang())
 
 
 def trend_label(trend: str) -> str:
-    return f"{TREND_ICON.get(trend, '·')} {t(f'trend.{trend}')}"
+    return vocabulary.trend_label(trend, lang())
 
 
 def error_box(exc: MetricsError) -> None:
@@ -195,11 +179,6 @@ def error_box(exc: MetricsError) -> None:
 @st.cache_data(show_spinner=False)
 def rank_history(data_version: Version, index_id: str, iso3: str, group_id: str) -> list[services.RankRow]:
     return services.rank_history(store(), index_id, iso3, group_id)
-
-
-@st.cache_data(show_spinner=False)
-def target_statuses(data_version: Version, iso3: str) -> list[services.TargetStatus]:
-    return services.target_statuses(store(), iso3)
 
 
 @st.cache_data(show_spinner=False)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import progress
+from metrics.present import vocabulary
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -23,7 +24,7 @@ for title, body in common.methodology(lang):
 
 st.subheader(t("methodology_page.statuses_title"))
 st.markdown(
-    "\n".join(f"- **{common.status_badge(s)}** — {t(f'status_help.{s}')}" for s in common.ENGINE_STATUSES)
+    "\n".join(f"- **{common.status_badge(s)}** — {t(f'status_help.{s}')}" for s in vocabulary.STATUS_ORDER)
 )
 
 # --- the trace of one target ------------------------------------------------------------------------

@@ -8,13 +8,13 @@ import streamlit as st
 
 from app_pages import common
 from metrics import charts, progress
+from metrics.present import vocabulary
 
 lang = common.lang()
 t = common.translator()  # bound to this run's language (also inside format_func)
 version = common.version()
 INDEX = common.DEFAULT_INDEX
 GROUP = common.DEFAULT_GROUP
-GOOD = {"achieved", "met_now", "on_track"}
 
 history = common.rank_history(version, INDEX, common.COUNTRY, GROUP)
 assessments = common.assess_targets(version, common.COUNTRY)
@@ -55,14 +55,14 @@ else:
             group=GROUP,
         )
     )
-good = [a for a in rank_targets if a.status in GOOD]
+rank_count, counted_count = vocabulary.count_statuses(rank_targets), vocabulary.count_statuses(counted)
 st.markdown(
     t(
         "overview.summary",
-        good=len(good),
-        total=len(rank_targets),
-        counted=len(counted),
-        counted_data=sum(a.status != "no_data" for a in counted),
+        good=rank_count.good,
+        total=rank_count.total,
+        counted=counted_count.total,
+        counted_data=counted_count.with_data,
     )
 )
 
@@ -277,5 +277,5 @@ st.caption(
     )
 )
 st.caption(
-    t("overview.status_legend", legend=" · ".join(common.status_badge(s) for s in common.ENGINE_STATUSES))
+    t("overview.status_legend", legend=" · ".join(common.status_badge(s) for s in vocabulary.STATUS_ORDER))
 )

@@ -15,6 +15,7 @@ import streamlit as st
 from app_pages import common
 from metrics import i18n
 from metrics.errors import MetricsError
+from metrics.present import vocabulary
 from metrics.reports import FORMATS, MIME, build_report, render
 from metrics.reports.model import SECTION_IDS, ReportModel, ReportOptions
 from metrics.store import queries as q
@@ -129,7 +130,7 @@ if headline is not None:
         st.markdown(f"#### {md(headline.lead)}")
     for bullet in headline.bullets:
         # The report's own words (its language may differ from the app's).
-        icon = common.STATUS_ICON.get(bullet.status, "•")
+        icon = vocabulary.look(bullet.status).icon
         badge = f"{icon} **{md(bullet.status_label)}**" if bullet.status else "•"
         st.markdown(f"- {badge} — {md(bullet.text)}")
 scorecard = model.section("scorecard")

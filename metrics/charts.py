@@ -18,26 +18,16 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-# Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-COLORWAY = [
-    OKABE_ITO[k]
-    for k in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion", "black")
-]
-FOCUS = OKABE_ITO["vermillion"]  # Viet Nam
-OTHER = "#8C8C8C"
-POSITIVE = OKABE_ITO["blue"]  # margin (inside the target)
-NEGATIVE = OKABE_ITO["vermillion"]  # shortfall
-THRESHOLD = OKABE_ITO["black"]
+# The one palette of the app and the reports (Okabe-Ito): metrics.present.theme.
+from metrics.present.theme import (
+    COLORWAY,
+    FOCUS,
+    NEGATIVE,
+    OKABE_ITO,
+    POSITIVE,
+    THRESHOLD,
+)
+
 FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 BASE_FONT = 16  # readable on a meeting-room projector
 TITLE_FONT = 21

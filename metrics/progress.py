@@ -13,12 +13,12 @@ The method is METHODS.md's, written down for users in the i18n `methodology.*` t
   on the edition's membership date); gap = score - T_N (>= 0: inside with that margin).
 * Rank: published rank for the world where printed (computed rank beside it), computed competition
   rank within groups.
-* Pace. Score basis: least-squares slope over the editions of the judged edition's series (never across
-  a methodology break), against the required gain per year = (T_N projected to H - score now) / years
-  left. When the series has too few editions, position basis: slope of the group rank (groups) or the
-  percentile (world) over all editions (ranks within an edition stay comparable across breaks), against
-  the change in position needed. Pace ratio R = observed / required: R >= on_track_ratio on track,
-  R >= at_risk_ratio at risk, below that off track (data/status_rules.toml).
+* Pace: least-squares slope of the score over the comparable editions (the judged edition's series,
+  never across a methodology break, and for a group the same members), against the required gain per
+  year = (T_N projected to H - score now) / years left. Pace ratio R = observed / required:
+  R >= on_track_ratio on track, R >= at_risk_ratio at risk, below that off track. Fewer comparable
+  editions than min_pace_editions: pace_unknown, the pace cannot be judged yet
+  (data/status_rules.toml).
 """
 
 from __future__ import annotations
@@ -30,25 +30,19 @@ import re
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from metrics import i18n, ranking
 from metrics.models import ProgressRecord, Target
 
-StatusClass = Literal["achieved", "missed", "met_now", "on_track", "at_risk", "off_track", "no_data"]
+StatusClass = Literal[
+    "achieved", "missed", "met_now", "on_track", "at_risk", "off_track", "pace_unknown", "no_data"
+]
 TrendArrow = Literal["up", "down", "flat", "none"]
 TrendBasis = Literal["score", "group_rank", "percentile", "count", "none"]
-STATUS_CLASSES: tuple[str, ...] = (
-    "achieved",
-    "missed",
-    "met_now",
-    "on_track",
-    "at_risk",
-    "off_track",
-    "no_data",
-)
+STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
 RULES = (
     "achieved",
     "missed",
@@ -62,6 +56,7 @@ RULES = (
     "not_in_group",
     "horizon_edition_missing",
     "no_trend",
+    "pace_not_comparable",
     "no_records",
     "no_record_by_horizon",
     "direction_needs_two_records",
@@ -248,6 +243,7 @@ class StatusRules(BaseModel):
     on_track_ratio: float = 0.95
     at_risk_ratio: float = 0.5
     min_points: int = 2
+    min_pace_editions: int = 2
     min_points_interval: int = 3
     confidence: float = 0.90
     flat_share_of_scale_per_year: float = 0.002
@@ -441,7 +437,21 @@ def render_formula(template: str, params: dict[str, Any], lang: str) -> str:
     text = i18n.catalog(lang).get(f"formula.{template}")
     if text is None:
         return template
-    return text.format(**{k: _param_text(v, lang) for k, v in params.items()})
+    return text.format(**{k: _Shown(v, lang) for k, v in params.items()})
+
+
+class _Shown:
+    """A parameter as a template shows it: `{n}` is the number in the language's format, and
+    `{n:edition|editions}` the word for that number (the singular for exactly 1)."""
+
+    def __init__(self, value: Any, lang: str) -> None:
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return one if self.value == 1 else many
+        return _param_text(self.value, self.lang)
 
 
 def step_formula(step: TraceStep, lang: str) -> str:
@@ -756,14 +766,16 @@ def assess_rank_target(
     met = pos["rank"] <= n
     steps.add("met_now", "yes" if met else "no", "met_now", rank=pos["rank"], n=n)
 
-    # Trends: the score within the judged edition's series, and the position across all editions.
-    series_eds = [e for e in usable if e.series == judged.series and e.edition_year <= judged.edition_year]
-    c_points = [(float(e.edition_year), e.scores[iso3]) for e in series_eds if iso3 in e.scores]
+    # Trends and pace: only editions comparable with the judged one (its series and, for a group,
+    # the same members), so neither a methodology break nor a change of membership moves a line.
+    comparable = _comparable_editions(usable, judged, is_world)
+    c_points = [(float(e.edition_year), e.scores[iso3]) for e in comparable if iso3 in e.scores]
     t_points = []
-    for e in series_eds:
+    for e in comparable:
         thr = e.field().threshold(iso3, n)
         if thr is not None and iso3 in e.scores:
             t_points.append((float(e.edition_year), thr[1]))
+    inputs["comparable_editions"] = [e.edition_year for e in comparable]
     inputs["series_points"] = [[int(x), y] for x, y in c_points]
     inputs["threshold_points"] = [[int(x), y] for x, y in t_points]
     c_fit = fit_line(c_points) if len(c_points) >= rules.min_points else None
@@ -790,12 +802,17 @@ def assess_rank_target(
     )
     if older:
         steps.add("break", len(older), "break", series=older)
+    other_members = [
+        e.edition_year
+        for e in usable
+        if e.series == judged.series and e.edition_year < judged.edition_year and e not in comparable
+    ]
+    if other_members:
+        steps.add("membership_change", len(other_members), "membership_change", years=other_members)
 
     pos_points: list[tuple[float, float]] = []
-    for e in usable:
-        if e.edition_year > judged.edition_year or iso3 not in e.scores:
-            continue
-        if not is_world and (e.members is None or iso3 not in e.members):
+    for e in comparable:
+        if iso3 not in e.scores:
             continue
         p = _position(e, iso3, n, is_world, with_rivals=False)
         if is_world and p["percentile"] is not None:
@@ -821,11 +838,6 @@ def assess_rank_target(
             "up" if sgn * c_fit.slope > tol else ("down" if sgn * c_fit.slope < -tol else "flat")
         )
         fields["trend_basis"] = "score"
-    elif pos_fit is not None:
-        better = pos_fit.slope if is_world else -pos_fit.slope
-        tol = rules.flat_percentile_per_year if is_world else rules.flat_rank_per_year
-        fields["trend"] = "up" if better > tol else ("down" if better < -tol else "flat")
-        fields["trend_basis"] = "percentile" if is_world else "group_rank"
 
     if final:
         return finish("achieved" if met else "missed", "achieved" if met else "missed")
@@ -837,13 +849,15 @@ def assess_rank_target(
     fields["years_left"] = years_left
     steps.add("years_left", years_left, "years_left", horizon=horizon, year=judged.edition_year)
 
-    # Projection to the horizon (score series): the country and the threshold, each with a band.
+    # Projection to the horizon (score series): the country and the threshold, each with a band
+    # kept on the index's scale (a score cannot leave it, however steep the line).
     t_h = pos["threshold"]
+    lo_s, hi_s = judged.scale_min, judged.scale_max
     if c_fit is not None:
-        cy, clo, chi, basis = predict(c_fit, float(horizon), rules)
+        cy, clo, chi, basis = _clip_band(predict(c_fit, float(horizon), rules), lo_s, hi_s)
         ty = tlo = thi = None
         if t_fit is not None:
-            ty, tlo, thi, _ = predict(t_fit, float(horizon), rules)
+            ty, tlo, thi, _ = _clip_band(predict(t_fit, float(horizon), rules), lo_s, hi_s)
             t_h = ty
         fields["projection"] = Projection(
             target_year=horizon,
@@ -902,7 +916,7 @@ def assess_rank_target(
             years=years_left,
         )
 
-    # Position pace (what decides when the score series is too short).
+    # The change in position needed (shown beside the score pace; never decides on its own).
     need_pos = None
     if is_world:
         if n <= (pos["of"] or 0) and pos["percentile"] is not None:
@@ -933,30 +947,51 @@ def assess_rank_target(
     if met:
         return finish("met_now", "met_now")
 
-    if c_fit is not None and t_h is not None:
-        need = sgn * (t_h - pos["score"]) / years_left
-        if need <= 0:
-            steps.add("pace_ratio", None, "pace_threshold_falling")
-            return finish("on_track", "threshold_falling")
-        ratio = sgn * c_fit.slope / need
-        steps.add("pace_ratio", round(ratio, 4), "pace", trend=_r(c_fit.slope, 4), required=_r(sgn * need, 4))
-    elif pos_fit is not None and need_pos:
-        # Both negative (ranks) or both positive (percentiles) when the country is improving.
-        ratio = pos_fit.slope / need_pos
+    if c_fit is None or t_h is None or len(c_points) < rules.min_pace_editions:
         steps.add(
             "pace_ratio",
-            round(ratio, 4),
-            "pace_position",
-            trend=_r(pos_fit.slope, 4),
-            required=_r(need_pos, 4),
+            None,
+            "pace_not_comparable",
+            series=judged.series,
+            count=len(c_points),
+            min=rules.min_pace_editions,
+            years=years,
+            members=len(field),
         )
-    else:
-        steps.add("pace_ratio", None, "pace_none", min=rules.min_points)
-        return finish("no_data", "no_trend")
+        return finish("pace_unknown", "pace_not_comparable")
+    need = sgn * (t_h - pos["score"]) / years_left
+    if need <= 0:
+        steps.add("pace_ratio", None, "pace_threshold_falling")
+        return finish("on_track", "threshold_falling")
+    ratio = sgn * c_fit.slope / need
+    steps.add("pace_ratio", round(ratio, 4), "pace", trend=_r(c_fit.slope, 4), required=_r(sgn * need, 4))
     fields["pace_ratio"] = round(ratio, 4)
     cls = _ratio_class(ratio, rules)
     steps.add("classify", cls, "classify", on=rules.on_track_ratio, risk=rules.at_risk_ratio)
     return finish(cls, cls)
+
+
+def _comparable_editions(
+    usable: Sequence[EditionScores], judged: EditionScores, is_world: bool
+) -> list[EditionScores]:
+    """The editions up to the judged one whose scores and ranks compare with it: the same series
+    (no methodology break between them) and, for a group, the same field (the members with a
+    score: a member the index does not cover changes nothing, one it starts to cover does)."""
+    field = set(judged.field().scores)
+    return [
+        e
+        for e in usable
+        if e.edition_year <= judged.edition_year
+        and e.series == judged.series
+        and (is_world or set(e.field().scores) == field)
+    ]
+
+
+def _clip_band(
+    band: tuple[float, float, float, str], low: float, high: float
+) -> tuple[float, float, float, str]:
+    central, lo, hi, basis = band
+    return (min(max(central, low), high), min(max(lo, low), high), min(max(hi, low), high), basis)
 
 
 # --- Counted targets -------------------------------------------------------------------------------
@@ -1053,7 +1088,7 @@ def assess_count_target(
     )
     if fit is None:
         steps.add("pace_ratio", None, "pace_none_records")
-        return finish("no_data", "no_trend")
+        return finish("pace_unknown", "no_trend")
     ratio = fit.slope / required
     fields["pace_ratio"] = round(ratio, 4)
     steps.add("pace_ratio", round(ratio, 4), "pace", trend=_r(fit.slope, 4), required=_r(required, 4))
@@ -1143,6 +1178,7 @@ def methodology_params(lang: str, rules: StatusRules | None = None) -> dict[str,
         "at_risk_ratio": i18n.fmt_number(rules.at_risk_ratio, lang, 2),
         "min_points": str(rules.min_points),
         "min_points_interval": str(rules.min_points_interval),
+        "min_pace_editions": str(rules.min_pace_editions),
         "confidence_pct": i18n.fmt_number(rules.confidence * 100, lang, 0),
         "about_tolerance_pct": i18n.fmt_number(rules.about_tolerance * 100, lang, 0),
     }

@@ -7,7 +7,6 @@ dashboard and the reports cannot disagree on a number.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel
@@ -112,108 +111,6 @@ def _rank_row(store: Store, ed: dict, iso3: str, group_id: str, measure_id: str)
         # The version the scores came from (a rollback between the two queries must not mix them).
         version_id=int(frame["version_id"].iloc[0]) if len(frame) else int(ed["version_id"]),
     )
-
-
-Status = Literal["met", "not_met", "no_data"]
-
-
-class TargetStatus(BaseModel):
-    """Keys are the stable JSON of `metrics status --json`."""
-
-    target_id: str
-    strategy_id: str
-    kind: str
-    horizon_year: int
-    comparator: str
-    target_value: float | None
-    group_id: str
-    current_value: float | None
-    index_id: str | None
-    edition_year: int | None
-    measured_on: dt.date | None
-    status: Status
-    source_url: str
-    text_vi: str
-    text_en: str
-
-
-def target_statuses(
-    store: Store, iso3: str = DEFAULT_COUNTRY, strategy_id: str | None = None
-) -> list[TargetStatus]:
-    """Where the country stands today on each target: the latest edition or progress record."""
-    out = []
-    progress = q.progress_records(store)
-    for t in q.targets(store, strategy_id).to_dict("records"):
-        if t["kind"] == "rank":
-            out.append(_rank_target_status(store, t, iso3))
-        else:
-            out.append(_count_target_status(t, progress[progress["target_id"] == t["target_id"]]))
-    return out
-
-
-def _rank_target_status(store: Store, t: dict, iso3: str) -> TargetStatus:
-    history = rank_history(
-        store, t["yardstick_index"], iso3, t["group_id"] if t["group_id"] != WORLD else "ASEAN"
-    )
-    latest = next((r for r in reversed(history) if r.score is not None), None)
-    rank = None
-    if latest is not None:
-        rank = (
-            latest.group_rank if t["group_id"] != WORLD else (latest.published_rank or latest.computed_rank)
-        )
-    met = ranking.meets_rank_target(rank, int(t["target_value"]))
-    return TargetStatus(
-        **_target_fields(t),
-        current_value=rank,
-        index_id=t["yardstick_index"],
-        edition_year=latest.edition_year if latest else None,
-        measured_on=None,
-        status="no_data" if met is None else ("met" if met else "not_met"),
-        source_url=latest.source_url if latest else "",
-    )
-
-
-def _count_target_status(t: dict, records) -> TargetStatus:
-    if records.empty:
-        return TargetStatus(
-            **_target_fields(t),
-            current_value=None,
-            index_id=None,
-            edition_year=None,
-            measured_on=None,
-            status="no_data",
-            source_url="",
-        )
-    last = records.sort_values("recorded_on").iloc[-1]
-    first = records.sort_values("recorded_on").iloc[0]
-    if t["kind"] == "direction":
-        met = len(records) > 1 and float(last["value"]) > float(first["value"])
-    else:
-        met = float(last["value"]) >= float(t["target_value"])
-    return TargetStatus(
-        **_target_fields(t),
-        current_value=float(last["value"]),
-        index_id=None,
-        edition_year=None,
-        measured_on=last["recorded_on"],
-        status="met" if met else "not_met",
-        source_url=str(last["source_url"]),
-    )
-
-
-def _target_fields(t: dict) -> dict:
-    value = t["target_value"]
-    return {
-        "target_id": t["target_id"],
-        "strategy_id": t["strategy_id"],
-        "kind": t["kind"],
-        "horizon_year": int(t["horizon_year"]),
-        "comparator": t["comparator"],
-        "target_value": None if value != value or value is None else float(value),
-        "group_id": t["group_id"],
-        "text_vi": t["text_vi"],
-        "text_en": t["text_en"],
-    }
 
 
 # --- The progress engine (issue 3): store in, pure results out -------------------------------------

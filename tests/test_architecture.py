@@ -20,6 +20,8 @@ PURE = [
     "metrics.auth",
     "metrics.ingest.upload_guard",
     "metrics.reports.model",
+    "metrics.present.vocabulary",
+    "metrics.present.theme",
 ]
 FORBIDDEN = ("streamlit", "duckdb", "plotly")
 

@@ -20,6 +20,7 @@ from metrics import i18n, progress, services
 from metrics.auth import Actor
 from metrics.errors import PermissionDenied, ValidationFailed
 from metrics.models import ProgressRecord
+from metrics.present import vocabulary
 from metrics.store import open_store
 from metrics.store import queries as q
 from tests.conftest import ROOT
@@ -99,7 +100,7 @@ def rank_of(rank, of, lang) -> str:
 
 
 def badge(status: str, lang: str) -> str:
-    return f"{common.STATUS_ICON[status]} {tr(f'status.{status}', lang)}"
+    return f"{vocabulary.look(status).icon} {tr(f'status.{status}', lang)}"
 
 
 # --- every page, both languages ---------------------------------------------------------------------

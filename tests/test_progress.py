@@ -207,26 +207,62 @@ def test_two_points_give_a_deliberately_wide_band():
 # --- Methodology breaks, missing editions, passed horizons ------------------------------------------
 
 
-def test_a_break_stops_the_score_trend_and_the_position_trend_decides():
+def test_a_break_leaves_the_pace_unknown_and_no_rank_line_crosses_it():
+    # A rank line across a break used to decide "on track"; scores across a break do not compare,
+    # and neither do ranks in another framework, so the pace cannot be judged yet.
     eds = series_of((50.0, 52.0, 54.0))  # series S, V ranks 3, 3, 3
-    # New series in 2023 (different scale): V 2nd of 4 -> ranks 3, 3, 3, 2
+    # New series in 2023 (different scale): V 2nd of 4
     eds.append(ed(2023, {"A": 9.0, "B": 5.0, "C": 4.0, "V": 6.0}, ["A", "B", "C", "V"], series="S2"))
     a = assess(target(1, horizon=2030), eds)
     assert (a.as_of_edition, a.current_rank, a.trend_per_year, a.projection) == (2023, 2, None, None)
     assert step(a, "country_trend").value == "not_computable"
     assert step(a, "break").params["series"] == ["S"]
-    # rank slope over 2020-2023 of (3, 3, 3, 2): -0.3; required (1 - 2) / 7 per year
-    assert a.trend_basis == "group_rank"
-    assert a.position_trend_per_year == pytest.approx(-0.3)
-    assert a.required_position_per_year == pytest.approx(-1 / 7, abs=1e-4)
-    assert a.pace_ratio == pytest.approx(0.3 * 7, abs=1e-3)
-    assert a.status == "on_track"
+    assert a.trace.inputs["comparable_editions"] == [2023]
+    assert a.trace.inputs["position_points"] == [[2023, 2.0]]
+    assert (a.trend, a.trend_basis, a.pace_ratio, a.position_trend_per_year) == ("none", "none", None, None)
+    assert (a.status, a.trace.rule) == ("pace_unknown", "rule.pace_not_comparable")
+    reason = step(a, "pace_ratio")
+    assert reason.template == "pace_not_comparable"
+    assert (reason.params["count"], reason.params["min"], reason.params["series"]) == (1, 2, "S2")
+    assert progress.step_formula(reason, "en").startswith(
+        "series S2 (4 countries compared) has 1 comparable edition "
+    )
     assert a.required_gain_per_year == pytest.approx((9.0 - 6.0) / 7)  # threshold held at today's
 
 
-def test_one_edition_and_not_met_is_no_data_no_trend():
+def test_a_change_of_members_within_a_series_is_not_compared():
+    # Same series, but a fifth member joins in 2022: the 2020-2021 field of four is another field.
+    eds = series_of((50.0, 52.0), years=(2020, 2021), b_scores=(60.0, 60.0))
+    eds.append(ed(2022, {"A": 70.0, "B": 60.0, "C": 40.0, "V": 54.0, "E": 30.0}, ["A", "B", "C", "V", "E"]))
+    a = assess(target(2), eds)
+    assert a.trace.inputs["comparable_editions"] == [2022]
+    assert step(a, "membership_change").params["years"] == [2020, 2021]
+    assert (a.status, a.trend) == ("pace_unknown", "none")
+
+
+def test_min_pace_editions_comes_from_the_rules():
+    eds = series_of((50.0, 52.0, 54.0))  # on track with 2 or 3 comparable editions
+    assert assess(target(2), eds).status == "on_track"
+    strict = progress.assess_rank_target(
+        target(2), "V", eds, today=BEFORE, rules=StatusRules(min_pace_editions=4)
+    )
+    assert (strict.status, step(strict, "pace_ratio").params["min"]) == ("pace_unknown", 4)
+
+
+def test_projection_band_stays_on_the_index_scale():
+    # 80 -> 90 -> 99 on a 0-100 scale: the line reaches past 100 by 2025; the band must not.
+    eds = [
+        ed(y, {"A": 100.0, "B": 99.9, "C": 40.0, "V": v}, ["A", "B", "C", "V"])
+        for y, v in zip((2020, 2021, 2022), (80.0, 90.0, 99.0), strict=True)
+    ]
+    p = assess(target(2), eds).projection
+    assert p.country_high == 100.0 and p.country_score <= 100.0 and p.country_low <= 100.0
+    assert p.threshold_high <= 100.0
+
+
+def test_one_edition_and_not_met_is_pace_unknown():
     a = assess(target(1, horizon=2030), [ed(2025, TIED, GROUP)])
-    assert (a.status, a.trace.rule) == ("no_data", "rule.no_trend")
+    assert (a.status, a.trace.rule, a.trend) == ("pace_unknown", "rule.pace_not_comparable", "none")
 
 
 def test_missing_latest_edition_uses_the_previous_one_and_says_so():
@@ -297,7 +333,7 @@ def rec(day, value):
     ("records", "today", "status", "rule"),
     [
         ([], TODAY, "no_data", "no_records"),
-        ([rec("2025-01-01", 4)], TODAY, "no_data", "no_trend"),  # one record, not met: no pace
+        ([rec("2025-01-01", 4)], TODAY, "pace_unknown", "no_trend"),  # one record, not met: no pace
         ([rec("2025-01-01", 12)], TODAY, "met_now", "met_now"),
         # 2 a year from 2024 to 2026-01-01; needs (10 - 6) / (1826 / 365.25) = 0.8 a year
         ([rec("2024-01-01", 2), rec("2025-01-01", 4), rec("2026-01-01", 6)], TODAY, "on_track", "on_track"),

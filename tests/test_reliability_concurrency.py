@@ -69,7 +69,7 @@ def test_readers_see_whole_versions_while_imports_and_rollbacks_run(db):
                 for row in services.rank_history(store, INDEX, "VNM", "ASEAN"):
                     rank_reads.append((row.edition_year, row.version_id, row.score))
                 if n % 2:
-                    services.target_statuses(store, "VNM")
+                    services.assess_targets(store, "VNM")
                 reads[n] += 1
             except Exception as exc:  # any exception is a failure of the data layer
                 errors.append(f"reader {n}: {type(exc).__name__}: {exc}")

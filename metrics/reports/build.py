@@ -17,7 +17,8 @@ import pandas as pd
 
 from metrics import i18n, services
 from metrics.errors import MetricsError, NotFound
-from metrics.progress import STATUS_CLASSES, Assessment, count_unit, methodology, step_formula, step_value
+from metrics.present import theme, vocabulary
+from metrics.progress import Assessment, count_unit, methodology, step_formula, step_value
 from metrics.reports.model import (
     Bullet,
     Cell,
@@ -34,10 +35,12 @@ from metrics.store import Store
 from metrics.store import queries as q
 
 ISO3 = services.DEFAULT_COUNTRY
-# Lines of the target ranks in the rank charts, by horizon (distinct from Viet Nam's red line).
-TARGET_COLOURS = ["E8590C", "7048E8", "1098AD", "495057"]
-THRESHOLD_COLOURS = ["12355B", "2F9E44", "7048E8", "1098AD"]
-OPEN = ("met_now", "on_track", "at_risk", "off_track", "no_data")
+# Lines of the target ranks in the rank charts, by horizon, and of thresholds (distinct from Viet
+# Nam's vermillion line; one palette with the app: metrics.present.theme).
+TARGET_COLOURS = [theme.hex(theme.OKABE_ITO[k]) for k in ("orange", "reddish_purple", "sky_blue", "black")]
+THRESHOLD_COLOURS = [
+    theme.hex(theme.OKABE_ITO[k]) for k in ("black", "bluish_green", "reddish_purple", "blue")
+]
 
 
 def build_report(store: Store, options: ReportOptions | None = None) -> ReportModel:
@@ -230,7 +233,7 @@ class _Context:
             pool = [a for a in self.rank_assessments if (a.group_id == self.group) == in_group]
             pool = [a for a in pool if in_group or a.group_id == services.WORLD]
             if pool:
-                out.append(next((a for a in pool if a.status in OPEN), pool[-1]))
+                out.append(next((a for a in pool if vocabulary.is_open(a.status)), pool[-1]))
         return out
 
     # --- sources -----------------------------------------------------------------------------------
@@ -418,14 +421,14 @@ def _scorecard(ctx: _Context) -> Section:
         rows=_scorecard_rows(ctx),
         widths=[3.4, 0.7, 1.5, 0.9, 1.0, 1.2, 1.3, 1.2],
     )
-    done = sum(a.status in ("achieved", "met_now") for a in ctx.rank_assessments)
-    none = sum(a.status == "no_data" for a in ctx.count_assessments)
+    ranks = vocabulary.count_statuses(ctx.rank_assessments)
+    counted = vocabulary.count_statuses(ctx.count_assessments)
     lead = ctx.t(
         "report.scorecard.lead",
-        done=done,
-        rank_total=len(ctx.rank_assessments),
-        counted_none=none,
-        counted_total=len(ctx.count_assessments),
+        done=ranks.good,
+        rank_total=ranks.total,
+        counted_none=counted.total - counted.with_data,
+        counted_total=counted.total,
     )
     return ctx.section(
         "scorecard",
@@ -1136,7 +1139,7 @@ def _status_bullets(ctx: _Context) -> list[Bullet]:
             status=status,
             status_label=ctx.status_label(status),
         )
-        for status in STATUS_CLASSES
+        for status in vocabulary.STATUS_ORDER
     ]
 
 

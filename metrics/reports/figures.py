@@ -114,7 +114,7 @@ def _nice_step(raw: float) -> int:
 
 def _bar_colour(chart: Chart, category: str, value: float | None, default: str) -> str:
     if chart.colour_by_sign and value is not None:
-        return _hex(style.STATUS_COLOURS["achieved"] if value >= 0 else style.STATUS_COLOURS["off_track"])
+        return _hex(style.sign_colour(value))
     if chart.highlight and category == chart.highlight:
         return _hex(style.ACCENT)
     return _hex(style.PEER if chart.highlight else default)

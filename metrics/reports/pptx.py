@@ -420,7 +420,7 @@ class _Deck:
                 for i, (cat, v) in enumerate(zip(chart.categories, s.values, strict=True)):
                     point_colour = None
                     if chart.colour_by_sign and v is not None:
-                        point_colour = style.STATUS_COLOURS["achieved" if v >= 0 else "off_track"]
+                        point_colour = style.sign_colour(v)
                     elif chart.highlight and cat == chart.highlight:
                         point_colour = style.ACCENT
                     if point_colour:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from metrics.present import theme, vocabulary
+
 ASSETS = Path(__file__).with_name("assets")
 FONT_REGULAR = ASSETS / "NotoSans-Regular.ttf"
 FONT_BOLD = ASSETS / "NotoSans-Bold.ttf"
@@ -12,38 +14,32 @@ FONT_FAMILY = "Noto Sans"
 # PowerPoint uses the viewer's fonts; Arial has every Vietnamese glyph on Windows and macOS.
 PPTX_FONT = "Arial"
 
-# RGB hex without '#'.
-PRIMARY = "12355B"  # headings, title band
-ACCENT = "C8102E"  # Viet Nam in charts
-TEXT = "212529"
-MUTED = "6C757D"
-LIGHT = "F1F3F5"
-RULE = "DEE2E6"
-WHITE = "FFFFFF"
-PEER = "8DA9C4"  # other countries in a bar chart
+# RGB hex without '#', all from the one palette of the app and the reports (metrics.present.theme).
+PRIMARY = theme.hex(theme.PRIMARY)  # headings, title band
+ACCENT = theme.hex(theme.FOCUS)  # Viet Nam in charts: the app's vermillion
+TEXT = theme.hex(theme.TEXT)
+MUTED = theme.hex(theme.MUTED)
+LIGHT = theme.hex(theme.LIGHT)
+RULE = theme.hex(theme.RULE)
+WHITE = theme.hex(theme.WHITE)
+PEER = theme.hex(theme.OTHER)  # other countries in a bar chart
+POSITIVE = theme.hex(theme.POSITIVE)  # a bar above zero (a margin)
+NEGATIVE = theme.hex(theme.NEGATIVE)  # a bar below zero (a shortfall)
 
 # Status never rests on colour alone: every status is also written as a word.
-STATUS_COLOURS: dict[str, str] = {
-    "achieved": "1E7B34",
-    "met_now": "2F9E44",
-    "on_track": "5C940D",
-    "at_risk": "E67700",
-    "off_track": "C92A2A",
-    "missed": "7A1F1F",
-    "no_data": "868E96",
-}
+STATUS_COLOURS: dict[str, str] = {s: theme.hex(v.colour) for s, v in vocabulary.STATUS.items()}
 
 # Line colours by series role (country, peers, thresholds, projections, target lines).
 ROLE_COLOURS: dict[str, str] = {
     "country": ACCENT,
     "peer": PEER,
-    "threshold": "495057",
+    "threshold": theme.hex(theme.THRESHOLD),
     "projection": ACCENT,
-    "band": "ADB5BD",
-    "target": "E8590C",
+    "band": theme.hex(theme.BAND),
+    "target": theme.hex(theme.TARGET),
 }
-# A palette for several lines of one role (e.g. two thresholds).
-CYCLE = ["12355B", "E8590C", "2F9E44", "7048E8", "1098AD", "495057"]
+# A palette for several lines of one role (e.g. two thresholds): the app's colorway without Viet Nam's.
+CYCLE = [theme.hex(c) for c in theme.COLORWAY if c != theme.FOCUS]
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -52,6 +48,11 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
 
 def status_colour(status: str | None) -> str:
     return STATUS_COLOURS.get(status or "", MUTED)
+
+
+def sign_colour(value: float) -> str:
+    """A bar coloured by its sign: blue inside, vermillion short (the pair the app's charts use)."""
+    return POSITIVE if value >= 0 else NEGATIVE
 
 
 def series_colours(roles: list[str]) -> list[str]:
