@@ -3,16 +3,13 @@ history; analysts add progress records for counted targets and a target set for 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
-import pydantic
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, evidence_forms
+from app_pages import strategy_views as sv
 from metrics import charts, i18n, progress, services
 from metrics.errors import MetricsError, ValidationFailed
-from metrics.models import ProgressRecord
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -33,17 +30,21 @@ def goal(x: dict) -> str:
         return common.rank_goal(t, x["group_id"], int(x["target_value"]))
     if x["kind"] == "direction":
         return t("target_value.direction")
+    if x["kind"] != "count":
+        return sv.goal_of_target(x, lang)
     unit = progress.count_unit(x["target_value"], lang, x["unit_en"], x["unit_vi"], x.get("unit_en_one", ""))
     return t("target_value.count", n=i18n.fmt_number(x["target_value"], lang, 0), unit=unit)
 
 
 def yardstick(x: dict) -> str:
     if x["kind"] == "rank":
-        return t(
+        text = t(
             "targets_page.yardstick_index",
             index=common.index_name(x["yardstick_index"]),
             measure=x["yardstick_measure"],
         )
+        # a proxy where the decision names no index (the column arrives with the strategy data)
+        return text + " — " + t("committee.proxy_short") if x.get("yardstick_proxy") is True else text
     return t("targets_page.yardstick_records")
 
 
@@ -57,6 +58,7 @@ table = pd.DataFrame(
         t("targets_page.col_strategy"): [x["strategy_id"] for x in records],
         "ID": [x["target_id"] for x in records],
         t("common.horizon"): [str(x["horizon_year"]) for x in records],
+        t("committee.col_kind"): [t(f"committee.kind_{x['kind']}") for x in records],
         t("targets_page.col_goal"): [goal(x) for x in records],
         t("targets_page.col_text_vi"): [x["text_vi"] for x in records],
         t("targets_page.col_text_en"): [x["text_en"] for x in records],
@@ -160,31 +162,25 @@ if x["kind"] == "rank":
         common.chart(fig, hframe, f"targets_gap_{target_id}", source)
         if left_out:
             st.caption(t("targets_page.gap_scale_note", editions=", ".join(left_out)))
+elif target_id in assessments:
+    a = assessments[target_id]
+    st.markdown(common.status_badge(a.status) + " — " + t(f"status_help.{a.status}"))
+
+# --- its evidence, with sources (withdrawn and corrected records on request) --------------------------
+st.subheader(t("evidence.title"))
+show_withdrawn = st.toggle(t("evidence.show_withdrawn"), key="targets_show_withdrawn")
+evidence = [e for e in sv.evidence(version, include_withdrawn=True) if e.target_id == target_id]
+shown_evidence = [e for e in evidence if show_withdrawn or e.status == "active"]
+if not shown_evidence:
+    st.info(t("evidence.none"))
 else:
-    records_now = common.progress_records(version)
-    mine = records_now[records_now["target_id"] == target_id]
-    if mine.empty:
-        st.info(t("targets_page.no_records"))
-    else:
-        shown = pd.DataFrame(
-            {
-                t("targets_page.col_date"): [common.date(d) for d in mine["recorded_on"]],
-                t("targets_page.col_value"): [common.num(v, 0) for v in mine["value"]],
-                t("targets_page.col_note"): mine["note_vi" if lang == "vi" else "note_en"],
-                t("targets_page.col_by"): mine["created_by"],
-                t("common.source"): mine["source_url"],
-            }
-        )
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            column_config={t("common.source"): st.column_config.LinkColumn()},
-            key="targets_records",
-        )
-    if target_id in assessments:
-        a = assessments[target_id]
-        st.markdown(common.status_badge(a.status) + " — " + t(f"status_help.{a.status}"))
+    st.dataframe(
+        sv.evidence_frame(shown_evidence),
+        hide_index=True,
+        width="stretch",
+        column_config={t("common.source"): st.column_config.LinkColumn()},
+        key="targets_evidence",
+    )
 
 # --- analysts: add progress records and target sets ---------------------------------------------------
 st.divider()
@@ -193,53 +189,7 @@ if not common.can("analyst"):
     st.caption(t("targets_page.analyst_only"))
     st.stop()
 
-st.subheader(t("targets_page.add_record_title"))
-counted_ids = [i for i in ids if by_id[i]["kind"] != "rank"]
-with st.form("targets_add_record", clear_on_submit=True):
-    rec_target = st.selectbox(
-        t("common.target"),
-        counted_ids,
-        format_func=lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})",
-        key="targets_record_target",
-    )
-    c1, c2 = st.columns(2)
-    with c1:
-        rec_date = st.date_input(
-            t("targets_page.col_date"), value=dt.date.today(), key="targets_record_date", format="DD/MM/YYYY"
-        )
-    with c2:
-        rec_value = st.number_input(
-            t("targets_page.col_value"), min_value=0.0, step=1.0, format="%g", key="targets_record_value"
-        )
-    rec_source = st.text_input(t("targets_page.source_url"), key="targets_record_source")
-    rec_note_vi = st.text_input(t("targets_page.note_vi"), key="targets_record_note_vi")
-    rec_note_en = st.text_input(t("targets_page.note_en"), key="targets_record_note_en")
-    submitted = st.form_submit_button(t("targets_page.add_record"), type="primary")
-if submitted:
-    if not rec_source.strip():
-        st.error(t("targets_page.source_required"))
-    else:
-        try:
-            record = ProgressRecord(
-                target_id=rec_target,
-                recorded_on=rec_date,
-                value=rec_value,
-                source_url=rec_source,
-                note_vi=rec_note_vi,
-                note_en=rec_note_en,
-            )
-            record_id = services.add_progress_record(common.store(), actor, record)
-            common.refresh_version()
-            st.success(t("targets_page.record_added", id=record_id, target=rec_target))
-        except MetricsError as exc:
-            common.error_box(exc)
-        except pydantic.ValidationError as exc:
-            problems = common.validation_problems(exc, lang)
-            st.error(
-                t("targets_page.record_invalid")
-                + "\n\n"
-                + "\n".join(f"- {common.md(i18n.problem_message(p, lang))}" for p in problems)
-            )
+evidence_forms.render(actor, target_id, lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})")
 
 st.subheader(t("targets_page.add_set_title"))
 st.markdown(t("targets_page.add_set_help", strategies=", ".join(strategy_name)))

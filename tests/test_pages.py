@@ -474,26 +474,25 @@ def test_targets_list_and_status_history(open_page, store, lang):
 
 def test_analyst_adds_a_progress_record(open_page, fresh_db):
     at = open_page("targets", "en", db=fresh_db, actor=ANALYST)
-    at.selectbox(key="targets_record_target").set_value("T2030_OPEN_DATASETS")
-    at.number_input(key="targets_record_value").set_value(12)
-    at.text_input(key="targets_record_source").input("https://data.gov.vn/")
-    at.text_input(key="targets_record_note_en").input("=cmd|' /C calc'!A0")
-    submit = next(b for b in at.main.button if b.label == tr("targets_page.add_record", "en"))
+    at.selectbox(key="targets_select").set_value("T2030_OPEN_DATASETS").run()
+    at.number_input(key="evidence_add_value").set_value(12)
+    at.text_input(key="evidence_add_source").input("https://data.gov.vn/")
+    at.text_input(key="evidence_add_note_en").input("=cmd|' /C calc'!A0")
+    submit = next(b for b in at.main.button if b.label == tr("evidence.add", "en"))
     submit.click().run()
     assert not at.exception
-    assert any(
-        tr("targets_page.record_added", "en", id="", target="")[:10] in s.value for s in at.main.success
-    )
+    assert any(tr("evidence.added", "en", id="", target="")[:10] in s.value for s in at.main.success)
     db = open_store(fresh_db)
     records = q.progress_records(db, "T2030_OPEN_DATASETS")
     assert records["value"].tolist() == [12.0]
     assert records["created_by"].tolist() == ["analyst.test"]
     assert q.audit_log(db, 5)["action"].iloc[0] == "add_progress_record"
     db.close()
-    # the page shows the new record once the target is selected
-    at.selectbox(key="targets_select").set_value("T2030_OPEN_DATASETS").run()
-    rec = frame_with(at, tr("targets_page.col_by", "en"))
-    assert rec[tr("targets_page.col_value", "en")].tolist() == ["12"]
+    # the page lists the new record with its source once the page reruns
+    at.run()
+    rec = frame_with(at, tr("evidence.col_by", "en"))
+    assert rec[tr("evidence.col_value", "en")].tolist() == ["12"]
+    assert rec[tr("common.source", "en")].tolist() == ["https://data.gov.vn/"]
 
 
 def test_viewer_cannot_add_even_if_the_form_were_shown(fresh_db):
