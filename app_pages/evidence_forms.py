@@ -118,6 +118,7 @@ def _add_form(actor: Actor, target_id: str, label: Callable[[str], str]) -> None
 
 def _correct_form(actor: Actor, target_id: str) -> None:
     t = common.translator()
+    lang = common.lang()
     st.subheader(t("evidence.correct_title"))
     if not committee.can_correct():
         st.caption(t("evidence.correct_unavailable"))
@@ -135,7 +136,9 @@ def _correct_form(actor: Actor, target_id: str) -> None:
         record_id = st.selectbox(
             t("evidence.correct_pick"),
             list(by_id),
-            format_func=lambda i: f"{i} — {common.date(by_id[i].recorded_on)} — {by_id[i].source_url}",
+            format_func=lambda i: (
+                f"{i} — {i18n.fmt_date(by_id[i].recorded_on, lang)} — {by_id[i].source_url}"
+            ),
             key="evidence_correct_pick",
         )
         action = st.radio(

@@ -166,13 +166,22 @@ def test_superseded_strategy_opens_on_its_closing_review(open_page, store, lang)
     )
     superseded = [r for r in review["superseded"] if r.succeeded_by]
     if superseded:
-        frame = next(d.value for d in at.main.dataframe if d.key == "overview_closing_superseded")
-        successors = set(frame[tr("committee.col_successor", lang)])
-        assert all(
-            s.startswith(tr("committee.successor_text", lang, no="", decision="", text="")[:5])
-            for s in successors
-            if s
+        frame = next(
+            d.value
+            for d in at.main.dataframe
+            if badge("superseded", lang) in set(d.value.get(tr("common.status", lang), []))
         )
+        shown = frame[tr("committee.col_successor", lang)].tolist()
+        new = {r.target_id: r for r in committee.scorecard(store, old.superseded_by)}
+        decision = next(s.decision for s in committee.strategies(store) if s.strategy_id == old.superseded_by)
+        for r in superseded:
+            n = new[r.succeeded_by]
+            text = n.text_vi if lang == "vi" else n.text_en
+            assert (
+                tr("committee.successor_text", lang, no=n.indicator_no, decision=decision, text=text) in shown
+            )
+        orphans = len(review["superseded"]) - len(superseded)
+        assert shown.count(tr("committee.no_successor", lang)) == orphans
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -188,7 +197,9 @@ def test_agencies_page_lists_each_lead_agency_with_its_missing_evidence(open_pag
         return
     records = q.progress_records(store)
     with_evidence = set(records["target_id"])
-    frame = next(d.value for d in at.main.dataframe if d.key == "agencies_table")
+    frame = next(
+        d.value for d in at.main.dataframe if tr("agencies_page.col_missing", lang) in d.value.columns
+    )
     assert len(frame) == leads[leads != ""].nunique()
     names = dict(zip(q.agencies(store)["agency_id"], q.agencies(store)[f"name_{lang}"], strict=True))
     rows = {r[tr("agencies_page.col_agency", lang)]: r for r in frame.to_dict("records")}
@@ -237,7 +248,7 @@ def test_analyst_adds_a_milestone_with_fit_then_corrects_it(open_page, fresh_db)
     assert added["kind"].tolist() == ["milestone"] and added["fit"].tolist() == ["partial"]
     db.close()
     at.run()
-    listed = next(d.value for d in at.main.dataframe if d.key == "targets_evidence")
+    listed = next(d.value for d in at.main.dataframe if tr("evidence.col_fit", "en") in d.value.columns)
     assert listed[tr("evidence.col_kind", "en")].tolist() == [tr("evidence.kind_milestone", "en")]
     assert listed[tr("evidence.col_fit", "en")].tolist() == ["partial [V]"]
     # correct it: a new record replaces the old one, which is kept (withdrawn) with the reason
@@ -266,5 +277,5 @@ def test_analyst_adds_a_milestone_with_fit_then_corrects_it(open_page, fresh_db)
     assert len(q.progress_records(db, target_id, include_withdrawn=True)) == 2
     db.close()
     at.toggle(key="targets_show_withdrawn").set_value(True).run()
-    listed = next(d.value for d in at.main.dataframe if d.key == "targets_evidence")
+    listed = next(d.value for d in at.main.dataframe if tr("evidence.col_fit", "en") in d.value.columns)
     assert set(listed[tr("evidence.col_state", "en")]) == {tr("evidence.state_withdrawn", "en")}
