@@ -10,7 +10,7 @@ import pydantic
 import streamlit as st
 
 from app_pages import common
-from metrics import charts, i18n, progress, services
+from metrics import charts, i18n, services
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.models import ProgressRecord
 
@@ -20,50 +20,99 @@ version = common.version()
 VN = common.COUNTRY
 
 common.page_header("targets_page.title", "targets_page.intro")
+# The strategy in force is the default; an earlier one is one choice away and says it is superseded.
+choices = {r.strategy_id: r for r in common.strategy_rows(version)}
+strategy_ids = list(choices)
+default_id = common.default_strategy(version)
+chosen = st.selectbox(
+    t("strategy.choose"),
+    strategy_ids,
+    index=strategy_ids.index(st.session_state.get("strategy_choice") or default_id),
+    format_func=lambda i: f"{choices[i].decision} — " + t(f"strategy.status_{choices[i].status}"),
+    key="targets_strategy",
+)
+st.session_state["strategy_choice"] = chosen
+row = choices[chosen]
+row_name = row.name_vi if lang == "vi" else row.name_en
+if row.status == "superseded":
+    successor = choices.get(row.superseded_by)
+    st.warning(
+        t(
+            "strategy.superseded_notice",
+            name=row_name,
+            date=common.date(row.superseded_on),
+            successor=successor.decision if successor else row.superseded_by,
+        )
+    )
+else:
+    st.info(t("strategy.in_force_notice", name=row_name))
 targets = common.targets_table(version)
 strategies = common.strategies_table(version)
 assessments = {a.target_id: a for a in common.assess_targets(version, VN)}
+reports = {r.target_id: r for r in common.target_reports(version)}
 strategy_name = dict(
     zip(strategies["strategy_id"], strategies["name_vi" if lang == "vi" else "name_en"], strict=True)
 )
 
 
 def goal(x: dict) -> str:
-    if x["kind"] == "rank":
-        return common.rank_goal(t, x["group_id"], int(x["target_value"]))
-    if x["kind"] == "direction":
-        return t("target_value.direction")
-    unit = progress.count_unit(x["target_value"], lang, x["unit_en"], x["unit_vi"], x.get("unit_en_one", ""))
-    return t("target_value.count", n=i18n.fmt_number(x["target_value"], lang, 0), unit=unit)
+    return common.goal_text(x, lang)
 
 
 def yardstick(x: dict) -> str:
     if x["kind"] == "rank":
-        return t(
+        text = t(
             "targets_page.yardstick_index",
             index=common.index_name(x["yardstick_index"]),
             measure=x["yardstick_measure"],
         )
+        return text + (" — " + t("strategy.proxy_label") if x.get("yardstick_proxy") else "")
     return t("targets_page.yardstick_records")
 
 
+def status_of(target_id: str) -> str:
+    report = reports.get(target_id)
+    if report is None:
+        return "–"
+    badge = common.status_badge(report.status)
+    if report.evidence_fit in ("partial", "proxy") and report.status != "superseded":
+        badge += f" ({t(f'strategy.fit_{report.evidence_fit}')})"
+    return badge
+
+
+def agency_of(target_id: str) -> str:
+    report = reports.get(target_id)
+    if report is None or not report.lead_agency:
+        return "–"
+    return (report.lead_agency_vi if lang == "vi" else report.lead_agency_en) or report.lead_agency
+
+
+def successor_of(target_id: str) -> str:
+    report = reports.get(target_id)
+    if report is None or report.succeeded_by is None:
+        return ""
+    return report.succeeded_by or t("strategy.no_successor")
+
+
 records = targets.to_dict("records")
-table = pd.DataFrame(
-    {
-        t("common.status"): [
-            common.status_badge(assessments[x["target_id"]].status) if x["target_id"] in assessments else "–"
-            for x in records
-        ],
-        t("targets_page.col_strategy"): [x["strategy_id"] for x in records],
-        "ID": [x["target_id"] for x in records],
-        t("common.horizon"): [str(x["horizon_year"]) for x in records],
-        t("targets_page.col_goal"): [goal(x) for x in records],
-        t("targets_page.col_text_vi"): [x["text_vi"] for x in records],
-        t("targets_page.col_text_en"): [x["text_en"] for x in records],
-        t("targets_page.col_yardstick"): [yardstick(x) for x in records],
-        t("common.source"): [x["source_url"] for x in records],
-    }
-)
+columns = {
+    t("common.status"): [status_of(x["target_id"]) for x in records],
+    t("targets_page.col_strategy"): [x["strategy_id"] for x in records],
+    "ID": [x["target_id"] for x in records],
+    t("common.horizon"): [str(x["horizon_year"]) for x in records],
+    t("targets_page.col_goal"): [goal(x) for x in records],
+    t("targets_page.col_text_vi"): [x["text_vi"] for x in records],
+    t("targets_page.col_text_en"): [x["text_en"] for x in records],
+    t("targets_page.col_yardstick"): [yardstick(x) for x in records],
+    t("strategy.lead_agency"): [agency_of(x["target_id"]) for x in records],
+    t("strategy.evidence_col"): [
+        reports[x["target_id"]].evidence_count if x["target_id"] in reports else 0 for x in records
+    ],
+    t("common.source"): [x["source_url"] for x in records],
+}
+if row.status == "superseded":
+    columns[t("strategy.successor_col")] = [successor_of(x["target_id"]) for x in records]
+table = pd.DataFrame(columns)
 st.markdown(
     "#### "
     + t(
@@ -164,12 +213,25 @@ else:
     records_now = common.progress_records(version)
     mine = records_now[records_now["target_id"] == target_id]
     if mine.empty:
-        st.info(t("targets_page.no_records"))
+        agency = agency_of(target_id)
+        st.info(
+            t("strategy.no_evidence_agency", agency=agency)
+            if agency != "–"
+            else t("strategy.no_evidence_nobody")
+        )
     else:
         shown = pd.DataFrame(
             {
                 t("targets_page.col_date"): [common.date(d) for d in mine["recorded_on"]],
-                t("targets_page.col_value"): [common.num(v, 0) for v in mine["value"]],
+                t("strategy.kind_col"): [t(f"strategy.evidence_kind_{k}") for k in mine["kind"]],
+                t("targets_page.col_value"): [
+                    "–" if v != v or v is None else f"{common.num(v, 2 if v % 1 else 0)} {u}".strip()
+                    for v, u in zip(mine["value"], mine["unit"], strict=True)
+                ],
+                t("strategy.fit_col"): [
+                    t(f"strategy.fit_{f}") + f" [{lab}]"
+                    for f, lab in zip(mine["fit"], mine["label"], strict=True)
+                ],
                 t("targets_page.col_note"): mine["note_vi" if lang == "vi" else "note_en"],
                 t("targets_page.col_by"): mine["created_by"],
                 t("common.source"): mine["source_url"],
@@ -182,9 +244,9 @@ else:
             column_config={t("common.source"): st.column_config.LinkColumn()},
             key="targets_records",
         )
-    if target_id in assessments:
-        a = assessments[target_id]
-        st.markdown(common.status_badge(a.status) + " — " + t(f"status_help.{a.status}"))
+    if target_id in reports:
+        status = reports[target_id].status
+        st.markdown(status_of(target_id) + " — " + t(f"status_help.{status}"))
 
 # --- analysts: add progress records and target sets ---------------------------------------------------
 st.divider()
@@ -211,6 +273,25 @@ with st.form("targets_add_record", clear_on_submit=True):
         rec_value = st.number_input(
             t("targets_page.col_value"), min_value=0.0, step=1.0, format="%g", key="targets_record_value"
         )
+    c3, c4, c5, c6 = st.columns(4)
+    with c3:
+        rec_kind = st.selectbox(
+            t("strategy.kind_col"),
+            ["value", "milestone"],
+            format_func=lambda k: t(f"strategy.evidence_kind_{k}"),
+            key="targets_record_kind",
+        )
+    with c4:
+        rec_unit = st.text_input(t("strategy.unit_col"), key="targets_record_unit")
+    with c5:
+        rec_fit = st.selectbox(
+            t("strategy.fit_col"),
+            ["direct", "partial", "proxy"],
+            format_func=lambda f: t(f"strategy.fit_{f}"),
+            key="targets_record_fit",
+        )
+    with c6:
+        rec_label = st.selectbox(t("strategy.label_col"), ["V", "P"], key="targets_record_label")
     rec_source = st.text_input(t("targets_page.source_url"), key="targets_record_source")
     rec_note_vi = st.text_input(t("targets_page.note_vi"), key="targets_record_note_vi")
     rec_note_en = st.text_input(t("targets_page.note_en"), key="targets_record_note_en")
@@ -222,8 +303,12 @@ if submitted:
         try:
             record = ProgressRecord(
                 target_id=rec_target,
+                kind=rec_kind,
                 recorded_on=rec_date,
-                value=rec_value,
+                value=rec_value if rec_kind == "value" else None,
+                unit=rec_unit,
+                fit=rec_fit,
+                label=rec_label,
                 source_url=rec_source,
                 note_vi=rec_note_vi,
                 note_en=rec_note_en,
@@ -258,8 +343,11 @@ def show_problems(problems) -> None:
 
 
 if upload is not None:
+    every_target = set(services.q.targets(common.store())["target_id"])
+    signed = {r.strategy_id: r.signed_on for r in choices.values()}
+    agencies = set(services.q.agencies(common.store())["agency_id"])
     parsed, problems = common.parse_target_set(
-        upload.getvalue(), upload.name, set(by_id), set(strategy_name), lang
+        upload.getvalue(), upload.name, every_target, signed, lang, agencies
     )
     if problems:
         show_problems(problems)

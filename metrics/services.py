@@ -12,7 +12,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from metrics import progress, quantitative, ranking, scenario
+from metrics import progress, ranking, scenario
 from metrics import services_strategy as strategy
 from metrics.auth import Actor, require_role
 from metrics.errors import NotFound
@@ -144,7 +144,9 @@ def target_statuses(
     """Where the country stands today on each target: the latest edition or progress record."""
     out = []
     progress = q.progress_records(store)
-    progress = progress[(progress["kind"] == "value") & progress["value"].notna()]  # milestones inform, never count
+    progress = progress[
+        (progress["kind"] == "value") & progress["value"].notna()
+    ]  # milestones inform, never count
     for t in q.targets(store, strategy_id).to_dict("records"):
         if t["kind"] == "rank":
             out.append(_rank_target_status(store, t, iso3))
@@ -211,7 +213,7 @@ _MET = {"achieved": "met", "met_now": "met", "no_data": "no_data"}
 def _quantitative_target_status(store: Store, t: dict) -> TargetStatus:
     """A level, share or growth target: met or not as the engine judges it today (its pace aside)."""
     target = strategy.target_from_row(t)
-    a = quantitative.assess_target(target, _records(store, target.target_id), _today(None), None)
+    a = _assess_counted(target, _records(store, target.target_id), DEFAULT_COUNTRY, _today(None), None, None)
     return TargetStatus(
         **_target_fields(t),
         current_value=a.current_count,
@@ -265,10 +267,7 @@ def _records(store: Store, target_id: str | None = None) -> list[ProgressRecord]
 
 
 def _assess_counted(target: Target, records, iso3: str, day: dt.date, as_of_day, rules) -> Assessment:
-    if target.kind in ("count", "direction"):
-        return progress.assess_count_target(target, records, iso3=iso3, today=day, as_of=as_of_day, rules=rules)
-    mine = [r for r in records if r.target_id == target.target_id and (as_of_day is None or r.recorded_on <= as_of_day)]
-    return quantitative.assess_target(target, mine, day, rules)
+    return strategy.assess_counted(target, records, iso3, day, as_of_day, rules)
 
 
 def yardstick_editions(
@@ -379,7 +378,8 @@ def status_histories(
         if target.kind != "rank":
             mine = [r for r in records if r.target_id == target_id]
             out[target_id] = [
-                _assess_counted(target, mine, iso3, min(day, r.recorded_on), r.recorded_on, rules) for r in mine
+                _assess_counted(target, mine, iso3, min(day, r.recorded_on), r.recorded_on, rules)
+                for r in mine
             ]
             continue
         key = (target.yardstick_index, target.yardstick_measure, target.group_id)
