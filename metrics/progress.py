@@ -254,6 +254,7 @@ class StatusRules(BaseModel):
     flat_rank_per_year: float = 0.1
     flat_percentile_per_year: float = 0.5
     flat_count_per_year: float = 0.0
+    about_tolerance: float = 0.05  # "khoảng" (about): met within ± this share of the target
 
 
 @functools.cache
@@ -1128,6 +1129,7 @@ METHODOLOGY_SECTIONS = (
     "trends",
     "status",
     "counted",
+    "quantitative",
     "whatif",
     "quality",
 )
@@ -1142,6 +1144,7 @@ def methodology_params(lang: str, rules: StatusRules | None = None) -> dict[str,
         "min_points": str(rules.min_points),
         "min_points_interval": str(rules.min_points_interval),
         "confidence_pct": i18n.fmt_number(rules.confidence * 100, lang, 0),
+        "about_tolerance_pct": i18n.fmt_number(rules.about_tolerance * 100, lang, 0),
     }
 
 
