@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from metrics import progress
+from metrics import progress, quantitative
 from metrics.auth import Actor, require_role
 from metrics.errors import MetricsError, NotFound
 from metrics.models import ProgressRecord, Strategy, Target
@@ -407,14 +407,7 @@ def assess_counted(
     ]
     if target.kind in ("count", "direction"):
         return progress.assess_count_target(target, mine, iso3=iso3, today=day, as_of=as_of_day, rules=rules)
-    try:
-        from metrics import quantitative
-    except ImportError:  # until the quantitative engine is merged: say no data, never guess
-        steps = progress._Steps()
-        steps.add("records", len(mine), "records")
-        _, finish = progress._assessment_parts(target, iso3, None, None, {"records": len(mine)}, steps)
-        return finish("no_data", "no_records")
-    return quantitative.assess_target(target, mine, day, rules)
+    return quantitative.assess_target(target, mine, day, rules, iso3=iso3)
 
 
 def _assess(store, target, iso3, day, as_of, rules, cache, recs, index_id=None) -> Assessment:
