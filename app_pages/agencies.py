@@ -23,14 +23,14 @@ lines = committee.agency_reminders(rows, latest, sv.agency_names(version))
 unassigned = [r for r in rows if not r.lead_agency]
 
 if not lines:
-    st.info(t("agencies_page.no_agencies", decision=strategy.decision))
+    st.info(t("agencies_page.no_agencies", decision=strategy.decision_name(lang)))
 else:
     monitored = sum(len(a.targets) for a in lines)
     st.markdown(
         "#### "
         + t(
             "agencies_page.headline",
-            decision=strategy.decision,
+            decision=strategy.decision_name(lang),
             agencies=len(lines),
             targets=monitored,
             missing=sum(len(a.missing) for a in lines),

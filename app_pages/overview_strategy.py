@@ -15,10 +15,11 @@ from metrics.committee import ScoreRow, StrategyChoice
 
 
 def render() -> None:
+    lang = common.lang()
     strategy = sv.strategy_switch("overview_strategy")
     rows = sv.scorecard(common.version(), strategy.strategy_id)
     if not rows:
-        st.info(common.t("committee.no_targets", decision=strategy.decision))
+        st.info(common.t("committee.no_targets", decision=strategy.decision_name(lang)))
         return
     if strategy.in_force:
         _in_force(strategy, rows)
@@ -28,8 +29,9 @@ def render() -> None:
 
 def _in_force(strategy: StrategyChoice, rows: list[ScoreRow]) -> None:
     t = common.t
+    lang = common.lang()
     st.markdown("#### " + sv.headline(strategy, rows))
-    st.caption(f"{strategy.name(common.lang())} — [{strategy.decision}]({strategy.source_url})")
+    st.caption(f"{strategy.name(lang)} — [{strategy.decision_name(lang)}]({strategy.source_url})")
     ranks = [r for r in rows if r.kind == "rank"]
     if ranks:
         st.subheader(t("committee.rank_title"))
@@ -130,7 +132,7 @@ def _closing_review(strategy: StrategyChoice, rows: list[ScoreRow]) -> None:
         "#### "
         + t(
             "committee.closing_headline",
-            decision=strategy.decision,
+            decision=strategy.decision_name(lang),
             date=common.date(strategy.superseded_on),
             total=len(rows),
             achieved=len(review["achieved"]),
@@ -139,7 +141,7 @@ def _closing_review(strategy: StrategyChoice, rows: list[ScoreRow]) -> None:
             other=len(review["other"]),
         )
     )
-    st.caption(f"{strategy.name(lang)} — [{strategy.decision}]({strategy.source_url})")
+    st.caption(f"{strategy.name(lang)} — [{strategy.decision_name(lang)}]({strategy.source_url})")
     for key in ("achieved", "missed", committee.SUPERSEDED, "other"):
         mine = review[key]
         if not mine:
@@ -179,7 +181,7 @@ def _successor_texts(strategy: StrategyChoice) -> dict[str, str]:
         out[r.target_id] = common.t(
             "committee.successor_text",
             no=r.indicator_no or r.target_id,
-            decision=successor.decision if successor else strategy.superseded_by,
+            decision=successor.decision_name(lang) if successor else strategy.superseded_by,
             text=r.text(lang),
         )
     return out

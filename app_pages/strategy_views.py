@@ -12,7 +12,6 @@ from metrics import committee, i18n
 from metrics.committee import ScoreRow, StrategyChoice
 from metrics.present import vocabulary
 
-SUPERSEDED_ICON = "⏭️"
 STATUS_ORDER: tuple[str, ...] = (*vocabulary.STATUS_ORDER, committee.SUPERSEDED)
 
 
@@ -50,9 +49,19 @@ def strategy_switch(key: str) -> StrategyChoice:
     def label(sid: str) -> str:
         s = by_id[sid]
         state = t("committee.in_force") if s.in_force else t("committee.superseded")
-        return f"{s.decision} — {state}"
+        return f"{s.decision_name(lang)} — {state}"
 
-    picked = st.selectbox(t("committee.strategy_switch"), list(by_id), format_func=label, key=key)
+    ids = list(by_id)
+    # one choice for the whole app (the Targets page and common.strategy_id() read it too)
+    chosen = st.session_state.get("strategy_choice")
+    picked = st.selectbox(
+        t("committee.strategy_switch"),
+        ids,
+        index=ids.index(chosen) if chosen in by_id else 0,
+        format_func=label,
+        key=key,
+    )
+    st.session_state["strategy_choice"] = picked
     st.caption(by_id[picked].name(lang))
     return by_id[picked]
 
@@ -60,7 +69,7 @@ def strategy_switch(key: str) -> StrategyChoice:
 def badge(status: str, lang: str | None = None) -> str:
     lang = lang or common.lang()
     if status == committee.SUPERSEDED:
-        return f"{SUPERSEDED_ICON} {i18n.t('committee.superseded', lang)}"
+        return f"{common.SUPERSEDED_ICON} {i18n.t('status.superseded', lang)}"
     return vocabulary.status_badge(status, lang)
 
 
@@ -73,65 +82,24 @@ def agency_or_nobody(row: ScoreRow) -> str:
 
 
 def no_data_text(row: ScoreRow) -> str:
-    """Never a figure we do not have: who owes it instead."""
-    if row.agency(common.lang()):
-        return common.t("committee.no_data_agency", agency=row.agency(common.lang()))
-    return common.t("committee.no_data_nobody")
-
-
-def _unit(row: ScoreRow, lang: str, unit: str = "") -> str:
-    if row.kind in ("share", "growth_rate", "growth_base"):
-        return "%"
-    if row.kind == "multiple_base":
-        return i18n.t("committee.times", lang)
-    return unit or (row.unit_vi if lang == "vi" else row.unit_en)
-
-
-def _n(value: float | None, lang: str | None = None) -> str:
-    """As many decimals as the figure has (up to 2): 6, 1,5, 0,25."""
-    if value is None:
-        return "–"
-    decimals = next((d for d in range(3) if round(float(value), d) == round(float(value), 2)), 2)
-    return i18n.fmt_number(value, lang or common.lang(), decimals)
-
-
-def _with_unit(figure: str, unit: str) -> str:
-    if not unit:
-        return figure
-    return f"{figure}{unit}" if unit == "%" else f"{figure} {unit}"
+    return committee.no_data_text(row, common.lang())
 
 
 def value_text(row: ScoreRow) -> str:
-    if row.value is None:
-        return no_data_text(row)
-    if row.kind == "rank":
-        return common.rank_of(int(row.value), row.of)
-    lang = common.lang()
-    unit = _unit(row, lang, row.value_unit if row.value_unit not in ("", "rank") else "")
-    return _with_unit(_n(row.value, lang), unit)
+    return committee.value_text(row, common.lang())
 
 
 def goal_text(row: ScoreRow, lang: str | None = None) -> str:
-    """The target as a short figure: "Top 3 SEA", "≥ 10 – 15 %", "× 3 vs 2025". `lang` given
-    when called from a widget's format_func (outside the script run, see common.translator)."""
-    lang = lang or common.lang()
+    """`lang` given when called from a widget's format_func (outside the run, see common.translator)."""
+    return committee.goal_text(row, lang or common.lang())
 
-    def t(key: str, **params) -> str:
-        return i18n.t(key, lang, **params)
 
-    if row.kind == "rank" and row.target_value is not None:
-        return common.rank_goal(t, row.group_id, int(row.target_value))
-    if row.kind == "direction" or row.target_value is None:
-        return t("target_value.direction") if row.kind == "direction" else "–"
-    sign = {"<=": "≤", ">=": "≥", "about": "≈", "increase": "↗"}.get(row.comparator, "")
-    low, high = _n(row.target_value, lang), _n(row.target_high, lang)
-    span = low if row.target_high is None else f"{low} – {high}"
-    text = f"{sign} {_with_unit(span, _unit(row, lang))}".strip()
-    if row.kind == "growth_rate":
-        text += " " + t("committee.per_year")
-    if row.base_year is not None:
-        text += " " + t("committee.vs_year", year=row.base_year)
-    return text
+def _n(value: float | None, lang: str) -> str:
+    return committee.figure(value, lang)
+
+
+def _with_unit(figure: str, unit: str) -> str:
+    return committee.with_unit(figure, unit)
 
 
 def number(row: ScoreRow) -> str:
@@ -174,24 +142,8 @@ def scorecard_frame(rows: list[ScoreRow]) -> pd.DataFrame:
 
 
 def headline(strategy: StrategyChoice, rows: list[ScoreRow]) -> str:
-    """One plain sentence: how many met, on track, at risk, without data (and any other class)."""
-    t = common.t
-    counts = committee.headline_counts(rows)
-    extra = [
-        t("committee.count_other", n=n, status=status_word(s).lower())
-        for s, n in counts.items()
-        if s not in committee.HEADLINE and n
-    ]
-    return t(
-        "committee.headline",
-        decision=strategy.decision,
-        total=len(rows),
-        met=counts["met"],
-        on_track=counts["on_track"],
-        at_risk=counts["at_risk"],
-        no_data=counts["no_data"],
-        others=("; " + "; ".join(extra)) if extra else "",
-    )
+    lang = common.lang()
+    return committee.headline_text(strategy.decision_name(lang), rows, lang, status_word)
 
 
 def evidence_frame(records: list) -> pd.DataFrame:

@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from metrics import i18n
+
 # Appendix I of Decision 1671 groups its indicators in this order; "" = a target outside it.
 GROUPS: tuple[str, ...] = ("impact", "results", "outputs", "inputs", "")
 SUPERSEDED = "superseded"
@@ -88,6 +90,8 @@ class StrategyChoice(BaseModel):
     name_vi: str
     name_en: str
     decision: str
+    kind: str = "decision"
+    signed_on: dt.date | None = None
     in_force: bool
     is_default: bool
     superseded_by: str = ""
@@ -96,6 +100,11 @@ class StrategyChoice(BaseModel):
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
+
+    def decision_name(self, lang: str) -> str:
+        """ "Quyết định 1671/QĐ-TTg" / "Decision 1671/QĐ-TTg" (the store holds the English form)."""
+        number = self.decision.split(" ", 1)[-1]
+        return i18n.t(f"committee.act_{self.kind}", lang, number=number)
 
 
 class AgencyLine(BaseModel):
@@ -194,6 +203,111 @@ def latest_dates(evidence: Iterable[Any]) -> dict[str, dt.date]:
     return out
 
 
+def in_force_on(choices: Sequence[StrategyChoice], day: dt.date) -> StrategyChoice | None:
+    """The decision in force on `day`: signed by then and not yet superseded (a report dated before
+    a strategy was signed speaks of the one in force at the time); else the default."""
+    live = [
+        s
+        for s in choices
+        if s.kind == "decision"
+        and (s.signed_on is None or s.signed_on <= day)
+        and (s.superseded_on is None or s.superseded_on > day)
+    ]
+    if live:
+        return max(live, key=lambda s: (s.signed_on or dt.date.min, s.strategy_id))
+    return next((s for s in choices if s.is_default), None)
+
+
+# --- pure: how a row is written -------------------------------------------------------------------
+
+
+def figure(value: float | None, lang: str) -> str:
+    """As many decimals as the figure has (up to 2): 6, 1,5, 0,25."""
+    if value is None:
+        return "–"
+    decimals = next((d for d in range(3) if round(float(value), d) == round(float(value), 2)), 2)
+    return i18n.fmt_number(value, lang, decimals)
+
+
+def with_unit(text: str, unit: str) -> str:
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _unit(row: ScoreRow, lang: str, unit: str = "") -> str:
+    if row.kind in ("share", "growth_rate", "growth_base"):
+        return "%"
+    if row.kind == "multiple_base":
+        return i18n.t("committee.times", lang)
+    return unit or (row.unit_vi if lang == "vi" else row.unit_en)
+
+
+def no_data_text(row: ScoreRow, lang: str) -> str:
+    """Never a figure we do not have: who owes it instead."""
+    if row.agency(lang):
+        return i18n.t("committee.no_data_agency", lang, agency=row.agency(lang))
+    return i18n.t("committee.no_data_nobody", lang)
+
+
+def value_text(row: ScoreRow, lang: str) -> str:
+    if row.value is None:
+        return no_data_text(row, lang)
+    if row.kind == "rank":
+        return i18n.t("common.rank_of", lang, rank=int(row.value), of=row.of if row.of is not None else "–")
+    # the target's own unit in Vietnamese; an evidence record's unit otherwise
+    unit = (
+        row.unit_vi if lang == "vi" and row.unit_vi else (row.value_unit if row.value_unit != "rank" else "")
+    )
+    return with_unit(figure(row.value, lang), _unit(row, lang, unit))
+
+
+def goal_text(row: ScoreRow, lang: str) -> str:
+    """The target as a short figure: "Top 3 SEA", "≥ 10 – 15 %", "≈ 6 % GDP"."""
+
+    def t(key: str, **params) -> str:
+        return i18n.t(key, lang, **params)
+
+    if row.kind == "rank" and row.target_value is not None:
+        n = int(row.target_value)
+        if row.group_id == "WORLD":
+            return t("target_value.rank_world", n=n)
+        return t("target_value.rank_group", n=n, group=row.group_id)
+    if row.kind == "direction" or row.target_value is None:
+        return t("target_value.direction") if row.kind == "direction" else "–"
+    sign = {"<=": "≤", ">=": "≥", "about": "≈", "increase": "↗"}.get(row.comparator, "")
+    low, high = figure(row.target_value, lang), figure(row.target_high, lang)
+    span = low if row.target_high is None else f"{low} – {high}"
+    text = f"{sign} {with_unit(span, _unit(row, lang))}".strip()
+    if row.kind == "growth_rate":
+        text += " " + t("committee.per_year")
+    if row.base_year is not None:
+        text += " " + t("committee.vs_year", year=row.base_year)
+    return text
+
+
+def headline_text(decision: str, rows: Sequence[ScoreRow], lang: str, word) -> str:
+    """One plain sentence: how many met, on track, at risk, without data (then any other class).
+    `word(status)` = the status word in `lang`."""
+    counts = headline_counts(rows)
+    extra = [
+        i18n.t("committee.count_other", lang, n=n, status=word(s).lower())
+        for s, n in counts.items()
+        if s not in HEADLINE and n
+    ]
+    return i18n.t(
+        "committee.headline",
+        lang,
+        decision=decision,
+        total=len(rows),
+        met=counts["met"],
+        on_track=counts["on_track"],
+        at_risk=counts["at_risk"],
+        no_data=counts["no_data"],
+        others=("; " + "; ".join(extra)) if extra else "",
+    )
+
+
 # --- source: the strategy services (the one place that names them) ---------------------------------
 
 
@@ -219,6 +333,8 @@ def strategies(store) -> list[StrategyChoice]:
                 name_vi=s.name_vi,
                 name_en=s.name_en,
                 decision=s.decision,
+                kind=s.kind,
+                signed_on=s.signed_on,
                 in_force=s.status == "in_force",
                 is_default=s.is_default,
                 superseded_by=s.superseded_by,
@@ -238,6 +354,7 @@ def strategies(store) -> list[StrategyChoice]:
                 name_vi=r["name_vi"],
                 name_en=r["name_en"],
                 decision=r["decision"],
+                signed_on=r["signed_on"],
                 in_force=True,
                 is_default=r["strategy_id"] == last,
                 source_url=r["source_url"],

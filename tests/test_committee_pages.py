@@ -27,7 +27,7 @@ def tr(key: str, lang: str, **params) -> str:
 
 def badge(status: str, lang: str) -> str:
     if status == committee.SUPERSEDED:
-        return "⏭️ " + tr("committee.superseded", lang)
+        return "🗄️ " + tr("status.superseded", lang)
     return vocabulary.status_badge(status, lang)
 
 
@@ -71,11 +71,11 @@ def test_overview_sentence_counts_what_the_engine_says(open_page, store, lang):
     strategy = default_strategy(store)
     statuses = engine_statuses(store, strategy.strategy_id)
     tally = Counter(statuses.values())
-    sentence = next(m.value for m in at.main.markdown if strategy.decision in m.value)
+    sentence = next(m.value for m in at.main.markdown if strategy.decision_name(lang) in m.value)
     expected = tr(
         "committee.headline",
         lang,
-        decision=strategy.decision,
+        decision=strategy.decision_name(lang),
         total=len(statuses),
         met=tally["achieved"] + tally["met_now"],
         on_track=tally["on_track"],
@@ -149,12 +149,12 @@ def test_superseded_strategy_opens_on_its_closing_review(open_page, store, lang)
     at.selectbox(key="overview_strategy").set_value(old.strategy_id).run()
     assert not at.exception
     review = committee.closing_review(committee.scorecard(store, old.strategy_id))
-    headline = next(m.value for m in at.main.markdown if old.decision in m.value)
+    headline = next(m.value for m in at.main.markdown if old.decision_name(lang) in m.value)
     assert (
         tr(
             "committee.closing_headline",
             lang,
-            decision=old.decision,
+            decision=old.decision_name(lang),
             date=i18n.fmt_date(old.superseded_on, lang),
             total=sum(len(v) for v in review.values()),
             achieved=len(review["achieved"]),
@@ -173,7 +173,9 @@ def test_superseded_strategy_opens_on_its_closing_review(open_page, store, lang)
         )
         shown = frame[tr("committee.col_successor", lang)].tolist()
         new = {r.target_id: r for r in committee.scorecard(store, old.superseded_by)}
-        decision = next(s.decision for s in committee.strategies(store) if s.strategy_id == old.superseded_by)
+        decision = next(
+            s.decision_name(lang) for s in committee.strategies(store) if s.strategy_id == old.superseded_by
+        )
         for r in superseded:
             n = new[r.succeeded_by]
             text = n.text_vi if lang == "vi" else n.text_en
@@ -191,7 +193,7 @@ def test_agencies_page_lists_each_lead_agency_with_its_missing_evidence(open_pag
     targets = q.targets(store, strategy.strategy_id)
     leads = targets["lead_agency"].fillna("") if "lead_agency" in targets else None
     if leads is None or not (leads != "").any():
-        assert tr("agencies_page.no_agencies", lang, decision=strategy.decision) in [
+        assert tr("agencies_page.no_agencies", lang, decision=strategy.decision_name(lang)) in [
             i.value for i in at.main.info
         ]
         return

@@ -21,7 +21,9 @@ def _run(db, lang: str) -> AppTest:
 
 def _history(at: AppTest, edition_col: str):
     """The rank-history table (the strategy scorecard comes before it on the page)."""
-    return next(d.value for d in at.dataframe if edition_col in d.value.columns)
+    return next(
+        d.value for d in at.dataframe if {edition_col, "Score", "Điểm"} & set(d.value.columns) > {edition_col}
+    )
 
 
 def _text(at: AppTest) -> str:

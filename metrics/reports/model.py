@@ -15,10 +15,26 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 SectionId = Literal[
-    "headline", "scorecard", "trajectory", "asean", "pillars", "counted", "changes", "appendix"
+    "strategy_headline",
+    "strategy_scorecard",
+    "strategy_ranks",
+    "strategy_agencies",
+    "closing_review",
+    "headline",
+    "scorecard",
+    "trajectory",
+    "asean",
+    "pillars",
+    "counted",
+    "changes",
+    "appendix",
 ]
-# Menu order, which is also the order of the report.
+# Menu order, which is also the order of the report: the strategy in force leads.
 SECTION_IDS: tuple[str, ...] = (
+    "strategy_headline",
+    "strategy_scorecard",
+    "strategy_ranks",
+    "strategy_agencies",
     "headline",
     "scorecard",
     "trajectory",
@@ -28,6 +44,9 @@ SECTION_IDS: tuple[str, ...] = (
     "changes",
     "appendix",
 )
+# The committee's summing-up of the strategy the one in force replaced: a report type of its own.
+CLOSING_SECTION_IDS: tuple[str, ...] = ("closing_review",)
+ReportKind = Literal["meeting", "closing_review"]
 Format = Literal["pptx", "pdf", "xlsx"]
 FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx")
 MIME = {
@@ -185,6 +204,7 @@ class ReportOptions(_Model):
     """What the user picks: the cache key of a generated report together with the data version."""
 
     lang: Literal["vi", "en"] = "vi"
+    kind: ReportKind = "meeting"  # "closing_review": the sections are CLOSING_SECTION_IDS
     as_of: int | None = None  # edition of the yardstick; None = the latest
     group_id: str = "ASEAN"
     sections: tuple[str, ...] = SECTION_IDS
@@ -193,8 +213,13 @@ class ReportOptions(_Model):
     @field_validator("sections")
     @classmethod
     def _known_sections(cls, sections: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [s for s in sections if s not in SECTION_IDS]
+        known = SECTION_IDS + CLOSING_SECTION_IDS
+        unknown = [s for s in sections if s not in known]
         if unknown:
             raise ValueError(f"unknown sections {unknown}; expected some of {list(SECTION_IDS)}")
         # Always in report order, without repeats, whatever order the user typed.
-        return tuple(s for s in SECTION_IDS if s in sections)
+        return tuple(s for s in known if s in sections)
+
+    @property
+    def chosen_sections(self) -> tuple[str, ...]:
+        return CLOSING_SECTION_IDS if self.kind == "closing_review" else self.sections
