@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import argparse
 import functools
-import io
 import itertools
 import os
-import re
 import sys
 from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-import pydantic
 import streamlit as st
 
-from metrics import exports, i18n, progress, safe_text, services
+from metrics import exports, i18n, progress, safe_text, services, target_sets
+from metrics import services_strategy as strategies
 from metrics.auth import ANONYMOUS, Actor, has_role
-from metrics.errors import MetricsError, Problem
+from metrics.errors import MetricsError
 from metrics.ingest import upload_guard
-from metrics.models import Target
 from metrics.present import format as fmt
 from metrics.present import phrases, vocabulary
 from metrics.store import Store, default_db_path, open_store
@@ -172,7 +169,13 @@ def can(role: str) -> bool:
     return has_role(current_actor(), role)  # type: ignore[arg-type]
 
 
+SUPERSEDED_ICON = "🗄️"
+
+
 def status_badge(status: str) -> str:
+    # "superseded" is a verdict of services_strategy, not an engine class: it has no look in the vocabulary
+    if status == strategies.SUPERSEDED:
+        return f"{SUPERSEDED_ICON} {t('status.superseded')}"
     return vocabulary.status_badge(status, lang())
 
 
@@ -259,14 +262,46 @@ def index_name(index_id: str) -> str:
     return index_info(version(), index_id)["short_name"]
 
 
+def strategy_id() -> str | None:
+    """The strategy the pages show: the one chosen on the Targets page, else the one in force."""
+    chosen = st.session_state.get("strategy_choice")
+    return chosen or default_strategy(version())
+
+
 @st.cache_data(show_spinner=False)
+def default_strategy(data_version: Version) -> str | None:
+    return strategies.default_strategy_id(store())
+
+
 def assess_targets(
     data_version: Version, iso3: str = COUNTRY, yardstick: str | None = None, as_of: int | None = None
 ) -> list[services.Assessment]:
-    """Every target's assessment; `yardstick` judges every rank target by another index,
-    `as_of` by the editions up to that year only."""
+    """Every target's assessment (the strategy shown, see strategy_id()); `yardstick` judges every
+    rank target by another index, `as_of` by the editions up to that year only."""
+    return _assess_targets(data_version, iso3, yardstick, as_of, strategy_id())
+
+
+@st.cache_data(show_spinner=False)
+def _assess_targets(
+    data_version: Version, iso3: str, yardstick: str | None, as_of: int | None, strategy: str | None
+) -> list[services.Assessment]:
     yardsticks = {"*": yardstick} if yardstick else None
-    return services.assess_targets(store(), iso3, as_of=as_of, yardsticks=yardsticks)
+    return services.assess_targets(store(), iso3, strategy, as_of=as_of, yardsticks=yardsticks)
+
+
+def target_reports(data_version: Version) -> list[strategies.TargetReport]:
+    """The strategy shown, target by target: status (superseded included), value, agency, evidence."""
+    return _target_reports(data_version, strategy_id())
+
+
+@st.cache_data(show_spinner=False)
+def _target_reports(data_version: Version, strategy: str | None) -> list[strategies.TargetReport]:
+    return strategies.target_reports(store(), strategy)
+
+
+@st.cache_data(show_spinner=False)
+def strategy_rows(data_version: Version) -> list[strategies.StrategyRow]:
+    return strategies.list_strategies(store())
 
 
 def assessment(data_version: Version, target_id: str, index_id: str | None = None, as_of: int | None = None):
@@ -383,9 +418,18 @@ def no_pillars_notice(index_id: str, with_pillars: list[int]) -> None:
             st.info(tm("error.no_pillars", index=info["short_name"], edition=e), icon=":material/info:")
 
 
-@st.cache_data(show_spinner=False)
 def targets_table(data_version: Version) -> pd.DataFrame:
-    return services.q.targets(store())
+    """The targets of the strategy shown (strategy_id())."""
+    return _targets_table(data_version, strategy_id())
+
+
+@st.cache_data(show_spinner=False)
+def _targets_table(data_version: Version, strategy: str | None) -> pd.DataFrame:
+    return services.q.targets(store(), strategy)
+
+
+def goal_text(x: dict, language: str) -> str:
+    return strategies.goal_text(x, language)
 
 
 @st.cache_data(show_spinner=False)
@@ -409,111 +453,10 @@ def methodology(language: str) -> list[tuple[str, str]]:
     return progress.methodology(language)
 
 
-# pydantic error type -> (Problem code, the ctx entry that is its limit). Codes name i18n keys
-# error.<code>, so a Vietnamese page never shows pydantic's English sentence.
-_PYDANTIC_CODES: dict[str, tuple[str, str | None]] = {
-    "missing": ("field_required", None),
-    "string_pattern_mismatch": ("field_pattern", None),
-    "int_parsing": ("field_whole_number", None),
-    "int_from_float": ("field_whole_number", None),
-    "int_type": ("field_whole_number", None),
-    "float_parsing": ("field_number", None),
-    "float_type": ("field_number", None),
-    "finite_number": ("field_number", None),
-    "greater_than_equal": ("field_min", "ge"),
-    "greater_than": ("field_min", "gt"),
-    "less_than_equal": ("field_max", "le"),
-    "less_than": ("field_max", "lt"),
-    "literal_error": ("field_choice", "expected"),
-    "string_too_short": ("field_empty", None),
-    "string_too_long": ("field_too_long", "max_length"),
-    "date_parsing": ("field_date", None),
-    "date_from_datetime_parsing": ("field_date", None),
-    "date_type": ("field_date", None),
-    "extra_forbidden": ("unknown_column", None),
-}
-# Rules of a whole model (metrics.models raises these custom types): the column they point at.
-_MODEL_RULES = {
-    "target_rank_rule": "comparator",
-    "target_rank_fields": "group_id",
-    "target_count_rule": "comparator",
-    "target_direction_rule": "comparator",
-}
-
-
-def validation_problems(
-    exc: pydantic.ValidationError, lang: str, row: int | None = None, given: dict | None = None
-) -> list[Problem]:
-    """A pydantic error -> Problems with the column, the value given and a code whose message
-    names the field in `lang` (error.field_* with field.<name>)."""
-    out: list[Problem] = []
-    for e in exc.errors():
-        column = str(e["loc"][0]) if e["loc"] else _MODEL_RULES.get(e["type"])
-        value = (given or {}).get(column) if column else None
-        if value is None and e["loc"] and not isinstance(e.get("input"), dict):
-            value = e.get("input")
-        if e["type"] in _MODEL_RULES:
-            code, limit = e["type"], None
-        else:
-            code, limit = _PYDANTIC_CODES.get(e["type"], ("field_invalid", None))
-        params: dict = {"field": i18n.t(f"field.{column}", lang) if column else "–"}
-        if limit == "expected":
-            # pydantic's "'rank', 'count' or 'direction'": keep the values, drop its English "or"
-            params["choices"] = ", ".join(re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", ""))))
-        elif limit:
-            bound = e.get("ctx", {}).get(limit)
-            # a year or a length: no thousands mark; a fraction: the language's decimal mark
-            params["limit"] = (
-                str(int(bound)) if float(bound).is_integer() else i18n.fmt_number(bound, lang, 2)
-            )
-        out.append(Problem(code, row, column, None if value is None else str(value), params))
-    return out
-
-
-def parse_target_set(
-    data: bytes, filename: str, known_ids: set[str], strategy_ids: set[str], lang: str = i18n.DEFAULT_LANG
-) -> tuple[list[Target], list[Problem]]:
-    """An analyst's CSV of targets (the columns of data/targets.csv) -> validated targets and
-    EVERY problem found (metrics.errors.Problem: row as a spreadsheet shows it (header = 1),
-    column, value, code); show them with i18n.problem_message. The upload guard (size, type by
-    content) runs first; nothing is written here (services.add_targets writes all or nothing)."""
-    try:
-        upload_guard.check_upload(data, filename)
-    except MetricsError as exc:
-        return [], [Problem(exc.code, params=dict(exc.params))]
-    try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError):
-        return [], [Problem("csv_unreadable")]
-    problems: list[Problem] = [
-        Problem("unknown_column", 1, str(c), str(c)) for c in raw.columns if c not in Target.model_fields
-    ]
-    if raw.empty:
-        problems.append(Problem("no_rows"))
-    parsed: list[Target] = []
-    seen: set[str] = set()
-    for number, row in enumerate(raw.to_dict("records"), start=2):
-        clean = {k: v.strip() for k, v in row.items() if k in Target.model_fields and v.strip() != ""}
-        found: list[Problem] = []
-        ident = clean.get("target_id")
-        if ident and (ident in known_ids or ident in seen):
-            found.append(Problem("target_exists", number, "target_id", ident, {"target_id": ident}))
-        if ident:
-            seen.add(ident)
-        strategy = clean.get("strategy_id")
-        if strategy and strategy not in strategy_ids:
-            found.append(
-                Problem("unknown_strategy", number, "strategy_id", strategy, {"strategy_id": strategy})
-            )
-        try:
-            target = Target(**clean)
-        except pydantic.ValidationError as exc:
-            found.extend(validation_problems(exc, lang, number, clean))
-        else:
-            if not found:
-                parsed.append(target)
-        problems.extend(found)
-    return parsed, problems
+# Target-set CSV parsing and the translation of pydantic errors live in metrics.target_sets, shared
+# with the command line; the names stay here for the pages.
+validation_problems = target_sets.validation_problems
+parse_target_set = target_sets.parse_target_set
 
 
 # --- display helpers ---------------------------------------------------------------------------

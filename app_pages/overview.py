@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, overview_strategy
 from metrics import charts, progress
 from metrics.present import format as fmt
 from metrics.present import phrases, vocabulary
@@ -32,6 +32,8 @@ def goal(a) -> str:
 
 
 st.title(t("overview.title"))
+overview_strategy.render()
+st.divider()
 if latest is None:
     st.warning(common.tm("overview.headline_none", index=info["short_name"]))
 else:

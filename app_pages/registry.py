@@ -21,6 +21,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("whatif", "whatif.py", "viewer"),
     ("indices", "indices.py", "viewer"),
     ("targets", "targets.py", "viewer"),
+    ("agencies", "agencies.py", "viewer"),
     ("data", "data.py", "viewer"),
     ("methodology", "methodology.py", "viewer"),
     ("report", "report.py", "viewer"),

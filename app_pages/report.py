@@ -99,6 +99,13 @@ with right:
         else t("report.section.changes_none")
         for s in SECTION_IDS
     }
+    report_kind = st.radio(
+        t("report.page.kind"),
+        options=["meeting", "closing_review"],
+        format_func=lambda k: t(f"report.page.kind_{k}"),
+        horizontal=True,
+        key="report_kind",
+    )
     sections = st.multiselect(
         t("report.page.sections"),
         options=list(SECTION_IDS),
@@ -106,10 +113,16 @@ with right:
         format_func=section_names.get,
         key="report_sections",
         placeholder=common.choose(many=True),
+        disabled=report_kind == "closing_review",
     )
 
 options = ReportOptions(
-    lang=report_lang, as_of=int(as_of), group_id=group, sections=tuple(sections), meeting_date=meeting_date
+    lang=report_lang,
+    kind=report_kind,
+    as_of=int(as_of),
+    group_id=group,
+    sections=tuple(sections),
+    meeting_date=meeting_date,
 )
 cache_key = (version, options.model_dump_json())
 
@@ -155,6 +168,10 @@ for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
 st.subheader(t("report.page.preview"))
 md = common.md  # text from the data (target wordings) shown literally, never as markdown
 st.markdown(f"**{md(model.title)}**  \n{md(model.meeting_line)} · {md(model.as_of_line)}")
+for opening in ("strategy_headline", "closing_review"):
+    section = model.section(opening)
+    if section is not None and section.lead:
+        st.markdown(f"#### {md(section.lead)}")
 headline = model.section("headline")
 if headline is not None:
     if headline.lead:

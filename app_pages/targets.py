@@ -3,16 +3,13 @@ history; analysts add progress records for counted targets and a target set for 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
-import pydantic
 import streamlit as st
 
-from app_pages import common
-from metrics import charts, i18n, models, progress, services
+from app_pages import common, evidence_forms
+from app_pages import strategy_views as sv
+from metrics import charts, i18n, services
 from metrics.errors import MetricsError, ValidationFailed
-from metrics.models import ProgressRecord
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -20,51 +17,101 @@ version = common.version()
 VN = common.COUNTRY
 
 common.page_header("targets_page.title", "targets_page.intro")
+# The strategy in force is the default; an earlier one is one choice away and says it is superseded.
+choices = {r.strategy_id: r for r in common.strategy_rows(version)}
+strategy_ids = list(choices)
+default_id = common.default_strategy(version)
+chosen = st.selectbox(
+    t("strategy.choose"),
+    strategy_ids,
+    index=strategy_ids.index(st.session_state.get("strategy_choice") or default_id),
+    format_func=lambda i: f"{choices[i].decision} — " + t(f"strategy.status_{choices[i].status}"),
+    key="targets_strategy",
+)
+st.session_state["strategy_choice"] = chosen
+row = choices[chosen]
+row_name = row.name_vi if lang == "vi" else row.name_en
+if row.status == "superseded":
+    successor = choices.get(row.superseded_by)
+    st.warning(
+        t(
+            "strategy.superseded_notice",
+            name=row_name,
+            date=common.date(row.superseded_on),
+            successor=successor.decision if successor else row.superseded_by,
+        )
+    )
+else:
+    st.info(t("strategy.in_force_notice", name=row_name))
 targets = common.targets_table(version)
 strategies = common.strategies_table(version)
 assessments = {a.target_id: a for a in common.assess_targets(version, VN)}
+reports = {r.target_id: r for r in common.target_reports(version)}
 strategy_name = dict(
     zip(strategies["strategy_id"], strategies["name_vi" if lang == "vi" else "name_en"], strict=True)
 )
 
 
 def goal(x: dict) -> str:
-    if x["kind"] == "rank":
-        return common.rank_goal(t, x["group_id"], int(x["target_value"]))
-    if x["kind"] == "direction":
-        return t("target_value.direction")
-    unit = progress.count_unit(x["target_value"], lang, x["unit_en"], x["unit_vi"], x.get("unit_en_one", ""))
-    return t("target_value.count", n=i18n.fmt_number(x["target_value"], lang, 0), unit=unit)
+    return common.goal_text(x, lang)
 
 
 def yardstick(x: dict) -> str:
     if x["kind"] == "rank":
-        return t(
+        text = t(
             "targets_page.yardstick_index",
             index=common.index_name(x["yardstick_index"]),
             measure=x["yardstick_measure"],
         )
+        return text + (" — " + t("strategy.proxy_label") if x.get("yardstick_proxy") else "")
     return t("targets_page.yardstick_records")
 
 
+def status_of(target_id: str) -> str:
+    report = reports.get(target_id)
+    if report is None:
+        return "–"
+    badge = common.status_badge(report.status)
+    if report.evidence_fit in ("partial", "proxy") and report.status != "superseded":
+        badge += f" ({t(f'strategy.fit_{report.evidence_fit}')})"
+    return badge
+
+
+def agency_of(target_id: str) -> str:
+    report = reports.get(target_id)
+    if report is None or not report.lead_agency:
+        return "–"
+    return (report.lead_agency_vi if lang == "vi" else report.lead_agency_en) or report.lead_agency
+
+
+def successor_of(target_id: str) -> str:
+    report = reports.get(target_id)
+    if report is None or report.succeeded_by is None:
+        return ""
+    return report.succeeded_by or t("strategy.no_successor")
+
+
 records = targets.to_dict("records")
-table = pd.DataFrame(
-    {
-        t("common.status"): [
-            common.status_badge(assessments[x["target_id"]].status) if x["target_id"] in assessments else "–"
-            for x in records
-        ],
-        t("targets_page.col_strategy"): [x["strategy_id"] for x in records],
-        "ID": [x["target_id"] for x in records],
-        t("common.horizon"): [str(x["horizon_year"]) for x in records],
-        t("targets_page.col_goal"): [goal(x) for x in records],
-        t("targets_page.col_text_vi"): [x["text_vi"] for x in records],
-        # the English wording is a translation: on the English page only
-        **({t("targets_page.col_text_en"): [x["text_en"] for x in records]} if lang == "en" else {}),
-        t("targets_page.col_yardstick"): [yardstick(x) for x in records],
-        t("common.source"): [x["source_url"] for x in records],
-    }
-)
+columns = {
+    t("common.status"): [status_of(x["target_id"]) for x in records],
+    t("targets_page.col_strategy"): [x["strategy_id"] for x in records],
+    "ID": [x["target_id"] for x in records],
+    t("common.horizon"): [str(x["horizon_year"]) for x in records],
+    t("committee.col_kind"): [t(f"committee.kind_{x['kind']}") for x in records],
+    t("targets_page.col_goal"): [goal(x) for x in records],
+    t("targets_page.col_text_vi"): [x["text_vi"] for x in records],
+    # the English wording is a translation: on the English page only
+    **({t("targets_page.col_text_en"): [x["text_en"] for x in records]} if lang == "en" else {}),
+    t("targets_page.col_yardstick"): [yardstick(x) for x in records],
+    t("strategy.lead_agency"): [agency_of(x["target_id"]) for x in records],
+    t("strategy.evidence_col"): [
+        reports[x["target_id"]].evidence_count if x["target_id"] in reports else 0 for x in records
+    ],
+    t("common.source"): [x["source_url"] for x in records],
+}
+if row.status == "superseded":
+    columns[t("strategy.successor_col")] = [successor_of(x["target_id"]) for x in records]
+table = pd.DataFrame(columns)
 st.markdown(
     "#### "
     + common.tm(
@@ -173,31 +220,30 @@ if x["kind"] == "rank":
         common.chart(fig, hframe, f"targets_gap_{target_id}", source)
         if left_out:
             st.caption(common.tm("targets_page.gap_scale_note", editions=", ".join(left_out)))
+elif target_id in reports:
+    status = reports[target_id].status
+    st.markdown(status_of(target_id) + " — " + t(f"status_help.{status}"))
+
+# --- its evidence, with sources (withdrawn and corrected records on request) --------------------------
+st.subheader(t("evidence.title"))
+show_withdrawn = st.toggle(t("evidence.show_withdrawn"), key="targets_show_withdrawn")
+evidence = [e for e in sv.evidence(version, include_withdrawn=True) if e.target_id == target_id]
+shown_evidence = [e for e in evidence if show_withdrawn or e.status == "active"]
+if not shown_evidence:
+    agency = agency_of(target_id)
+    st.info(
+        common.tm("strategy.no_evidence_agency", agency=agency)
+        if agency != "–"
+        else common.tm("strategy.no_evidence_nobody")
+    )
 else:
-    records_now = common.progress_records(version)
-    mine = records_now[records_now["target_id"] == target_id]
-    if mine.empty:
-        st.info(common.tm("targets_page.no_records"))
-    else:
-        shown = pd.DataFrame(
-            {
-                t("targets_page.col_date"): [common.date(d) for d in mine["recorded_on"]],
-                t("targets_page.col_value"): [common.num(v, 0) for v in mine["value"]],
-                t("targets_page.col_note"): mine["note_vi" if lang == "vi" else "note_en"],
-                t("targets_page.col_by"): mine["created_by"],
-                t("common.source"): mine["source_url"],
-            }
-        )
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            column_config={t("common.source"): st.column_config.LinkColumn()},
-            key="targets_records",
-        )
-    if target_id in assessments:
-        a = assessments[target_id]
-        st.markdown(common.status_badge(a.status) + " — " + t(f"status_help.{a.status}"))
+    st.dataframe(
+        sv.evidence_frame(shown_evidence),
+        hide_index=True,
+        width="stretch",
+        column_config={t("common.source"): st.column_config.LinkColumn()},
+        key="targets_evidence",
+    )
 
 # --- analysts: add progress records and target sets ---------------------------------------------------
 st.divider()
@@ -206,60 +252,7 @@ if not common.can("analyst"):
     st.caption(common.tm("targets_page.analyst_only"))
     st.stop()
 
-st.subheader(t("targets_page.add_record_title"))
-counted_ids = [i for i in ids if by_id[i]["kind"] != "rank"]
-with st.form("targets_add_record", clear_on_submit=True):
-    rec_target = st.selectbox(
-        t("common.target"),
-        counted_ids,
-        format_func=lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})",
-        key="targets_record_target",
-        placeholder=common.choose(),
-    )
-    c1, c2 = st.columns(2)
-    with c1:
-        rec_date = st.date_input(
-            t("targets_page.col_date"), value=dt.date.today(), key="targets_record_date", format="DD/MM/YYYY"
-        )
-    with c2:
-        rec_value = st.number_input(
-            t("targets_page.col_value"), min_value=0.0, step=1.0, format="%g", key="targets_record_value"
-        )
-    rec_source = st.text_input(
-        t("targets_page.source_url"), key="targets_record_source", max_chars=models.URL_MAX
-    )
-    rec_note_vi = st.text_input(
-        t("targets_page.note_vi"), key="targets_record_note_vi", max_chars=models.NOTE_MAX
-    )
-    rec_note_en = st.text_input(
-        t("targets_page.note_en"), key="targets_record_note_en", max_chars=models.NOTE_MAX
-    )
-    submitted = st.form_submit_button(t("targets_page.add_record"), type="primary")
-if submitted:
-    if not rec_source.strip():
-        st.error(common.tm("targets_page.source_required"))
-    else:
-        try:
-            record = ProgressRecord(
-                target_id=rec_target,
-                recorded_on=rec_date,
-                value=rec_value,
-                source_url=rec_source,
-                note_vi=rec_note_vi,
-                note_en=rec_note_en,
-            )
-            record_id = services.add_progress_record(common.store(), actor, record)
-            common.refresh_version()
-            st.success(common.tm("targets_page.record_added", id=record_id, target=rec_target))
-        except MetricsError as exc:
-            common.error_box(exc)
-        except pydantic.ValidationError as exc:
-            problems = common.validation_problems(exc, lang)
-            st.error(
-                common.tm("targets_page.record_invalid")
-                + "\n\n"
-                + "\n".join(f"- {common.md(i18n.problem_message(p, lang))}" for p in problems)
-            )
+evidence_forms.render(actor, target_id, lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})")
 
 st.subheader(t("targets_page.add_set_title"))
 st.markdown(common.tm("targets_page.add_set_help", strategies=", ".join(strategy_name)))
@@ -278,8 +271,11 @@ def show_problems(problems) -> None:
 
 
 if upload is not None:
+    every_target = set(services.q.targets(common.store())["target_id"])
+    signed = {r.strategy_id: r.signed_on for r in choices.values()}
+    agencies = set(services.q.agencies(common.store())["agency_id"])
     parsed, problems = common.parse_target_set(
-        upload.getvalue(), upload.name, set(by_id), set(strategy_name), lang
+        upload.getvalue(), upload.name, every_target, signed, lang, agencies
     )
     if problems:
         show_problems(problems)

@@ -139,8 +139,42 @@ def aipi_rows() -> list[list[str]]:
     ]
 
 
+# Long-format yardstick files (index_id,edition_year,country_name,iso3,measure,value,published_rank):
+# which source measure becomes which measure_id of data/measures.csv; other measures are not shipped.
+LONG_FILES = {
+    "un_egdi_2014_2024_long.csv": ("UN_EGDI", {"EGDI": "total", "OSI": "OSI", "HCI": "HCI", "TII": "TII"}),
+    "eto_cat_ai_v1.12.0_sea11_long.csv": ("ETO_CAT_AI", {"num_articles": "total"}),
+}
+
+
+def long_rows() -> list[list[str]]:
+    """Rows of the long yardstick files. A value the source flags incomplete (`<measure>_complete`
+    = 0, the publication lag of recent years) is left out: a rank on half a year would mislead."""
+    rows = []
+    for name, (index_id, wanted) in LONG_FILES.items():
+        source = _read(name)
+        incomplete = {
+            (r["edition_year"], r["iso3"], r["measure"].removesuffix("_complete"))
+            for r in source
+            if r["measure"].endswith("_complete") and r["value"] == "0"
+        }
+        for r in source:
+            measure = wanted.get(r["measure"])
+            if measure is None or not r["iso3"]:
+                continue
+            if (r["edition_year"], r["iso3"], r["measure"]) in incomplete:
+                continue
+            rank = r["published_rank"] if measure == "total" else ""
+            rows.append(
+                _row(
+                    index_id, r["edition_year"], r["iso3"], measure, r["value"], rank, r["country_name"], name
+                )
+            )
+    return rows
+
+
 def main() -> None:
-    rows = gairi_rows() + gii_rows() + aipi_rows()
+    rows = gairi_rows() + gii_rows() + aipi_rows() + long_rows()
     rows.sort(key=lambda r: (r[0], int(r[1]), r[2], r[3]))
     with open(OUT, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")

@@ -7,6 +7,7 @@ so a broken data file names all its faults at once instead of failing on the fir
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,11 @@ from metrics.models import (
     Strategy,
     Target,
 )
+from metrics.target_sets import Agency, cross_row_problems
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+# valid_from of a member of a geographic group: before any edition of any index.
+ALWAYS = dt.date(1900, 1, 1)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -48,6 +52,7 @@ class Dataset:
     strategies: list[Strategy] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     progress: list[ProgressRecord] = field(default_factory=list)
+    agencies: list[Agency] = field(default_factory=list)
 
 
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
@@ -105,6 +110,9 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     ds.groups = parse_rows(PeerGroup, group_rows, "peer_groups.csv", problems)
     member_rows = read_csv_rows(data_dir / "peer_group_members.csv")
     ds.membership_sources = [r.pop("source") for r in member_rows]
+    for r in member_rows:
+        # A geographic group (Southeast Asia) has no membership dates: a blank valid_from = always.
+        r["valid_from"] = r["valid_from"] or ALWAYS.isoformat()
     ds.memberships = parse_rows(
         Membership, [_blank_to_none(r, {"valid_to"}) for r in member_rows], "peer_group_members.csv", problems
     )
@@ -127,23 +135,39 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     )
     ds.strategies = parse_rows(
         Strategy,
-        [_blank_to_none(r, {"signed_on"}) for r in read_csv_rows(data_dir / "strategies.csv")],
+        [
+            _blank_to_none(r, {"signed_on", "superseded_on"})
+            for r in read_csv_rows(data_dir / "strategies.csv")
+        ],
         "strategies.csv",
         problems,
     )
+    ds.agencies = parse_rows(Agency, read_csv_rows(data_dir / "agencies.csv"), "agencies.csv", problems)
     ds.targets = parse_rows(
         Target,
-        [_blank_to_none(r, {"target_value"}) for r in read_csv_rows(data_dir / "targets.csv")],
+        [_target_row(r) for r in read_csv_rows(data_dir / "targets.csv")],
         "targets.csv",
         problems,
     )
     ds.progress = parse_rows(
-        ProgressRecord, read_csv_rows(data_dir / "progress_records.csv"), "progress_records.csv", problems
+        ProgressRecord,
+        [_blank_to_none(r, {"value"}) for r in read_csv_rows(data_dir / "progress_records.csv")],
+        "progress_records.csv",
+        problems,
     )
     problems.extend(check_references(ds))
     if problems:
         raise ValidationFailed(problems)
     return ds
+
+
+def _target_row(row: dict[str, str]) -> dict[str, Any]:
+    out = _blank_to_none(row, {"target_value", "target_high", "base_year"})
+    if "coordinating_agencies" in out:
+        out["coordinating_agencies"] = tuple(
+            a.strip() for a in (out["coordinating_agencies"] or "").split(";") if a.strip()
+        )
+    return out
 
 
 def check_references(ds: Dataset) -> list[Problem]:
@@ -176,6 +200,16 @@ def check_references(ds: Dataset) -> list[Problem]:
     for line, t in enumerate(ds.targets, start=2):
         if t.group_id and t.group_id not in groups:
             problems.append(_ref("targets.csv", line, "group_id", t.group_id, "unknown_group"))
+    signed = {s.strategy_id: s.signed_on for s in ds.strategies}
+    for p in cross_row_problems(enumerate(ds.targets, start=2), signed, (a.agency_id for a in ds.agencies)):
+        problems.append(Problem(**{**p.__dict__, "params": {**p.params, "file": "targets.csv"}}))
+    targets = {t.target_id for t in ds.targets}
+    for line, t in enumerate(ds.targets, start=2):
+        if t.succeeded_by and t.succeeded_by not in targets:
+            problems.append(_ref("targets.csv", line, "succeeded_by", t.succeeded_by, "unknown_target"))
+    for line, r in enumerate(ds.progress, start=2):
+        if r.target_id not in targets:
+            problems.append(_ref("progress_records.csv", line, "target_id", r.target_id, "unknown_target"))
     for line, m in enumerate(ds.memberships, start=2):
         if m.iso3 not in countries:
             problems.append(_ref("peer_group_members.csv", line, "iso3", m.iso3, "unknown_country"))

@@ -12,6 +12,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from metrics import progress, ranking, scenario
+from metrics import services_strategy as strategy
 from metrics.auth import Actor
 from metrics.errors import NotFound
 from metrics.models import ProgressRecord, Target
@@ -133,15 +134,8 @@ def _today(today: dt.date | None) -> dt.date:
     return today or dt.date.today()
 
 
-def _target(row: dict) -> Target:
-    fields = {k: row[k] for k in Target.model_fields if k in row}
-    value = fields.get("target_value")
-    fields["target_value"] = None if value is None or value != value else float(value)
-    return Target(**fields)
-
-
 def _targets(store: Store, strategy_id: str | None = None) -> list[Target]:
-    return [_target(r) for r in q.targets(store, strategy_id).to_dict("records")]
+    return strategy.targets(store, strategy_id)
 
 
 def get_target(store: Store, target_id: str) -> Target:
@@ -152,18 +146,12 @@ def get_target(store: Store, target_id: str) -> Target:
 
 
 def _records(store: Store, target_id: str | None = None) -> list[ProgressRecord]:
-    frame = q.progress_records(store, target_id)
-    return [
-        ProgressRecord(
-            target_id=r["target_id"],
-            recorded_on=r["recorded_on"],
-            value=float(r["value"]),
-            source_url=r["source_url"],
-            note_en=r["note_en"],
-            note_vi=r["note_vi"],
-        )
-        for r in frame.to_dict("records")
-    ]
+    """The active value records (milestones inform a reader; only values feed a calculation)."""
+    return strategy.value_records(strategy.records(store, target_id))
+
+
+def _assess_counted(target: Target, records, iso3: str, day: dt.date, as_of_day, rules) -> Assessment:
+    return strategy.assess_counted(target, records, iso3, day, as_of_day, rules)
 
 
 def yardstick_editions(
@@ -211,7 +199,7 @@ def assess_targets(
 ) -> list[Assessment]:
     """Every target's status for a country, with its trace. `as_of` judges rank targets by the
     editions up to that year only; `yardsticks` maps target_id (or "*" for every rank target) to
-    another index than the target's default one.
+    another index than the target's default one. strategy_id=None: the strategy in force.
 
     With `as_of`, the day of judgement is capped as in status_history (the end of the year after
     that edition, when it was published), so a report "as of 2024" says what we would have said
@@ -223,17 +211,13 @@ def assess_targets(
     cache: dict[tuple[str, str, str], list[EditionScores]] = {}
     records = _records(store)
     out = []
-    for target in _targets(store, strategy_id):
+    for target in _targets(store, strategy_id or strategy.default_strategy_id(store)):
         if target.kind == "rank":
             index_id = (yardsticks or {}).get(target.target_id) or (yardsticks or {}).get("*")
             out.append(_assess_rank(store, target, iso3, day, as_of, rules, cache, index_id))
         else:
             as_of_day = dt.date(as_of, 12, 31) if as_of else None
-            out.append(
-                progress.assess_count_target(
-                    target, records, iso3=iso3, today=day, as_of=as_of_day, rules=rules
-                )
-            )
+            out.append(_assess_counted(target, records, iso3, day, as_of_day, rules))
     return out
 
 
@@ -278,9 +262,7 @@ def status_histories(
         if target.kind != "rank":
             mine = [r for r in records if r.target_id == target_id]
             out[target_id] = [
-                progress.assess_count_target(
-                    target, mine, iso3=iso3, today=min(day, r.recorded_on), as_of=r.recorded_on, rules=rules
-                )
+                _assess_counted(target, mine, iso3, min(day, r.recorded_on), r.recorded_on, rules)
                 for r in mine
             ]
             continue
@@ -451,9 +433,7 @@ def data_quality_findings(store: Store) -> list[Finding]:
 
 def add_progress_record(store: Store, actor: Actor, record: ProgressRecord) -> int:
     """Analysts only; one transaction with its audit-log entry. Returns the new record id."""
-    actor = authorise(store, actor, "analyst")  # the role the account has now, not at sign-in
-    get_target(store, record.target_id)
-    return tw.add_progress_record(store, actor.name, record)
+    return strategy.add_evidence(store, actor, record)
 
 
 def add_target(store: Store, actor: Actor, target: Target) -> None:

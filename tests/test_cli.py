@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -107,14 +108,80 @@ def test_rank_table_lists_every_edition(fresh_db):
     assert "54,48" in out.stdout  # decimal comma in Vietnamese
 
 
+def _documented_status_keys() -> set[str]:
+    """The keys of the `status --json` table in docs/cli.md (first column, between the table's
+    heading and the trace section)."""
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    table = text.split("### JSON keys (one object per target", 1)[1].split("### The trace", 1)[0]
+    keys: set[str] = set()
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            keys.update(re.findall(r"`([a-z_0-9]+)`", line.split("|")[1]))
+    return keys
+
+
+# The strategy-level keys added to the engine's Assessment (metrics.services_strategy.TargetReport).
+STRATEGY_KEYS = {
+    "strategy_status",
+    "indicator_no",
+    "appendix_group",
+    "target_high",
+    "base_year",
+    "unit_en",
+    "unit_vi",
+    "value",
+    "value_unit",
+    "evidence_fit",
+    "yardstick_proxy",
+    "yardstick_edition",
+    "other_yardsticks",
+    "lead_agency",
+    "lead_agency_en",
+    "lead_agency_vi",
+    "coordinating_agencies",
+    "evidence_count",
+    "value_count",
+    "succeeded_by",
+    "superseded_on",
+}
+
+
 def test_status_json_has_every_target_with_stable_keys(fresh_db):
-    out = run("status", "--json", "--today", "2026-03-01", db=fresh_db)
+    # The default is now the strategy in force (Decision 1671, 34 rows for its 32 indicators), no
+    # longer every target of every strategy; Decision 127 is one option away.
+    out = run("status", "--json", "--today", "2026-12-01", db=fresh_db)
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
-    assert len(rows) == 14
-    assert all(set(r) == EXPECTED_KEYS_STATUS for r in rows)
-    world_2025 = next(r for r in rows if r["target_id"] == "T2025_WORLD_RANK")
+    assert len(rows) == 34 and {r["strategy_id"] for r in rows} == {"QD1671_2026"}
+    assert all(set(r) == EXPECTED_KEYS_STATUS | STRATEGY_KEYS for r in rows)
+    assert all(set(r) | {"trace"} == _documented_status_keys() for r in rows)
+    first = rows[0]
+    assert (first["target_id"], first["kind"], first["yardstick_proxy"], first["lead_agency"]) == (
+        "T1671_01",
+        "rank",
+        True,
+        "MST",
+    )
+    assert first["other_yardsticks"] and first["yardstick_index"] == "ETO_CAT_AI"
+    old = json.loads(
+        run("status", "--json", "--strategy", "QD127_2021", "--today", "2026-03-01", db=fresh_db).stdout
+    )
+    assert len(old) == 14
+    world_2025 = next(r for r in old if r["target_id"] == "T2025_WORLD_RANK")
     assert world_2025["yardstick_index"] == "GAIRI" and world_2025["as_of_edition"] == 2025
+
+
+def test_status_trace_keys_are_the_documented_ones(fresh_db):
+    out = run("status", "--json", "--trace", "--strategy", "NQ57_2024", db=fresh_db)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert rows and all(set(r) == _documented_status_keys() for r in rows)
+
+
+def test_status_of_an_unknown_strategy_is_a_clear_error(fresh_db):
+    out = run("status", "--strategy", "NOPE", "--lang", "vi", db=fresh_db)
+    assert out.returncode == 1
+    assert "NOPE" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_unknown_index_is_a_clear_error_in_the_chosen_language(fresh_db):

@@ -26,11 +26,29 @@ def _source_counts(name: str, index_col: str = "index", filter_col: str | None =
     return Counter((r[index_col], int(r["edition_year"])) for r in rows)
 
 
+def _long_counts(name: str, index_id: str, measure: str) -> Counter:
+    """Country rows of a long yardstick file, less the values the source flags incomplete."""
+    with open(SOURCES / name, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    incomplete = {
+        (r["edition_year"], r["iso3"])
+        for r in rows
+        if r["measure"] == f"{measure}_complete" and r["value"] == "0"
+    }
+    return Counter(
+        (index_id, int(r["edition_year"]))
+        for r in rows
+        if r["measure"] == measure and r["iso3"] and (r["edition_year"], r["iso3"]) not in incomplete
+    )
+
+
 def test_totals_per_edition_match_every_source_file(store):
     expected = (
         _source_counts("gairi_full.csv")
         + _source_counts("wipo_gii_overall_2021_2025.csv")
         + _source_counts("imf_aipi_2023.csv", filter_col="is_aggregate")
+        + _long_counts("un_egdi_2014_2024_long.csv", "UN_EGDI", "EGDI")
+        + _long_counts("eto_cat_ai_v1.12.0_sea11_long.csv", "ETO_CAT_AI", "num_articles")
     )
     with store.reader() as cur:
         got = Counter(
@@ -82,7 +100,7 @@ def test_aggregates_are_not_countries(store):
 
 def test_every_edition_is_a_version_with_provenance(store):
     versions = q.versions(store)
-    assert len(versions) == 13
+    assert len(versions) == 28  # GAIRI 7, GII 5, AIPI 1, EGDI 6, AI articles 9
     assert versions["is_current"].all()
     assert (versions["sha256"].str.len() == 64).all()
     assert (versions["source_url"].str.startswith("https://")).all()
@@ -103,7 +121,7 @@ def test_seeding_twice_changes_nothing(fresh_db):
     assert seed_if_empty(store) is False
     assert store.data_version() == version
     with store.reader() as cur:
-        assert cur.execute("SELECT count(*) FROM versions").fetchall()[0][0] == 13
+        assert cur.execute("SELECT count(*) FROM versions").fetchall()[0][0] == 28
 
 
 def test_a_second_open_reuses_the_file(tmp_path):

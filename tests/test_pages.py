@@ -29,16 +29,26 @@ from tests.conftest import ROOT
 PAGES = ["overview", "rankings", "asean", "pillars", "whatif", "indices", "targets", "data", "methodology"]
 LANGS = ["vi", "en"]
 ANALYST = Actor(name="analyst.test", role="analyst")
+# Most tests below check the pages' figures against the engine and the published facts on Decision
+# 127's targets (top 50 world, top 4 ASEAN, ...). Decision 1671 replaced it as the default strategy,
+# so they choose 127 as a user does (the strategy picker's session key); the smoke test of every page
+# and the tests of the strategy in force (test_pages_strategy.py) run on the new default.
+OLD = "QD127_2021"
 
 
 @pytest.fixture
 def open_page(store, seeded_db_file, monkeypatch):
-    """open_page(page, lang, db=None, actor=None) -> AppTest after its first run of that page."""
+    """open_page(page, lang, db=None, actor=None, strategy=OLD) -> AppTest after its first run of
+    that page; strategy=None: the default (the strategy in force)."""
 
-    def _open(page: str, lang: str, db=None, actor: Actor | None = None) -> AppTest:
+    def _open(
+        page: str, lang: str, db=None, actor: Actor | None = None, strategy: str | None = OLD
+    ) -> AppTest:
         monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(db or seeded_db_file)])
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
         at.query_params["lang"] = lang
+        if strategy is not None:
+            at.session_state["strategy_choice"] = strategy
         if actor is not None:
             at.session_state["actor"] = actor
         at.run()
@@ -147,7 +157,7 @@ def _page_values(lang: str) -> set[str]:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_translated_with_sources_and_downloads(open_page, page, lang):
-    at = open_page(page, lang)
+    at = open_page(page, lang, strategy=None)  # the default: the strategy in force
     text = texts(at)
     assert at.main.title and at.main.title[0].value.strip()
     catalog = i18n.catalog(lang)
@@ -180,7 +190,7 @@ def test_page_runs_translated_with_sources_and_downloads(open_page, page, lang):
 def test_overview_scorecard_matches_the_engine(open_page, store, lang):
     at = open_page("overview", lang)
     text = texts(at)
-    assessments = services.assess_targets(store, "VNM")
+    assessments = services.assess_targets(store, "VNM", OLD)
     rank_targets = [a for a in assessments if a.kind == "rank"]
     assert len(at.main.metric) == len(rank_targets) == 4
     for a, metric in zip(rank_targets, at.main.metric, strict=True):
@@ -225,7 +235,7 @@ def test_overview_counted_target_shows_a_new_record(open_page, fresh_db):
     )
     services.add_progress_record(db, ANALYST, record)
     expected = next(
-        a for a in services.assess_targets(db, "VNM") if a.target_id == "T2025_BIGDATA_HPC_CENTRES"
+        a for a in services.assess_targets(db, "VNM", OLD) if a.target_id == "T2025_BIGDATA_HPC_CENTRES"
     )
     db.close()
     at = open_page("overview", "en", db=fresh_db)
@@ -269,7 +279,7 @@ def test_rankings_table_and_charts(open_page, store, lang):
     assert vn["name"] == ("Việt Nam" if lang == "vi" else "Viet Nam")
     assert vn["y"] == [r.group_rank for r in history]
     # the projection to 2030 uses the 2020-2024 series (2025 opened a new framework with one edition)
-    a = services.assess_targets(store, "VNM", as_of=2024)
+    a = services.assess_targets(store, "VNM", OLD, as_of=2024)
     proj = next(x for x in a if x.target_id == "T2030_WORLD_RANK").projection
     assert proj is not None and proj.editions_used == [2020, 2021, 2022, 2023, 2024]
     drawn = [
@@ -299,7 +309,7 @@ def test_rankings_other_index_and_target(open_page, store):
     at.selectbox(key="rankings_target").set_value("T2030_ASEAN_RANK").run()
     proj = next(
         a
-        for a in services.assess_targets(store, "VNM", yardsticks={"*": "WIPO_GII"})
+        for a in services.assess_targets(store, "VNM", OLD, yardsticks={"*": "WIPO_GII"})
         if a.target_id == "T2030_ASEAN_RANK"
     ).projection
     assert any(
@@ -440,7 +450,7 @@ def test_whatif_sliders_move_score_and_rank(open_page, store, lang):
         i18n.fmt_number(plans[0]["total_points_needed"], lang)
     )
     reached = smallest[smallest[tr("whatif.col_plan", lang)] == tr("whatif.already", lang)]
-    targets = q.targets(store)
+    targets = q.targets(store, OLD)
     already = [
         x
         for x in targets[targets["kind"] == "rank"].to_dict("records")
@@ -488,7 +498,8 @@ def test_indices_side_by_side(open_page, store, lang):
     at = open_page("indices", lang)
     comparison = services.yardstick_comparison(store, "T2025_ASEAN_RANK", "VNM")
     table = frame_with(at, tr("indices.col_gap", lang))
-    assert table[tr("common.index", lang)].tolist() == ["GAIRI", "GII", "AIPI"]
+    # every index with data (AI articles and EGDI joined the default data with Decision 1671)
+    assert table[tr("common.index", lang)].tolist() == ["GAIRI", "GII", "AIPI", "AI articles", "EGDI"]
     for a, row in zip(comparison, table.to_dict("records"), strict=True):
         assert row[tr("common.rank", lang)] == rank_of(a.current_rank, a.of, lang)
         assert row[tr("common.status", lang)] == badge(a.status, lang)
@@ -506,8 +517,8 @@ def test_indices_side_by_side(open_page, store, lang):
 def test_targets_list_and_status_history(open_page, store, lang):
     at = open_page("targets", lang)
     listed = frame_with(at, tr("targets_page.col_text_vi", lang))
-    assert len(listed) == len(q.targets(store)) == 14
-    assert set(listed["ID"]) == set(q.targets(store)["target_id"])
+    assert len(listed) == len(q.targets(store, OLD)) == 14
+    assert set(listed["ID"]) == set(q.targets(store, OLD)["target_id"])
     history = services.status_history(store, "T2025_ASEAN_RANK")
     shown = frame_with(at, tr("targets_page.col_threshold", lang))
     assert len(shown) == len(history)
@@ -527,26 +538,27 @@ def test_targets_list_and_status_history(open_page, store, lang):
 
 def test_analyst_adds_a_progress_record(open_page, fresh_db):
     at = open_page("targets", "en", db=fresh_db, actor=ANALYST)
-    at.selectbox(key="targets_record_target").set_value("T2030_OPEN_DATASETS")
-    at.number_input(key="targets_record_value").set_value(12)
-    at.text_input(key="targets_record_source").input("https://data.gov.vn/")
-    at.text_input(key="targets_record_note_en").input("=cmd|' /C calc'!A0")
-    submit = next(b for b in at.main.button if b.label == tr("targets_page.add_record", "en"))
+    at.selectbox(key="targets_select").set_value("T2030_OPEN_DATASETS").run()
+    at.number_input(key="evidence_add_value").set_value(12)
+    at.text_input(key="evidence_add_source").input("https://data.gov.vn/")
+    at.text_input(key="evidence_add_note_en").input("=cmd|' /C calc'!A0")
+    submit = next(b for b in at.main.button if b.label == tr("evidence.add", "en"))
     submit.click().run()
     assert not at.exception
-    assert any(
-        tr("targets_page.record_added", "en", id="", target="")[:10] in s.value for s in at.main.success
-    )
+    assert any(tr("evidence.added", "en", id="", target="")[:10] in s.value for s in at.main.success)
     db = open_store(fresh_db)
     records = q.progress_records(db, "T2030_OPEN_DATASETS")
-    assert records["value"].tolist() == [12.0]
-    assert records["created_by"].tolist() == ["analyst.test"]
+    # the two shipped milestones (no value) stay; the analyst's value is added after them
+    assert records["kind"].tolist() == ["milestone", "milestone", "value"]
+    assert records["value"].tolist()[2] == 12.0 and records["value"].isna().tolist()[:2] == [True, True]
+    assert records["created_by"].tolist() == ["seed", "seed", "analyst.test"]
     assert q.audit_log(db, 5)["action"].iloc[0] == "add_progress_record"
     db.close()
-    # the page shows the new record once the target is selected
-    at.selectbox(key="targets_select").set_value("T2030_OPEN_DATASETS").run()
-    rec = frame_with(at, tr("targets_page.col_by", "en"))
-    assert rec[tr("targets_page.col_value", "en")].tolist() == ["12"]
+    # the page lists the new record with its source once the page reruns
+    at.run()
+    rec = frame_with(at, tr("evidence.col_by", "en"))
+    assert rec[tr("evidence.col_value", "en")].tolist() == ["–", "–", "12"]
+    assert rec[tr("common.source", "en")].tolist()[2] == "https://data.gov.vn/"
 
 
 def test_viewer_cannot_add_even_if_the_form_were_shown(fresh_db):
@@ -558,9 +570,10 @@ def test_viewer_cannot_add_even_if_the_form_were_shown(fresh_db):
         value=1,
         source_url="https://example.org/a",
     )
+    before = len(q.progress_records(db))
     with pytest.raises(PermissionDenied):
         services.add_progress_record(db, viewer, record)
-    assert q.progress_records(db).empty
+    assert len(q.progress_records(db)) == before
     db.close()
 
 
@@ -780,14 +793,14 @@ def test_methodology_text_and_trace(open_page, store, lang):
 
     titles = [e.label for e in at.main.expander]
     assert [t_ for t_, _ in progress.methodology(lang)] == titles[: len(progress.methodology(lang))]
-    a = next(x for x in services.assess_targets(store, "VNM") if x.target_id == "T2025_ASEAN_RANK")
+    a = next(x for x in services.assess_targets(store, "VNM", OLD) if x.target_id == "T2025_ASEAN_RANK")
     trace = next(m.value for m in at.main.markdown if m.value.startswith("1. "))
     assert trace.count("\n") + 1 == len(a.trace.steps)
     assert tr(a.trace.steps[0].key, lang) in trace
     assert badge(a.trace.result, lang) in texts(at)
     assert tr("methodology_page.rule_applied", lang, rule=tr(a.trace.rule, lang)) in texts(at)
     at.selectbox(key="methodology_target").set_value("T2030_WORLD_RANK").run()
-    b = next(x for x in services.assess_targets(store, "VNM") if x.target_id == "T2030_WORLD_RANK")
+    b = next(x for x in services.assess_targets(store, "VNM", OLD) if x.target_id == "T2030_WORLD_RANK")
     trace = next(m.value for m in at.main.markdown if m.value.startswith("1. "))
     assert trace.count("\n") + 1 == len(b.trace.steps)
 
@@ -805,7 +818,7 @@ def test_every_index_edition_and_comparison_renders(open_page, store):
         # only deadlines after the index's latest edition are offered for a projection
         latest = int(q.editions(store, index_id)["edition_year"].max())
         horizons = {int(o.rsplit(" — ", 1)[1]) for o in at.selectbox(key="rankings_target").options}
-        assert horizons == {y for y in q.targets(store)["horizon_year"] if y > latest}, index_id
+        assert horizons == {y for y in q.targets(store, OLD)["horizon_year"] if y > latest}, index_id
     at = open_page("asean", "en")
     for edition in q.editions(store, "GAIRI")["edition_year"]:
         at.selectbox(key="asean_edition").set_value(int(edition)).run()
@@ -870,7 +883,7 @@ def test_whatif_chart_against_each_rank_target(open_page, store, lang):
     at = open_page("whatif", lang)
     base = services.what_if(store, "GAIRI", 2025, "VNM", {})
     spec = next(f for f in figures(at) if f["data"] and f["data"][0].get("orientation") == "h")
-    targets = q.targets(store)
+    targets = q.targets(store, OLD)
     rank = targets[targets["kind"] == "rank"].sort_values(["horizon_year", "group_id"])
     gaps = []
     for x in rank.to_dict("records"):

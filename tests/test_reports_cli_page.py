@@ -13,7 +13,7 @@ from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
 import metrics.reports
-from metrics import cli, i18n, services
+from metrics import cli, committee, i18n, services
 from metrics.auth import Actor
 from metrics.store import open_store
 from tests.conftest import ROOT
@@ -47,9 +47,11 @@ def test_cli_xlsx_as_of_an_earlier_edition(fresh_db, tmp_path):
     header, *rows = list(book[i18n.t("report.xlsx.scorecard", "vi")].iter_rows(values_only=True))
     edition = header.index(i18n.t("report.col.edition", "vi"))
     store = open_store(fresh_db)
+    # the report judges by the strategy in force on its meeting date (Decision 127 in June 2024)
+    strategy = committee.in_force_on(committee.strategies(store), dt.date(2024, 6, 1)).strategy_id
     expected = {
         a.target_id: a.as_of_edition
-        for a in services.assess_targets(store, as_of=2023, today=dt.date(2024, 6, 1))
+        for a in services.assess_targets(store, strategy_id=strategy, as_of=2023, today=dt.date(2024, 6, 1))
     }
     store.close()
     assert {r[0]: r[edition] for r in rows} == expected

@@ -26,7 +26,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from metrics import i18n, services
+from metrics import committee, i18n, services
 from metrics.reports import build_report, figures, render
 from metrics.reports import style as report_style
 from metrics.reports.model import ReportOptions
@@ -49,7 +49,9 @@ def reports(store):
 @pytest.fixture(scope="module")
 def engine(store):
     """What the engine says, computed here the way the report must have used it."""
-    assessments = services.assess_targets(store, "VNM", today=MEETING)
+    # the report judges by the strategy in force on its meeting date (Decision 127 in January 2026)
+    strategy = committee.in_force_on(committee.strategies(store), MEETING).strategy_id
+    assessments = services.assess_targets(store, "VNM", strategy_id=strategy, today=MEETING)
     history = services.rank_history(store, "GAIRI", "VNM", "ASEAN")
     return {
         "assessments": assessments,
@@ -316,8 +318,9 @@ def test_earlier_editions_can_be_the_as_of_edition(store):
         judged = {row[7].value for row in scorecard.rows if row[2].value == "rank"}
         assert judged == {year}
         projections = [c for c in model.section("trajectory").charts if c.chart_id.startswith("projection_")]
-        with_projection = [a for a in services.assess_targets(store, as_of=year, today=dt.date(year + 1, 3, 1))
-                           if a.projection is not None]  # fmt: skip
+        strategy = committee.in_force_on(committee.strategies(store), model.meeting_date).strategy_id
+        with_projection = [a for a in services.assess_targets(store, strategy_id=strategy, as_of=year,
+                           today=dt.date(year + 1, 3, 1)) if a.projection is not None]  # fmt: skip
         assert len(projections) == len(with_projection)
     first = build_report(store, ReportOptions(lang="vi", as_of=editions[0], meeting_date=MEETING))
     assert first.section("changes").lead == i18n.t("report.changes.none", "vi", index="GAIRI")

@@ -19,6 +19,9 @@ from metrics.store import queries as q
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 3, 1)
+# These tests judge the engine on Decision 127's targets (on a day it was still in force); the
+# default strategy is now Decision 1671, so they name 127.
+OLD = "QD127_2021"
 ANALYST = Actor(name="ana", role="analyst")
 VIEWER = Actor(name="vic", role="viewer")
 
@@ -57,7 +60,7 @@ def by_hand(index_id: str, year: int, group: str, n: int, iso3: str = "VNM") -> 
 
 @pytest.fixture(scope="module")
 def assessments(store):
-    return {a.target_id: a for a in services.assess_targets(store, "VNM", today=TODAY)}
+    return {a.target_id: a for a in services.assess_targets(store, "VNM", OLD, today=TODAY)}
 
 
 @pytest.mark.parametrize(
@@ -113,8 +116,17 @@ def test_world_trace_lists_the_best_others(assessments):
 
 
 def test_counted_targets_without_records_are_no_data(assessments):
-    counted = [a for a in assessments.values() if a.kind != "rank"]
+    # The shipped evidence has values for one target only (AI investment, USD 10 M in 2023 and 80 M
+    # in 2024); every other counted target has milestones at most, which never feed a status.
+    with_values = {"T2025_AI_STARTUPS_INVESTMENT"}
+    counted = [a for a in assessments.values() if a.kind != "rank" and a.target_id not in with_values]
     assert counted and all(a.status == "no_data" and a.trace.rule == "rule.no_records" for a in counted)
+    invest = assessments["T2025_AI_STARTUPS_INVESTMENT"]
+    assert (invest.current_count, invest.measured_on, invest.status) == (
+        80.0,
+        dt.date(2024, 12, 31),
+        "achieved",
+    )
 
 
 def test_status_history_says_what_we_would_have_said_then(store):
@@ -128,7 +140,8 @@ def test_status_history_says_what_we_would_have_said_then(store):
 
 def test_yardstick_comparison_judges_the_same_target_with_each_index(store):
     rows = services.yardstick_comparison(store, "T2030_ASEAN_RANK", today=TODAY)
-    assert [a.yardstick_index for a in rows] == ["GAIRI", "WIPO_GII", "IMF_AIPI"]
+    # every index with data, the target's own first (AI articles and EGDI joined the default data)
+    assert [a.yardstick_index for a in rows] == ["GAIRI", "WIPO_GII", "IMF_AIPI", "ETO_CAT_AI", "UN_EGDI"]
     gii = rows[1]
     _, gap, rank = by_hand("WIPO_GII", 2025, "ASEAN", 4)
     assert (gii.as_of_edition, gii.current_rank) == (2025, rank)
@@ -137,7 +150,9 @@ def test_yardstick_comparison_judges_the_same_target_with_each_index(store):
 
 
 def test_yardstick_override_in_assess_targets(store):
-    rows = services.assess_targets(store, yardsticks={"T2025_WORLD_RANK": "WIPO_GII"}, today=TODAY)
+    rows = services.assess_targets(
+        store, strategy_id=OLD, yardsticks={"T2025_WORLD_RANK": "WIPO_GII"}, today=TODAY
+    )
     world = next(a for a in rows if a.target_id == "T2025_WORLD_RANK")
     assert (world.yardstick_index, world.current_rank, world.status) == ("WIPO_GII", 44, "achieved")
 
@@ -216,7 +231,11 @@ def test_progress_records_need_an_analyst_and_move_the_status(fresh_db):
     log = q.audit_log(store, 5)
     assert list(log["action"][:2]) == ["add_progress_record", "add_progress_record"]
     assert set(log["actor"][:2]) == {"ana"}
-    brands = next(a for a in services.assess_targets(store, today=TODAY) if a.target_id == "T2030_AI_BRANDS")
+    brands = next(
+        a
+        for a in services.assess_targets(store, strategy_id=OLD, today=TODAY)
+        if a.target_id == "T2030_AI_BRANDS"
+    )
     # 2 a year; needs (10 - 4) / (years from 2025-06-01 to 2030-12-31) = 1.09 a year: on track
     assert (brands.current_count, brands.status, brands.source_url) == (
         4.0,
@@ -247,7 +266,11 @@ def test_add_target_for_a_new_strategy_is_audited_and_checked(fresh_db):
     with pytest.raises(PermissionDenied):
         services.add_target(store, VIEWER, new)
     services.add_target(store, ANALYST, new)
-    a = next(a for a in services.assess_targets(store, today=TODAY) if a.target_id == "T2035_WORLD_RANK")
+    a = next(
+        a
+        for a in services.assess_targets(store, strategy_id=OLD, today=TODAY)
+        if a.target_id == "T2035_WORLD_RANK"
+    )
     # 45th of 195 now; rank 40 of 195 is percentile 100 x 155 / 194; ten years left. GAIRI 2025
     # is the first edition of its series: the change needed is known, the pace is not yet.
     assert (a.current_rank, a.trend_basis) == (45, "none")
@@ -276,6 +299,8 @@ def test_cli_status_json_trace_on_the_default_data(fresh_db):
             "--trace",
             "--today",
             "2026-03-01",
+            "--strategy",
+            OLD,
             "--db",
             str(fresh_db),
         ],
@@ -299,7 +324,17 @@ def test_cli_status_json_trace_on_the_default_data(fresh_db):
 
 @pytest.mark.parametrize(("as_of", "rank"), [(2021, 6), (2023, 5)])
 def test_cli_status_as_of_and_the_table_with_trace(fresh_db, as_of, rank):
-    args = ["status", "--as-of", str(as_of), "--today", "2026-03-01", "--db", str(fresh_db)]
+    args = [
+        "status",
+        "--as-of",
+        str(as_of),
+        "--today",
+        "2026-03-01",
+        "--strategy",
+        OLD,
+        "--db",
+        str(fresh_db),
+    ]
     out = subprocess.run(
         [sys.executable, "-m", "metrics", *args, "--json"],
         cwd=ROOT,
@@ -333,12 +368,12 @@ def test_as_of_an_earlier_edition_judges_as_on_that_day(store):
     from metrics import services
 
     later = dt.date(2026, 11, 25)
-    rows = {a.target_id: a for a in services.assess_targets(store, as_of=2024, today=later)}
+    rows = {a.target_id: a for a in services.assess_targets(store, strategy_id=OLD, as_of=2024, today=later)}
     world = rows["T2025_WORLD_RANK"]
     assert world.as_of_edition == 2024
     assert world.current_rank == 51
     assert world.status not in {"no_data", "achieved", "missed"}
-    now = {a.target_id: a for a in services.assess_targets(store, today=later)}
+    now = {a.target_id: a for a in services.assess_targets(store, strategy_id=OLD, today=later)}
     assert now["T2025_WORLD_RANK"].status == "achieved"
 
 

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from metrics import cli_checks, i18n, progress, services
+from metrics import services_strategy as strategies
 from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
 from metrics.store import open_store
@@ -30,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="every target's status with rank, threshold, gap, trend (and --trace: how it was computed)",
     )
     status.add_argument("--country", default=services.DEFAULT_COUNTRY, help="ISO3 code")
-    status.add_argument("--strategy", help="strategy id (default: all)")
+    status.add_argument("--strategy", help="strategy id (default: the strategy in force)")
     status.add_argument(
         "--as-of",
         type=int,
@@ -94,42 +95,75 @@ def cmd_status(args: argparse.Namespace) -> int:
         known = set(services.q.indices(store)["index_id"])
         if args.yardstick not in known:
             raise MetricsError("unknown_index", index_id=args.yardstick)
-    rows = services.assess_targets(
+    if args.strategy:
+        strategies.get_strategy(store, args.strategy)
+    rows = strategies.target_reports(
         store,
-        country,
         args.strategy,
+        country,
+        today=args.today,
+        with_trace=args.trace,
         as_of=args.as_of,
         yardsticks={"*": args.yardstick} if args.yardstick else None,
-        today=args.today,
     )
     if args.json:
-        print_json([r.model_dump(mode="json", exclude=None if args.trace else {"trace"}) for r in rows])
+        print_json([status_row(r, args.trace) for r in rows])
         return 0
     lang = args.lang
-    print_table(
-        [
-            {
-                "target": r.target_id,
-                "by": r.horizon_year,
-                "target_value": i18n.fmt_number(r.target_value, lang, 0),
-                "measured_by": f"{r.yardstick_index} {r.as_of_edition}"
-                if r.kind == "rank"
-                else (i18n.fmt_date(r.measured_on, lang) if r.measured_on else "–"),
-                "current": f"{r.current_rank}/{r.of}"
-                if r.current_rank is not None
-                else i18n.fmt_number(r.current_count, lang, 0),
-                "gap": i18n.fmt_number(r.gap, lang),
-                "trend": i18n.t(f"trend.{r.trend}", lang),
-                "status": i18n.t(f"status.{r.status}", lang),
-            }
-            for r in rows
-        ]
-    )
+    print_table([_status_line(r, lang) for r in rows])
     if args.trace:
         for r in rows:
+            trace = r.assessment.trace
             print()
-            print(f"{r.target_id}: {i18n.t(f'status.{r.status}', lang)} — {i18n.t(r.trace.rule, lang)}")
-            for step in r.trace.steps:
+            print(f"{r.target_id}: {i18n.t(f'status.{r.status}', lang)} — {i18n.t(trace.rule, lang)}")
+            for step in trace.steps:
                 formula = progress.step_formula(step, lang)
                 print(f"  {i18n.t(step.key, lang)}: {formula} → {progress.step_value(step, lang)}")
     return 0
+
+
+def status_row(report: strategies.TargetReport, with_trace: bool) -> dict:
+    """One object of `status --json`: the engine's assessment and the target's strategy fields
+    (the status is "superseded" where the strategy was replaced before the deadline)."""
+    row = report.assessment.model_dump(mode="json", exclude={"trace"})
+    row.update(report.model_dump(mode="json", exclude={"trace"}))
+    if with_trace:
+        row["trace"] = report.assessment.trace.model_dump(mode="json")
+    return row
+
+
+def _status_line(r: strategies.TargetReport, lang: str) -> dict:
+    a = r.assessment
+    unit = r.unit_vi if lang == "vi" else r.unit_en
+    if r.kind == "rank":
+        measured = (
+            f"{r.yardstick_index} {r.yardstick_edition}"
+            if r.yardstick_edition
+            else (r.yardstick_index or "–")
+        )
+        current = f"{int(r.value)}/{r.of}" if r.value is not None else "–"
+    else:
+        measured = i18n.fmt_date(r.measured_on, lang) if r.measured_on else "–"
+        shown = r.value_unit if r.value_unit != r.unit_en else unit
+        current = f"{i18n.fmt_number(r.value, lang)} {shown}".strip() if r.value is not None else "–"
+    agency = (r.lead_agency_vi if lang == "vi" else r.lead_agency_en) or r.lead_agency or "–"
+    status = i18n.t(f"status.{r.status}", lang)
+    if r.evidence_fit in ("partial", "proxy") and r.status != "superseded":
+        status += f" ({i18n.t(f'strategy.fit_{r.evidence_fit}', lang)})"
+    line = {
+        "target": r.target_id,
+        "kind": i18n.t(f"strategy.kind_{r.kind}", lang),
+        "by": r.horizon_year,
+        "target_value": i18n.fmt_number(
+            r.target_value, lang, 2 if r.target_value and r.target_value % 1 else 0
+        ),
+        "measured_by": measured + (" (proxy)" if r.yardstick_proxy else ""),
+        "current": current,
+        "gap": i18n.fmt_number(a.gap, lang),
+        "status": status,
+        "evidence": r.evidence_count,
+        "lead_agency": agency,
+    }
+    if r.strategy_status == "superseded":
+        line["successor"] = r.succeeded_by or i18n.t("strategy.no_successor", lang)
+    return line

@@ -33,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--sections",
         help=f"comma-separated sections to include, in any order (default: all): {','.join(SECTION_IDS)}",
     )
+    p.add_argument(
+        "--kind",
+        choices=("meeting", "closing_review"),
+        default="meeting",
+        help="meeting (default) or closing_review: the summing-up of the strategy the one in force replaced",
+    )
     p.add_argument("--meeting-date", dest="meeting_date", help="YYYY-MM-DD (default: today)")
     p.add_argument(
         "--out", help="output file (default: report-<INDEX><EDITION>-<lang>.<format> in the current folder)"
@@ -64,6 +70,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     cli_checks.check_year(args.as_of, "--as-of")
     options = ReportOptions(
         lang=args.lang,
+        kind=args.kind,
         as_of=args.as_of,
         group_id=args.group,
         sections=parse_sections(args.sections),

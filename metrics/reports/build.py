@@ -15,11 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from metrics import i18n, services
+from metrics import committee, i18n, services
 from metrics.errors import MetricsError, NotFound
 from metrics.present import format as fmt
 from metrics.present import phrases, theme, vocabulary
 from metrics.progress import Assessment, count_unit, methodology, step_formula, step_value
+from metrics.reports import strategy as strategy_sections
 from metrics.reports.model import (
     Bullet,
     Cell,
@@ -46,10 +47,11 @@ THRESHOLD_COLOURS = [
 
 def build_report(store: Store, options: ReportOptions | None = None) -> ReportModel:
     ctx = _Context(store, options or ReportOptions())
-    sections = [_BUILDERS[sid](ctx) for sid in ctx.opts.sections]
+    sections = [_BUILDERS[sid](ctx) for sid in ctx.opts.chosen_sections]
+    closing = ctx.opts.kind == "closing_review"
     return ReportModel(
         lang=ctx.lang,
-        title=ctx.t("report.title"),
+        title=sections[0].title if closing else ctx.t("report.title"),
         subtitle=ctx.t(
             "report.subtitle", index_name=ctx.index_name, index=ctx.index, publisher=ctx.publisher
         ),
@@ -90,7 +92,7 @@ def build_report(store: Store, options: ReportOptions | None = None) -> ReportMo
             )
         },
         sections=sections,
-        data_pack=_data_pack(ctx),
+        data_pack=_data_pack(ctx, sections),
         sources=ctx.all_sources(),
     )
 
@@ -149,7 +151,13 @@ class _Context:
         self.publisher = self.ed["publisher"]
         self.index_name = phrases.localized(self.ed, "index_name", self.lang)
         self.data_version = store.data_version()
-        self.assessments = services.assess_targets(store, ISO3, as_of=self.as_of, today=self.today)
+        # the strategy in force on the meeting date (a report dated before a decision was signed
+        # speaks of the one in force then)
+        in_force = committee.in_force_on(committee.strategies(store), self.today)
+        self.strategy_id = in_force.strategy_id if in_force else None
+        self.assessments = services.assess_targets(
+            store, ISO3, strategy_id=self.strategy_id, as_of=self.as_of, today=self.today
+        )
         self.rank_assessments = sorted(
             (a for a in self.assessments if a.kind == "rank"),
             key=lambda a: (a.horizon_year, a.group_id != "WORLD"),
@@ -1343,15 +1351,20 @@ _BUILDERS: dict[str, Callable[[_Context], Section]] = {
     "counted": _counted,
     "changes": _changes,
     "appendix": _appendix,
+    **strategy_sections.BUILDERS,
 }
 
 
 # --- the XLSX data pack ------------------------------------------------------------------------------
 
 
-def _data_pack(ctx: _Context) -> list[Table]:
+def _data_pack(ctx: _Context, sections: list[Section]) -> list[Table]:
+    # the strategy in force's tables lead the data pack, as their sections lead the report
+    leading = [t for s in sections if s.section_id in strategy_sections.BUILDERS for t in s.tables]
+    if ctx.opts.kind == "closing_review":
+        return [*leading, _pack_sources(ctx)]
     chosen = set(ctx.opts.sections)
-    sheets = [_pack_scorecard(ctx)]
+    sheets = [*leading, _pack_scorecard(ctx)]
     if "trajectory" in chosen or "changes" in chosen:
         sheets += [_pack_ranks(ctx), _pack_thresholds(ctx), _pack_projections(ctx)]
     if "asean" in chosen:

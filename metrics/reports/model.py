@@ -17,10 +17,26 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from metrics.safe_text import plain
 
 SectionId = Literal[
-    "headline", "scorecard", "trajectory", "opinions", "asean", "pillars", "counted", "changes", "appendix"
+    "strategy_headline",
+    "strategy_scorecard",
+    "strategy_ranks",
+    "strategy_agencies",
+    "closing_review",
+    "headline",
+    "scorecard",
+    "trajectory",
+    "opinions",
+    "asean",
+    "pillars",
+    "counted",
+    "changes",
+    "appendix",
 ]
-# Menu order, which is also the order of the report.
-SECTION_IDS: tuple[str, ...] = get_args(SectionId)
+# The committee's summing-up of the strategy the one in force replaced: a report type of its own.
+CLOSING_SECTION_IDS: tuple[str, ...] = ("closing_review",)
+# Menu order, which is also the order of the report: the strategy in force leads.
+SECTION_IDS: tuple[str, ...] = tuple(s for s in get_args(SectionId) if s not in CLOSING_SECTION_IDS)
+ReportKind = Literal["meeting", "closing_review"]
 Format = Literal["pptx", "pdf", "xlsx"]
 FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx")
 MIME = {
@@ -179,6 +195,7 @@ class ReportOptions(_Model):
     """What the user picks: the cache key of a generated report together with the data version."""
 
     lang: Literal["vi", "en"] = "vi"
+    kind: ReportKind = "meeting"  # "closing_review": the sections are CLOSING_SECTION_IDS
     as_of: int | None = None  # edition of the yardstick; None = the latest
     group_id: str = "ASEAN"
     sections: tuple[str, ...] = SECTION_IDS
@@ -187,8 +204,13 @@ class ReportOptions(_Model):
     @field_validator("sections")
     @classmethod
     def _known_sections(cls, sections: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [s for s in sections if s not in SECTION_IDS]
+        known = SECTION_IDS + CLOSING_SECTION_IDS
+        unknown = [s for s in sections if s not in known]
         if unknown:
             raise ValueError(f"unknown sections {unknown}; expected some of {list(SECTION_IDS)}")
         # Always in report order, without repeats, whatever order the user typed.
-        return tuple(s for s in SECTION_IDS if s in sections)
+        return tuple(s for s in known if s in sections)
+
+    @property
+    def chosen_sections(self) -> tuple[str, ...]:
+        return CLOSING_SECTION_IDS if self.kind == "closing_review" else self.sections

@@ -153,12 +153,20 @@ def targets(store: Store, strategy_id: str | None = None) -> pd.DataFrame:
     )
 
 
-def progress_records(store: Store, target_id: str | None = None) -> pd.DataFrame:
+def progress_records(
+    store: Store, target_id: str | None = None, include_withdrawn: bool = False
+) -> pd.DataFrame:
+    """Evidence records; a withdrawn (or corrected) record only on request."""
     return _df(
         store,
-        "SELECT * FROM progress_records WHERE ? IS NULL OR target_id = ? ORDER BY target_id, recorded_on",
-        [target_id, target_id],
+        "SELECT * FROM progress_records WHERE (? IS NULL OR target_id = ?) AND (? OR status = 'active')"
+        " ORDER BY target_id, recorded_on, record_id",
+        [target_id, target_id, include_withdrawn],
     )
+
+
+def agencies(store: Store) -> pd.DataFrame:
+    return _df(store, "SELECT * FROM agencies ORDER BY agency_id")
 
 
 def versions(store: Store, index_id: str | None = None) -> pd.DataFrame:

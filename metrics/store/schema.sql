@@ -135,7 +135,18 @@ CREATE TABLE IF NOT EXISTS strategies (
     name_vi      VARCHAR NOT NULL,
     decision     VARCHAR NOT NULL DEFAULT '',
     signed_on    DATE,
-    source_url   VARCHAR NOT NULL DEFAULT ''
+    source_url   VARCHAR NOT NULL DEFAULT '',
+    kind          VARCHAR NOT NULL DEFAULT 'decision',
+    superseded_by VARCHAR NOT NULL DEFAULT '',
+    superseded_on DATE
+);
+
+-- Who monitors and reports each target (data/agencies.csv).
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id VARCHAR PRIMARY KEY,
+    name_vi   VARCHAR NOT NULL,
+    name_en   VARCHAR NOT NULL,
+    source    VARCHAR NOT NULL DEFAULT ''
 );
 
 CREATE TABLE IF NOT EXISTS targets (
@@ -153,22 +164,66 @@ CREATE TABLE IF NOT EXISTS targets (
     unit_vi           VARCHAR NOT NULL DEFAULT '',
     text_vi           VARCHAR NOT NULL,
     text_en           VARCHAR NOT NULL,
-    source_url        VARCHAR NOT NULL DEFAULT ''
+    source_url        VARCHAR NOT NULL DEFAULT '',
+    target_high       DOUBLE,
+    base_year         INTEGER,
+    indicator_no      VARCHAR NOT NULL DEFAULT '',
+    appendix_group    VARCHAR NOT NULL DEFAULT '',
+    lead_agency       VARCHAR NOT NULL DEFAULT '',
+    coordinating_agencies VARCHAR NOT NULL DEFAULT '',  -- agency ids separated by ';'
+    yardstick_proxy   BOOLEAN NOT NULL DEFAULT false,
+    succeeded_by      VARCHAR NOT NULL DEFAULT ''
 );
 
 CREATE SEQUENCE IF NOT EXISTS progress_seq START 1;
 
+-- Evidence records: a value (number, unit) or a dated milestone, with its source and fit.
+-- A correction is a new record whose `replaces` names the old one (then status 'withdrawn');
+-- nothing is deleted, so the history of what the committee was shown stays readable.
 CREATE TABLE IF NOT EXISTS progress_records (
     record_id   INTEGER PRIMARY KEY DEFAULT nextval('progress_seq'),
     target_id   VARCHAR NOT NULL,
     recorded_on DATE NOT NULL,
-    value       DOUBLE NOT NULL,
+    value       DOUBLE,
     source_url  VARCHAR NOT NULL DEFAULT '',
     note_en     VARCHAR NOT NULL DEFAULT '',
     note_vi     VARCHAR NOT NULL DEFAULT '',
     created_by  VARCHAR NOT NULL DEFAULT 'seed',
-    created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+    created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    kind        VARCHAR NOT NULL DEFAULT 'value',
+    unit        VARCHAR NOT NULL DEFAULT '',
+    fit         VARCHAR NOT NULL DEFAULT 'direct',
+    label       VARCHAR NOT NULL DEFAULT 'V',
+    status      VARCHAR NOT NULL DEFAULT 'active',
+    replaces    INTEGER,
+    withdrawn_by     VARCHAR NOT NULL DEFAULT '',
+    withdrawn_at     TIMESTAMP,
+    withdrawn_reason VARCHAR NOT NULL DEFAULT ''
 );
+
+-- A database created before these columns existed gains them here (no-ops on a new one).
+-- The default rows of data/ that such a database lacks are added by metrics.store.seed.
+ALTER TABLE strategies ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'decision';
+ALTER TABLE strategies ADD COLUMN IF NOT EXISTS superseded_by VARCHAR DEFAULT '';
+ALTER TABLE strategies ADD COLUMN IF NOT EXISTS superseded_on DATE;
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS target_high DOUBLE;
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS base_year INTEGER;
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS indicator_no VARCHAR DEFAULT '';
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS appendix_group VARCHAR DEFAULT '';
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS lead_agency VARCHAR DEFAULT '';
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS coordinating_agencies VARCHAR DEFAULT '';
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS yardstick_proxy BOOLEAN DEFAULT false;
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS succeeded_by VARCHAR DEFAULT '';
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'value';
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS unit VARCHAR DEFAULT '';
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS fit VARCHAR DEFAULT 'direct';
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS label VARCHAR DEFAULT 'V';
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS status VARCHAR DEFAULT 'active';
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS replaces INTEGER;
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS withdrawn_by VARCHAR DEFAULT '';
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMP;
+ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS withdrawn_reason VARCHAR DEFAULT '';
+ALTER TABLE progress_records ALTER COLUMN value DROP NOT NULL;
 
 CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
 

@@ -8,29 +8,97 @@ from __future__ import annotations
 from metrics.errors import MetricsError, NotFound, Problem, ValidationFailed
 from metrics.models import ProgressRecord, Target
 from metrics.store.connection import Store
+from metrics.target_sets import cross_row_problems
+
+_RECORD_COLUMNS = (
+    "target_id",
+    "kind",
+    "recorded_on",
+    "value",
+    "unit",
+    "fit",
+    "label",
+    "source_url",
+    "note_en",
+    "note_vi",
+)
+
+
+def _record_values(record: ProgressRecord) -> list:
+    # A milestone carries no number: whatever value it was given is not stored.
+    value = record.value if record.kind == "value" else None
+    return [value if c == "value" else getattr(record, c) for c in _RECORD_COLUMNS]
+
+
+def _insert_record(cur, actor: str, record: ProgressRecord, replaces: int | None = None) -> int:
+    known = cur.execute("SELECT count(*) FROM targets WHERE target_id = ?", [record.target_id]).fetchall()
+    if not known[0][0]:
+        raise NotFound("unknown_target", target_id=record.target_id)
+    columns = (*_RECORD_COLUMNS, "created_by", "replaces")
+    row = cur.execute(
+        f"INSERT INTO progress_records ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608 - fixed names
+        " RETURNING record_id",
+        [*_record_values(record), actor, replaces],
+    ).fetchall()
+    return int(row[0][0])
 
 
 def add_progress_record(store: Store, actor: str, record: ProgressRecord) -> int:
-    """Insert one progress record; return its record_id."""
-    detail = record.model_dump(mode="json")
+    """Insert one evidence record (a value or a milestone); return its record_id."""
+    detail = record.model_dump(mode="json", exclude={"record_id"})
     with store.transaction(actor, "add_progress_record", detail) as cur:
-        known = cur.execute("SELECT count(*) FROM targets WHERE target_id = ?", [record.target_id]).fetchall()
-        if not known[0][0]:
-            raise NotFound("unknown_target", target_id=record.target_id)
-        row = cur.execute(
-            "INSERT INTO progress_records (target_id, recorded_on, value, source_url, note_en, note_vi, created_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING record_id",
-            [
-                record.target_id,
-                record.recorded_on,
-                record.value,
-                record.source_url,
-                record.note_en,
-                record.note_vi,
-                actor,
-            ],
-        ).fetchall()
-    return int(row[0][0])
+        return _insert_record(cur, actor, record)
+
+
+def _active_record(cur, record_id: int) -> dict:
+    rows = (
+        cur.execute("SELECT * FROM progress_records WHERE record_id = ?", [record_id])
+        .fetchdf()
+        .to_dict("records")
+    )
+    if not rows:
+        raise NotFound("unknown_record", record_id=record_id)
+    if rows[0]["status"] != "active":
+        raise MetricsError("record_withdrawn", record_id=record_id)
+    return rows[0]
+
+
+def _withdraw(cur, actor: str, record_id: int, reason: str) -> None:
+    cur.execute(
+        "UPDATE progress_records SET status = 'withdrawn', withdrawn_by = ?, withdrawn_at = current_timestamp,"
+        " withdrawn_reason = ? WHERE record_id = ?",
+        [actor, reason, record_id],
+    )
+
+
+def correct_progress_record(
+    store: Store, actor: str, record_id: int, record: ProgressRecord, reason: str
+) -> int:
+    """A correction: a new record that replaces `record_id` (same target), which is withdrawn.
+    One transaction; the audit-log entry keeps both the old and the new record."""
+    detail: dict = {
+        "replaces": record_id,
+        "reason": reason,
+        "new": record.model_dump(mode="json", exclude={"record_id"}),
+    }
+    with store.transaction(actor, "correct_progress_record", detail) as cur:
+        old = _active_record(cur, record_id)
+        if old["target_id"] != record.target_id:
+            raise MetricsError("record_other_target", record_id=record_id, target_id=old["target_id"])
+        detail["old"] = {k: (None if v is None or v != v else str(v)) for k, v in old.items()}
+        new_id = _insert_record(cur, actor, record, replaces=record_id)
+        _withdraw(cur, actor, record_id, reason)
+        detail["new_record_id"] = new_id
+    return new_id
+
+
+def withdraw_progress_record(store: Store, actor: str, record_id: int, reason: str) -> None:
+    """Mark a record withdrawn (never deleted), with who, when and why; audit-logged with the record."""
+    detail: dict = {"record_id": record_id, "reason": reason}
+    with store.transaction(actor, "withdraw_progress_record", detail) as cur:
+        old = _active_record(cur, record_id)
+        detail["old"] = {k: (None if v is None or v != v else str(v)) for k, v in old.items()}
+        _withdraw(cur, actor, record_id, reason)
 
 
 _TARGET_COLUMNS = (
@@ -49,7 +117,22 @@ _TARGET_COLUMNS = (
     "text_vi",
     "text_en",
     "source_url",
+    "target_high",
+    "base_year",
+    "indicator_no",
+    "appendix_group",
+    "lead_agency",
+    "coordinating_agencies",
+    "yardstick_proxy",
+    "succeeded_by",
 )
+
+
+def _target_values(target: Target) -> list:
+    return [
+        ";".join(target.coordinating_agencies) if c == "coordinating_agencies" else getattr(target, c)
+        for c in _TARGET_COLUMNS
+    ]
 
 
 def add_target(store: Store, actor: str, target: Target) -> None:
@@ -70,7 +153,7 @@ def add_target(store: Store, actor: str, target: Target) -> None:
                 raise NotFound("unknown_group_id", group_id=target.group_id)
             if not count("SELECT count(*) FROM indices WHERE index_id = ?", target.yardstick_index):
                 raise MetricsError("unknown_index", index_id=target.yardstick_index)
-        values = [getattr(target, c) for c in _TARGET_COLUMNS]
+        values = _target_values(target)
         cur.execute(
             f"INSERT INTO targets ({', '.join(_TARGET_COLUMNS)}) VALUES ({', '.join('?' * len(values))})",  # noqa: S608 - fixed names
             values,
@@ -88,30 +171,14 @@ def add_targets(store: Store, actor: str, targets: list[Target]) -> int:
         def known(sql: str) -> set[str]:
             return {r[0] for r in cur.execute(sql).fetchall()}
 
-        strategies = known("SELECT strategy_id FROM strategies")
+        strategies = dict(cur.execute("SELECT strategy_id, signed_on FROM strategies").fetchall())
         taken = known("SELECT target_id FROM targets")
         groups = known("SELECT group_id FROM peer_groups") | {"WORLD"}
         indices = known("SELECT index_id FROM indices")
-        problems: list[Problem] = []
-        seen: set[str] = set()
-        for row, target in enumerate(targets, start=2):
-            if target.strategy_id not in strategies:
-                problems.append(
-                    Problem(
-                        "unknown_strategy",
-                        row,
-                        "strategy_id",
-                        target.strategy_id,
-                        {"strategy_id": target.strategy_id},
-                    )
-                )
-            if target.target_id in taken or target.target_id in seen:
-                problems.append(
-                    Problem(
-                        "target_exists", row, "target_id", target.target_id, {"target_id": target.target_id}
-                    )
-                )
-            seen.add(target.target_id)
+        agencies = known("SELECT agency_id FROM agencies")
+        numbered = list(enumerate(targets, start=2))
+        problems: list[Problem] = cross_row_problems(numbered, strategies, agencies, taken)
+        for row, target in numbered:
             if target.kind == "rank":
                 if target.group_id not in groups:
                     problems.append(
@@ -134,9 +201,9 @@ def add_targets(store: Store, actor: str, targets: list[Target]) -> int:
                         )
                     )
         if problems:
-            raise ValidationFailed(problems)
+            raise ValidationFailed(sorted(problems, key=lambda p: p.row or 0))
         if targets:
-            rows = [[getattr(t, c) for c in _TARGET_COLUMNS] for t in targets]
+            rows = [_target_values(t) for t in targets]
             cur.executemany(
                 f"INSERT INTO targets ({', '.join(_TARGET_COLUMNS)}) VALUES ({', '.join('?' * len(_TARGET_COLUMNS))})",  # noqa: S608 - fixed names
                 rows,

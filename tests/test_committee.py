@@ -1,0 +1,104 @@
+"""metrics.committee's pure half: the headline counts, Appendix I groups, the agencies' reminder
+list and the closing review, on rows made by hand (every expected figure counted here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from metrics import committee
+from metrics.committee import ScoreRow
+
+
+def row(target_id: str, status: str, group: str = "", agency: str = "", **kw) -> ScoreRow:
+    return ScoreRow(
+        target_id=target_id,
+        strategy_id="S",
+        kind=kw.pop("kind", "level"),
+        horizon_year=2030,
+        status=status,
+        appendix_group=group,
+        lead_agency=agency,
+        **kw,
+    )
+
+
+def test_headline_counts_add_up_and_keep_every_other_class():
+    rows = [
+        row("a", "achieved"),
+        row("b", "met_now"),
+        row("c", "on_track"),
+        row("d", "at_risk"),
+        row("e", "off_track"),
+        row("f", "no_data"),
+        row("g", "no_data"),
+        row("h", "pace_unknown"),
+    ]
+    counts = committee.headline_counts(rows)
+    assert counts == {"met": 2, "on_track": 1, "at_risk": 1, "no_data": 2, "off_track": 1, "pace_unknown": 1}
+    assert sum(counts.values()) == len(rows)
+
+
+def test_groups_follow_appendix_order_and_unknown_groups_go_last():
+    rows = [row("1", "no_data", "inputs"), row("2", "no_data", "impact"), row("3", "no_data", "")]
+    rows.append(row("4", "no_data", "results"))
+    assert [(g, [r.target_id for r in rs]) for g, rs in committee.by_group(rows)] == [
+        ("impact", ["2"]),
+        ("results", ["4"]),
+        ("inputs", ["1"]),
+        ("", ["3"]),
+    ]
+
+
+def test_filter_by_status_and_agency():
+    rows = [row("1", "no_data", agency="MST"), row("2", "at_risk", agency="MOF"), row("3", "no_data")]
+    assert [r.target_id for r in committee.filter_rows(rows, ["no_data"])] == ["1", "3"]
+    assert [r.target_id for r in committee.filter_rows(rows, ["no_data"], ["MST"])] == ["1"]
+    assert len(committee.filter_rows(rows)) == 3
+
+
+def test_agency_reminders_latest_date_and_missing_targets():
+    rows = [
+        row("1", "no_data", agency="MST"),
+        row("2", "met_now", agency="MST"),
+        row("3", "met_now", agency="MST"),
+        row("4", "no_data", agency="MOF"),
+        row("5", "no_data"),  # no lead agency: not on anyone's list
+    ]
+    latest = {"2": dt.date(2026, 3, 1), "3": dt.date(2026, 9, 30)}
+    names = {"MST": ("Bộ Khoa học và Công nghệ", "Ministry of Science and Technology")}
+    lines = committee.agency_reminders(rows, latest, names)
+    assert [a.agency_id for a in lines] == ["MOF", "MST"]  # one missing each: by id
+    mst = lines[1]
+    assert mst.targets == ["1", "2", "3"]
+    assert mst.latest == dt.date(2026, 9, 30)
+    assert mst.missing == ["1"]
+    assert mst.name("vi") == "Bộ Khoa học và Công nghệ"
+    assert lines[0].latest is None and lines[0].name("en") == "MOF"  # unnamed agency: its id
+
+
+def test_latest_dates_ignore_withdrawn_records():
+    class E:
+        def __init__(self, target_id, day, status="active"):
+            self.target_id, self.recorded_on, self.status = target_id, day, status
+
+    got = committee.latest_dates(
+        [E("a", dt.date(2026, 1, 1)), E("a", dt.date(2026, 5, 1), "withdrawn"), E("b", dt.date(2025, 1, 1))]
+    )
+    assert got == {"a": dt.date(2026, 1, 1), "b": dt.date(2025, 1, 1)}
+
+
+def test_closing_review_sorts_achieved_missed_superseded_and_the_rest():
+    rows = [
+        row("a", "achieved"),
+        row("b", "missed"),
+        row("c", committee.SUPERSEDED, succeeded_by="N1"),
+        row("d", committee.SUPERSEDED),
+        row("e", "no_data"),
+    ]
+    review = committee.closing_review(rows)
+    assert {k: [r.target_id for r in v] for k, v in review.items()} == {
+        "achieved": ["a"],
+        "missed": ["b"],
+        "superseded": ["c", "d"],
+        "other": ["e"],
+    }
