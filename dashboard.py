@@ -12,21 +12,25 @@ import streamlit as st
 
 from app_pages import access, common, registry
 from metrics.auth import ANONYMOUS
+from metrics.errors import StoreError
 from metrics.store.hardening import restrict_file_access
 
 st.set_page_config(page_title="AI Strategy Tracker", page_icon="📊", layout="wide")
-lang = common.language_switch()
-store = common.store()
-restrict_file_access(store)
-actor = access.resolve_actor(store)
+try:
+    lang = common.language_switch()
+    store = common.store()
+    restrict_file_access(store)
+    actor = access.resolve_actor(store)
 
-if actor == ANONYMOUS and access.require_sign_in_for_viewers():
-    name, path, _role = registry.LOGIN_PAGE
-    pages = [st.Page(path, title=common.t(f"nav.{name}"), url_path=name, default=True)]
-else:
-    access.sidebar(store, actor)
-    pages = [
-        st.Page(path, title=common.t(f"nav.{name}"), url_path=name, default=(name == "overview"))
-        for name, path, _role in registry.pages_for(actor.role)
-    ]
-st.navigation(pages).run()
+    if actor == ANONYMOUS and access.require_sign_in_for_viewers():
+        name, path, _role = registry.LOGIN_PAGE
+        pages = [st.Page(path, title=common.t(f"nav.{name}"), url_path=name, default=True)]
+    else:
+        access.sidebar(store, actor)
+        pages = [
+            st.Page(path, title=common.t(f"nav.{name}"), url_path=name, default=(name == "overview"))
+            for name, path, _role in registry.pages_for(actor.role)
+        ]
+    st.navigation(pages).run()
+except StoreError as exc:  # a damaged database: the recovery steps, never DuckDB's raw text
+    common.error_box(exc)

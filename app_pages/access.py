@@ -3,7 +3,8 @@
 - `resolve_actor(store)`: who is using this session. An organisation sign-in (Streamlit's OIDC
   `st.login()`, when an [auth] section is configured in .streamlit/secrets.toml) maps to the local
   account with the same e-mail (its role) or to `oidc_default_role`; a local sign-in is kept in
-  st.session_state["actor"]; everyone else is ANONYMOUS (a viewer).
+  st.session_state["actor"]; everyone else is ANONYMOUS (a viewer). The role is re-read from the
+  accounts on every run, so a demoted or removed account loses its rights at its next click.
 - `sidebar(store, actor)`: the sign-in form, or "signed in as" with a sign-out button.
 - `require_page_role(role)`: called at the top of every protected page. Hiding a page from the
   menu is not authorisation; this check (and require_role in the services) is.
@@ -16,6 +17,7 @@ import os
 
 import streamlit as st
 
+from app_pages import common
 from metrics import i18n
 from metrics.auth import ANONYMOUS, Actor, has_role, parse_flag
 from metrics.errors import MetricsError
@@ -95,8 +97,24 @@ def resolve_actor(store: Store) -> Actor:
                 st.sidebar.error(i18n.error_message(exc.code, _lang(), **exc.params))
                 actor = ANONYMOUS
             st.session_state["signed_in_with"] = "oidc"
+    actor = refresh(store, actor)
     st.session_state[ACTOR_KEY] = actor
     return actor
+
+
+def refresh(store: Store, actor: Actor) -> Actor:
+    """The actor with its account's role now; a removed password account is signed out (with a
+    note on the next run). Stored in the session."""
+    fresh = accounts.current_actor(store, actor)
+    if fresh != actor:
+        if fresh == ANONYMOUS:
+            st.session_state.pop("signed_in_with", None)
+            st.session_state["access_notice"] = "access.account_removed"
+        else:
+            st.session_state["access_notice"] = "access.role_changed"
+            st.session_state["access_notice_role"] = fresh.role
+    st.session_state[ACTOR_KEY] = fresh
+    return fresh
 
 
 def sign_in_form(store: Store, where=None, key: str = "signin") -> None:
@@ -123,16 +141,40 @@ def sign_in_form(store: Store, where=None, key: str = "signin") -> None:
         st.rerun()
 
 
+TRUSTED_PROXIES_ENV = "AI_DASHBOARD_TRUSTED_PROXIES"
+_DEFAULT_PROXIES = "127.0.0.1,::1"
+
+
+def client_key(peer: str | None, headers: dict[str, str], trusted: str = _DEFAULT_PROXIES) -> str:
+    """Who is signing in, for the per-client throttle.
+
+    The connection's peer address, except when that peer is a trusted reverse proxy (nginx on the
+    same machine in the served layout; Streamlit reports a local peer as None): then the
+    X-Real-IP header the proxy sets from the real client address. A header from anyone else is
+    ignored, so a client cannot pick its own key by sending one."""
+    proxies = {p.strip() for p in trusted.split(",") if p.strip()}
+    if peer and peer not in proxies:
+        return peer
+    forwarded = {k.lower(): v for k, v in headers.items()}.get("x-real-ip", "").strip()
+    return forwarded[:64] if forwarded else (peer or "local")
+
+
 def _client() -> str:
     try:
-        return str(st.context.ip_address or "")
+        peer = st.context.ip_address
+        headers = dict(st.context.headers)
     except Exception:  # no request context (tests)
         return ""
+    return client_key(peer, headers, os.environ.get(TRUSTED_PROXIES_ENV) or _DEFAULT_PROXIES)
 
 
 def sidebar(store: Store, actor: Actor) -> None:
     """Who is signed in (and sign-out), or the sign-in form with a one-line explanation."""
     box = st.sidebar.container(key="access_box")
+    notice = st.session_state.pop("access_notice", None)
+    if notice:
+        role = st.session_state.pop("access_notice_role", "viewer")
+        box.warning(_t(notice, role=_t(f"role.{role}")), icon=":material/manage_accounts:")
     if actor != ANONYMOUS:
         box.caption(_t("signin.signed_in_as", name=actor.name, role=_t(f"role.{actor.role}")))
         if box.button(_t("signin.sign_out"), key="sign_out", icon=":material/logout:"):
@@ -148,8 +190,9 @@ def sidebar(store: Store, actor: Actor) -> None:
 
 
 def require_page_role(role: str) -> Actor:
-    """At the top of a protected page: the Actor when allowed; otherwise a message and st.stop()."""
-    actor = current_actor()
+    """At the top of a protected page: the Actor when allowed; otherwise a message and st.stop().
+    The role is re-read from the accounts here too (a page can run without dashboard.py first)."""
+    actor = refresh(common.store(), current_actor())
     if not has_role(actor, role):  # type: ignore[arg-type]
         needed = _t(f"role.{role}")
         if actor == ANONYMOUS:

@@ -12,7 +12,9 @@ from app_pages import access, common
 from metrics import i18n
 from metrics.auth import ROLES
 from metrics.errors import MetricsError
+from metrics.ingest.limits import import_limits
 from metrics.store import backup as ops
+from metrics.store import restore_points
 from metrics.store import users as accounts
 
 actor = access.require_page_role("admin")  # first: nothing below runs for anyone else
@@ -54,7 +56,7 @@ ROLE_BY_LABEL = {_role(r): r for r in ROLES}
 # --- accounts ----------------------------------------------------------------------------------
 
 st.header(t("admin.accounts"))
-listed = accounts.list_accounts(store)
+listed = accounts.list_accounts(store, actor)
 if not listed:
     st.info(t("admin.no_accounts"))
 else:
@@ -142,7 +144,7 @@ FILTER_BY_LABEL = {t(f"admin.audit_{k}"): k for k in FILTERS}
 which = FILTER_BY_LABEL[
     st.radio(t("admin.audit_filter"), list(FILTER_BY_LABEL), horizontal=True, key="admin_audit_filter")
 ]
-events = accounts.audit_events(store, limit=500, **FILTERS[which])
+events = accounts.audit_events(store, actor, limit=500, **FILTERS[which])
 
 
 def _detail(text: str) -> str:
@@ -177,7 +179,7 @@ backup_col, check_col = st.columns(2)
 with backup_col:
     if st.button(t("admin.backup_submit"), key="admin_backup", icon=":material/backup:"):
         try:
-            info = ops.backup(store)
+            info = ops.backup(store, actor)
         except MetricsError as exc:
             _error(exc)
         else:
@@ -203,7 +205,7 @@ with backup_col:
 with check_col:
     if st.button(t("admin.check_submit"), key="admin_check", icon=":material/fact_check:"):
         try:
-            report = ops.check_store(store)
+            report = ops.check_store(store, actor)
         except MetricsError as exc:
             _error(exc)
         else:
@@ -215,3 +217,29 @@ with check_col:
                     version=report.data_version,
                 )
             )
+
+# --- restore points (one before every import; metrics.store.restore_points) ------------------------
+
+st.subheader(t("admin.restore_points.title"))
+st.caption(t("admin.restore_points.caption", keep=import_limits().restore_points_kept))
+points = restore_points.list_points(store.path)
+if not points:
+    st.caption(t("admin.restore_points.none"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("admin.restore_points.created"): _when(p.created_at),
+                    t("admin.restore_points.data_version"): str(p.data_version),
+                    t("admin.restore_points.before"): p.reason,
+                    t("admin.restore_points.by"): p.actor,
+                    t("admin.restore_points.size"): _num(p.size_bytes / 2**20, 1),
+                    t("admin.restore_points.file"): p.path,
+                }
+                for p in points
+            ]
+        ),
+        hide_index=True,
+        key="admin_restore_points",
+    )

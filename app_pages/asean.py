@@ -33,7 +33,7 @@ fig_source = common.source_line(common.DEFAULT_INDEX, [edition], url=False)
 
 vn = table[table["iso3"] == VN]
 if vn.empty:
-    st.warning(t("asean.no_vn", index=info["short_name"], edition=edition))
+    st.warning(common.tm("asean.no_vn", index=info["short_name"], edition=edition))
     st.stop()
 vn_row = vn.iloc[0]
 vn_rank = int(vn_row["group_rank"])
@@ -43,7 +43,7 @@ n = len(table)
 
 st.markdown(
     "#### "
-    + t(
+    + common.tm(
         "asean.headline",
         index=info["short_name"],
         edition=edition,
@@ -57,7 +57,7 @@ st.markdown(
 c1, c2 = st.columns(2)
 with c1, st.container(border=True):
     if above.empty:
-        st.markdown(t("asean.rival_above_none"))
+        st.markdown(common.tm("asean.rival_above_none"))
     else:
         r = above.iloc[0]
         st.metric(
@@ -69,7 +69,7 @@ with c1, st.container(border=True):
         )
 with c2, st.container(border=True):
     if below.empty:
-        st.markdown(t("asean.rival_below_none"))
+        st.markdown(common.tm("asean.rival_below_none"))
     else:
         r = below.iloc[0]
         st.metric(
@@ -143,9 +143,9 @@ if pillar_cols:
     )
     common.chart(fig, radar_frame, "asean_radar", source)
 else:
-    st.info(t("asean.no_pillars", index=info["short_name"], edition=edition))
+    st.info(common.tm("asean.no_pillars", index=info["short_name"], edition=edition))
 st.caption(
-    t(
+    common.tm(
         "common.membership",
         group=GROUP,
         date=common.date(common.membership_date(common.DEFAULT_INDEX, edition)),

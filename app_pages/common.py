@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import exports, i18n, progress, services, target_sets
+from metrics import exports, i18n, progress, safe_text, services, target_sets
 from metrics import services_strategy as strategies
 from metrics.auth import ANONYMOUS, Actor, has_role
 from metrics.errors import MetricsError
@@ -236,7 +236,7 @@ def country_names(data_version: Version, language: str) -> dict[str, str]:
 
 
 def country(iso3: str) -> str:
-    return country_names(version(), lang()).get(iso3, iso3)
+    return safe_text.plain(country_names(version(), lang()).get(iso3, iso3))
 
 
 def membership_date(index_id: str, edition_year: int):
@@ -444,9 +444,10 @@ def source_line(index_id: str, editions: Sequence[int] | None = None, url: bool 
         "index": info["short_name"],
         "editions": ", ".join(str(e) for e in eds),
     }
-    if not url:
-        return t("ui.source_short", **words)
-    return t("ui.source_line", url=urls[-1] if urls else "", **words)
+    if not url:  # drawn inside a figure: plain text, no Markdown there
+        return t("ui.source_short", **{k: safe_text.plain(v) for k, v in words.items()})
+    # Shown in a caption (Markdown): the words literal, the address a link the app builds.
+    return t("ui.source_line", url=link(urls[-1] if urls else ""), **{k: md(v) for k, v in words.items()})
 
 
 def breaks(index_id: str, editions: Sequence[int] | None = None) -> list[tuple[float, str]]:
@@ -510,10 +511,20 @@ def index_picker(key: str, label_key: str = "common.index") -> str:
 
 
 def md(text: str) -> str:
-    """Text shown inside markdown literally (T_N, 2 * 3 and [1] stay as written)."""
-    for ch in "\\`*_[]<>#|":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    """Text shown inside markdown literally (T_N, 2 * 3 and [1] stay as written; no link, image,
+    colour or HTML the text carries is ever acted on; bidi controls removed): metrics.safe_text."""
+    return safe_text.md(text)
+
+
+def tm(key: str, **params) -> str:
+    """t() for Markdown elements: every text parameter (names, file names, wordings from the
+    data) shown literally; numbers and the catalog's own wording untouched."""
+    return t(key, **{k: md(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+def link(url: str) -> str:
+    """A source link the app builds: the host of a validated http(s) URL, or "–"."""
+    return safe_text.source_link(url)
 
 
 def rows_height(n: int, limit: int = 20) -> int:

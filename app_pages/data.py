@@ -106,10 +106,10 @@ st.dataframe(
 st.caption(
     t(
         "data_page.source_caption",
-        publisher=info["publisher"],
-        index=info["short_name"],
+        publisher=common.md(info["publisher"]),
+        index=common.md(info["short_name"]),
         edition=edition,
-        url=source_url,
+        url=common.link(source_url),
         version=info["version_ids"].get(edition, "–"),
     )
 )

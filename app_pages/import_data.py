@@ -14,9 +14,10 @@ from app_pages import common
 from metrics import i18n
 from metrics.auth import ANONYMOUS, has_role
 from metrics.errors import MetricsError, ValidationFailed
-from metrics.ingest import pipeline
+from metrics.ingest import mapping, pipeline
 from metrics.store import imports as store_imports
 from metrics.store import queries as q
+from metrics.store import restore_points
 
 t = common.translator()
 lang = common.lang()
@@ -28,6 +29,7 @@ if not has_role(actor, "analyst"):
 
 store = common.store()
 NEW = "__new__"
+IGNORE = mapping.IGNORE
 ROLES = ("country", "iso_code", "year", "measure", "value", "rank")
 
 
@@ -128,17 +130,33 @@ def _form() -> tuple[bytes | None, str, pipeline.ImportOptions]:
     )
     if uploaded is None:
         return None, "", options
-    return uploaded.getvalue(), uploaded.name, options
+    data = uploaded.getvalue()
+    file_key = hashlib.sha256(data).hexdigest()[:16]
+    if st.session_state.get("import_choices_for") != file_key:
+        # The analyst's column choices belong to one file.
+        st.session_state["import_choices_for"] = file_key
+        st.session_state["import_column_map"] = {}
+    options.column_map = dict(st.session_state["import_column_map"])
+    options.allow_no_headline = bool(st.session_state.get(f"import_allow_no_headline_{file_key}"))
+    return data, uploaded.name, options
 
 
 def _source(data: bytes, file_name: str, options: pipeline.ImportOptions, progress) -> pipeline.SourceFile:
     """The file read once per (content, reading options); kept in the session for the confirm.
     read_source runs the upload guard (size, type by content, zip bombs) before any parser."""
-    key = (hashlib.sha256(data).hexdigest(), file_name, options.sheet, options.layout, bool(options.name))
+    key = (
+        hashlib.sha256(data).hexdigest(),
+        file_name,
+        options.sheet,
+        options.layout,
+        bool(options.name),
+        options.index_id,
+        tuple(sorted(options.column_map.items())),
+    )
     cached = st.session_state.get("import_source")
     if cached is not None and cached[0] == key:
         return cached[1]
-    source = pipeline.read_source(data, file_name, options, progress=progress)
+    source = pipeline.read_source(data, file_name, options, progress=progress, store=store)
     st.session_state["import_source"] = (key, source)
     return source
 
@@ -149,7 +167,7 @@ def _source(data: bytes, file_name: str, options: pipeline.ImportOptions, progre
 def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> None:
     st.subheader(t("import.mapping"))
     st.caption(
-        t(
+        common.tm(
             "import.cli.file",
             file=plan.file_name,
             reader=t(f"import.reader.{plan.reader}"),
@@ -165,16 +183,16 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="import_mapping_table")
     mapping = plan.mapping
     if mapping.get("sheets"):
-        st.caption(t("import.mapping_sheets", sheets=", ".join(mapping["sheets"])))
+        st.caption(common.tm("import.mapping_sheets", sheets=", ".join(mapping["sheets"])))
     if source.measure_columns:
         measures = sorted(set(source.measure_columns) - {"total"})
         if measures:
             # "header as written → measure id": the analyst checks each column went where it should.
             pairs = [f"{source.measure_columns[m]} → {m}" for m in measures]
-            st.caption(t("import.mapping_measures", measures=", ".join(pairs)))
+            st.caption(common.tm("import.mapping_measures", measures=", ".join(pairs)))
     ignored = mapping.get("ignored_columns") or []
     if ignored:
-        st.caption(t("import.mapping_ignored", columns=", ".join(ignored)))
+        st.caption(common.tm("import.mapping_ignored", columns=", ".join(ignored)))
     if mapping.get("delimiter"):
         # A text file: what the analyst checks first when numbers look wrong (54,48 read as 5448?).
         decimal = {True: "decimal_comma", False: "decimal_point"}.get(
@@ -192,7 +210,57 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
     if source.years:
         st.caption(t("import.years_in_file", years=", ".join(str(y) for y in source.years)))
     elif source.edition_hint:
-        st.caption(t("import.edition_hint", source=source.edition_hint_from or "", year=source.edition_hint))
+        st.caption(
+            common.tm("import.edition_hint", source=source.edition_hint_from or "", year=source.edition_hint)
+        )
+
+
+def _map_key(plan: pipeline.ImportPlan, label: str) -> str:
+    return f"import_map_{plan.sha256[:8]}_{hashlib.sha256(label.encode()).hexdigest()[:10]}"
+
+
+def _show_column_choices(plan: pipeline.ImportPlan) -> None:
+    """Every column (or measure name) with the measure it feeds; the analyst may pick another
+    measure of the index, the total included, or leave it out. A change reads the file again."""
+    if not plan.columns:
+        return
+    names = {c["measure_id"]: c["name_vi" if lang == "vi" else "name_en"] for c in plan.measure_choices}
+    open_it = any(f["how"] in ("new", "ignored", "chosen") for f in plan.columns) or any(
+        p.code == "headline_missing" for p in plan.problems
+    )
+    chosen = st.session_state.setdefault("import_column_map", {})
+
+    def label_of(measure: str) -> str:
+        if measure == IGNORE:
+            return t("import.map.ignore")
+        return f"{names[measure]} ({measure})" if measure in names else t("import.map.new", measure=measure)
+
+    with st.expander(t("import.map.title"), expanded=open_it):
+        st.caption(t("import.map.help"))
+        for feed in plan.columns:
+            column, current = feed["column"], feed["measure_id"]
+            options = [IGNORE, *names] + ([current] if current not in names and current != IGNORE else [])
+            c1, c2 = st.columns([3, 2])
+            picked = c1.selectbox(
+                t("import.map.choose", column=column),
+                options,
+                index=options.index(current),
+                format_func=label_of,
+                key=_map_key(plan, column),
+            )
+            c2.caption(t(f"import.how.{feed['how']}"))
+            if picked != current:
+                if picked in names or picked == IGNORE:
+                    chosen[column] = picked
+                else:
+                    chosen.pop(column, None)
+                st.rerun()
+
+
+def _show_headline_choice(plan: pipeline.ImportPlan) -> None:
+    key = f"import_allow_no_headline_{st.session_state.get('import_choices_for', '')}"
+    if any(p.code == "headline_missing" for p in plan.problems) or st.session_state.get(key):
+        st.checkbox(t("import.headline.allow"), key=key)
 
 
 def _show_summary(plan: pipeline.ImportPlan) -> None:
@@ -314,7 +382,7 @@ def _diff(diff: store_imports.Diff, key: str) -> None:
         ("import.removed_measures", diff.removed_measures),
     ):
         if items:
-            st.markdown(f"**{t(label)}:** " + ", ".join(items))
+            st.markdown(f"**{t(label)}:** " + common.md(", ".join(str(i) for i in items)))
     if not diff.changed:
         st.caption(t("import.changes_none"))
         return
@@ -362,8 +430,10 @@ def import_tab() -> None:
         return
     progress.done()
     _show_mapping(source, plan)
+    _show_column_choices(plan)
     _show_summary(plan)
     _show_problems(plan)
+    _show_headline_choice(plan)
     _show_changes(plan)
     if plan.status == "unchanged":
         st.info(t("import.confirm_unchanged"))
@@ -401,6 +471,9 @@ def _commit(source: pipeline.SourceFile, options: pipeline.ImportOptions) -> Non
         for v in result.versions
     )
     st.success(t("import.imported", versions=written))
+    points = restore_points.list_points(store.path)
+    if points:
+        st.caption(t("import.restore_point.taken", path=points[0].path))
 
 
 def history_tab() -> None:
@@ -425,6 +498,10 @@ def history_tab() -> None:
                 t("import.col.index"): versions["index_id"],
                 t("import.col.edition"): versions["edition_year"].astype(str),
                 t("import.col.current"): ["✓" if c else "" for c in versions["is_current"]],
+                t("import.col.withdrawn"): [
+                    r if w else ""
+                    for w, r in zip(versions["withdrawn"], versions["withdrawn_reason"], strict=True)
+                ],
                 t("import.col.file"): versions["file_name"],
                 t("import.col.sha256"): versions["sha256"].str[:12],
                 t("import.col.rows"): [common.num(n, 0) for n in versions["row_count"]],
@@ -450,8 +527,15 @@ def history_tab() -> None:
     if c3.button(t("import.compare_button"), key="import_compare"):
         _diff(store_imports.compare(store, old, new), "import_compare_table")
 
+    _withdraw_section(versions, labels)
     st.subheader(t("import.rollback"))
-    older = [int(v) for v, cur in zip(versions["version_id"], versions["is_current"], strict=True) if not cur]
+    older = [
+        int(v)
+        for v, cur, gone in zip(
+            versions["version_id"], versions["is_current"], versions["withdrawn"], strict=True
+        )
+        if not cur and not gone
+    ]
     if not older:
         st.caption(t("import.rollback_none"))
         return
@@ -465,6 +549,30 @@ def history_tab() -> None:
         else:
             common.refresh_version()
             st.session_state["import_history_notice"] = t("import.rolled_back", **detail)
+            st.rerun()
+
+
+def _withdraw_section(versions: pd.DataFrame, labels: dict[int, str]) -> None:
+    """Withdraw any version (the only one of a new edition included), with a reason."""
+    st.subheader(t("import.withdraw.title"))
+    st.caption(t("import.withdraw.help"))
+    live = [int(v) for v, gone in zip(versions["version_id"], versions["withdrawn"], strict=True) if not gone]
+    if not live:
+        st.caption(t("import.withdraw.none"))
+        return
+    pick = st.selectbox(t("import.withdraw.pick"), live, format_func=labels.get, key="import_withdraw_pick")
+    reason = st.text_input(
+        t("import.withdraw.reason"), max_chars=store_imports.REASON_MAX_CHARS, key="import_withdraw_reason"
+    )
+    sure = st.checkbox(t("import.withdraw.sure"), key="import_withdraw_sure")
+    if st.button(t("import.withdraw.button"), disabled=not (sure and reason.strip()), key="import_withdraw"):
+        try:
+            detail = store_imports.withdraw(store, actor, pick, reason)
+        except MetricsError as exc:
+            common.error_box(exc)
+        else:
+            common.refresh_version()
+            st.session_state["import_history_notice"] = t("import.withdraw.done", **detail)
             st.rerun()
 
 

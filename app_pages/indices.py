@@ -43,7 +43,8 @@ table = pd.DataFrame(rows)
 good = [a for a in comparison if a.status in ("achieved", "met_now", "on_track")]
 judged = [a for a in comparison if a.status != "no_data"]
 st.markdown(
-    "#### " + t("indices.headline", good=len(good), n=len(judged), target=label_of[target_id].split(" — ")[0])
+    "#### "
+    + common.tm("indices.headline", good=len(good), n=len(judged), target=label_of[target_id].split(" — ")[0])
 )
 st.dataframe(
     table,
@@ -53,7 +54,7 @@ st.dataframe(
     key="indices_table",
 )
 common.download(table, f"indices_{target_id}", "indices_table_download")
-st.caption(t("indices.gap_note"))
+st.caption(common.tm("indices.gap_note"))
 
 # --- percentile over editions, each index ----------------------------------------------------------
 series_rows = []
@@ -104,7 +105,7 @@ if not frame.empty:
         y_range=(0, 100),
     )
     common.chart(fig, frame, "indices_percentile", sources)
-    st.caption(t("indices.percentile_note"))
+    st.caption(common.tm("indices.percentile_note"))
     fig = charts.multi_line(
         frame.dropna(subset=["group_rank"]),
         charts.Labels(

@@ -67,4 +67,4 @@ common.download(
 )
 with st.expander(t("methodology_page.inputs")):
     st.json(a.trace.inputs, expanded=False)
-st.caption(t("methodology_page.trace_source", url=a.source_url or "–"))
+st.caption(t("methodology_page.trace_source", url=common.link(a.source_url)))

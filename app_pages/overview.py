@@ -32,10 +32,10 @@ def goal(a) -> str:
 
 st.title(t("overview.title"))
 if latest is None:
-    st.warning(t("overview.headline_none", index=info["short_name"]))
+    st.warning(common.tm("overview.headline_none", index=info["short_name"]))
 else:
     st.caption(
-        t(
+        common.tm(
             "overview.latest_data",
             index=info["short_name"],
             edition=latest.edition_year,
@@ -44,7 +44,7 @@ else:
     )
     st.markdown(
         "#### "
-        + t(
+        + common.tm(
             "overview.headline",
             index=info["short_name"],
             edition=latest.edition_year,
@@ -57,7 +57,7 @@ else:
     )
 good = [a for a in rank_targets if a.status in GOOD]
 st.markdown(
-    t(
+    common.tm(
         "overview.summary",
         good=len(good),
         total=len(rank_targets),
@@ -80,7 +80,7 @@ for col, a in zip(columns, rank_targets, strict=False):
             help=t("status_help." + a.status),
         )
         st.markdown(
-            t(
+            common.tm(
                 "overview.card_edition",
                 index=common.index_name(a.yardstick_index or INDEX),
                 edition=a.as_of_edition or "–",
@@ -92,7 +92,7 @@ for col, a in zip(columns, rank_targets, strict=False):
         )
         if a.projection is None and a.as_of_edition is not None and a.horizon_year > a.as_of_edition:
             st.markdown(
-                t(
+                common.tm(
                     "overview.card_no_projection",
                     year=a.horizon_year,
                     series=a.trace.inputs.get("series", "–"),
@@ -102,7 +102,7 @@ for col, a in zip(columns, rank_targets, strict=False):
         if a.projection is not None:
             p = a.projection
             st.markdown(
-                t(
+                common.tm(
                     "overview.card_projection",
                     year=p.target_year,
                     score=common.num(p.country_score, 1),
@@ -111,11 +111,11 @@ for col, a in zip(columns, rank_targets, strict=False):
                     threshold=common.num(p.threshold, 1),
                 )
             )
-        st.caption(a.text_vi if lang == "vi" else a.text_en)
+        st.caption(common.md(a.text_vi if lang == "vi" else a.text_en))
         link = (
             f"{info['publisher']} — {common.index_name(a.yardstick_index or INDEX)} {a.as_of_edition or ''}"
         )
-        st.caption(f"{t('common.source')}: [{link.strip()}]({a.source_url})")
+        st.caption(f"{t('common.source')}: {common.md(link.strip())} — {common.link(a.source_url)}")
 
 # --- the chart that proves it: the world rank by edition against the top-N lines ---------------------
 ranked = [r for r in history if r.score is not None and (r.published_rank or r.computed_rank)]
@@ -221,7 +221,7 @@ st.dataframe(
     column_config={t("common.source"): st.column_config.LinkColumn()},
     key="overview_history",
 )
-st.caption(t("overview.history_caption"))
+st.caption(common.tm("overview.history_caption"))
 
 # --- counted targets --------------------------------------------------------------------------------
 st.subheader(t("overview.count_targets"))
@@ -236,6 +236,9 @@ def count_text(a) -> str:
     if a.target_value is None:
         return common.num(a.current_count, 0)
     x = units.get(a.target_id, {})
+    if a.kind not in ("count", "direction") and x:
+        # a level, share or growth target: the latest value beside what the decision asks for
+        return f"{common.num(a.current_count, 2)} — {common.goal_text(x, lang)}"
     unit = progress.count_unit(
         a.target_value, lang, x.get("unit_en", ""), x.get("unit_vi", ""), x.get("unit_en_one", "")
     )
@@ -263,19 +266,21 @@ counted_table = pd.DataFrame(
 )
 st.dataframe(counted_table, hide_index=True, width="stretch", key="overview_counted")
 if all(a.status == "no_data" for a in counted):
-    st.info(t("overview.count_targets_note"))
+    st.info(common.tm("overview.count_targets_note"))
 
 name = info["name_vi"] if lang == "vi" else info["name_en"]
 st.caption(
     t(
         "overview.source_caption",
-        publisher=info["publisher"],
-        index_name=name,
-        index=info["short_name"],
+        publisher=common.md(info["publisher"]),
+        index_name=common.md(name),
+        index=common.md(info["short_name"]),
         editions=", ".join(str(e) for e in info["editions"]),
-        url=info["source_urls"].get(latest.edition_year, "") if latest else "",
+        url=common.link(info["source_urls"].get(latest.edition_year, "") if latest else ""),
     )
 )
 st.caption(
-    t("overview.status_legend", legend=" · ".join(common.status_badge(s) for s in common.ENGINE_STATUSES))
+    common.tm(
+        "overview.status_legend", legend=" · ".join(common.status_badge(s) for s in common.ENGINE_STATUSES)
+    )
 )

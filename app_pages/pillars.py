@@ -18,7 +18,7 @@ common.page_header("pillars.title", "pillars.intro")
 info = common.index_info(version, INDEX)
 with_pillars = common.editions_with_pillars(version, INDEX)
 if not with_pillars:
-    st.info(t("pillars.none", index=info["short_name"]))
+    st.info(common.tm("pillars.none", index=info["short_name"]))
     st.stop()
 
 targets = common.targets_table(version)
@@ -62,7 +62,7 @@ dim_gaps = [g for g in gaps if g.level == "dimension"]
 if total is not None and total.gap is not None:
     st.markdown(
         "#### "
-        + t(
+        + common.tm(
             "pillars.headline_inside" if total.gap >= 0 else "pillars.headline_outside",
             target=target_words,
             edition=edition,
@@ -127,7 +127,7 @@ data = pd.DataFrame(
     }
 )
 common.chart(fig, data, "pillars_gaps", source)
-st.caption(t("pillars.gap_note", target=target_words))
+st.caption(common.tm("pillars.gap_note", target=target_words))
 
 # --- pillars: Viet Nam, the threshold, the ASEAN top 4 ---------------------------------------------
 st.subheader(t("pillars.compare_title"))
@@ -173,7 +173,9 @@ lever_table = pd.DataFrame(
 )
 if not levers.empty:
     top = levers.iloc[0]
-    st.markdown(t("pillars.levers_finding", measure=top["name"], gain=common.num(top["total_gain"], 1)))
+    st.markdown(
+        common.tm("pillars.levers_finding", measure=top["name"], gain=common.num(top["total_gain"], 1))
+    )
 st.dataframe(lever_table.head(8), hide_index=True, width="stretch", key="pillars_levers")
-st.caption(t("pillars.levers_note"))
+st.caption(common.tm("pillars.levers_note"))
 common.download(levers, f"levers_{edition}", "pillars_levers_download")

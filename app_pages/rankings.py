@@ -35,14 +35,14 @@ group_targets = {
 }
 
 if not rows:
-    st.warning(t("overview.headline_none", index=info["short_name"]))
+    st.warning(common.tm("overview.headline_none", index=info["short_name"]))
     st.stop()
 
 first, last = rows[0], rows[-1]
 shown = lambda r: r.published_rank or r.computed_rank  # noqa: E731 - the publisher's rank when printed
 st.markdown(
     "#### "
-    + t(
+    + common.tm(
         "rankings.headline",
         index=info["short_name"],
         first_edition=first.edition_year,
@@ -96,7 +96,7 @@ fig = charts.rank_history(
     hover_col="hover",
 )
 common.chart(fig, frame.drop(columns=["hover"]), "rankings_global", common.source_line(index_id, eds))
-st.caption(t("rankings.of_n_note"))
+st.caption(common.tm("rankings.of_n_note"))
 
 # --- ASEAN rank and bump chart -------------------------------------------------------------------
 bump = common.group_ranks_over_editions(version, index_id, common.DEFAULT_GROUP)
@@ -161,7 +161,7 @@ if a.projection is None:
             a, fallback = candidate, year
             break
 if a.projection is None:
-    st.info(t("rankings.projection_none", index=info["short_name"]))
+    st.info(common.tm("rankings.projection_none", index=info["short_name"]))
 else:
     p = a.projection
     points = [common.assessment(version, target_id, index_id, e) for e in p.editions_used]
@@ -240,7 +240,7 @@ else:
     common.chart(fig, pdata, "rankings_projection", source)
     if fallback is not None:
         st.warning(
-            t(
+            common.tm(
                 "rankings.projection_fallback",
                 series=p.series,
                 as_of=fallback,
@@ -249,7 +249,7 @@ else:
             )
         )
     st.caption(
-        t(
+        common.tm(
             "rankings.projection_caption",
             editions=", ".join(str(e) for e in p.editions_used),
             n=len(p.editions_used),

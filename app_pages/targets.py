@@ -37,7 +37,7 @@ row_name = row.name_vi if lang == "vi" else row.name_en
 if row.status == "superseded":
     successor = choices.get(row.superseded_by)
     st.warning(
-        t(
+        common.tm(
             "strategy.superseded_notice",
             name=row_name,
             date=common.date(row.superseded_on),
@@ -45,7 +45,7 @@ if row.status == "superseded":
         )
     )
 else:
-    st.info(t("strategy.in_force_notice", name=row_name))
+    st.info(common.tm("strategy.in_force_notice", name=row_name))
 targets = common.targets_table(version)
 strategies = common.strategies_table(version)
 assessments = {a.target_id: a for a in common.assess_targets(version, VN)}
@@ -115,7 +115,7 @@ if row.status == "superseded":
 table = pd.DataFrame(columns)
 st.markdown(
     "#### "
-    + t(
+    + common.tm(
         "targets_page.headline",
         n=len(records),
         strategies=len(strategies),
@@ -144,7 +144,7 @@ target_id = st.selectbox(
     key="targets_select",
 )
 x = by_id[target_id]
-st.markdown(f"> {x['text_vi']}\n>\n> *{x['text_en']}*")
+st.markdown(f"> {common.md(x['text_vi'])}\n>\n> *{common.md(x['text_en'])}*")
 if x["kind"] == "rank":
     history = [h for h in common.status_history(version, target_id, VN) if h.as_of_edition is not None]
     hframe = pd.DataFrame(
@@ -170,7 +170,7 @@ if x["kind"] == "rank":
             t("common.status"): [common.status_badge(s) for s in hframe["status"]],
         }
     ).iloc[::-1]
-    st.caption(t("targets_page.history_note"))
+    st.caption(common.tm("targets_page.history_note"))
     st.dataframe(shown, hide_index=True, width="stretch", key="targets_history")
     # Gaps are in points of each edition's scale: chart only the editions on the latest one's scale.
     scale = common.index_info(version, x["yardstick_index"])["scale_max"]
@@ -208,16 +208,16 @@ if x["kind"] == "rank":
         )
         common.chart(fig, hframe, f"targets_gap_{target_id}", source)
         if left_out:
-            st.caption(t("targets_page.gap_scale_note", editions=", ".join(left_out)))
+            st.caption(common.tm("targets_page.gap_scale_note", editions=", ".join(left_out)))
 else:
     records_now = common.progress_records(version)
     mine = records_now[records_now["target_id"] == target_id]
     if mine.empty:
         agency = agency_of(target_id)
         st.info(
-            t("strategy.no_evidence_agency", agency=agency)
+            common.tm("strategy.no_evidence_agency", agency=agency)
             if agency != "–"
-            else t("strategy.no_evidence_nobody")
+            else common.tm("strategy.no_evidence_nobody")
         )
     else:
         shown = pd.DataFrame(
@@ -252,7 +252,7 @@ else:
 st.divider()
 actor = common.current_actor()
 if not common.can("analyst"):
-    st.caption(t("targets_page.analyst_only"))
+    st.caption(common.tm("targets_page.analyst_only"))
     st.stop()
 
 st.subheader(t("targets_page.add_record_title"))
@@ -298,7 +298,7 @@ with st.form("targets_add_record", clear_on_submit=True):
     submitted = st.form_submit_button(t("targets_page.add_record"), type="primary")
 if submitted:
     if not rec_source.strip():
-        st.error(t("targets_page.source_required"))
+        st.error(common.tm("targets_page.source_required"))
     else:
         try:
             record = ProgressRecord(
@@ -315,19 +315,19 @@ if submitted:
             )
             record_id = services.add_progress_record(common.store(), actor, record)
             common.refresh_version()
-            st.success(t("targets_page.record_added", id=record_id, target=rec_target))
+            st.success(common.tm("targets_page.record_added", id=record_id, target=rec_target))
         except MetricsError as exc:
             common.error_box(exc)
         except pydantic.ValidationError as exc:
             problems = common.validation_problems(exc, lang)
             st.error(
-                t("targets_page.record_invalid")
+                common.tm("targets_page.record_invalid")
                 + "\n\n"
                 + "\n".join(f"- {common.md(i18n.problem_message(p, lang))}" for p in problems)
             )
 
 st.subheader(t("targets_page.add_set_title"))
-st.markdown(t("targets_page.add_set_help", strategies=", ".join(strategy_name)))
+st.markdown(common.tm("targets_page.add_set_help", strategies=", ".join(strategy_name)))
 template = targets[targets["strategy_id"] == targets["strategy_id"].iloc[0]].head(3)
 common.download(template, "targets_template", "targets_template_download")
 upload = st.file_uploader(t("targets_page.upload"), type=["csv"], key="targets_upload")
@@ -336,7 +336,7 @@ upload = st.file_uploader(t("targets_page.upload"), type=["csv"], key="targets_u
 def show_problems(problems) -> None:
     """Every problem at once, each with its row, column, value and reason in the user's language."""
     st.error(
-        t("targets_page.problems_title", n=len(problems))
+        common.tm("targets_page.problems_title", n=len(problems))
         + "\n\n"
         + "\n".join(f"- {common.md(i18n.problem_message(p, lang))}" for p in problems)
     )
@@ -357,10 +357,10 @@ if upload is not None:
             try:
                 added = services.add_targets(common.store(), actor, parsed)  # all or nothing
                 common.refresh_version()
-                st.success(t("targets_page.set_added", n=added))
+                st.success(common.tm("targets_page.set_added", n=added))
             except ValidationFailed as exc:
-                st.warning(t("targets_page.set_failed"))
+                st.warning(common.tm("targets_page.set_failed"))
                 show_problems(exc.problems)
             except MetricsError as exc:
                 common.error_box(exc)
-                st.warning(t("targets_page.set_failed"))
+                st.warning(common.tm("targets_page.set_failed"))

@@ -19,7 +19,7 @@ common.page_header("whatif.title", "whatif.intro")
 info = common.index_info(version, INDEX)
 with_pillars = common.editions_with_pillars(version, INDEX)
 if not with_pillars:
-    st.info(t("pillars.none", index=info["short_name"]))
+    st.info(common.tm("pillars.none", index=info["short_name"]))
     st.stop()
 edition = st.selectbox(t("common.edition"), with_pillars[::-1], key="whatif_edition", format_func=str)
 meas = common.measures(version, INDEX, info["frameworks"][edition])
@@ -87,7 +87,7 @@ c3.metric(
     delta_color="off",
 )
 st.markdown(
-    t(
+    common.tm(
         "whatif.result_sentence",
         base_total=common.num(result.base_total),
         base_rank=common.rank_of(result.base_rank, of),
@@ -108,7 +108,7 @@ weights = ", ".join(
     for m in pillars["measure_id"]
     if m in result.weights
 )
-st.caption(t("whatif.caption", weights=weights) + " " + source)
+st.caption(common.tm("whatif.caption", weights=weights) + " " + source)
 
 # --- the chart: the resulting total against the threshold of each rank target ------------------------
 targets = common.targets_table(version)
@@ -161,7 +161,7 @@ if bars:
         value_text="text",
     )
     common.chart(fig, bar_frame.drop(columns=["text"]), f"whatif_chart_{edition}", source)
-    st.caption(t("whatif.chart_note"))
+    st.caption(common.tm("whatif.chart_note"))
 
 # --- smallest changes that reach each target -----------------------------------------------------------
 st.subheader(t("whatif.smallest_title", edition=edition))
@@ -203,5 +203,5 @@ for x in rank_targets.to_dict("records"):
         )
 smallest = pd.DataFrame(rows)
 st.dataframe(smallest, hide_index=True, width="stretch", key="whatif_smallest")
-st.caption(t("whatif.smallest_note", scale=common.num(scale_max, 0)))
+st.caption(common.tm("whatif.smallest_note", scale=common.num(scale_max, 0)))
 common.download(smallest, f"whatif_smallest_{edition}", "whatif_smallest_download")

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
+from pathlib import Path
 from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel, ConfigDict
+from zxcvbn import zxcvbn
 
 from metrics.errors import MetricsError, PermissionDenied
 
@@ -28,24 +31,48 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@+-]{1,63}")
 RESERVED_NAMES = frozenset({"anonymous", "cli", "seed", "system"})
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 256
+# zxcvbn's score (0-4) a password must reach: 3 is "safely unguessable" (about 10^8 guesses), which
+# refuses dictionary words with digits, keyboard runs and sequences (1234567890, qwertyuiop,
+# Password1!) while passphrases pass.
+PASSWORD_MIN_SCORE = 3
+# zxcvbn's run time grows with the length; beyond this many characters only the prefix is judged.
+_STRENGTH_PREFIX = 100
 # After this many failed sign-ins in a row an account is locked for LOCKOUT_MINUTES.
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT_MINUTES = 15
+# Besides the per-account lockout: failed sign-ins from one client (any account names) within
+# CLIENT_WINDOW_MINUTES; beyond CLIENT_MAX_FAILURES that client must wait for the window to pass.
+CLIENT_MAX_FAILURES = 20
+CLIENT_WINDOW_MINUTES = 15
 
 # Argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
 _HASHER = PasswordHasher()
 # Verified against when an account is unknown or has no password, so the time taken does not
-# tell an attacker which names exist.
-_DUMMY_HASH = _HASHER.hash("not a password: timing equaliser")
+# tell an attacker which names exist. A literal (the hash of "not a password: timing equaliser"
+# with the hasher's parameters) rather than hashed at import: that cost 64 MiB and a fraction of
+# a second in every process, each CLI command included.
+_DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$yqZaPMXVTUOORzRBQ4anhQ$SSxIARenen3fzCC9VIb9Ijr/idoiw4EOcmIsaPOEyss"
+)
+
+
+Origin = Literal["system", "password", "oidc"]
 
 
 class Actor(BaseModel):
-    """The signed-in person (or a system actor such as the seed or the CLI)."""
+    """The signed-in person (or a system actor such as the seed or the CLI).
+
+    `origin` says how the actor was made. A "password" or "oidc" actor came from a sign-in and
+    holds its role only while the account does: metrics.store.users.current_actor re-reads it
+    for every page run and every service call. `fallback_role` is the role an identity-provider
+    person has without a local account (the configured default)."""
 
     model_config = ConfigDict(frozen=True)
 
     name: str
     role: Role = "viewer"
+    origin: Origin = "system"
+    fallback_role: Role = "viewer"
 
 
 ANONYMOUS = Actor(name="anonymous", role="viewer")
@@ -96,13 +123,18 @@ def normalise_name(name: str) -> str:
 
 
 def check_password_policy(password: str, name: str) -> None:
-    """At least PASSWORD_MIN_LENGTH characters, not the account name, not one repeated character."""
+    """At least PASSWORD_MIN_LENGTH characters, not the account name, not one repeated character,
+    and hard to guess by zxcvbn's estimate (common passwords, words, keyboard runs, dates, the
+    account name itself all count as guessable)."""
     if len(password) < PASSWORD_MIN_LENGTH:
         raise MetricsError("password_too_short", min=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
         raise MetricsError("password_too_long", max=PASSWORD_MAX_LENGTH)
     if password.strip().lower() == name.strip().lower() or len(set(password)) < 4:
         raise MetricsError("password_too_weak")
+    hints = [part for part in re.split(r"[@._+-]", name.lower()) if part] + [name.lower()]
+    if zxcvbn(password[:_STRENGTH_PREFIX], user_inputs=hints)["score"] < PASSWORD_MIN_SCORE:
+        raise MetricsError("password_too_guessable")
 
 
 def hash_password(password: str) -> str:
@@ -134,3 +166,36 @@ def parse_flag(value: object) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
+
+
+# --- who may export reports (data/permissions.toml, one setting) -------------------------------
+
+PERMISSIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "permissions.toml"
+EXPORT_SETTINGS = ("anyone", "viewer", "analyst", "admin")
+
+
+def report_export_setting(path: Path = PERMISSIONS_FILE) -> str:
+    """Who may generate and download reports: "anyone", "viewer" (any signed-in account),
+    "analyst" or "admin". A missing or unknown value is the strictest reading of the default:
+    signed-in accounts only."""
+    try:
+        with open(path, "rb") as f:
+            value = str(tomllib.load(f).get("report_export", "viewer")).strip().lower()
+    except (OSError, tomllib.TOMLDecodeError):
+        value = "viewer"
+    return value if value in EXPORT_SETTINGS else "viewer"
+
+
+def may_export(actor: Actor, setting: str | None = None) -> bool:
+    setting = setting or report_export_setting()
+    if setting == "anyone":
+        return True
+    if actor == ANONYMOUS or actor.name == ANONYMOUS.name:
+        return False
+    return has_role(actor, setting)  # type: ignore[arg-type]
+
+
+def require_export(actor: Actor, setting: str | None = None) -> None:
+    setting = setting or report_export_setting()
+    if not may_export(actor, setting):
+        raise PermissionDenied(f"export_denied_{setting}", role=actor.role, actor=actor.name)

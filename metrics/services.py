@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from metrics import progress, ranking, scenario
 from metrics import services_strategy as strategy
-from metrics.auth import Actor, require_role
+from metrics.auth import Actor
 from metrics.errors import NotFound
 from metrics.models import ProgressRecord, Target
 from metrics.progress import (  # noqa: F401 - re-exported: the engine's public result models
@@ -33,6 +33,7 @@ from metrics.scenario import ScenarioResult
 from metrics.store import Store
 from metrics.store import queries as q
 from metrics.store import targets_writes as tw
+from metrics.store.users import authorise
 
 DEFAULT_COUNTRY = "VNM"
 WORLD = "WORLD"
@@ -555,12 +556,12 @@ def add_progress_record(store: Store, actor: Actor, record: ProgressRecord) -> i
 
 def add_target(store: Store, actor: Actor, target: Target) -> None:
     """Analysts only: a target of a (new) strategy, audit-logged."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     tw.add_target(store, actor.name, target)
 
 
 def add_targets(store: Store, actor: Actor, targets: list[Target]) -> int:
     """Analysts only: a whole target set, all or nothing, in one transaction with one audit-log
     entry. Raises ValidationFailed listing every problem (nothing written). Returns the count."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     return tw.add_targets(store, actor.name, list(targets))

@@ -27,7 +27,7 @@ def mem() -> Store:
 
 
 def _events(store: Store, action: str) -> list[dict]:
-    return [e | {"detail": json.loads(e["detail"])} for e in users.audit_events(store, [action])]
+    return [e | {"detail": json.loads(e["detail"])} for e in users.audit_events(store, CLI_ACTOR, [action])]
 
 
 # --- pure rules -----------------------------------------------------------------------------------
@@ -135,15 +135,15 @@ def test_add_list_set_role_remove(mem):
     account = users.add_account(mem, ADMIN, "Alice", "analyst", PASSWORD)
     assert (account.name, account.role, account.has_password) == ("alice", "analyst", True)
     users.add_account(mem, ADMIN, "bob@mic.gov.vn", "viewer")  # identity-provider only
-    assert [(a.name, a.has_password) for a in users.list_accounts(mem)] == [
+    assert [(a.name, a.has_password) for a in users.list_accounts(mem, ADMIN)] == [
         ("alice", True),
         ("bob@mic.gov.vn", False),
     ]
     users.set_role(mem, ADMIN, "ALICE", "admin")
     assert users.get_account(mem, "alice").role == "admin"
     users.remove_account(mem, ADMIN, "bob@mic.gov.vn")
-    assert [a.name for a in users.list_accounts(mem)] == ["alice"]
-    actions = [e["action"] for e in users.audit_events(mem)]
+    assert [a.name for a in users.list_accounts(mem, ADMIN)] == ["alice"]
+    actions = [e["action"] for e in users.audit_events(mem, ADMIN)]
     assert actions == ["user_remove", "user_set_role", "user_add", "user_add"]
 
 
@@ -167,7 +167,7 @@ def test_only_admins_manage_accounts(mem, who):
     ):
         with pytest.raises(PermissionDenied):
             call()
-    assert [(a.name, a.role) for a in users.list_accounts(mem)] == [("alice", "analyst")]
+    assert [(a.name, a.role) for a in users.list_accounts(mem, ADMIN)] == [("alice", "analyst")]
 
 
 def test_account_rules(mem):
@@ -194,7 +194,7 @@ def test_account_rules(mem):
         "cannot_change_own_account",
         "password_too_short",
     ]
-    assert [(a.name, a.role) for a in users.list_accounts(mem)] == [("alice", "admin")]
+    assert [(a.name, a.role) for a in users.list_accounts(mem, ADMIN)] == [("alice", "admin")]
 
 
 # --- sign-in ------------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def test_sign_in_returns_the_actor_and_is_audited_without_bumping_the_data_versi
     users.add_account(mem, ADMIN, "alice", "analyst", PASSWORD)
     before = mem.data_version()
     actor = users.authenticate(mem, " Alice ", PASSWORD, client="test")
-    assert actor == Actor(name="alice", role="analyst")
+    assert actor == Actor(name="alice", role="analyst", origin="password")
     assert mem.data_version() == before  # caches of every viewer survive a sign-in
     [event] = _events(mem, users.SIGN_IN)
     assert event["actor"] == "alice" and event["detail"]["method"] == "password"
@@ -272,7 +272,9 @@ def test_a_weak_old_hash_is_upgraded_at_sign_in(mem):
 def test_identity_provider_sign_in_takes_the_account_role_or_viewer(mem):
     users.add_account(mem, ADMIN, "bob@mic.gov.vn", "analyst")
     assert users.identity_provider_sign_in(mem, "Bob@MIC.gov.vn").role == "analyst"
-    assert users.identity_provider_sign_in(mem, "eve@mic.gov.vn") == Actor(name="eve@mic.gov.vn")
+    assert users.identity_provider_sign_in(mem, "eve@mic.gov.vn") == Actor(
+        name="eve@mic.gov.vn", origin="oidc"
+    )
     assert [e["detail"]["method"] for e in _events(mem, users.SIGN_IN)] == ["oidc", "oidc"]
 
 

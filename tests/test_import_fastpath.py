@@ -155,22 +155,25 @@ def test_a_file_on_disk_is_parsed_on_the_store_with_the_same_rows_and_problems(
     monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
     store = open_store(fresh_db)
     try:
-        for text in (GOOD, BAD):
-            path = tmp_path / "tidy.csv"
-            path.write_text(text, encoding="utf-8")
-            alone = pipeline.read_source(path.read_bytes(), path.name, path=path)
-            on_store = pipeline.read_source(path.read_bytes(), path.name, path=path, store=store)
-            assert alone.relation is None and alone.arrow is not None
-            assert on_store.relation is not None and on_store.arrow is None and _scratch_tables(store) == 1
-            with store.reader() as cur:
-                frame = cur.execute(on_store.relation).df()
-            assert on_store.row_count == len(frame) == alone.row_count
-            assert _rows(
-                pipeline.SourceFile(**{**vars(on_store), "frame": frame, "relation": None})
-            ) == _rows(alone)
-            assert on_store.problems == alone.problems and on_store.years == alone.years
-            on_store.release()
-            assert _scratch_tables(store) == 0
+        with store.hold(write=True):  # one instance for the scratch table (Store.hold)
+            for text in (GOOD, BAD):
+                path = tmp_path / "tidy.csv"
+                path.write_text(text, encoding="utf-8")
+                alone = pipeline.read_source(path.read_bytes(), path.name, path=path)
+                on_store = pipeline.read_source(path.read_bytes(), path.name, path=path, store=store)
+                assert alone.relation is None and alone.arrow is not None
+                assert (
+                    on_store.relation is not None and on_store.arrow is None and _scratch_tables(store) == 1
+                )
+                with store.reader() as cur:
+                    frame = cur.execute(on_store.relation).df()
+                assert on_store.row_count == len(frame) == alone.row_count
+                assert _rows(
+                    pipeline.SourceFile(**{**vars(on_store), "frame": frame, "relation": None})
+                ) == _rows(alone)
+                assert on_store.problems == alone.problems and on_store.years == alone.years
+                on_store.release()
+                assert _scratch_tables(store) == 0
     finally:
         store.close()
 
@@ -321,36 +324,37 @@ def test_edition_figures_are_the_same_from_the_bitstring_grid_and_from_distinct_
     )
     store = open_store(fresh_db)
     try:
-        seen = []
-        for limit in (pipeline.BITSTRING_MAX_KEYS, 0):  # 0: the counted path
-            monkeypatch.setattr(pipeline, "BITSTRING_MAX_KEYS", limit)
-            source = pipeline.read_file(path, options, store=store)
-            try:
-                with store.reader() as cur:
-                    analysis = pipeline._analyse(cur, source, options, pipeline._no_progress, store)
-            finally:
-                source.release()
-            ranked = {e["edition_year"]: e["countries_ranked"] for e in analysis.write["new_editions"]}
-            seen.append(
-                [
-                    (
-                        e.edition_year,
-                        e.row_count,
-                        e.country_count,
-                        e.measures,
-                        e.value_min,
-                        e.value_max,
-                        ranked[e.edition_year],
-                    )
-                    for e in analysis.plan.editions
-                ]
-                + [analysis.plan.warnings]
-            )
-        assert seen[0] == seen[1]
-        assert seen[0][:2] == [
-            (2022, 4, 3, ["pillar_government", "total"], 50.1, 80.0, 2),
-            (2023, 5, 4, ["data", "total"], 40.5, 70.0, 3),
-        ]
+        with store.hold(write=True):  # one instance for the scratch table (Store.hold)
+            seen = []
+            for limit in (pipeline.BITSTRING_MAX_KEYS, 0):  # 0: the counted path
+                monkeypatch.setattr(pipeline, "BITSTRING_MAX_KEYS", limit)
+                source = pipeline.read_file(path, options, store=store)
+                try:
+                    with store.reader() as cur:
+                        analysis = pipeline._analyse(cur, source, options, pipeline._no_progress, store)
+                finally:
+                    source.release()
+                ranked = {e["edition_year"]: e["countries_ranked"] for e in analysis.write["new_editions"]}
+                seen.append(
+                    [
+                        (
+                            e.edition_year,
+                            e.row_count,
+                            e.country_count,
+                            e.measures,
+                            e.value_min,
+                            e.value_max,
+                            ranked[e.edition_year],
+                        )
+                        for e in analysis.plan.editions
+                    ]
+                    + [analysis.plan.warnings]
+                )
+            assert seen[0] == seen[1]
+            assert seen[0][:2] == [
+                (2022, 4, 3, ["pillar_government", "total"], 50.1, 80.0, 2),
+                (2023, 5, 4, ["data", "total"], 40.5, 70.0, 3),
+            ]
     finally:
         store.close()
 
@@ -460,11 +464,12 @@ def test_numbers_sql_cannot_read_are_read_as_the_lenient_reader_reads_them(fresh
     alone = pipeline.read_source(path.read_bytes(), path.name, path=path)
     store = open_store(fresh_db)
     try:
-        on_store = pipeline.read_file(path, store=store)
-        with store.reader() as cur:
-            frame = cur.execute(on_store.relation).df()
-        on_store_rows = _rows(pipeline.SourceFile(**{**vars(on_store), "frame": frame, "relation": None}))
-        on_store.release()
+        with store.hold(write=True):  # one instance for the scratch table (Store.hold)
+            on_store = pipeline.read_file(path, store=store)
+            with store.reader() as cur:
+                frame = cur.execute(on_store.relation).df()
+            on_store_rows = _rows(pipeline.SourceFile(**{**vars(on_store), "frame": frame, "relation": None}))
+            on_store.release()
     finally:
         store.close()
     assert (alone.reader, on_store.reader, slow.reader) == ("tidy_csv", "tidy_csv", "analyst")

@@ -28,6 +28,8 @@ _FINGERPRINT_SQL = {
     "aliases": "SELECT alias, iso3, origin FROM country_aliases ORDER BY alias, iso3",
     "audit": "SELECT event_id, actor, action, detail FROM audit_log ORDER BY event_id",
     "meta": "SELECT * FROM meta WHERE key = 'data_version'",
+    "measure_aliases": "SELECT index_id, header_key, measure_id FROM measure_aliases ORDER BY ALL",
+    "withdrawals": "SELECT version_id, reason FROM version_withdrawals ORDER BY version_id",
 }
 
 

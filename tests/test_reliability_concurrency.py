@@ -15,7 +15,7 @@ import time
 import pytest
 
 from metrics import services
-from metrics.auth import Actor
+from metrics.auth import CLI_ACTOR, Actor
 from metrics.ingest import pipeline
 from metrics.store import backup, open_store, queries
 from metrics.store import imports as store_imports
@@ -141,7 +141,7 @@ def test_readers_see_whole_versions_while_imports_and_rollbacks_run(db):
     assert (
         int(queries.editions(store, INDEX).set_index("edition_year").loc[YEAR, "version_id"]) == written[-1]
     )
-    assert backup.check_store(store).ok
+    assert backup.check_store(store, CLI_ACTOR).ok
 
 
 def test_readers_keep_working_during_a_backup(db, tmp_path):
@@ -161,7 +161,7 @@ def test_readers_keep_working_during_a_backup(db, tmp_path):
     for t in threads:
         t.start()
     try:
-        info = backup.backup(store, tmp_path / "during.duckdb")
+        info = backup.backup(store, CLI_ACTOR, tmp_path / "during.duckdb")
     finally:
         stop.set()
         for t in threads:

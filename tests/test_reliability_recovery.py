@@ -62,7 +62,7 @@ def test_a_missing_file_is_reported(tmp_path, capsys):
 def test_backup_then_restore_brings_back_exactly_the_backed_up_state(fresh_db, tmp_path, capsys):
     store = open_store(fresh_db)
     accounts.add_account(store, CLI_ACTOR, "alice", "admin", PASSWORD)
-    info = backup.backup(store, tmp_path / "backups" / "b1.duckdb")
+    info = backup.backup(store, CLI_ACTOR, tmp_path / "backups" / "b1.duckdb")
     accounts.add_account(store, CLI_ACTOR, "mallory", "admin", PASSWORD)  # after the backup
     before = queries.scores(store, "GAIRI", 2023)
     store.close()
@@ -73,7 +73,7 @@ def test_backup_then_restore_brings_back_exactly_the_backed_up_state(fresh_db, t
     assert "Restored" in out and ".before-restore-" in out
     kept = next(tmp_path.glob("fresh.duckdb.before-restore-*"))
     store = open_store(fresh_db)
-    assert [a.name for a in accounts.list_accounts(store)] == ["alice"]
+    assert [a.name for a in accounts.list_accounts(store, CLI_ACTOR)] == ["alice"]
     assert queries.scores(store, "GAIRI", 2023).equals(before)
     assert accounts.authenticate(store, "alice", PASSWORD).role == "admin"
     store.close()
@@ -166,7 +166,7 @@ def test_a_backup_taken_during_writes_is_complete_and_consistent(fresh_db, tmp_p
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        infos = [backup.backup(store, tmp_path / f"b{n}.duckdb") for n in range(3)]
+        infos = [backup.backup(store, CLI_ACTOR, tmp_path / f"b{n}.duckdb") for n in range(3)]
     finally:
         stop.set()
         thread.join()

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import metrics.reports
 from metrics import cli, i18n, services
+from metrics.auth import Actor
 from metrics.store import open_store
 from tests.conftest import ROOT
 
@@ -88,6 +89,8 @@ def page(fresh_db, monkeypatch):
     monkeypatch.setattr(metrics.reports, "build_report", counting)
     at = AppTest.from_file(str(ROOT / "app_pages" / "report.py"), default_timeout=120)
     at.session_state["lang"] = "vi"
+    # Exporting needs a signed-in account (data/permissions.toml); anonymous visitors: test_security_text.
+    at.session_state["actor"] = Actor(name="vera", role="viewer")
     return at, calls
 
 

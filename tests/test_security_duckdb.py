@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,7 +11,6 @@ from metrics.auth import CLI_ACTOR
 from metrics.errors import StoreError
 from metrics.store import backup, open_store, queries
 from metrics.store import users as accounts
-from metrics.store.connection import _CONFIG
 from metrics.store.hardening import external_access_enabled, restrict_file_access
 from tests.conftest import ROOT
 
@@ -66,7 +64,7 @@ def test_reads_writes_backups_and_allowed_folders_still_work(locked, tmp_path):
     assert len(queries.scores(locked, "GAIRI", 2023)) > 150
     accounts.add_account(locked, CLI_ACTOR, "alice", "analyst", "correct horse battery")  # a transaction
     assert _sql(locked, f"SELECT * FROM read_csv('{tmp_path}/staging/ok.csv')") == [(1,)]
-    info = backup.backup(locked, tmp_path / "b.duckdb")  # file copy from Python, not SQL
+    info = backup.backup(locked, CLI_ACTOR, tmp_path / "b.duckdb")  # file copy from Python, not SQL
     assert backup.check_file(info.path).tables["users"] == 1
 
 
@@ -75,9 +73,10 @@ def test_the_running_dashboard_locks_its_store(fresh_db, monkeypatch):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
     assert not at.exception
-    # Same file, same configuration: DuckDB hands back the app's own database instance.
-    con = duckdb.connect(str(fresh_db), config=_CONFIG)
-    try:
-        assert con.execute("SELECT current_setting('enable_external_access')").fetchall() == [(False,)]
-    finally:
-        con.close()
+    # The app's Store opens a new connection per unit of work: each one it opens is locked down.
+    from app_pages import common
+
+    app_store = common._store(str(fresh_db))
+    assert not external_access_enabled(app_store)
+    with pytest.raises(StoreError):
+        _sql(app_store, "SELECT * FROM read_text('/etc/passwd')")

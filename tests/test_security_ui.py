@@ -43,7 +43,7 @@ def _app(script: str = "dashboard.py", lang: str = "en", actor: Actor | None = N
 def _events(db, action):
     store = open_store(db)
     try:
-        return accounts.audit_events(store, [action])
+        return accounts.audit_events(store, CLI_ACTOR, [action])
     finally:
         store.close()
 
@@ -65,7 +65,7 @@ def test_anyone_reads_without_signing_in_and_sees_no_protected_page(db):
 def test_sign_in_with_a_local_account_is_audited(db):
     at = _sign_in(_app().run(), "Ana", PASSWORD)
     assert not at.exception
-    assert at.session_state["actor"] == Actor(name="ana", role="analyst")
+    assert at.session_state["actor"] == Actor(name="ana", role="analyst", origin="password")
     assert any("Signed in as ana (Analyst)" in c.value for c in at.sidebar.caption)
     assert [e["actor"] for e in _events(db, accounts.SIGN_IN)] == ["ana"]
 
@@ -172,7 +172,7 @@ def test_organisation_sign_in_maps_to_the_account_role(db):
     at.user = {"is_logged_in": True, "email": "Bob@MIC.gov.vn"}
     at.run()
     assert not at.exception
-    assert at.session_state["actor"] == Actor(name="bob@mic.gov.vn", role="analyst")
+    assert at.session_state["actor"] == Actor(name="bob@mic.gov.vn", role="analyst", origin="oidc")
     [event] = _events(db, accounts.SIGN_IN)
     assert '"method": "oidc"' in event["detail"]
 
@@ -182,4 +182,4 @@ def test_organisation_sign_in_without_an_account_is_a_viewer(db):
     at.secrets["auth"] = {"client_id": "x", "server_metadata_url": "https://idp.example/x"}
     at.user = {"is_logged_in": True, "email": "eve@mic.gov.vn"}
     at.run()
-    assert at.session_state["actor"] == Actor(name="eve@mic.gov.vn", role="viewer")
+    assert at.session_state["actor"] == Actor(name="eve@mic.gov.vn", role="viewer", origin="oidc")

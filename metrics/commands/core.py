@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from metrics import i18n, progress, services
+from metrics import cli_checks, i18n, progress, services
 from metrics import services_strategy as strategies
 from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
+from metrics.quantitative import QuantitativeAssessment
 from metrics.store import open_store
 from metrics.store.seed import seed_if_empty
 
@@ -52,11 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
+    cli_checks.check_year(args.edition, "--edition")
     store = open_store(args.db)
     known = set(services.q.indices(store)["index_id"])
     if args.index not in known:
         raise MetricsError("unknown_index", index_id=args.index)
-    rows = services.rank_history(store, args.index, args.country.upper(), args.group, args.edition)
+    country = cli_checks.check_country(store, args.country)
+    rows = services.rank_history(store, args.index, country, args.group, args.edition)
     if args.edition is not None and not rows:
         raise MetricsError("edition_not_found", index_id=args.index, edition_year=args.edition)
     if args.json:
@@ -86,7 +89,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    cli_checks.check_year(args.as_of, "--as-of")
     store = open_store(args.db)
+    country = cli_checks.check_country(store, args.country)
     if args.yardstick:
         known = set(services.q.indices(store)["index_id"])
         if args.yardstick not in known:
@@ -96,7 +101,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     rows = strategies.target_reports(
         store,
         args.strategy,
-        args.country.upper(),
+        country,
         today=args.today,
         with_trace=args.trace,
         as_of=args.as_of,
@@ -118,10 +123,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+# The numbers of the growth comparison a quantitative target's assessment adds (metrics.quantitative).
+QUANTITATIVE_KEYS = tuple(
+    k for k in QuantitativeAssessment.model_fields if k not in progress.Assessment.model_fields
+)
+
+
 def status_row(report: strategies.TargetReport, with_trace: bool) -> dict:
     """One object of `status --json`: the engine's assessment and the target's strategy fields
     (the status is "superseded" where the strategy was replaced before the deadline)."""
-    row = report.assessment.model_dump(mode="json", exclude={"trace"})
+    row = dict.fromkeys(QUANTITATIVE_KEYS)  # every row has the same keys, null where they do not apply
+    row.update(report.assessment.model_dump(mode="json", exclude={"trace"}))
     row.update(report.model_dump(mode="json", exclude={"trace"}))
     if with_trace:
         row["trace"] = report.assessment.trace.model_dump(mode="json")

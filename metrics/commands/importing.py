@@ -1,10 +1,12 @@
 """Import commands: import, versions, diff, rollback, aliases.
 
     python -m metrics import FILE [--index ID] [--edition YEAR] [--source-url URL] [--licence TEXT]
-        [--sheet NAME] [--name NAME --unit UNIT] [--db PATH] [--dry-run] [--json] [--lang vi|en]
+        [--sheet NAME] [--name NAME --unit UNIT] [--map HEADER=MEASURE ...] [--no-totals]
+        [--db PATH] [--dry-run] [--json] [--lang vi|en]
     python -m metrics versions [--index ID] [--json]
     python -m metrics diff VERSION_A VERSION_B [--json]
     python -m metrics rollback VERSION_ID
+    python -m metrics withdraw VERSION_ID --reason TEXT
     python -m metrics aliases add NAME ISO3
 
 Exit codes: 0 done (or nothing to do), 2 the file has problems (every one is listed, nothing was
@@ -19,13 +21,13 @@ import json
 import sys
 from dataclasses import asdict
 
-from metrics import i18n
+from metrics import cli_checks, i18n, safe_paths
 from metrics.auth import CLI_ACTOR, Actor
 from metrics.cli_support import add_common, print_json, print_table
-from metrics.errors import ValidationFailed
+from metrics.errors import MetricsError, ValidationFailed
 from metrics.ingest import pipeline
 from metrics.store import imports as store_imports
-from metrics.store import open_store
+from metrics.store import open_store, restore_points
 
 
 def cli_actor() -> Actor:
@@ -67,6 +69,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="auto",
         help="read as a publisher workbook or an analyst table (default: detected)",
     )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=MEASURE",
+        help="read a column as a measure of the index (MEASURE '-' = do not import); kept for the next files",
+    )
+    imp.add_argument(
+        "--no-totals",
+        action="store_true",
+        help="confirm an edition whose countries mostly have no total (never the default latest edition)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     add_common(imp)
     imp.set_defaults(handler=cmd_import)
@@ -86,6 +100,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     rollback.add_argument("version_id", type=int)
     add_common(rollback)
     rollback.set_defaults(handler=cmd_rollback)
+
+    withdraw = sub.add_parser(
+        "withdraw", help="withdraw a version (even the only one of an edition), with the reason"
+    )
+    withdraw.add_argument("version_id", type=int)
+    withdraw.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    add_common(withdraw)
+    withdraw.set_defaults(handler=cmd_withdraw)
 
     aliases = sub.add_parser("aliases", help="country-name aliases")
     alias_sub = aliases.add_subparsers(dest="alias_command", required=True)
@@ -110,7 +132,17 @@ def _options(args: argparse.Namespace) -> pipeline.ImportOptions:
         scale_min=args.scale_min,
         scale_max=args.scale_max,
         layout=args.layout,
+        column_map=dict(_header_choice(text) for text in args.map),
+        allow_no_headline=args.no_totals,
     )
+
+
+def _header_choice(text: str) -> tuple[str, str]:
+    """"Tổng điểm 2026=total" -> ("Tổng điểm 2026", "total") (the last "=" splits)."""
+    header, sep, measure = text.rpartition("=")
+    if not sep or not header.strip() or not measure.strip():
+        raise MetricsError("map_invalid", text=text)
+    return header.strip(), measure.strip()
 
 
 def _problems_json(problems, lang: str) -> list[dict]:
@@ -118,6 +150,8 @@ def _problems_json(problems, lang: str) -> list[dict]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    safe_paths.check_input(args.file)  # a folder, device or FIFO: a message at once, nothing read
+    cli_checks.check_year(args.edition_year, "--edition")
     store = open_store(args.db)
     lang = args.lang
     try:
@@ -236,7 +270,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
                 "version": r["version_id"],
                 "index": r["index_id"],
                 "edition": r["edition_year"],
-                "current": "*" if r["is_current"] else "",
+                "current": "*" if r["is_current"] else ("withdrawn" if r["withdrawn"] else ""),
                 "rows": r["row_count"],
                 "countries": r["country_count"],
                 "file": r["file_name"],
@@ -295,6 +329,45 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         print_json([detail])
         return 0
     print(i18n.t("import.cli.rolled_back", args.lang, **detail))
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    detail = store_imports.withdraw(store, cli_actor(), args.version_id, args.reason)
+    if args.json:
+        print_json([detail])
+        return 0
+    key = "import.cli.withdrawn_to" if detail["now_current"] else "import.cli.withdrawn"
+    print(i18n.t(key, args.lang, **detail))
+    if detail["edition_removed"]:
+        print(i18n.t("import.cli.withdrawn_edition_removed", args.lang, **detail))
+    return 0
+
+
+def print_restore_points(db, lang: str, as_json: bool = False) -> int:
+    """`python -m metrics restore` without a file: the restore points of the database, newest first."""
+    points = restore_points.list_points(db)
+    if as_json:
+        print_json([p.model_dump(mode="json") for p in points])
+        return 0
+    if not points:
+        print(i18n.t("import.cli.no_restore_points", lang, db=str(db)))
+        return 0
+    print(i18n.t("import.cli.restore_points", lang, count=len(points)))
+    print_table(
+        [
+            {
+                "created": f"{p.created_at:%Y-%m-%d %H:%M:%S}",
+                "data_version": p.data_version,
+                "before": p.reason,
+                "by": p.actor,
+                "size_mb": i18n.fmt_number(p.size_bytes / 2**20, lang, 1),
+                "file": p.path,
+            }
+            for p in points
+        ]
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from metrics import i18n
+from metrics.auth import CLI_ACTOR
 from metrics.cli_support import add_common
 from metrics.errors import StoreError
 from metrics.store import Store, default_db_path
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     backup.set_defaults(handler=cmd_backup)
 
     restore = sub.add_parser("restore", help="replace the database with a backup (dashboard stopped)")
-    restore.add_argument("file", help="a backup made by `python -m metrics backup`")
+    restore.add_argument("file", nargs="?", help="a backup or restore point (none: list the restore points)")
     add_common(restore, json_flag=False)
     restore.set_defaults(handler=cmd_restore)
 
@@ -59,7 +60,7 @@ def open_existing(path: Path) -> Store:
 def cmd_backup(args: argparse.Namespace) -> int:
     store = open_existing(_db(args))
     try:
-        info = ops.backup(store, args.out)
+        info = ops.backup(store, CLI_ACTOR, args.out)
     finally:
         store.close()
     print(
@@ -76,6 +77,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     db = _db(args)
+    if args.file is None:
+        from metrics.commands.importing import print_restore_points
+
+        return print_restore_points(db, args.lang)
     report, kept = ops.restore(args.file, db)
     print(i18n.t("ops.restore_done", args.lang, db=str(db), backup=args.file, version=report.data_version))
     if kept:

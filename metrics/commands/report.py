@@ -8,11 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from metrics import i18n
+from metrics import cli_checks, i18n, report_export, safe_paths
+from metrics.auth import CLI_ACTOR
 from metrics.errors import MetricsError
-from metrics.reports import build_report, render
 from metrics.reports.model import FORMATS, SECTION_IDS, ReportOptions
-from metrics.store import open_store
+from metrics.store import default_db_path, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +61,7 @@ def parse_date(text: str | None) -> dt.date | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    cli_checks.check_year(args.as_of, "--as-of")
     options = ReportOptions(
         lang=args.lang,
         as_of=args.as_of,
@@ -69,12 +70,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         meeting_date=parse_date(args.meeting_date),
     )
     started = time.perf_counter()
-    store = open_store(args.db)
-    model = build_report(store, options)
-    data = render(model, args.format)
+    db = Path(args.db) if args.db else default_db_path()
+    if args.out:  # refused before any work: never the database, its log, a folder or a device
+        safe_paths.check_output(args.out, [db])
+    store = open_store(db)
+    try:
+        done = report_export.export_report(store, CLI_ACTOR, options, (args.format,))
+    finally:
+        store.close()
+    if args.format in done.failures:
+        raise done.failures[args.format]
+    data = done.files[args.format]
+    model = done.model
     out = Path(args.out or f"report-{model.index_id}{model.as_of_edition}-{args.lang}.{args.format}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    safe_paths.write_output(safe_paths.check_output(out, [db]), data)
     seconds = i18n.fmt_number(time.perf_counter() - started, args.lang, 1)
     print(
         i18n.t("report.cli.written", args.lang, path=out, size=len(data) // 1024, seconds=seconds),

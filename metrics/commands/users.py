@@ -112,7 +112,7 @@ def cmd_set_password(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args.db)
-    rows = accounts.list_accounts(store)
+    rows = accounts.list_accounts(store, CLI_ACTOR)
     if args.json:
         print_json(rows)
         return 0

@@ -1,128 +1,61 @@
 """Header synonyms (English and Vietnamese) used to recognise columns by name.
 
-Data only, plus the one normalisation that every lookup goes through, so a synonym written here
+The synonyms are data (data/header_synonyms.csv); this module loads them and holds the one
+normalisation that every lookup goes through, so a synonym written there
 ("Total score", "Data & Infrastructure") matches the same header however a publisher spells it
 ("TOTAL_SCORE", "Data and Infrastructure Pillar", "2020 Ranking", "Rank (of 194)").
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
-COUNTRY = (
-    "country",
-    "economy",
-    "country name",
-    "economy name",
-    "country economy",
-    "quốc gia",
-    "nước",
-    "tên nước",
-    "tên quốc gia",
-    "nền kinh tế",
-    "quốc gia nền kinh tế",
-)
-ISO_CODE = (
-    "iso3",
-    "iso",
-    "iso2",
-    "code",
-    "mã",
-    "iso code",
-    "iso3 code",
-    "country code",
-    "mã quốc gia",
-    "mã iso",
-)
-YEAR = ("year", "edition", "edition year", "năm", "kỳ", "năm công bố", "ấn bản")
-MEASURE = (
-    "measure",
-    "measure id",
-    "indicator",
-    "indicator name",
-    "indname",
-    "name",
-    "chỉ số",
-    "chỉ tiêu",
-    "thước đo",
-)
+SYNONYMS_FILE = Path(__file__).resolve().parents[2] / "data" / "header_synonyms.csv"
+
+
+def _load_synonyms(path: Path = SYNONYMS_FILE) -> list[dict[str, str]]:
+    """The rows of data/header_synonyms.csv: role, text, measure_id, index_id, lang."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return [{k: unicodedata.normalize("NFC", v.strip()) for k, v in r.items()} for r in csv.DictReader(f)]
+
+
+_ROWS = _load_synonyms()
+
+
+def _words(role: str) -> tuple[str, ...]:
+    return tuple(r["text"] for r in _ROWS if r["role"] == role)
+
+
+# Header texts of each column role, English and Vietnamese (data/header_synonyms.csv).
+COUNTRY = _words("country")
+ISO_CODE = _words("iso_code")
+YEAR = _words("year")
+MEASURE = _words("measure")
 # Long publisher sheets (WIPO GII) carry a code next to the indicator name; "code" alone is an ISO
 # column, so only the spellings seen in indicator tables are listed.
-INDICATOR_CODE = ("indcode", "indicator code", "num", "indnum")
-VALUE = ("value", "score", "giá trị", "điểm", "điểm số")
-RANK = (
-    "rank",
-    "ranking",
-    "rankings",
-    "position",
-    "global rank",
-    "overall rank",
-    "xếp hạng",
-    "thứ hạng",
-    "hạng",
-)
-TOTAL = (
-    "total",
-    "overall",
-    "total score",
-    "overall score",
-    "index",
-    "index score",
-    "tổng điểm",
-    "điểm tổng",
-    "tổng",
-)
+INDICATOR_CODE = _words("indicator_code")
+VALUE = _words("value")
+RANK = _words("rank")
+TOTAL = _words("total")
 
-# GAIRI pillar / dimension header texts -> measure ids of data/measures.csv. The 2025 framework is
-# listed too so that a new edition with those headers is read without code changes.
-MEASURE_HEADERS: dict[str, str] = {
-    "Government": "pillar_government",
-    "Government Pillar": "pillar_government",
-    "Technology Sector": "pillar_technology_sector",
-    "Data & Infrastructure": "pillar_data_infrastructure",
-    "Data and Infrastructure": "pillar_data_infrastructure",
-    "Vision": "dim_vision",
-    "Governance & Ethics": "dim_governance_and_ethics",
-    "Digital Capacity": "dim_digital_capacity",
-    "Adaptability": "dim_adaptability",
-    "Size": "dim_size",
-    "Maturity": "dim_maturity",
-    "Innovation Capacity": "dim_innovation_capacity",
-    "Human Capital": "dim_human_capital",
-    "Data Availability": "dim_data_availability",
-    "Data Representativeness": "dim_data_representativeness",
-    "Infrastructure": "dim_infrastructure",
-    "Policy Capacity": "pillar_policy_capacity",
-    "Policy Vision": "dim_policy_vision",
-    "Policy Commitment": "dim_policy_commitment",
-    "AI Infrastructure": "pillar_ai_infrastructure",
-    "Compute Capacity": "dim_compute_capacity",
-    "Data Quality": "dim_data_quality",
-    "Enabling Technical Infrastructure": "dim_enabling_technical_infrastructure",
-    "Governance": "pillar_governance",
-    "Governance Principles": "dim_governance_principles",
-    "Regulatory Compliance": "dim_regulatory_compliance",
-    "Public Sector Adoption": "pillar_public_sector_adoption",
-    "E-Government Delivery": "dim_e_government_delivery",
-    "Government Digital Policy": "dim_government_digital_policy",
-    "Development & Diffusion": "pillar_development_diffusion",
-    "AI Sector Maturity": "dim_ai_sector_maturity",
-    "AI Technology Diffusion": "dim_ai_technology_diffusion",
-    "Resilience": "pillar_resilience",
-    "Safety & Security": "dim_safety_and_security",
-    "Societal Transition": "dim_societal_transition",
-}
+# Pillar / dimension header texts -> measure ids of data/measures.csv (the names in measures.csv,
+# English and Vietnamese, are matched too).
+MEASURE_HEADERS: dict[str, str] = {r["text"]: r["measure_id"] for r in _ROWS if r["role"] == "measure_header"}
 
-# Full names of each index as the "overall" row of a long sheet spells it (one row per economy and
-# indicator). Generic names are always accepted; an index hint adds only its own names.
-TOTAL_ROW_NAMES = ("total", "overall", "overall score", "total score", "index")
-INDEX_TOTAL_ROW_NAMES: dict[str, tuple[str, ...]] = {
-    "WIPO_GII": ("Global Innovation Index",),
-    "GAIRI": ("Government AI Readiness Index",),
-    "IMF_AIPI": ("AI Preparedness Index",),
-}
+# Names of the "overall" row of a long sheet (one row per economy and indicator). Generic names are
+# always accepted; an index hint adds only its own names.
+TOTAL_ROW_NAMES = tuple(r["text"] for r in _ROWS if r["role"] == "total_row" and not r["index_id"])
+INDEX_TOTAL_ROW_NAMES: dict[str, tuple[str, ...]] = {}
+for _row in _ROWS:
+    if _row["role"] == "total_row" and _row["index_id"]:
+        INDEX_TOTAL_ROW_NAMES[_row["index_id"]] = (
+            *INDEX_TOTAL_ROW_NAMES.get(_row["index_id"], ()),
+            _row["text"],
+        )
 
 # Rows of a country column that are summaries, not countries (e.g. GAIRI 2019 "AVERAGE").
 AGGREGATE_LABELS = (

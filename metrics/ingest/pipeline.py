@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -45,7 +46,7 @@ import uuid
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,14 +54,18 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from metrics.auth import Actor, require_role
-from metrics.errors import MetricsError, Problem, ValidationFailed
+from metrics.auth import Actor
+from metrics.errors import MetricsError, Problem, StoreError, ValidationFailed
 from metrics.ingest import headers as H
-from metrics.ingest import readers, upload_guard, validate
+from metrics.ingest import mapping, readers, upload_guard, validate
 from metrics.ingest.countries import CountryResolver
+from metrics.ingest.limits import check_new_measures, import_limits
+from metrics.ingest.source import ImportOptions, SourceFile
 from metrics.ingest.workbook import detect_layout, read_workbook
 from metrics.store import imports as store_imports
+from metrics.store import restore_points
 from metrics.store.connection import Store
+from metrics.store.users import authorise
 
 # Closest known names shown for an unknown one: at most 3, scoring at least this (0-100).
 SUGGEST_CUTOFF = 70.0
@@ -83,73 +88,10 @@ STAGE_COLUMNS = [
 ]
 
 Progress = Callable[[float, str], None]
-Layout = Literal["auto", "publisher", "tidy"]
 
 
 def _no_progress(fraction: float, stage: str) -> None:
     return None
-
-
-@dataclass
-class ImportOptions:
-    """What the analyst says about the file (CLI flags or the Import page's fields)."""
-
-    index_id: str | None = None
-    edition_year: int | None = None
-    source_url: str = ""
-    licence: str = ""
-    sheet: str | None = None
-    name: str | None = None  # a new dataset's name (English; name_vi defaults to it)
-    name_vi: str | None = None
-    unit: str | None = None
-    publisher: str = ""
-    scale_min: float | None = None
-    scale_max: float | None = None
-    layout: Layout = "auto"
-
-
-@dataclass
-class SourceFile:
-    """A file read into tidy rows (no database yet)."""
-
-    file_name: str
-    sha256: str
-    size: int
-    reader: str  # "publisher", "analyst" or "tidy_csv"
-    mapping: dict[str, Any]
-    columns: dict[str, str | None]  # role -> header as written (for problem messages)
-    measure_columns: dict[str, str]  # measure as written -> the header its values came from
-    years: list[int]  # edition years found in the file (empty when it has none)
-    edition_hint: int | None = None
-    edition_hint_from: str | None = None
-    frame: pd.DataFrame | None = None
-    arrow: Any = None
-    # The fast path run on the store's own instance: the SELECT of the tidy rows from its scratch
-    # table (metrics.store.imports.read_tidy_csv), the rows kept, and (store, table) to drop.
-    relation: str | None = None
-    relation_columns: list[str] = field(default_factory=list)
-    # The read's own grouping-sets scan (distinct names, measure texts, years) when it made one.
-    distinct: list[tuple] | None = None
-    kept: int = 0
-    scratch: tuple[Store, str] | None = None
-    problems: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def row_count(self) -> int:
-        if self.relation is not None:
-            return self.kept
-        if self.arrow is not None:
-            return int(self.arrow.num_rows)
-        return 0 if self.frame is None else len(self.frame)
-
-    def release(self) -> None:
-        """Drop the scratch table of a fast-path read on the store (no-op otherwise)."""
-        if self.scratch is not None:
-            store, table = self.scratch
-            self.scratch, self.relation = None, None
-            with store.reader() as cur:
-                store_imports.drop_scratch(cur, table)
 
 
 class EditionPlan(BaseModel):
@@ -198,6 +140,10 @@ class ImportPlan(BaseModel):
     problems: list[Problem]
     warnings: list[Problem]
     status: Literal["ready", "invalid", "unchanged"]
+    # Every column (or measure name) with the measure it feeds and how it was matched (chosen,
+    # alias, known, synonym, new, ignored); the measures of the index the analyst may pick.
+    columns: list[dict[str, str]] = []
+    measure_choices: list[dict[str, str]] = []
     timings: dict[str, float] = {}
 
     @property
@@ -235,7 +181,7 @@ def read_source(
     Given the `store` it will be imported into, a large tidy CSV on disk is parsed on the store's
     own DuckDB instance (a scratch table; the caller calls `source.release()` when done).
     fast_path=False skips that DuckDB path (read_file has tried it and been told no)."""
-    options = options or ImportOptions()
+    options = with_stored_aliases(store, options or ImportOptions())
     progress = progress or _no_progress
     progress(0.05, "reading")
     started = time.perf_counter()
@@ -314,6 +260,20 @@ def read_file(
             )
         source.sha256 = scanned.result()[0]
     return _finish_read(source, file_name, started, progress)
+
+
+def with_stored_aliases(store: Store | None, options: ImportOptions) -> ImportOptions:
+    """The options with the index's confirmed measure aliases under the analyst's own choices, so
+    the reader already reads an aliased column as its measure (a total keeps its rank)."""
+    if store is None or not options.index_id:
+        return options
+    with store.reader() as cur:
+        rows = cur.execute(
+            "SELECT header_key, measure_id FROM measure_aliases WHERE index_id = ?", [options.index_id]
+        ).fetchall()
+    if not rows:
+        return options
+    return dataclasses.replace(options, column_map={**dict(rows), **options.column_map})
 
 
 def _finish_read(source: SourceFile, file_name: str, started: float, progress: Progress) -> SourceFile:
@@ -474,15 +434,15 @@ def _from_publisher(frame: pd.DataFrame, layout, file_name: str, sha: str, size:
 def _from_analyst(data: bytes, file_name: str, sha: str, options: ImportOptions) -> SourceFile:
     # Row problems come back with the clean rows, so they are reported together with the import's
     # own checks (unknown countries, scale...): the analyst sees every problem in one pass.
-    frame, info = readers.read_analyst_file(data, file_name, options.sheet, collect_problems=True)
+    frame, info = readers.read_analyst_file(
+        data, file_name, options.sheet, collect_problems=True, column_map=options.column_map
+    )
     cols = info.get("columns", {})
     columns = {role: cols.get(role) for role in ("country", "iso_code", "year", "measure", "value", "rank")}
     measure_columns: dict[str, str] = {}
     if info.get("wide_by") == "measure":
-        for header in info.get("measure_columns", []):
-            measure_columns[header.strip()] = header
-            if H.normalise_header(header) in H.lookup(H.TOTAL + H.VALUE):
-                measure_columns["total"] = header
+        for header, measure in info.get("measure_of_column", {}).items():
+            measure_columns[measure] = header
     elif cols.get("value"):
         for text in frame["measure_id"].unique():
             measure_columns[str(text)] = cols["value"]
@@ -647,17 +607,6 @@ class _Analysis:
     write: dict[str, Any]
 
 
-def _slug(text: str) -> str:
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold().replace("đ", "d")
-    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
-    if not s:
-        s = "measure"
-    if not s[0].isalpha():
-        s = "m_" + s
-    return s[:64]
-
-
 def _stage(cur, source: SourceFile) -> None:
     """The file's tidy rows as the temporary view `import_stage` of this cursor (typed, not copied:
     it reads the registered frame or Arrow table `import_source` until `_unstage`)."""
@@ -712,32 +661,6 @@ def _index(ref: dict[str, pd.DataFrame], options: ImportOptions) -> tuple[str, d
     if missing:
         raise MetricsError("dataset_fields_required", index_id=index_id, missing=", ".join(missing))
     return index_id, None, True
-
-
-def _measure_map(texts: list[str], index_id: str, ref: dict[str, pd.DataFrame]) -> dict[str, str]:
-    """Measure as written in the file -> measure id (a known id, a known name or header, or a slug)."""
-    measures = ref["measures"][ref["measures"]["index_id"] == index_id]
-    by_key: dict[str, str] = {}
-    for mid, name_en, name_vi in measures[["measure_id", "name_en", "name_vi"]].itertuples(index=False):
-        for text in (mid, name_en, name_vi):
-            by_key.setdefault(H.normalise_header(text), mid)
-    headers = H.measure_lookup()
-    totals = H.lookup(H.TOTAL + H.VALUE)
-    out = {}
-    known_ids = set(measures["measure_id"])
-    for text in texts:
-        key = H.normalise_header(text)
-        if text in known_ids or text == "total":
-            out[text] = text
-        elif key in totals:
-            out[text] = "total"
-        elif key in by_key:
-            out[text] = by_key[key]
-        elif key in headers:
-            out[text] = headers[key]
-        else:
-            out[text] = _slug(text)
-    return out
 
 
 def _level(measure_id: str) -> str:
@@ -879,7 +802,10 @@ class _Analyser:
 
     def _map_measures(self) -> None:
         texts = self.measure_texts
-        self.mmap = _measure_map(texts, self.index_id, self.ref)
+        self.mmap, self.matched_by = mapping.measure_map(
+            texts, self.index_id, self.ref, self.options.column_map, self.source.measure_columns
+        )
+        check_new_measures(self.mmap.values(), set(self.index_measures["measure_id"]), self.index_id)
         by_id: dict[str, list[str]] = {}
         for text, mid in self.mmap.items():
             by_id.setdefault(mid, []).append(text)
@@ -1272,7 +1198,8 @@ class _Analyser:
         versions = self.versions_by_year.get(year, [])
         current = [v for v in versions if v[1]]
         current_id = current[0][0] if current else None
-        same = [v[0] for v in versions if v[2] == self.source.sha256]
+        withdrawn = set(self.versions.loc[self.versions["withdrawn"], "version_id"])
+        same = [v[0] for v in versions if v[2] == self.source.sha256 and v[0] not in withdrawn]
         if current and current[0][2] == self.source.sha256:
             return {"action": "unchanged", "current_version_id": current_id}
         if same:
@@ -1325,6 +1252,29 @@ class _Analyser:
             if p.edition_is_new and p.previous_edition is not None and p.previous_country_count
         }
         self.warnings += validate.country_count_changes(counts, previous)
+        replaced = {
+            p.edition_year: (p.country_count, p.current_version_id, self._version_countries(p))
+            for p in plans
+            if p.action == "replace" and p.current_version_id is not None
+        }
+        self.warnings += validate.replacement_country_changes(replaced)
+        self._check_headline(plans)
+
+    def _check_headline(self, plans: list[EditionPlan]) -> None:
+        """An edition of an index that has a total, with no total for most of its countries."""
+        known = set(self.index_measures["measure_id"])
+        if self.index_is_new or validate.HEADLINE not in known:
+            return
+        unknown = {p.edition_year: [m for m in p.measures if m not in known] for p in plans}
+        headers = {mid: self.source.measure_columns.get(text, text) for mid, text in self.text_of.items()}
+        stats = [s for s in self.stats if int(s[0]) in unknown]
+        problems, warnings = validate.headline_gaps(stats, unknown, headers, self.options.allow_no_headline)
+        self.problems += problems
+        self.warnings += warnings
+
+    def _version_countries(self, plan: EditionPlan) -> int:
+        versions = self.versions_by_year.get(plan.edition_year, [])
+        return next((n for vid, _, _, n in versions if vid == plan.current_version_id), 0)
 
     def _compare(self, plans: list[EditionPlan]) -> None:
         """What changes against the current version of each edition (a FULL OUTER JOIN in SQL)."""
@@ -1370,6 +1320,14 @@ class _Analyser:
             problems=sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0)),
             warnings=self.warnings,
             status=status,
+            columns=mapping.column_feeds(
+                self.matched_by,
+                self.mmap,
+                self.source.columns,
+                self.source.measure_columns,
+                self.source.mapping.get("ignored_columns") or [],
+            ),
+            measure_choices=mapping.measure_choices(self.index_measures),
             timings={**self.source.timings, **self.timings},
         )
 
@@ -1407,6 +1365,16 @@ class _Analyser:
             "reader": self.source.reader,
             "mapping": self.source.mapping,
             "note": f"{self.source.reader} import",
+            "measure_aliases": [
+                {
+                    "index_id": self.index_id,
+                    "header_key": H.normalise_header(label),
+                    "header": label,
+                    "measure_id": mid,
+                }
+                for label, mid in sorted(self.options.column_map.items())
+                if mid and H.normalise_header(label)
+            ],
         }
 
 
@@ -1536,7 +1504,7 @@ def preview(
     store: Store, actor: Actor, source: SourceFile, options: ImportOptions, progress: Progress | None = None
 ) -> ImportPlan:
     """Stage and check on a reader cursor: the plan, its problems and warnings; nothing is written."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     progress = progress or _no_progress
     with store.reader() as cur:
         analysis = _analyse(cur, source, options, progress, store)
@@ -1548,7 +1516,7 @@ def commit(
     store: Store, actor: Actor, source: SourceFile, options: ImportOptions, progress: Progress | None = None
 ) -> ImportResult:
     """Check again and write, in one transaction; ValidationFailed (nothing written) on any problem."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     progress = progress or _no_progress
     started = time.perf_counter()
     years = source.years or (
@@ -1570,11 +1538,13 @@ def commit(
             raise ValidationFailed(plan.problems)
         return ImportResult(status="unchanged", action="none", plan=plan, versions=[])
     action = "replace" if any(y in current for y in years) else "import"
+    point = take_restore_point(store, actor, source.file_name)
     detail: dict[str, Any] = {
         "file_name": source.file_name,
         "sha256": source.sha256,
         "index_id": options.index_id,
         "reader": source.reader,
+        "restore_point": point.path if point else None,
     }
     with store.transaction(actor.name, action, detail) as cur:
         analysis = _analyse(cur, source, options, progress, store)
@@ -1606,6 +1576,16 @@ def commit(
     )
 
 
+def take_restore_point(store: Store, actor: Actor, file_name: str) -> restore_points.RestorePoint | None:
+    """The restore point every import is preceded by; the import is refused when it cannot be made."""
+    try:
+        return restore_points.create(
+            store, actor.name, f"import {file_name}", import_limits().restore_points_kept
+        )
+    except StoreError as exc:
+        raise MetricsError("restore_point_failed", reason=exc.params.get("reason", exc.code)) from exc
+
+
 def import_file(
     store: Store,
     actor: Actor,
@@ -1615,15 +1595,19 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportPlan | ImportResult:
-    """Read a file from disk and preview it (dry_run) or commit it."""
-    require_role(actor, "analyst")
-    source = read_file(path, options, progress=progress, store=store)
-    try:
-        if dry_run:
-            return preview(store, actor, source, options, progress)
-        return commit(store, actor, source, options, progress)
-    finally:
-        source.release()
+    """Read a file from disk and preview it (dry_run) or commit it.
+
+    One connection is held throughout (read-write to commit), so the fast path's scratch table
+    lives on the instance that checks and writes it (metrics.store.connection.Store.hold)."""
+    actor = authorise(store, actor, "analyst")
+    with store.hold(write=not dry_run):
+        source = read_file(path, options, progress=progress, store=store)
+        try:
+            if dry_run:
+                return preview(store, actor, source, options, progress)
+            return commit(store, actor, source, options, progress)
+        finally:
+            source.release()
 
 
 def add_alias(store: Store, actor: Actor, alias: str, iso3: str) -> bool:
@@ -1632,7 +1616,7 @@ def add_alias(store: Store, actor: Actor, alias: str, iso3: str) -> bool:
     The matcher checks it first: a name whose key already names another country is refused
     (`country_alias_conflict`), as are an empty name and an unknown code (`country_not_found`).
     """
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     name = unicodedata.normalize("NFC", alias or "").strip()
     code = (iso3 or "").strip().upper()
     with store.reader() as cur:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from metrics.errors import MetricsError, Problem, ValidationFailed
 from metrics.ingest import headers as H
+from metrics.ingest.limits import import_limits
 
 TIDY_COLUMNS = ["country", "iso_code", "edition_year", "measure_id", "value", "published_rank", "source_row"]
 YEAR_MIN, YEAR_MAX = 1990, 2100
@@ -40,6 +41,8 @@ _GROUPED = {
 }
 _RANK = re.compile(r"[=T]?\s*(\d+)\s*(st|nd|rd|th)?\s*=?", re.IGNORECASE)
 _YEAR_HEADER = re.compile(r"\d{4}")
+# The measure id of a column the analyst chose not to import (metrics.ingest.mapping.IGNORE).
+IGNORE = "-"
 # Windows-1258 writes Vietnamese tone marks as separate combining characters.
 _VI_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VI_LETTERS = re.compile(r"[\u1ea0-\u1ef9\u01a0\u01a1\u01af\u01b0\u0102\u0103\u0110\u0111]")
@@ -231,7 +234,10 @@ def sniff_delimiter(text: str) -> str:
     lines = [ln for ln in text.splitlines() if ln.strip()][:30]
     best, best_key = ",", (0.0, 0)
     for d in DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        except csv.Error:  # a field past the limit: _records names its line
+            continue
         widths = [c for c in counts if c > 1]
         if not widths:
             continue
@@ -243,13 +249,45 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """(first line number, cells) per record; line numbers count quoted line breaks too."""
+    """(first line number, cells) per record; line numbers count quoted line breaks too.
+
+    A field longer than the limit of data/import_limits.toml (a 20 MB line, an unclosed quote)
+    refuses the file with the line where its record starts."""
+    limit = import_limits().max_field_chars
+    previous = csv.field_size_limit(limit)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     out, line = [], 1
-    for row in reader:
-        out.append((line, [c.strip() for c in row]))
-        line = reader.line_num + 1
+    try:
+        for row in reader:
+            out.append((line, [c.strip() for c in row]))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        if "field limit" not in str(exc):
+            raise MetricsError("csv_read_failed", reason=str(exc)) from None
+        raise ValidationFailed([Problem("field_too_large", row=line, params={"limit": limit})]) from None
+    finally:
+        csv.field_size_limit(previous)
     return out
+
+
+def _check_width(records: list[tuple[int, list[Any]]]) -> None:
+    """A header wider than the limit refuses the file; a row with filled cells beyond the header
+    (a value with no column, a delimiter inside an unquoted name) is a problem at its line."""
+    if not records:
+        return
+    width = len(records[0][1])
+    limit = import_limits().max_columns
+    if width > limit:
+        raise MetricsError("too_many_columns", columns=width, limit=limit)
+    problems = []
+    for line, cells in records[1:]:
+        if len(cells) > width and any(not _blank(c) for c in cells[width:]):
+            filled = max(i for i, c in enumerate(cells) if not _blank(c)) + 1
+            problems.append(
+                Problem("too_many_cells", row=line, value=None, params={"cells": filled, "header": width})
+            )
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def _is_note(cells: Sequence[Any]) -> bool:
@@ -309,7 +347,9 @@ def read_text_table(data: bytes) -> pd.DataFrame:
     """
     text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
-    df = _frame(trim_notes(_records(text, delimiter)))
+    records = trim_notes(_records(text, delimiter))
+    _check_width(records)
+    df = _frame(records)
     df.attrs.update(encoding=encoding, delimiter=delimiter)
     df.attrs.setdefault("header_row", None)
     return df
@@ -333,7 +373,11 @@ def read_xlsx_table(data: bytes, sheet: str | None = None) -> pd.DataFrame:
         title = ws.title
     finally:
         wb.close()
-    df = _frame(trim_notes(records))
+    records = trim_notes(records)
+    if records and len(records[0][1]) > import_limits().max_columns:
+        limit = import_limits().max_columns
+        raise MetricsError("too_many_columns", columns=len(records[0][1]), limit=limit)
+    df = _frame(records)
     df.attrs.update(encoding=None, delimiter=None, sheet=title)
     df.attrs.setdefault("header_row", None)
     return df
@@ -503,8 +547,8 @@ def _rows(df: pd.DataFrame) -> Iterator[tuple[int, dict[str, Any]]]:
         yield row, dict(zip(columns, cells, strict=True))
 
 
-def _long_rows(c: _Collector, df: pd.DataFrame, m: _Mapping) -> None:
-    default_measure = "total"
+def _long_rows(c: _Collector, df: pd.DataFrame, m: _Mapping, value_measure: str | None = None) -> None:
+    default_measure = value_measure or "total"
     for row, record in _rows(df):
         country = _country_of(c, record, row, m, [m.value])
         value = c.number(record[m.value], row, m.value)
@@ -538,7 +582,8 @@ def _wide_year_rows(c: _Collector, df: pd.DataFrame, m: _Mapping, header_row: in
                 c.add(row, country, _iso(record, m), year, measure or "total", value, None)
 
 
-def _wide_measure_rows(c: _Collector, df: pd.DataFrame, m: _Mapping) -> None:
+def _wide_measure_rows(c: _Collector, df: pd.DataFrame, m: _Mapping, chosen: Mapping[str, str]) -> None:
+    measure_of = {col: _measure_of_column(col, chosen) for col in m.measure_columns}
     for row, record in _rows(df):
         country = _country_of(c, record, row, m, m.measure_columns)
         year = None
@@ -551,8 +596,37 @@ def _wide_measure_rows(c: _Collector, df: pd.DataFrame, m: _Mapping) -> None:
             value = c.number(record[col], row, col)
             if not country or value is None:
                 continue
-            measure = "total" if _is_total_header(col) else col.strip()
+            measure = measure_of[col]
             c.add(row, country, _iso(record, m), year, measure, value, rank if measure == "total" else None)
+
+
+def _measure_of_column(col: str, chosen: Mapping[str, str]) -> str:
+    """The measure a wide-form column feeds: the analyst's choice (by normalised header), "total"
+    for a total/value header, else the header as written (the import maps it further)."""
+    picked = chosen.get(H.normalise_header(col))
+    if picked:
+        return picked
+    return "total" if _is_total_header(col) else col.strip()
+
+
+def _apply_choices(df: pd.DataFrame, m: _Mapping, form: str, wide_by: str | None, chosen: Mapping[str, str]):
+    """The analyst's column choices on the detected form: a column mapped to a measure is read as
+    a measure column (even one the reader had set aside), a column marked IGNORE is not read."""
+    if not chosen or wide_by == "year" or m.measure is not None:
+        return form, wide_by
+    ignore = {col for col in df.columns if chosen.get(H.normalise_header(col)) == IGNORE}
+    wanted = [col for col in m.ignored if chosen.get(H.normalise_header(col)) not in (None, IGNORE)]
+    if wide_by is None and m.value is not None and not wanted:
+        if m.value in ignore:
+            m.ignored.append(m.value)
+            m.value = None
+        return form, wide_by
+    columns = [c for c in (m.value, *m.measure_columns, *wanted) if c and c not in ignore]
+    m.ignored = [c for c in m.ignored if c not in wanted] + [
+        c for c in (m.value, *m.measure_columns) if c in ignore
+    ]
+    m.measure_columns, m.value = columns, None
+    return "wide", "measure"
 
 
 def _iso(record: Mapping[str, Any], m: _Mapping) -> str | None:
@@ -572,7 +646,12 @@ def _tidy(rows: list[tuple]) -> pd.DataFrame:
 
 
 def read_analyst_file(
-    data: bytes, filename: str, sheet: str | None = None, *, collect_problems: bool = False
+    data: bytes,
+    filename: str,
+    sheet: str | None = None,
+    *,
+    collect_problems: bool = False,
+    column_map: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """An analyst file -> (tidy frame, description of what was detected).
 
@@ -602,17 +681,21 @@ def read_analyst_file(
     m = map_columns(list(df.columns))
     if m.country is None:
         raise ValidationFailed([Problem("no_header", row=header_row, params={"found": list(df.columns)})])
+    chosen = {H.normalise_header(k): v for k, v in (column_map or {}).items() if v}
     form, wide_by = _choose_form(df, m)
-    if form is None:
+    if form is not None:
+        form, wide_by = _apply_choices(df, m, form, wide_by, chosen)
+    if form is None or (form == "long" and m.value is None):
         raise ValidationFailed([Problem("no_value_column", row=header_row)])
     decimal_comma = _decimal_commas(df, m, info["delimiter"], is_xlsx)
     c = _Collector(decimal_comma)
     if wide_by == "year":
         _wide_year_rows(c, df, m, header_row)
     elif wide_by == "measure":
-        _wide_measure_rows(c, df, m)
+        _wide_measure_rows(c, df, m, chosen)
+        info["measure_of_column"] = {col: _measure_of_column(col, chosen) for col in m.measure_columns}
     else:
-        _long_rows(c, df, m)
+        _long_rows(c, df, m, chosen.get(H.normalise_header(m.value)) if m.measure is None else None)
     if c.problems:
         # Reading order: top to bottom, left to right, as the analyst will fix them.
         position = {col: i for i, col in enumerate(df.columns)}

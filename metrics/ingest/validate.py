@@ -306,3 +306,55 @@ def country_count_changes(counts: dict[int, int], previous: dict[int, tuple[int,
                 )
             )
     return warnings
+
+
+def replacement_country_changes(replacements: dict[int, tuple[int, int, int]]) -> list[Problem]:
+    """A replacement whose country count is far from the version it replaces (3 for 193).
+
+    replacements: edition -> (countries in the file, version replaced, its country count)."""
+    warnings = []
+    for year, (n, version_id, old_n) in sorted(replacements.items()):
+        if old_n and abs(n - old_n) / old_n > COUNTRY_COUNT_TOLERANCE:
+            warnings.append(
+                Problem(
+                    "country_count_replaced",
+                    params={
+                        "edition": year,
+                        "count": n,
+                        "version": version_id,
+                        "previous_count": old_n,
+                        "percent": round(100 * (n - old_n) / old_n),
+                    },
+                )
+            )
+    return warnings
+
+
+HEADLINE = "total"
+
+
+def headline_gaps(
+    stats: list[tuple], new_measures: dict[int, list[str]], columns: dict[str, str], allowed: bool
+) -> tuple[list[Problem], list[Problem]]:
+    """Editions where most countries have no headline measure (the total): a blocking problem,
+    or (the analyst confirmed an edition without totals) a warning.
+
+    stats: (edition, rows, countries, min, max, measures, countries with a total) per edition;
+    new_measures: edition -> measures the index does not know (the columns that may hold the
+    total); columns: measure -> header it came from."""
+    problems, warnings = [], []
+    for year, _, countries, _, _, _, with_total in stats:
+        if not countries or 2 * int(with_total) >= int(countries):
+            continue
+        candidates = [columns.get(m, m) for m in new_measures.get(int(year), [])]
+        params = {
+            "edition": int(year),
+            "with_total": int(with_total),
+            "countries": int(countries),
+            "columns": ", ".join(candidates) or "–",
+        }
+        if allowed:
+            warnings.append(Problem("edition_without_headline", params=params))
+        else:
+            problems.append(Problem("headline_missing", params=params))
+    return problems, warnings

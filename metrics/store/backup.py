@@ -1,12 +1,14 @@
 """Backups, restores and integrity checks of the DuckDB file.
 
-- `backup(store, out)`: while the app runs. Under the Store's write lock (no import, edit or
-  sign-in can write meanwhile) CHECKPOINT folds the write-ahead log into the file, then the file
-  (plus the log, if a checkpoint was skipped) is copied, the copy is opened and checked, and only
-  then renamed to `out`. A backup that exists is therefore complete and readable.
-- `restore(backup_file, db_path)`: with the app stopped. The backup is checked first; the current
-  file (if any) is kept beside it as `<db>.before-restore-<time>`; the backup is copied in.
-- `check_file(path)` / `check_store(store)`: every table read in full (DuckDB verifies a checksum
+- `backup(store, actor, out)`: while the app runs, administrators only (a backup holds every
+  password hash). Under the shared lock (no import, edit or sign-in of any process can write
+  meanwhile) the file (plus the log, if a checkpoint was skipped) is copied, the copy is opened and
+  checked, and only then renamed to `out`. A backup that exists is therefore complete and readable.
+- `restore(backup_file, db_path)`: also while the app runs. The backup is checked first; under the
+  database's write lock (dashboards wait, then reopen the new file) the current file (if any) is
+  kept beside it as `<db>.before-restore-<time>`, the backup is copied in, and its data version is
+  raised above the old file's so no cached page outlives the swap.
+- `check_file(path)` / `check_store(store, actor)` (administrators): every table read in full (DuckDB verifies a checksum
   for every block it reads) plus the invariants the app relies on. Problems raise StoreError with
   a code translated in metrics/i18n/*/security.toml that says what to do (docs/OPERATIONS.md).
 
@@ -15,17 +17,23 @@ Table names come from schema.sql (our own file), never from input: the identifie
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
 from pydantic import BaseModel
 
-from metrics.errors import StoreError
-from metrics.store.connection import SCHEMA, Store, default_db_path
+from metrics import safe_paths
+from metrics.auth import Actor
+from metrics.errors import MetricsError, StoreError
+from metrics.store.connection import SCHEMA, Store, default_db_path, lock_timeout
+from metrics.store.locking import DatabaseLock, LockTimeout
+from metrics.store.users import authorise
 
 # Identifier allow-list: the tables our schema creates, in schema order.
 TABLES: tuple[str, ...] = tuple(
@@ -141,8 +149,9 @@ def check_file(path: str | Path) -> CheckReport:
     return report
 
 
-def check_store(store: Store) -> CheckReport:
-    """The same checks on the database the app has open (for the admin page)."""
+def check_store(store: Store, actor: Actor) -> CheckReport:
+    """The same checks on the database the app has open (for the admin page): administrators only."""
+    authorise(store, actor, "admin")
     size = Path(store.path).stat().st_size if store.path != ":memory:" else 0
     try:
         with store.reader() as cur:
@@ -162,28 +171,41 @@ def _remove(*paths: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def backup(store: Store, out: str | Path | None = None) -> BackupInfo:
-    """Copy the open database to `out` (default var/backups/dashboard-<time>.duckdb), checked."""
+def backup(store: Store, actor: Actor, out: str | Path | None = None) -> BackupInfo:
+    """Copy the open database to `out` (default var/backups/dashboard-<time>.duckdb), checked.
+    Administrators only. `out` may not be the database, its log, a directory or a device."""
+    authorise(store, actor, "admin")
+    return snapshot(store, out)
+
+
+def snapshot(store: Store, out: str | Path | None = None) -> BackupInfo:
+    """The checked copy behind `backup`, without the role check: for the store's own restore
+    points, taken inside a write that was already authorised (metrics.store.restore_points)."""
     if store.path == ":memory:":
         raise StoreError("backup_needs_file")
     out = Path(out) if out else default_backup_path()
     source = Path(store.path).resolve()
-    if out.resolve() == source:
-        raise StoreError("backup_same_file", path=str(out))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        safe_paths.check_output(out, [source])
+    except MetricsError as exc:
+        if exc.code == "output_is_database":
+            raise StoreError("backup_same_file", path=str(out)) from exc
+        raise
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError("backup_failed", reason=_reason(exc)) from exc
     partial = out.with_name(out.name + ".partial")
     partial_wal = Path(str(partial) + ".wal")
     _remove(partial, partial_wal)
     wal = Path(str(source) + ".wal")
     try:
-        with store._write_lock:  # the Store's own write lock: nothing writes while we copy
-            cur = store._conn.cursor()
-            try:
+        # A read lease holds the shared lock: no process writes while we copy. Writers close the
+        # file after each write, which folds the log in; a CHECKPOINT is only possible (and only
+        # needed) when this process holds the file read-write.
+        with store.reader() as cur:
+            with contextlib.suppress(duckdb.Error):
                 cur.execute("CHECKPOINT")
-            except duckdb.Error as exc:
-                raise StoreError("backup_failed", reason=_reason(exc)) from exc
-            finally:
-                cur.close()
             shutil.copyfile(source, partial)
             if wal.exists() and wal.stat().st_size:
                 # The checkpoint was skipped: the log carries the latest writes; copy it too.
@@ -211,13 +233,75 @@ def backup(store: Store, out: str | Path | None = None) -> BackupInfo:
 
 
 def restore(backup_file: str | Path, db_path: str | Path | None = None) -> tuple[CheckReport, Path | None]:
-    """Replace the database file with a checked backup. The app must be stopped.
+    """Replace the database file with a checked backup, under the database's write lock.
 
+    Refuses a backup that is the database itself (or its log) and a database path that is a
+    directory or a device. The path is never left empty: the backup is copied beside the database
+    first, the current file is kept (hard link, or copy) and only then the copy renamed over it.
     Returns the backup's check report and where the replaced file was kept (None if there was none).
     """
-    backup_file = Path(backup_file)
+    backup_file = safe_paths.check_input(backup_file)
     db = Path(db_path) if db_path else default_db_path()
+    for guarded in safe_paths.database_files(db):
+        if backup_file.resolve() == guarded or safe_paths.same_file(backup_file, guarded):
+            raise StoreError("restore_same_file", path=str(db))
+    if db.exists() and not db.is_file():
+        raise StoreError("restore_target_not_file", path=str(db))
     report = check_file(backup_file)  # refuses a missing, corrupt or inconsistent backup
+    previous = _known_version(db)
+    with _exclusive(db):
+        kept = _replace_with(backup_file, db)
+    _bump_past(db, previous, {"backup": str(backup_file), "kept": str(kept) if kept else None})
+    return report, kept
+
+
+def _exclusive(db: Path):
+    """The database's write lock (metrics.store.locking), waiting the usual bounded time: no
+    dashboard process or command has the file open while it is replaced."""
+    lock = DatabaseLock(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock.acquire(True, time.monotonic() + lock_timeout())
+    except LockTimeout as exc:
+        lock.close()
+        who = ", ".join(h.describe() for h in exc.holders) or "?"
+        raise StoreError("store_busy", path=str(db), holders=who, seconds=f"{lock_timeout():g}") from None
+    return contextlib.closing(lock)
+
+
+def _known_version(db: Path) -> int:
+    """The highest data version dashboards may have cached: the `.version` file's or the file's."""
+    seen = [0]
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        seen.append(int(Path(str(db) + ".version").read_text(encoding="ascii").split()[0]))
+    with contextlib.suppress(duckdb.Error, ValueError):
+        con = duckdb.connect(str(db), read_only=True, config=_CONFIG)
+        try:
+            rows = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+            seen.append(int(rows[0][0]) if rows else 0)
+        finally:
+            con.close()
+    return max(seen)
+
+
+def _bump_past(db: Path, previous: int, detail: dict) -> None:
+    """Give the replaced file a data version above every one the old file had, so no dashboard
+    serves a cached figure of the old file under a version number the new one reuses."""
+    store = Store(db)
+    try:
+        with store.transaction("cli", "replace_file", detail) as cur:
+            cur.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('data_version', CAST(GREATEST(?, COALESCE("
+                "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'), 0)) AS VARCHAR))",
+                [previous],
+            )
+    finally:
+        store.close()
+
+
+def _replace_with(backup_file: Path, db: Path) -> Path | None:
+    """Copy the backup over the database file (the old one kept beside it); the caller holds the
+    write lock."""
     if db.exists():
         try:
             duckdb.connect(str(db), config=_CONFIG).close()
@@ -227,23 +311,27 @@ def restore(backup_file: str | Path, db_path: str | Path | None = None) -> tuple
             # A corrupt current file is exactly what a restore is for: carry on.
     kept = None
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    db.parent.mkdir(parents=True, exist_ok=True)
+    partial = db.with_name(db.name + ".restoring")
     try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(backup_file, partial)
+        with open(partial, "rb") as f:
+            os.fsync(f.fileno())
         if db.exists():
             kept = db.with_name(f"{db.name}.before-restore-{stamp}")
-            os.replace(db, kept)
+            try:
+                os.link(db, kept)  # the old file stays at its path until the final rename
+            except OSError:
+                shutil.copy2(db, kept)
         wal = Path(str(db) + ".wal")
         if wal.exists():
             # A log left beside the file belongs to the replaced file, never to the backup.
             os.replace(wal, Path(str(kept) + ".wal") if kept else wal.with_name(f"{wal.name}.orphan-{stamp}"))
-        partial = db.with_name(db.name + ".restoring")
-        shutil.copyfile(backup_file, partial)
-        with open(partial, "rb") as f:
-            os.fsync(f.fileno())
         os.replace(partial, db)
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise StoreError("restore_failed", reason=_reason(exc)) from exc
-    return report, kept
+    return kept
 
 
 def set_aside(db_path: str | Path) -> Path | None:
@@ -268,7 +356,7 @@ class RebuildReport(BaseModel):
 
 
 def rebuild(db_path: str | Path | None = None) -> RebuildReport:
-    """Set the file aside and build a new database from data/. The app must be stopped.
+    """Set the file aside (under the write lock) and build a new database from data/.
 
     Accounts are carried over when the old file can still be read. Imports made after the first
     start are NOT rebuilt: the import pipeline keeps no copy of uploaded files, so they come back
@@ -284,7 +372,9 @@ def rebuild(db_path: str | Path | None = None) -> RebuildReport:
             if _is_lock_error(exc):
                 raise StoreError("store_in_use", path=str(db)) from exc
     accounts = _read_accounts(db) if db.exists() else []
-    kept = set_aside(db)
+    previous = _known_version(db) if db.exists() else 0
+    with _exclusive(db):
+        kept = set_aside(db)
     store = open_store(db)
     try:
         if accounts:
@@ -294,6 +384,12 @@ def rebuild(db_path: str | Path | None = None) -> RebuildReport:
                     " failed_attempts, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     accounts,
                 )
+    finally:
+        store.close()
+    if previous:
+        _bump_past(db, previous, {"rebuilt": True})
+    store = Store(db)
+    try:
         version = store.data_version()
     finally:
         store.close()

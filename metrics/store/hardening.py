@@ -33,18 +33,17 @@ def external_access_enabled(store: Store) -> bool:
 
 
 def restrict_file_access(store: Store, allowed_dirs: Iterable[str | Path] = ()) -> bool:
-    """Switch external file access off for `store`'s database (idempotent). True if it did now."""
+    """Switch external file access off for `store`'s database (idempotent). True if it did now.
+
+    The Store opens short-lived connections (docs/store.md), so the settings are kept and run on
+    every connection it opens from now on, as well as on the one open now."""
     if not external_access_enabled(store):
         return False
     folders = [str(Path(d).resolve()) + "/" for d in allowed_dirs]
-    with store._write_lock:  # not in the middle of an import that is reading its staged file
-        cur = store._conn.cursor()
-        try:
-            if folders:
-                cur.execute("SET allowed_directories = ?", [folders])
-            cur.execute("SET enable_external_access = false")
-        except duckdb.Error as exc:
-            raise StoreError("store_query_failed", reason=str(exc).splitlines()[0]) from exc
-        finally:
-            cur.close()
+    statements: list[tuple[str, list]] = [("SET allowed_directories = ?", [folders])] if folders else []
+    statements.append(("SET enable_external_access = false", []))
+    try:
+        store.restrict(statements)
+    except duckdb.Error as exc:
+        raise StoreError("store_query_failed", reason=str(exc).splitlines()[0]) from exc
     return True

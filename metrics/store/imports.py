@@ -20,9 +20,10 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from metrics.auth import Actor, require_role
+from metrics.auth import Actor
 from metrics.errors import MetricsError, NotFound
 from metrics.store.connection import Store, insert_frame
+from metrics.store.users import authorise
 
 # Test hook: seconds to sleep inside the import transaction, after every row is written and
 # before COMMIT, so a test can SIGKILL the process mid-write. Unset in normal use.
@@ -43,7 +44,9 @@ def reference(cur) -> dict[str, pd.DataFrame]:
         "editions": "SELECT * FROM editions ORDER BY index_id, edition_year",
         "measures": "SELECT * FROM measures ORDER BY index_id, framework, measure_id",
         "versions": "SELECT version_id, index_id, edition_year, is_current, sha256, file_name, imported_at,"
-        " row_count, country_count FROM versions ORDER BY version_id",
+        " row_count, country_count, w.version_id IS NOT NULL AS withdrawn"
+        " FROM versions LEFT JOIN version_withdrawals w USING (version_id) ORDER BY version_id",
+        "measure_aliases": "SELECT index_id, header_key, measure_id FROM measure_aliases ORDER BY ALL",
     }
     return {name: cur.execute(query).df() for name, query in sql.items()}
 
@@ -73,6 +76,12 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
         cur.execute(
             "UPDATE editions SET scale_min = ?, scale_max = ? WHERE index_id = ? AND edition_year = ?",
             [e["scale_min"], e["scale_max"], e["index_id"], e["edition_year"]],
+        )
+    for alias in plan.get("measure_aliases", []):  # the analyst's confirmed column choices
+        cur.execute(
+            "INSERT OR REPLACE INTO measure_aliases (index_id, header_key, header, measure_id, added_by)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [alias["index_id"], alias["header_key"], alias["header"], alias["measure_id"], actor.name],
         )
     index_id = plan["index_id"]
     todo = [ed for ed in plan["editions"] if ed["action"] != "unchanged"]
@@ -192,8 +201,11 @@ def list_versions(store: Store, index_id: str | None = None) -> pd.DataFrame:
             """
             SELECT v.version_id, v.index_id, v.edition_year, v.is_current, v.file_name, v.sha256,
                    v.source_url, v.licence, v.imported_by, v.imported_at, v.row_count, v.country_count,
-                   v.note, coalesce(d.reader, '') AS reader, d.replaced_version
+                   v.note, coalesce(d.reader, '') AS reader, d.replaced_version,
+                   w.version_id IS NOT NULL AS withdrawn, coalesce(w.reason, '') AS withdrawn_reason,
+                   w.withdrawn_by, w.withdrawn_at
             FROM versions v LEFT JOIN version_details d USING (version_id)
+            LEFT JOIN version_withdrawals w USING (version_id)
             WHERE ? IS NULL OR v.index_id = ?
             ORDER BY v.index_id, v.edition_year DESC, v.version_id DESC
             """,
@@ -314,11 +326,13 @@ def compare(store: Store, old_version_id: int, new_version_id: int, limit: int =
 
 def rollback(store: Store, actor: Actor, version_id: int) -> dict[str, Any]:
     """Make an older version of an edition current again (the newer one is kept, not current)."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     with store.reader() as cur:
         target = version(cur, version_id)
     if target["is_current"]:
         raise MetricsError("version_already_current", version_id=int(version_id))
+    if _is_withdrawn(store, version_id):
+        raise MetricsError("version_withdrawn", version_id=int(version_id))
     detail: dict[str, Any] = {
         "version_id": int(version_id),
         "index_id": target["index_id"],
@@ -337,12 +351,85 @@ def rollback(store: Store, actor: Actor, version_id: int) -> dict[str, Any]:
     return detail
 
 
+REASON_MAX_CHARS = 500
+
+
+def _is_withdrawn(store: Store, version_id: int) -> bool:
+    with store.reader() as cur:
+        rows = cur.execute("SELECT 1 FROM version_withdrawals WHERE version_id = ?", [int(version_id)])
+        return bool(rows.fetchall())
+
+
+def withdraw(store: Store, actor: Actor, version_id: int, reason: str) -> dict[str, Any]:
+    """Withdraw a version (any, the only version of a new edition included), with a reason kept in
+    the audit log. A current version hands over to the newest earlier version of its edition that
+    is not withdrawn; when none is left the edition, and what its import created for it alone (a
+    framework and its measures, a dataset with no other edition), is removed, so the pages are as
+    they were before the import. The version's rows stay, for comparison."""
+    actor = authorise(store, actor, "analyst")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise MetricsError("withdraw_reason_required", version_id=int(version_id))
+    if len(reason) > REASON_MAX_CHARS:
+        raise MetricsError("withdraw_reason_too_long", limit=REASON_MAX_CHARS)
+    with store.reader() as cur:
+        target = version(cur, version_id)
+    if _is_withdrawn(store, version_id):
+        raise MetricsError("version_withdrawn", version_id=int(version_id))
+    index_id, year = target["index_id"], int(target["edition_year"])
+    detail: dict[str, Any] = {
+        "version_id": int(version_id),
+        "index_id": index_id,
+        "edition_year": year,
+        "reason": reason,
+        "was_current": bool(target["is_current"]),
+    }
+    with store.transaction(actor.name, "withdraw", detail) as cur:
+        cur.execute(
+            "INSERT INTO version_withdrawals (version_id, withdrawn_by, reason) VALUES (?, ?, ?)",
+            [int(version_id), actor.name, reason],
+        )
+        remaining = cur.execute(
+            "SELECT version_id FROM versions v WHERE index_id = ? AND edition_year = ?"
+            " AND version_id NOT IN (SELECT version_id FROM version_withdrawals) ORDER BY version_id DESC",
+            [index_id, year],
+        ).fetchall()
+        now_current = None
+        if target["is_current"]:
+            cur.execute("UPDATE versions SET is_current = false WHERE version_id = ?", [int(version_id)])
+            if remaining:
+                now_current = int(remaining[0][0])
+                cur.execute("UPDATE versions SET is_current = true WHERE version_id = ?", [now_current])
+        detail["now_current"] = now_current
+        detail["edition_removed"] = not remaining and _remove_edition(cur, index_id, year)
+    return detail
+
+
+def _remove_edition(cur, index_id: str, year: int) -> bool:
+    """Remove an edition none of whose versions is left, with the framework, measures and dataset
+    rows that nothing else uses (an edition from data/ always keeps its seeded version)."""
+    cur.execute("DELETE FROM editions WHERE index_id = ? AND edition_year = ?", [index_id, year])
+    unused = "framework NOT IN (SELECT framework FROM editions WHERE index_id = $index)"
+    cur.execute(f"DELETE FROM measures WHERE index_id = $index AND {unused}", {"index": index_id})  # noqa: S608
+    cur.execute(f"DELETE FROM frameworks WHERE index_id = $index AND {unused}", {"index": index_id})  # noqa: S608
+    left = cur.execute("SELECT count(*) FROM editions WHERE index_id = ?", [index_id]).fetchall()[0][0]
+    used = cur.execute("SELECT count(*) FROM targets WHERE yardstick_index = ?", [index_id]).fetchall()[0][0]
+    created = cur.execute("SELECT count(*) FROM index_details WHERE index_id = ?", [index_id]).fetchall()[0][
+        0
+    ]
+    if not left and not used and created:
+        cur.execute("DELETE FROM measure_aliases WHERE index_id = ?", [index_id])
+        cur.execute("DELETE FROM index_details WHERE index_id = ?", [index_id])
+        cur.execute("DELETE FROM indices WHERE index_id = ?", [index_id])
+    return True
+
+
 # --- country aliases ---------------------------------------------------------------------------
 
 
 def insert_alias(store: Store, actor: Actor, alias: str, iso3: str) -> None:
     """Keep an analyst-confirmed alias (the caller has checked it with the country matcher)."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     with store.transaction(actor.name, "alias_add", {"alias": alias, "iso3": iso3}) as cur:
         cur.execute(
             "INSERT INTO country_aliases (alias, iso3, origin, added_by) VALUES (?, ?, 'analyst', ?)"

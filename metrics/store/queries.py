@@ -28,21 +28,39 @@ def country_aliases(store: Store) -> pd.DataFrame:
 
 
 def editions(store: Store, index_id: str | None = None) -> pd.DataFrame:
-    """Editions that have current data, with their provenance (current version)."""
+    """Editions that have current data, with their provenance (current version).
+
+    has_headline: at least half of the edition's countries have the headline measure (the total).
+    An edition imported without totals has it false and is never a page's or report's default
+    "latest" edition (see latest_headline_edition)."""
     return _df(
         store,
         """
         SELECT e.*, v.version_id, v.imported_at, v.file_name, v.sha256, v.row_count, v.country_count,
                i.short_name, i.name_en AS index_name_en, i.name_vi AS index_name_vi, i.publisher,
-               i.higher_is_better
+               i.higher_is_better, coalesce(h.countries, 0) AS headline_countries,
+               coalesce(h.countries, 0) > 0 AND 2 * coalesce(h.countries, 0) >= v.country_count
+                   AS has_headline
         FROM editions e
         JOIN versions v ON v.index_id = e.index_id AND v.edition_year = e.edition_year AND v.is_current
         JOIN indices i ON i.index_id = e.index_id
+        LEFT JOIN (
+            SELECT o.version_id, count(*) AS countries FROM observations o
+            SEMI JOIN versions c ON c.version_id = o.version_id AND c.is_current
+            WHERE o.measure_id = 'total' GROUP BY o.version_id
+        ) h ON h.version_id = v.version_id
         WHERE ? IS NULL OR e.index_id = ?
         ORDER BY e.index_id, e.edition_year
         """,
         [index_id, index_id],
     )
+
+
+def latest_headline_edition(store: Store, index_id: str) -> int | None:
+    """The latest edition of an index whose countries mostly have a total (None: no such edition)."""
+    frame = editions(store, index_id)
+    frame = frame[frame["has_headline"]]
+    return None if frame.empty else int(frame["edition_year"].max())
 
 
 def edition(store: Store, index_id: str, edition_year: int) -> dict:

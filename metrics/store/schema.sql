@@ -269,3 +269,25 @@ CREATE TABLE IF NOT EXISTS version_details (
     created_edition BOOLEAN NOT NULL DEFAULT false,
     replaced_version INTEGER
 );
+
+-- Headers an analyst mapped to a measure in an import's preview and confirmed (per index, keyed by
+-- the normalised header): the next file with that header is read the same way. measure_id '-' =
+-- the column is not imported.
+CREATE TABLE IF NOT EXISTS measure_aliases (
+    index_id   VARCHAR NOT NULL,
+    header_key VARCHAR NOT NULL,
+    header     VARCHAR NOT NULL DEFAULT '',
+    measure_id VARCHAR NOT NULL,
+    added_by   VARCHAR NOT NULL DEFAULT '',
+    added_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (index_id, header_key)
+);
+
+-- Versions withdrawn by an analyst (with the reason): never current again, never restored by a
+-- re-import of the same file.
+CREATE TABLE IF NOT EXISTS version_withdrawals (
+    version_id   INTEGER PRIMARY KEY,
+    withdrawn_by VARCHAR NOT NULL,
+    withdrawn_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    reason       VARCHAR NOT NULL
+);

@@ -9,10 +9,12 @@ so it must not empty everybody's query caches.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import threading
 
 from metrics import auth
-from metrics.auth import Account, Actor
+from metrics.auth import ANONYMOUS, Account, Actor
 from metrics.errors import MetricsError
 from metrics.store.connection import Store
 
@@ -35,7 +37,37 @@ def _account(row: tuple) -> Account:
     return Account(**values, failed_attempts=int(row[6]), locked_until=row[7])
 
 
-def list_accounts(store: Store) -> list[Account]:
+def _role_of(store: Store, name: str) -> str | None:
+    with store.reader() as cur:
+        rows = cur.execute("SELECT role FROM users WHERE name = ?", [name]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def current_actor(store: Store, actor: Actor) -> Actor:
+    """The actor with the role its account has now. A signed-in actor holds a role only while its
+    account does: demoted, it has the new role; removed, it is ANONYMOUS (a password sign-in) or
+    has the configured default role (an identity-provider sign-in). System actors (the CLI, the
+    seed, code) are returned as they are."""
+    if actor.origin == "system":
+        return actor
+    role = _role_of(store, actor.name)
+    if role is None:
+        if actor.origin == "password":
+            return ANONYMOUS
+        role = actor.fallback_role
+    return actor if role == actor.role else actor.model_copy(update={"role": role})
+
+
+def authorise(store: Store, actor: Actor, needed: auth.Role) -> Actor:
+    """require_role on the actor's current role (re-read from the accounts); the fresh actor."""
+    fresh = current_actor(store, actor)
+    auth.require_role(fresh, needed)
+    return fresh
+
+
+def list_accounts(store: Store, actor: Actor) -> list[Account]:
+    """Every account (never a hash): administrators only."""
+    authorise(store, actor, "admin")
     with store.reader() as cur:
         rows = cur.execute(f"SELECT {_COLUMNS} FROM users ORDER BY name").fetchall()  # noqa: S608 - fixed
     return [_account(r) for r in rows]
@@ -61,7 +93,7 @@ def _exists(cur, name: str) -> tuple | None:
 
 def add_account(store: Store, actor: Actor, name: str, role: str, password: str | None = None) -> Account:
     """A new account. Without a password it can only sign in through the identity provider."""
-    auth.require_role(actor, "admin")
+    actor = authorise(store, actor, "admin")
     name = auth.normalise_name(name)
     role = auth.parse_role(role)
     pw_hash = ""
@@ -82,7 +114,7 @@ def add_account(store: Store, actor: Actor, name: str, role: str, password: str 
 
 
 def remove_account(store: Store, actor: Actor, name: str) -> None:
-    auth.require_role(actor, "admin")
+    actor = authorise(store, actor, "admin")
     name = str(name).strip().lower()
     if name == actor.name:
         raise MetricsError("cannot_change_own_account", name=name)
@@ -96,7 +128,7 @@ def remove_account(store: Store, actor: Actor, name: str) -> None:
 
 
 def set_role(store: Store, actor: Actor, name: str, role: str) -> None:
-    auth.require_role(actor, "admin")
+    actor = authorise(store, actor, "admin")
     name = str(name).strip().lower()
     role = auth.parse_role(role)
     if name == actor.name:
@@ -113,7 +145,8 @@ def set_role(store: Store, actor: Actor, name: str, role: str) -> None:
 def set_password(store: Store, actor: Actor, name: str, password: str) -> None:
     """A new password (an admin's reset, or the person's own change); also unlocks the account."""
     name = str(name).strip().lower()
-    if actor.name != name:
+    actor = current_actor(store, actor)
+    if actor.name != name or actor == ANONYMOUS:
         auth.require_role(actor, "admin")
     auth.check_password_policy(password, name)
     pw_hash = auth.hash_password(password)
@@ -134,6 +167,40 @@ def _event(store: Store, actor: str, action: str, detail: dict):
     return store.transaction(actor, action, detail, bump_data_version=False)
 
 
+class _ClientThrottle:
+    """Failed sign-ins per client in a sliding window, in this process's memory.
+
+    Per-account lockout stops guessing one account's password; this stops one client trying many
+    accounts. Kept in memory (one server process owns the database), so a restart forgets it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures: dict[tuple[str, str], collections.deque[dt.datetime]] = {}
+
+    def _recent(self, key: tuple[str, str], now: dt.datetime) -> collections.deque[dt.datetime]:
+        window = dt.timedelta(minutes=auth.CLIENT_WINDOW_MINUTES)
+        times = self._failures.setdefault(key, collections.deque())
+        while times and (times[0] <= now - window or times[0] > now):
+            times.popleft()
+        return times
+
+    def wait_minutes(self, store: Store, client: str, now: dt.datetime) -> int:
+        """0 when the client may try; otherwise the minutes until its oldest failure expires."""
+        with self._lock:
+            times = self._recent((store.path, client), now)
+            if len(times) < auth.CLIENT_MAX_FAILURES:
+                return 0
+            left = times[0] + dt.timedelta(minutes=auth.CLIENT_WINDOW_MINUTES) - now
+            return max(1, int(left.total_seconds() // 60) + 1)
+
+    def failed(self, store: Store, client: str, now: dt.datetime) -> None:
+        with self._lock:
+            self._recent((store.path, client), now).append(now)
+
+
+CLIENT_THROTTLE = _ClientThrottle()
+
+
 def authenticate(
     store: Store, name: str, password: str, *, now: dt.datetime | None = None, client: str = ""
 ) -> Actor:
@@ -142,7 +209,9 @@ def authenticate(
     The same message for an unknown name and a wrong password, and the same work (one Argon2
     verification) either way, so neither the text nor the timing tells which names exist.
     After MAX_FAILED_ATTEMPTS failures in a row the account is locked for LOCKOUT_MINUTES,
-    even for the right password.
+    even for the right password. A client (`client`: who is asking, as the app identifies it;
+    "" counts as one unknown client) with CLIENT_MAX_FAILURES failures in CLIENT_WINDOW_MINUTES
+    is refused before any password is checked, whatever account it names.
     """
     now = now or _now()
     raw = str(name)[:80]
@@ -150,6 +219,25 @@ def authenticate(
         key = auth.normalise_name(name)
     except MetricsError:
         key = ""
+    client = str(client)[:100]
+    wait = CLIENT_THROTTLE.wait_minutes(store, client, now)
+    if wait:
+        with _event(
+            store,
+            key or raw,
+            SIGN_IN_FAILED,
+            {"name": key or raw, "client": client, "reason": "client_throttled"},
+        ):
+            pass
+        raise MetricsError("sign_in_throttled", minutes=wait)
+    try:
+        return _authenticate(store, key, raw, password, now, client)
+    except MetricsError:
+        CLIENT_THROTTLE.failed(store, client, now)
+        raise
+
+
+def _authenticate(store: Store, key: str, raw: str, password: str, now: dt.datetime, client: str) -> Actor:
     with store.reader() as cur:
         rows = cur.execute(
             "SELECT role, password_hash, failed_attempts, locked_until FROM users WHERE name = ?", [key]
@@ -188,7 +276,7 @@ def authenticate(
             " WHERE name = ?",
             [now, new_hash, key],
         )
-    return Actor(name=key, role=role)
+    return Actor(name=key, role=role, origin="password")
 
 
 def identity_provider_sign_in(store: Store, email: str, *, default_role: str = "viewer") -> Actor:
@@ -202,11 +290,12 @@ def identity_provider_sign_in(store: Store, email: str, *, default_role: str = "
     except MetricsError:
         raise MetricsError("sign_in_failed") from None
     account = get_account(store, key)
-    role = account.role if account else auth.parse_role(default_role)
+    fallback = auth.parse_role(default_role)
+    role = account.role if account else fallback
     with _event(store, key, SIGN_IN, {"name": key, "method": "oidc", "account": bool(account)}) as w:
         if account:
             w.execute("UPDATE users SET last_sign_in = ? WHERE name = ?", [_now(), key])
-    return Actor(name=key, role=role)
+    return Actor(name=key, role=role, origin="oidc", fallback_role=fallback)
 
 
 def record_sign_out(store: Store, actor: Actor) -> None:
@@ -218,9 +307,16 @@ SIGN_IN_ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT)
 
 
 def audit_events(
-    store: Store, actions: list[str] | None = None, limit: int = 500, *, exclude: list[str] | None = None
+    store: Store,
+    actor: Actor,
+    actions: list[str] | None = None,
+    limit: int = 500,
+    *,
+    exclude: list[str] | None = None,
 ) -> list[dict]:
-    """Newest first; `actions` keeps only those actions, `exclude` drops those (None: no filter)."""
+    """Newest first; `actions` keeps only those actions, `exclude` drops those (None: no filter).
+    Administrators only: the log names every account and client."""
+    authorise(store, actor, "admin")
     limit = max(1, min(int(limit), 10_000))
     with store.reader() as cur:
         rows = cur.execute(

@@ -90,3 +90,84 @@ def test_analyst_sees_every_problem_then_imports_a_publisher_file(analyst_server
     notice.wait_for()
     assert f"Version {seed_version.group(1)} (GAIRI 2023) is current again" in notice.inner_text()
     _shoot(page, "import_rollback_en")
+
+
+UNKNOWN_TOTAL = "Điểm sẵn sàng AI"
+
+
+def _edition_2026_csv() -> bytes:
+    """GAIRI 2025's totals as a 2026 edition, the total named in words the catalog does not know."""
+    import pandas as pd
+
+    data = FIXTURES.parents[1] / "data"
+    obs = pd.read_csv(data / "observations.csv")
+    names = pd.read_csv(data / "countries.csv").set_index("iso3")["name_en"]
+    rows = obs[(obs.index_id == "GAIRI") & (obs.edition_year == 2025) & (obs.measure_id == "total")]
+    lines = [f"Country,Year,{UNKNOWN_TOTAL}"]
+    lines += [
+        f'"{names[iso3]}",2026,{value + 0.5:.4f}' for iso3, value in zip(rows.iso3, rows.value, strict=True)
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _main_text(page, server: str, path: str) -> str:
+    page.goto(f"{server}/{path}?lang=en")  # a full load keeps the session cookie, not the sign-in
+    _wait_idle(page)
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def _as_seen(page, server: str) -> dict:
+    """The latest edition on Overview, Rankings and the Report page's "as of" default."""
+    overview = re.search(r"Latest data: GAIRI (\d{4})", _main_text(page, server, ""))
+    rankings = re.search(r"to rank [^(]*\((\d{4}), percentile", _main_text(page, server, "rankings"))
+    _main_text(page, server, "report")
+    as_of = page.get_by_role("combobox", name=re.compile("Data as of")).input_value()
+    assert overview and rankings, "latest edition not found"
+    return {"overview": overview.group(1), "rankings": rankings.group(1), "report": as_of}
+
+
+def test_analyst_maps_an_unknown_total_confirms_then_withdraws_the_edition(analyst_server, page):
+    before = _as_seen(page, analyst_server)
+    assert before == {"overview": "2025", "rankings": "2025", "report": "2025"}
+
+    _sign_in(page, analyst_server)
+    _open_import(page)
+    _upload(page, "gairi_2026_vn.csv", _edition_2026_csv(), "text/csv")
+    summary = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert "Problems (1)" in summary, summary
+    assert page.get_by_role("button", name="Confirm the import").is_disabled()
+    page.get_by_role("combobox", name=f"“{UNKNOWN_TOTAL}” feeds").click()
+    page.get_by_role("option", name="Total score (total)").click()
+    _wait_idle(page)
+    confirm = page.get_by_role("button", name="Confirm the import")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Confirm the import')"
+        " && !b.disabled)"
+    )
+    _shoot(page, "import_mapped_en")
+    confirm.click()
+    success = page.locator('[data-testid="stAlertContentSuccess"]')
+    success.wait_for(timeout=60_000)
+    version = re.search(r"2026\D+(\d+)", success.inner_text()).group(1)
+
+    assert _as_seen(page, analyst_server) == {"overview": "2026", "rankings": "2026", "report": "2026"}
+
+    _sign_in(page, analyst_server)  # a full page load starts a new session
+    _open_import(page)
+    page.get_by_role("tab", name=re.compile("ersion")).click()
+    _wait_idle(page)
+    pick = page.get_by_role("combobox", name="Version to withdraw")
+    pick.click()
+    page.get_by_role("option", name=re.compile(rf"^{version} · GAIRI 2026")).click()
+    _wait_idle(page)
+    page.get_by_role("textbox", name="Reason").fill("test import, total mapped by hand")
+    page.get_by_role("textbox", name="Reason").press("Enter")
+    _wait_idle(page)
+    page.get_by_text("I understand that this version's figures").click()
+    page.get_by_role("button", name="Withdraw").click()
+    notice = page.locator('[data-testid="stAlertContentSuccess"]').first
+    notice.wait_for()
+    assert f"Version {version} (GAIRI 2026) is withdrawn." in notice.inner_text()
+    _shoot(page, "import_withdrawn_en")
+
+    assert _as_seen(page, analyst_server) == before
