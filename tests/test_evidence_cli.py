@@ -218,3 +218,17 @@ def test_bad_evidence_is_refused_in_the_users_language_and_nothing_is_written(fr
     )
     assert bad_date.returncode == 2 and "cột «recorded_on», giá trị «soon»" in bad_date.stderr
     assert len(q.progress_records(open_store(fresh_db), include_withdrawn=True)) == before
+
+
+def test_seed_upgrades_a_database_seeded_from_older_data(fresh_db):
+    import duckdb
+
+    con = duckdb.connect(str(fresh_db))
+    con.execute("DELETE FROM targets WHERE strategy_id = 'NQ57_2024'")
+    con.execute("DELETE FROM meta WHERE key = 'default_data_sha256'")
+    con.close()
+    first = run("seed", db=fresh_db)
+    assert first.returncode == 0 and first.stdout.startswith("upgraded:"), first.stderr
+    second = run("seed", db=fresh_db)
+    assert second.stdout.startswith("already seeded:")
+    assert len(strategies.targets(open_store(fresh_db), "NQ57_2024")) == 5

@@ -11,7 +11,7 @@ from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
 from metrics.quantitative import QuantitativeAssessment
 from metrics.store import open_store
-from metrics.store.seed import seed_if_empty
+from metrics.store.seed import seed_or_upgrade
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,8 +83,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     store = open_store(args.db, seed=False)
-    seeded = seed_if_empty(store)
-    print(f"{'seeded' if seeded else 'already seeded'}: {store.path} (data version {store.data_version()})")
+    outcome = seed_or_upgrade(store)
+    # "upgraded": a database seeded from an earlier data/ gained the default rows it lacked
+    said = {"seeded": "seeded", "upgraded": "upgraded", "current": "already seeded"}[outcome]
+    print(f"{said}: {store.path} (data version {store.data_version()})")
     return 0
 
 
