@@ -238,6 +238,9 @@ def count_text(a) -> str:
     if a.target_value is None:
         return common.num(a.current_count, 0)
     x = units.get(a.target_id, {})
+    if a.kind not in ("count", "direction") and x:
+        # a level, share or growth target: the latest value beside what the decision asks for
+        return f"{common.num(a.current_count, 2)} — {common.goal_text(x, lang)}"
     unit = progress.count_unit(
         a.target_value, lang, x.get("unit_en", ""), x.get("unit_vi", ""), x.get("unit_en_one", "")
     )

@@ -34,7 +34,7 @@ row_name = row.name_vi if lang == "vi" else row.name_en
 if row.status == "superseded":
     successor = choices.get(row.superseded_by)
     st.warning(
-        t(
+        common.tm(
             "strategy.superseded_notice",
             name=row_name,
             date=common.date(row.superseded_on),
@@ -42,7 +42,7 @@ if row.status == "superseded":
         )
     )
 else:
-    st.info(t("strategy.in_force_notice", name=row_name))
+    st.info(common.tm("strategy.in_force_notice", name=row_name))
 targets = common.targets_table(version)
 strategies = common.strategies_table(version)
 assessments = {a.target_id: a for a in common.assess_targets(version, VN)}

@@ -16,13 +16,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from metrics import progress, quantitative
-from metrics.auth import Actor, require_role
+from metrics.auth import Actor
 from metrics.errors import MetricsError, NotFound
 from metrics.models import ProgressRecord, Strategy, Target
 from metrics.progress import Assessment, Trace
 from metrics.store import Store
 from metrics.store import queries as q
 from metrics.store import targets_writes as tw
+from metrics.store.users import authorise
 
 DEFAULT_COUNTRY = "VNM"
 WORLD = "WORLD"
@@ -270,7 +271,7 @@ def get_target(store: Store, target_id: str) -> Target:
 
 def add_evidence(store: Store, actor: Actor, record: ProgressRecord) -> int:
     """Analysts only: a value or a milestone, with its source; audit-logged. Returns its id."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")  # the role the account has now, not at sign-in
     get_target(store, record.target_id)
     return tw.add_progress_record(store, actor.name, record)
 
@@ -278,15 +279,15 @@ def add_evidence(store: Store, actor: Actor, record: ProgressRecord) -> int:
 def correct_evidence(store: Store, actor: Actor, record_id: int, record: ProgressRecord, reason: str) -> int:
     """Analysts only: a new record replacing `record_id` (which is withdrawn, not deleted); the
     audit log keeps both. Returns the new record's id."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     return tw.correct_progress_record(store, actor.name, record_id, record, reason.strip())
 
 
 def withdraw_evidence(store: Store, actor: Actor, record_id: int, reason: str) -> None:
     """Analysts only: the record stops counting; who, when and why are kept with it."""
-    require_role(actor, "analyst")
+    actor = authorise(store, actor, "analyst")
     if not reason.strip():
-        raise MetricsError("withdraw_reason_required", record_id=record_id)
+        raise MetricsError("evidence_reason_required", record_id=record_id)
     tw.withdraw_progress_record(store, actor.name, record_id, reason.strip())
 
 

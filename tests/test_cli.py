@@ -143,6 +143,12 @@ STRATEGY_KEYS = {
     "value_count",
     "succeeded_by",
     "superseded_on",
+    # metrics.quantitative's growth comparison, null on the rows it does not apply to
+    "base_value",
+    "band_low",
+    "band_high",
+    "observed_growth_pct",
+    "required_growth_pct",
 }
 
 

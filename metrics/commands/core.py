@@ -9,8 +9,9 @@ from metrics import cli_checks, i18n, progress, services
 from metrics import services_strategy as strategies
 from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
+from metrics.quantitative import QuantitativeAssessment
 from metrics.store import open_store
-from metrics.store.seed import seed_if_empty
+from metrics.store.seed import seed_or_upgrade
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -82,8 +83,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     store = open_store(args.db, seed=False)
-    seeded = seed_if_empty(store)
-    print(f"{'seeded' if seeded else 'already seeded'}: {store.path} (data version {store.data_version()})")
+    outcome = seed_or_upgrade(store)
+    # "upgraded": a database seeded from an earlier data/ gained the default rows it lacked
+    said = {"seeded": "seeded", "upgraded": "upgraded", "current": "already seeded"}[outcome]
+    print(f"{said}: {store.path} (data version {store.data_version()})")
     return 0
 
 
@@ -122,10 +125,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+# The numbers of the growth comparison a quantitative target's assessment adds (metrics.quantitative).
+QUANTITATIVE_KEYS = tuple(
+    k for k in QuantitativeAssessment.model_fields if k not in progress.Assessment.model_fields
+)
+
+
 def status_row(report: strategies.TargetReport, with_trace: bool) -> dict:
     """One object of `status --json`: the engine's assessment and the target's strategy fields
     (the status is "superseded" where the strategy was replaced before the deadline)."""
-    row = report.assessment.model_dump(mode="json", exclude={"trace"})
+    row = dict.fromkeys(QUANTITATIVE_KEYS)  # every row has the same keys, null where they do not apply
+    row.update(report.assessment.model_dump(mode="json", exclude={"trace"}))
     row.update(report.model_dump(mode="json", exclude={"trace"}))
     if with_trace:
         row["trace"] = report.assessment.trace.model_dump(mode="json")
