@@ -196,7 +196,10 @@ def test_the_shipped_targets_still_validate():
         Target.model_validate({k: (v if v != "" or k != "target_value" else None) for k, v in r.items()})
         for r in rows
     ]
-    assert parsed and all(t.succeeded_by == "" and t.target_high is None for t in parsed)
+    # Every row validates, the new kinds and fields included (ranges, successors of Decision 127).
+    assert len(parsed) == len({t.target_id for t in parsed})
+    assert any(t.target_high is not None for t in parsed)
+    assert any(t.succeeded_by for t in parsed if t.strategy_id == "QD127_2021")
 
 
 # --- Evidence records ---------------------------------------------------------------------------------

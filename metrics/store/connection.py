@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from metrics.errors import StoreError
+from metrics.store.fingerprint import DATA_KEY, data_fingerprint
 from metrics.store.locking import DatabaseLock, LockTimeout
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -456,15 +457,18 @@ def _meta_version(cur) -> int:
 def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
     """Open (creating if needed) the database and seed it from data/ on first start."""
     store = Store(path or default_db_path())
-    if seed and not _seeded(store):
+    if seed and not _current(store):
         # Imported only when needed: the seed loads data/ with pandas and the models, which a
-        # command on a seeded database (every one but the first) has no use for.
+        # command on a seeded, current database (every one but the first) has no use for.
         from metrics.store.seed import seed_if_empty
 
         seed_if_empty(store)
     return store
 
 
-def _seeded(store: Store) -> bool:
+def _current(store: Store) -> bool:
+    """Seeded, and from the default data data/ holds now (else the seeder seeds or upgrades)."""
     with store.reader() as cur:
-        return bool(cur.execute("SELECT count(*) FROM meta WHERE key = 'seeded_at'").fetchall()[0][0])
+        rows = cur.execute("SELECT key, value FROM meta WHERE key IN ('seeded_at', ?)", [DATA_KEY]).fetchall()
+    found = dict(rows)
+    return "seeded_at" in found and found.get(DATA_KEY) == data_fingerprint()

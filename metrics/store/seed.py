@@ -9,7 +9,6 @@ rows it has, in one transaction; nothing an analyst added or changed is touched.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 from typing import Literal
 
@@ -17,9 +16,9 @@ import pandas as pd
 
 from metrics.dataset import DATA_DIR, Dataset, load_dataset
 from metrics.store.connection import TABLES, Store, insert_frame
+from metrics.store.fingerprint import DATA_KEY, data_fingerprint
 
 SEED_ACTOR = "seed"
-DATA_KEY = "default_data_sha256"
 
 Outcome = Literal["seeded", "upgraded", "current"]
 
@@ -27,15 +26,6 @@ Outcome = Literal["seeded", "upgraded", "current"]
 def is_seeded(store: Store) -> bool:
     with store.reader() as cur:
         return cur.execute("SELECT count(*) FROM meta WHERE key = 'seeded_at'").fetchall()[0][0] > 0
-
-
-def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
-    """One hash of every default data file: a change in any of them means an upgrade is due."""
-    digest = hashlib.sha256()
-    for path in sorted(data_dir.glob("*.csv")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def seed_if_empty(store: Store, data_dir: Path = DATA_DIR) -> bool:
