@@ -28,7 +28,7 @@ from metrics.models import (
     Strategy,
     Target,
 )
-from metrics.target_sets import Agency, cross_row_problems
+from metrics.target_rules import Agency, cross_row_problems
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 # valid_from of a member of a geographic group: before any edition of any index.

@@ -18,17 +18,8 @@ import pydantic
 from metrics import i18n
 from metrics.errors import MetricsError, Problem
 from metrics.ingest import upload_guard
-from metrics.models import IDENT, RULE_FIELDS, Target, _Model
-
-
-class Agency(_Model):
-    """A body that leads or coordinates the monitoring of a target (data/agencies.csv)."""
-
-    agency_id: str = IDENT
-    name_vi: str = pydantic.Field(min_length=1)
-    name_en: str = pydantic.Field(min_length=1)
-    source: str = ""
-
+from metrics.models import RULE_FIELDS, Target
+from metrics.target_rules import cross_row_problems
 
 # pydantic's error types -> (our code, the ctx key holding the limit)
 _PYDANTIC_CODES = {
@@ -104,65 +95,6 @@ def target_fields(row: Mapping[str, object]) -> dict:
         else:
             clean[key] = text
     return clean
-
-
-def cross_row_problems(
-    rows: Iterable[tuple[int, Target]],
-    strategies: Mapping[str, dt.date | None],
-    agencies: Iterable[str],
-    known_ids: Iterable[str] = (),
-) -> list[Problem]:
-    """What one row cannot know alone: the strategy exists, the horizon is not before the year the
-    strategy was signed, every agency is in the agency list, the target id is new and not repeated.
-    `rows` pairs each target with its row number as the user sees it (header = row 1)."""
-    agency_ids = set(agencies)
-    taken = set(known_ids)
-    seen: set[str] = set()
-    problems: list[Problem] = []
-    for row, target in rows:
-        if target.target_id in taken or target.target_id in seen:
-            problems.append(
-                Problem("target_exists", row, "target_id", target.target_id, {"target_id": target.target_id})
-            )
-        seen.add(target.target_id)
-        if target.strategy_id not in strategies:
-            problems.append(
-                Problem(
-                    "unknown_strategy",
-                    row,
-                    "strategy_id",
-                    target.strategy_id,
-                    {"strategy_id": target.strategy_id},
-                )
-            )
-        else:
-            signed = strategies[target.strategy_id]
-            if signed is not None and target.horizon_year < signed.year:
-                problems.append(
-                    Problem(
-                        "target_horizon_before_strategy",
-                        row,
-                        "horizon_year",
-                        str(target.horizon_year),
-                        {"strategy_id": target.strategy_id, "year": str(signed.year)},
-                    )
-                )
-        if target.lead_agency and target.lead_agency not in agency_ids:
-            problems.append(
-                Problem(
-                    "unknown_agency",
-                    row,
-                    "lead_agency",
-                    target.lead_agency,
-                    {"agency_id": target.lead_agency},
-                )
-            )
-        for agency in target.coordinating_agencies:
-            if agency not in agency_ids:
-                problems.append(
-                    Problem("unknown_agency", row, "coordinating_agencies", agency, {"agency_id": agency})
-                )
-    return problems
 
 
 def parse_target_set(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from metrics.errors import MetricsError, NotFound, Problem, ValidationFailed
 from metrics.models import ProgressRecord, Target
 from metrics.store.connection import Store
-from metrics.target_sets import cross_row_problems
+from metrics.target_rules import cross_row_problems
 
 _RECORD_COLUMNS = (
     "target_id",
