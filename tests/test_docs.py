@@ -117,6 +117,8 @@ def json_outputs(seeded_db_file, tmp_path_factory) -> dict[str, list[dict]]:
     _run(db, "users", "add", "docs-reader", "--role", "viewer", "--no-password")
     out["users list"] = _run(db, "users", "list", "--json")
     out["check"] = _run(db, "check", "--json")
+    out["strategies"] = _run(db, "strategies", "--json")
+    out["evidence list"] = _run(db, "evidence", "list", "--all", "--json")
     return out
 
 
