@@ -99,10 +99,12 @@ with right:
         else t("report.section.changes_none")
         for s in SECTION_IDS
     }
+    # Labels computed now: a format_func calling t() later would run outside this page's language.
+    kind_names = {k: t(f"report.page.kind_{k}") for k in ("meeting", "closing_review")}
     report_kind = st.radio(
         t("report.page.kind"),
-        options=["meeting", "closing_review"],
-        format_func=lambda k: t(f"report.page.kind_{k}"),
+        options=list(kind_names),
+        format_func=kind_names.get,
         horizontal=True,
         key="report_kind",
     )

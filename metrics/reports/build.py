@@ -51,7 +51,7 @@ def build_report(store: Store, options: ReportOptions | None = None) -> ReportMo
     closing = ctx.opts.kind == "closing_review"
     return ReportModel(
         lang=ctx.lang,
-        title=sections[0].title if closing else ctx.t("report.title"),
+        title=sections[0].title if closing else ctx.t("report.title", **ctx.decision_fields()),
         subtitle=ctx.t(
             "report.subtitle", index_name=ctx.index_name, index=ctx.index, publisher=ctx.publisher
         ),
@@ -76,6 +76,7 @@ def build_report(store: Store, options: ReportOptions | None = None) -> ReportMo
             publisher=ctx.publisher,
             index=ctx.index,
             editions=_year_span([int(e["edition_year"]) for e in ctx.editions]),
+            **ctx.decision_fields(),
         ),
         labels={
             key: ctx.t(f"report.label.{key}")
@@ -153,8 +154,8 @@ class _Context:
         self.data_version = store.data_version()
         # the strategy in force on the meeting date (a report dated before a decision was signed
         # speaks of the one in force then)
-        in_force = committee.in_force_on(committee.strategies(store), self.today)
-        self.strategy_id = in_force.strategy_id if in_force else None
+        self.in_force = committee.in_force_on(committee.strategies(store), self.today)
+        self.strategy_id = self.in_force.strategy_id if self.in_force else None
         self.assessments = services.assess_targets(
             store, ISO3, strategy_id=self.strategy_id, as_of=self.as_of, today=self.today
         )
@@ -172,8 +173,7 @@ class _Context:
         self.names = phrases.names_of(q.countries(store), "iso3", "name", self.lang)
         self.members = q.group_members(store, self.group, self.ed["membership_date"])
         self.records = q.progress_records(store)
-        strategies = q.strategies(store)
-        self.decision_url = strategies["source_url"].iloc[0] if not strategies.empty else ""
+        self.decision_url = self.in_force.source_url if self.in_force else ""
         self._cache: dict[tuple, Any] = {}
 
     # --- text --------------------------------------------------------------------------------------
@@ -277,7 +277,19 @@ class _Context:
         )
 
     def decision_source(self) -> Source:
-        return Source(index_id="QD127", label=self.t("report.decision_source"), url=self.decision_url)
+        return Source(
+            index_id=self.strategy_id or "",
+            label=self.t("report.decision_source", **self.decision_fields()),
+            url=self.decision_url,
+        )
+
+    def decision_fields(self) -> dict[str, str]:
+        """The decision in force as the catalog strings name it (number, signing day, title)."""
+        s = self.in_force
+        if s is None:
+            return {"decision": "–", "signed": "–", "name": ""}
+        signed = s.signed_on.strftime("%d/%m/%Y") if s.signed_on else "–"
+        return {"decision": s.decision_name(self.lang), "signed": signed, "name": s.name(self.lang)}
 
     def progress_sources(self) -> list[Source]:
         urls = sorted({u for u in self.records["source_url"].tolist() if u}) if not self.records.empty else []
@@ -721,29 +733,43 @@ def _trajectory(ctx: _Context) -> Section:
     )
 
 
-def _opinion_indices(ctx: _Context) -> list[str]:
-    """The yardsticks with data: the report's own first, then the other indices (data, not code)."""
-    return [ctx.index] + [i for i in services.index_order(ctx.store) if i != ctx.index]
+def _opinion_indices(ctx: _Context) -> dict[str, list[str]]:
+    """{target: the indices that may judge it}: its own yardstick first, then those measuring the
+    same thing (services.second_opinion_indices; data/second_opinions.toml, not code)."""
+    return {
+        a.target_id: services.second_opinion_indices(ctx.store, a.yardstick_index)
+        for a in ctx.rank_assessments
+    }
 
 
 def _opinions(ctx: _Context) -> Section:
     """Second opinions: every rank target judged by each index with data up to the report's
     edition, with its verdict now (within the target or not), favourable or not, and counted."""
+    opinion_indices = _opinion_indices(ctx)
     by_index = {
         index_id: {
             a.target_id: a
             for a in services.assess_targets(
-                ctx.store, ISO3, as_of=ctx.as_of, yardsticks={"*": index_id}, today=ctx.today
+                ctx.store,
+                ISO3,
+                strategy_id=ctx.strategy_id,
+                as_of=ctx.as_of,
+                yardsticks={"*": index_id},
+                today=ctx.today,
             )
             if a.kind == "rank"
         }
-        for index_id in _opinion_indices(ctx)
+        for index_id in dict.fromkeys(i for ids in opinion_indices.values() for i in ids)
     }
     indices = q.indices(ctx.store)
     short = dict(zip(indices["index_id"], indices["short_name"], strict=True))
     tables, bullets, sources = [], [], []
     for target in ctx.rank_assessments:
-        judged = [by_index[i][target.target_id] for i in by_index if target.target_id in by_index[i]]
+        judged = [
+            by_index[i][target.target_id]
+            for i in opinion_indices[target.target_id]
+            if target.target_id in by_index[i]
+        ]
         inside, with_data = phrases.second_opinions(judged)
         n = int(target.target_value or 0)
         bullets.append(
