@@ -7,6 +7,8 @@ dashboard and the reports cannot disagree on a number.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel
@@ -120,13 +122,32 @@ def _rank_row(store: Store, ed: dict, iso3: str, group_id: str, measure_id: str)
 
 def index_order(store: Store) -> list[str]:
     """Every index in the store that has data (seeded or imported by an analyst), in the order the
-    pages offer them: the targets' yardsticks first (the most used first, so the default yardstick
-    leads), then the longest series of editions, then by id. No index is named in code."""
+    pages offer them: the targets' yardsticks first, the most used over every strategy first
+    (GAIRI, the yardstick of the Decision 127 rank targets and of Decision 1671's Asia rank, leads
+    and is the default), then the yardsticks of Resolution 57 / Decision 1671 (AI articles, EGDI),
+    then the indices no target names (GII, AIPI, imported ones), each tier by the longest series
+    of editions, then by id. No index is named in code: the order follows data/targets.csv."""
     editions = q.editions(store)
     counts = editions.groupby("index_id")["edition_year"].nunique().to_dict()
     targets = q.targets(store)
     used = targets["yardstick_index"].dropna().loc[lambda s: s != ""].value_counts().to_dict()
     return sorted(counts, key=lambda i: (-used.get(i, 0), -counts[i], i))
+
+
+SECOND_OPINIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "second_opinions.toml"
+
+
+def second_opinion_indices(store: Store, yardstick_index: str | None) -> list[str]:
+    """The indices with data that may judge a target measured by `yardstick_index`: the yardstick
+    itself first, then the indices of its family in data/second_opinions.toml (those measuring the
+    same thing). An index in no family has no second opinion: an e-government index says nothing
+    about an AI-readiness target."""
+    with_data = index_order(store)
+    with open(SECOND_OPINIONS_FILE, "rb") as f:
+        families = tomllib.load(f).get("families", {})
+    family = next((list(m) for m in families.values() if yardstick_index in m), [yardstick_index])
+    order = [yardstick_index] + [i for i in family if i != yardstick_index]
+    return [i for i in order if i in with_data]
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -286,18 +307,16 @@ def status_histories(
 def yardstick_comparison(
     store: Store, target_id: str, iso3: str = DEFAULT_COUNTRY, today: dt.date | None = None
 ) -> list[Assessment]:
-    """The same rank target judged by each index that has data (the default yardstick first)."""
+    """The same rank target judged by its own yardstick first, then by each index with data that
+    measures the same thing (second_opinion_indices)."""
     day = _today(today)
     target = get_target(store, target_id)
     if target.kind != "rank":
         return []
-    with_data = index_order(store)
-    order = [target.yardstick_index] + [i for i in with_data if i != target.yardstick_index]
     rules = progress.load_status_rules()
     return [
         _assess_rank(store, target, iso3, day, None, rules, {}, index_id)
-        for index_id in order
-        if index_id in with_data
+        for index_id in second_opinion_indices(store, target.yardstick_index)
     ]
 
 

@@ -43,7 +43,8 @@ def imported_db(seeded_db_file, tmp_path_factory):
         )
         assert result.status == "imported", result
         order = services.index_order(store)
-        known = list(q.indices(store)["index_id"])
+        # the registered indices with at least one edition (WDCR is registered without data)
+        known = list(q.editions(store)["index_id"].unique())
     finally:
         store.close()
     return path, order, known
@@ -62,7 +63,9 @@ def _open(db, page: str, monkeypatch) -> AppTest:
 def test_index_order_lists_every_index_with_data_the_default_yardstick_first(imported_db):
     _, order, known = imported_db
     assert NEW in order and set(order) == set(known)
-    assert order[0] == "GAIRI"  # the yardstick of every rank target in data/targets.csv
+    assert order[0] == "GAIRI"  # the yardstick of the most rank targets in data/targets.csv
+    # the yardsticks of Resolution 57 / Decision 1671 targets before the indices no target names
+    assert max(order.index("ETO_CAT_AI"), order.index("UN_EGDI")) < order.index("WIPO_GII")
     assert order.index("WIPO_GII") < order.index("IMF_AIPI")  # five editions before one
 
 
@@ -96,10 +99,18 @@ def test_the_imported_dataset_is_in_every_index_picker(imported_db, monkeypatch,
 
 
 def test_the_indices_page_judges_the_targets_by_the_imported_dataset_too(imported_db, monkeypatch):
-    db, order, _ = imported_db
+    db, _, _ = imported_db
     short = _short_names(db)
     at = _open(db, "indices", monkeypatch)
+    store = open_store(db)
+    try:
+        target = services.get_target(store, at.selectbox(key="indices_target").value)
+        judges = services.second_opinion_indices(store, target.yardstick_index)
+    finally:
+        store.close()
     table = next(d.value for d in at.dataframe if "Index" in d.value.columns)
-    assert list(table["Index"]) == [short[i] for i in order]
+    # the table judges the target by the indices measuring what its yardstick measures; an
+    # imported index belongs to no family of data/second_opinions.toml, so it is no second opinion
+    assert list(table["Index"]) == [short[i] for i in judges] and short[NEW] not in list(table["Index"])
     lines = {tr["name"] for fig in at.get("plotly_chart") for tr in json.loads(fig.proto.spec)["data"]}
     assert short[NEW] in lines, lines
