@@ -23,12 +23,12 @@ lines = committee.agency_reminders(rows, latest, sv.agency_names(version))
 unassigned = [r for r in rows if not r.lead_agency]
 
 if not lines:
-    st.info(t("agencies_page.no_agencies", decision=strategy.decision_name(lang)))
+    st.info(common.tm("agencies_page.no_agencies", decision=strategy.decision_name(lang)))
 else:
     monitored = sum(len(a.targets) for a in lines)
     st.markdown(
         "#### "
-        + t(
+        + common.tm(
             "agencies_page.headline",
             decision=strategy.decision_name(lang),
             agencies=len(lines),
@@ -66,11 +66,13 @@ else:
     if not owing:
         st.success(t("agencies_page.reminder_none"))
     for a in owing:
-        with st.expander(t("agencies_page.reminder_agency", agency=a.name(lang), n=len(a.missing))):
+        with st.expander(common.tm("agencies_page.reminder_agency", agency=a.name(lang), n=len(a.missing))):
             for target_id in a.missing:
                 r = by_id[target_id]
                 prefix = f"{r.indicator_no}. " if r.indicator_no else ""
-                st.markdown(f"- {prefix}{common.md(r.text(lang))} — {sv.goal_text(r)} ({r.horizon_year})")
+                st.markdown(
+                    f"- {prefix}{common.md(r.text(lang))} — {common.md(sv.goal_text(r))} ({r.horizon_year})"
+                )
 
 if unassigned:
     st.caption(t("agencies_page.unassigned", n=len(unassigned)))

@@ -5,7 +5,7 @@ again and write each change with its audit-log entry; the old record of a correc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pydantic
 import streamlit as st
@@ -40,13 +40,22 @@ def _problems(exc: pydantic.ValidationError) -> list[str]:
     return out
 
 
+def _choice(widget: Callable, label: str, codes: Sequence[str], catalog_prefix: str, **kwargs) -> str:
+    """A radio or select box whose options are the translated names, mapped back to their code:
+    the widget's value is then the reader's wording too, never an English code."""
+    t = common.translator()
+    by_name = {t(f"{catalog_prefix}{c}"): c for c in codes}
+    return by_name[widget(label, list(by_name), **kwargs)]
+
+
 def _record_fields(prefix: str, default_date: dt.date | None = None) -> dict:
     """The inputs of one record, laid out the same in the add and the correct forms."""
     t = common.translator()
-    kind = st.radio(
+    kind = _choice(
+        st.radio,
         t("evidence.kind"),
         KINDS if committee.has_strategy_services() else KINDS[:1],  # the older store holds values only
-        format_func=lambda k: t(f"evidence.kind_{k}"),
+        "evidence.kind_",
         horizontal=True,
         key=f"{prefix}_kind",
     )
@@ -62,12 +71,14 @@ def _record_fields(prefix: str, default_date: dt.date | None = None) -> dict:
         value = st.number_input(t("evidence.col_value"), value=None, format="%g", key=f"{prefix}_value")
     with c3:
         unit = st.text_input(t("evidence.unit"), key=f"{prefix}_unit")
-    fit = st.selectbox(
+    fit = _choice(
+        st.selectbox,
         t("evidence.fit"),
         FITS,
-        format_func=lambda f: t(f"evidence.fit_{f}"),
+        "evidence.fit_",
         help=t("evidence.fit_help"),
         key=f"{prefix}_fit",
+        placeholder=common.choose(),
     )
     source = st.text_input(t("evidence.source"), key=f"{prefix}_source", placeholder="https://")
     note_vi = st.text_input(t("evidence.note_vi"), key=f"{prefix}_note_vi")
@@ -140,11 +151,13 @@ def _correct_form(actor: Actor, target_id: str) -> None:
                 f"{i} — {i18n.fmt_date(by_id[i].recorded_on, lang)} — {by_id[i].source_url}"
             ),
             key="evidence_correct_pick",
+            placeholder=common.choose(),
         )
-        action = st.radio(
+        action = _choice(
+            st.radio,
             t("evidence.action"),
             ("correct", "withdraw"),
-            format_func=lambda a: t(f"evidence.action_{a}"),
+            "evidence.action_",
             key="evidence_correct_action",
         )
         fields = _record_fields("evidence_fix")

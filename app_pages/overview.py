@@ -74,7 +74,7 @@ st.subheader(t("overview.rank_targets"))
 columns = st.columns(max(len(rank_targets), 1))
 for col, a in zip(columns, rank_targets, strict=False):
     with col, st.container(border=True):
-        st.markdown(f"**{goal(a)} — {a.horizon_year}**")
+        st.markdown(f"**{common.md(goal(a))} — {a.horizon_year}**")
         st.markdown(f"#### {common.status_badge(a.status)}")
         label = t("common.global_rank") if a.group_id == "WORLD" else t("common.asean_rank")
         st.metric(

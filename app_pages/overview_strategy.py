@@ -19,7 +19,7 @@ def render() -> None:
     strategy = sv.strategy_switch("overview_strategy")
     rows = sv.scorecard(common.version(), strategy.strategy_id)
     if not rows:
-        st.info(common.t("committee.no_targets", decision=strategy.decision_name(lang)))
+        st.info(common.tm("committee.no_targets", decision=strategy.decision_name(lang)))
         return
     if strategy.in_force:
         _in_force(strategy, rows)
@@ -29,9 +29,8 @@ def render() -> None:
 
 def _in_force(strategy: StrategyChoice, rows: list[ScoreRow]) -> None:
     t = common.t
-    lang = common.lang()
-    st.markdown("#### " + sv.headline(strategy, rows))
-    st.caption(f"{strategy.name(lang)} — [{strategy.decision_name(lang)}]({strategy.source_url})")
+    st.markdown("#### " + common.md(sv.headline(strategy, rows)))
+    _strategy_source(strategy)
     ranks = [r for r in rows if r.kind == "rank"]
     if ranks:
         st.subheader(t("committee.rank_title"))
@@ -44,14 +43,14 @@ def _in_force(strategy: StrategyChoice, rows: list[ScoreRow]) -> None:
 def _rank_card(r: ScoreRow) -> None:
     t = common.t
     prefix = f"{r.indicator_no}. " if r.indicator_no else ""
-    st.markdown(f"**{prefix}{sv.goal_text(r)} — {r.horizon_year}**")
+    st.markdown(f"**{common.md(f'{prefix}{sv.goal_text(r)} — {r.horizon_year}')}**")
     st.markdown(f"#### {sv.badge(r.status)}")
     index = common.index_name(r.yardstick_index) if r.yardstick_index else "–"
     if r.value is None:
-        st.markdown(sv.no_data_text(r))
+        st.markdown(common.md(sv.no_data_text(r)))
     else:
         st.markdown(
-            t(
+            common.tm(
                 "committee.rank_reading",
                 index=index,
                 edition=r.yardstick_edition or "–",
@@ -59,7 +58,7 @@ def _rank_card(r: ScoreRow) -> None:
             )
         )
     if r.yardstick_proxy:
-        st.caption("⚠️ " + t("committee.proxy_caveat", index=index))
+        st.caption("⚠️ " + common.tm("committee.proxy_caveat", index=index))
     if r.other_yardsticks:
         st.dataframe(
             pd.DataFrame(
@@ -77,9 +76,9 @@ def _rank_card(r: ScoreRow) -> None:
             width="stretch",
             key=f"overview_yardsticks_{r.target_id}",
         )
-    st.caption(r.text(common.lang()))
+    st.caption(common.md(r.text(common.lang())))
     if r.source_url:
-        st.caption(f"{t('common.source')}: {r.source_url}")
+        st.caption(f"{t('common.source')}: {common.link(r.source_url)}")
 
 
 def _scorecard(rows: list[ScoreRow]) -> None:
@@ -130,7 +129,7 @@ def _closing_review(strategy: StrategyChoice, rows: list[ScoreRow]) -> None:
     successors = _successor_texts(strategy)
     st.markdown(
         "#### "
-        + t(
+        + common.tm(
             "committee.closing_headline",
             decision=strategy.decision_name(lang),
             date=common.date(strategy.superseded_on),
@@ -141,7 +140,7 @@ def _closing_review(strategy: StrategyChoice, rows: list[ScoreRow]) -> None:
             other=len(review["other"]),
         )
     )
-    st.caption(f"{strategy.name(lang)} — [{strategy.decision_name(lang)}]({strategy.source_url})")
+    _strategy_source(strategy)
     for key in ("achieved", "missed", committee.SUPERSEDED, "other"):
         mine = review[key]
         if not mine:
@@ -167,6 +166,15 @@ def _closing_review(strategy: StrategyChoice, rows: list[ScoreRow]) -> None:
             column_config={t("common.source"): st.column_config.LinkColumn()},
             key=f"overview_closing_{key}",
         )
+
+
+def _strategy_source(strategy: StrategyChoice) -> None:
+    """The strategy's full name and decision, then the link to the signed text (host shown)."""
+    lang = common.lang()
+    st.caption(
+        f"{common.md(strategy.name(lang))} — {common.md(strategy.decision_name(lang))}: "
+        + common.link(strategy.source_url)
+    )
 
 
 def _successor_texts(strategy: StrategyChoice) -> dict[str, str]:

@@ -60,9 +60,10 @@ def strategy_switch(key: str) -> StrategyChoice:
         index=ids.index(chosen) if chosen in by_id else 0,
         format_func=label,
         key=key,
+        placeholder=common.choose(),
     )
     st.session_state["strategy_choice"] = picked
-    st.caption(by_id[picked].name(lang))
+    st.caption(common.md(by_id[picked].name(lang)))
     return by_id[picked]
 
 

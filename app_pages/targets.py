@@ -27,6 +27,7 @@ chosen = st.selectbox(
     index=strategy_ids.index(st.session_state.get("strategy_choice") or default_id),
     format_func=lambda i: f"{choices[i].decision} — " + t(f"strategy.status_{choices[i].status}"),
     key="targets_strategy",
+    placeholder=common.choose(),
 )
 st.session_state["strategy_choice"] = chosen
 row = choices[chosen]

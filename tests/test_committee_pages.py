@@ -238,8 +238,9 @@ def test_evidence_needs_a_source_and_says_so_in_vietnamese(open_page, fresh_db):
 def test_analyst_adds_a_milestone_with_fit_then_corrects_it(open_page, fresh_db):
     at = open_page("targets", "en", db=fresh_db, actor=ANALYST)
     target_id = at.selectbox(key="targets_select").value
-    at.radio(key="evidence_add_kind").set_value("milestone")
-    at.selectbox(key="evidence_add_fit").set_value("partial")
+    # the forms offer the translated names (a Vietnamese page shows no English code)
+    at.radio(key="evidence_add_kind").set_value(tr("evidence.kind_milestone", "en"))
+    at.selectbox(key="evidence_add_fit").set_value(tr("evidence.fit_partial", "en"))
     at.text_input(key="evidence_add_source").input("https://chinhphu.vn/a")
     at.text_input(key="evidence_add_note_en").input("Plan issued")
     next(b for b in at.main.button if b.label == tr("evidence.add", "en")).click().run()
@@ -255,7 +256,7 @@ def test_analyst_adds_a_milestone_with_fit_then_corrects_it(open_page, fresh_db)
     assert listed[tr("evidence.col_fit", "en")].tolist() == ["partial [V]"]
     # correct it: a new record replaces the old one, which is kept (withdrawn) with the reason
     old_id = int(listed[tr("evidence.col_id", "en")].iloc[0])
-    at.radio(key="evidence_fix_kind").set_value("milestone")
+    at.radio(key="evidence_fix_kind").set_value(tr("evidence.kind_milestone", "en"))
     at.text_input(key="evidence_fix_source").input("https://chinhphu.vn/b")
     at.text_input(key="evidence_correct_reason").input("wrong link")
     next(b for b in at.main.button if b.label == tr("evidence.apply", "en")).click().run()
@@ -270,7 +271,7 @@ def test_analyst_adds_a_milestone_with_fit_then_corrects_it(open_page, fresh_db)
     db.close()
     # withdraw the new one: nothing active is left, both stay listed on request
     at.run()
-    at.radio(key="evidence_correct_action").set_value("withdraw")
+    at.radio(key="evidence_correct_action").set_value(tr("evidence.action_withdraw", "en"))
     at.text_input(key="evidence_correct_reason").input("duplicate")
     next(b for b in at.main.button if b.label == tr("evidence.apply", "en")).click().run()
     assert not at.exception

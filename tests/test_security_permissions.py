@@ -134,13 +134,23 @@ def test_the_import_page_opens_for_analysts(fresh_db, monkeypatch):
 
 @pytest.mark.parametrize("who", [ANONYMOUS, VIEWER])
 def test_the_targets_page_shows_no_edit_form_to_viewers(fresh_db, monkeypatch, who):
+    """The evidence forms (add, correct or withdraw a record) and the target-set upload: no input
+    of theirs is drawn for a viewer, so nothing can be submitted; an analyst gets every one."""
+
+    def form_keys(at: AppTest) -> set[str]:
+        widgets = (*at.selectbox, *at.number_input, *at.text_input, *at.radio, *at.date_input)
+        keys = {w.key for w in widgets if w.key}
+        keys |= {w.key for w in at.get("file_uploader") if w.key}
+        return {k for k in keys if k.startswith(("evidence_", "targets_upload"))}
+
     at = _page("targets.py", who, fresh_db, monkeypatch)
     assert not at.exception
-    keys = {w.key for w in (*at.selectbox, *at.number_input, *at.text_input) if w.key}
-    assert not {"targets_record_target", "targets_record_value"} & keys
+    assert not form_keys(at)
+    assert not at.get("form") and not at.get("form_submit_button")
     analyst = _page("targets.py", ANALYST, fresh_db, monkeypatch)
-    keys = {w.key for w in (*analyst.selectbox, *analyst.number_input) if w.key}
-    assert {"targets_record_target", "targets_record_value"} <= keys
+    assert not analyst.exception
+    expected = {"evidence_add_kind", "evidence_add_value", "evidence_add_fit", "evidence_add_source"}
+    assert expected | {"targets_upload"} <= form_keys(analyst)
 
 
 @pytest.mark.parametrize("who", [ANONYMOUS, VIEWER, ANALYST])

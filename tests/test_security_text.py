@@ -115,9 +115,11 @@ def hostile_db(fresh_db, monkeypatch):
     return fresh_db
 
 
-def _page(name: str, lang: str = "en", actor: Actor | None = None) -> AppTest:
+def _page(name: str, lang: str = "en", actor: Actor | None = None, strategy: str | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.query_params["lang"] = lang
+    if strategy is not None:  # the pages show the strategy in force unless another is chosen
+        at.session_state["strategy_choice"] = strategy
     if actor is not None:
         at.session_state["actor"] = actor
     at.run()
@@ -146,7 +148,8 @@ def _markdown_sources(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("page", ["overview", "targets", "methodology", "data", "rankings"])
 def test_stored_wordings_and_urls_are_never_active_markdown(hostile_db, page):
-    at = _page(page)
+    # the hostile target belongs to Decision 127: its pages list it once that strategy is chosen
+    at = _page(page, strategy=_hostile_target().strategy_id if page in ("targets", "methodology") else None)
     if page == "targets":
         at.selectbox(key="targets_select").set_value("T2030_HOSTILE").run()
     if page == "methodology":
