@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ast
 import functools
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -113,3 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("  - " + i18n.problem_message(problem, lang), file=sys.stderr)
             return 2
         return 1
+    except BrokenPipeError:
+        # The reader of the output went away (`... | head`): not an error of the command. Point
+        # stdout at /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
