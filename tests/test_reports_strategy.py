@@ -118,9 +118,12 @@ def test_rank_targets_carry_their_proxy_caveat_and_other_yardsticks(store, lang)
     ranks = [r for r in rows if r.kind == "rank"]
     section = model.section("strategy_ranks")
     assert len(section.bullets) == len(ranks)
+    # the caveat names the index as readers know it (its short name, "AI articles"), not its id
+    indices = q.indices(store)
+    short = dict(zip(indices["index_id"], indices["short_name"], strict=True))
     for b, r in zip(section.bullets, ranks, strict=True):
         if r.yardstick_proxy:
-            assert b.detail == tr("committee.proxy_caveat", lang, index=r.yardstick_index)
+            assert b.detail == tr("committee.proxy_caveat", lang, index=short[r.yardstick_index])
     if ranks:
         (table,) = section.tables
         assert len(table.rows) == sum(1 + len(r.other_yardsticks) for r in ranks)
@@ -198,3 +201,25 @@ def test_a_report_dated_before_1671_speaks_of_the_strategy_then_in_force(store):
         "report.strategy.headline_title", "en", decision=before.decision_name("en")
     )
     assert before.signed_on is None or before.signed_on <= BEFORE_1671
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_of_1671_names_it_and_the_source_of_every_section(store, lang):
+    """A report on Decision 1671 (targets of levels, shares, growth, milestones) renders in every
+    format, its title and decision source are 1671's own, and each section links the files its
+    numbers come from: the ranks section every index edition its table quotes."""
+    strategy = in_force(store, AFTER_1671)
+    model = build_report(store, ReportOptions(lang=lang, meeting_date=AFTER_1671))
+    decision = strategy.decision_name(lang)
+    assert decision in model.title and decision in model.footer
+    for section in model.sections:
+        assert any(s.url.startswith("http") for s in section.sources), section.section_id
+        assert "http" in section.notes, section.section_id
+    decision_sources = [s for s in model.section("headline").sources if s.index_id == strategy.strategy_id]
+    assert [s.url for s in decision_sources] == [strategy.source_url]
+    ranks = model.section("strategy_ranks")
+    quoted = {(row[1].value, row[2].value) for t in ranks.tables for row in t.rows if row[2].value}
+    linked = {(s.index_id, s.edition_year) for s in ranks.sources if s.url}
+    assert quoted <= linked
+    for fmt in ("pptx", "pdf", "xlsx"):
+        assert render(model, fmt)

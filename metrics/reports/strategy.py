@@ -16,6 +16,7 @@ from metrics import committee, i18n
 from metrics.committee import ScoreRow, StrategyChoice
 from metrics.present import vocabulary
 from metrics.reports.model import Bullet, Cell, Section, Source, Table
+from metrics.store import queries as q
 
 # Section ids of the meeting report's opening, in report order; the closing review is its own type.
 LEADING: tuple[str, ...] = ("strategy_headline", "strategy_scorecard", "strategy_ranks", "strategy_agencies")
@@ -60,6 +61,30 @@ class StrategyData:
         return Source(
             index_id=s.strategy_id if s else "STRATEGY", label=self.decision(s), url=s.source_url if s else ""
         )
+
+
+def _edition_sources(ctx, pairs) -> list[Source]:
+    """The publisher file behind each (index, edition) a section quotes, each once, in order."""
+    frame = q.editions(ctx.store)
+    out: dict[tuple[str, int], Source] = {}
+    for index_id, year in pairs:
+        if not index_id or not year or (index_id, int(year)) in out:
+            continue
+        match = frame[(frame["index_id"] == index_id) & (frame["edition_year"] == int(year))]
+        if not match.empty:
+            out[(index_id, int(year))] = ctx.source(match.iloc[0].to_dict())
+    return list(out.values())
+
+
+def _evidence_sources(d: StrategyData, rows: list[ScoreRow]) -> list[Source]:
+    """The evidence behind the figures of the targets that are not ranks (their own links)."""
+    urls = sorted({r.source_url for r in rows if r.kind != "rank" and r.source_url and r.value is not None})
+    return [Source(index_id="EVIDENCE", label=d.t("report.progress_source"), url=u) for u in urls]
+
+
+def _short_names(ctx) -> dict[str, str]:
+    indices = q.indices(ctx.store)
+    return dict(zip(indices["index_id"], indices["short_name"], strict=True))
 
 
 def _data(ctx) -> StrategyData:
@@ -149,10 +174,11 @@ def strategy_scorecard(ctx) -> Section:
         )
         for i, (group, rows) in enumerate(committee.by_group(d.rows))
     ]
+    ranks = [(r.yardstick_index, r.yardstick_edition) for r in d.rows if r.kind == "rank"]
     return ctx.section(
         "strategy_scorecard",
         d.t("report.strategy.scorecard_title", decision=d.decision()),
-        [d.source()],
+        [d.source(), *_edition_sources(ctx, ranks), *_evidence_sources(d, d.rows)],
         lead=d.t("report.strategy.scorecard_note"),
         tables=tables,
     )
@@ -163,7 +189,8 @@ def strategy_ranks(ctx) -> Section:
     if d.strategy is None:
         return _no_strategy(ctx, "strategy_ranks")
     ranks = [r for r in d.rows if r.kind == "rank"]
-    bullets, rows = [], []
+    short = _short_names(ctx)
+    bullets, rows, quoted = [], [], []
     for r in ranks:
         index = r.yardstick_index or "–"
         reading = (
@@ -171,7 +198,7 @@ def strategy_ranks(ctx) -> Section:
             if r.value is None
             else d.t(
                 "committee.rank_reading",
-                index=index,
+                index=short.get(index, index),
                 edition=r.yardstick_edition or "–",
                 rank=committee.value_text(r, d.lang),
             )
@@ -181,7 +208,9 @@ def strategy_ranks(ctx) -> Section:
                 text=f"{committee.goal_text(r, d.lang)} ({r.horizon_year}): {reading}",
                 status=r.status if r.status in vocabulary.STATUS else None,
                 status_label=d.word(r.status),
-                detail=d.t("committee.proxy_caveat", index=index) if r.yardstick_proxy else r.source_url,
+                detail=d.t("committee.proxy_caveat", index=short.get(index, index))
+                if r.yardstick_proxy
+                else r.source_url,
                 group="rank",
             )
         )
@@ -195,10 +224,11 @@ def strategy_ranks(ctx) -> Section:
             ),
             *r.other_yardsticks,
         ]:
+            quoted.append((y.index_id, y.edition_year))
             rows.append(
                 [
                     Cell(text=committee.goal_text(r, d.lang), value=r.target_id),
-                    Cell(text=y.index_id, value=y.index_id),
+                    Cell(text=short.get(y.index_id, y.index_id), value=y.index_id),
                     Cell(text=str(y.edition_year or "–"), value=y.edition_year),
                     Cell(
                         text=i18n.t(
@@ -236,7 +266,7 @@ def strategy_ranks(ctx) -> Section:
     return ctx.section(
         "strategy_ranks",
         d.t("committee.rank_title"),
-        [d.source()],
+        [d.source(), *_edition_sources(ctx, quoted)],
         lead=d.t("report.strategy.ranks_lead", n=len(ranks), proxies=sum(r.yardstick_proxy for r in ranks)),
         bullets=bullets,
         tables=[table] if rows else [],
