@@ -12,6 +12,7 @@ by colour alone (pages print an icon and a word beside them).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -208,6 +209,27 @@ def _ticks(years: Iterable) -> dict:
     return {"tickmode": "array", "tickvals": sorted({int(y) for y in years}), "tickfont": {"size": 14}}
 
 
+YEAR_SLOTS = 6
+
+
+def sparse_years(editions: Iterable, fixed: Iterable = ()) -> list[int]:
+    """The year ticks of an axis spanning `editions` and `fixed` (the target year), at least a
+    sixth of the span apart: the axis spans the years, not the editions, so three editions next
+    to each other left of a far target year ran into each other on a phone. The last edition and
+    the fixed years always shown, the others from the latest back as long as they fit."""
+    fixed_ = sorted({int(y) for y in fixed})
+    shown = sorted({int(y) for y in editions}, reverse=True)
+    every = shown + fixed_
+    if not every:
+        return []
+    gap = max(1, math.ceil((max(every) - min(every)) / YEAR_SLOTS))
+    kept = [*fixed_, *shown[:1]]
+    for year in shown[1:]:
+        if all(abs(year - k) >= gap for k in kept):
+            kept.append(year)
+    return sorted(set(kept))
+
+
 def rank_history(
     frame: pd.DataFrame,
     labels: Labels,
@@ -350,12 +372,7 @@ def score_projection(
     spec.breaks(breaks)
     all_years = years + ([projection["target_year"]] if projection else [])
     if all_years:
-        # every other edition when they are many: five labels in the left half ran into each
-        # other on a phone; the first, the last edition and the target year always shown
-        shown = sorted({int(y) for y in years})
-        if len(shown) > 4:
-            shown = sorted({*shown[::-2], shown[0]})
-        spec.layout["xaxis"].update(_ticks([*shown, *all_years[len(years) :]]))
+        spec.layout["xaxis"].update(_ticks(sparse_years(years, all_years[len(years) :])))
     return spec.figure()
 
 
