@@ -127,7 +127,12 @@ def test_an_import_shows_on_every_worker(served, browser, tmp_path):
         for page in pages:
             page.locator('[data-testid="stSidebarNav"]').get_by_text("Data", exact=True).click()
             _settled(page)
-            assert NAME in _index_options(page)
+            # Streamlit shows its running widget only a moment after the click, so a settled page
+            # may still be the old run: the new options must come within a few seconds, not at once
+            deadline = time.monotonic() + 20
+            while NAME not in (options := _index_options(page)) and time.monotonic() < deadline:
+                page.wait_for_timeout(500)
+            assert NAME in options
     finally:
         for ctx in contexts:
             ctx.close()
