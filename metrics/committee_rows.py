@@ -253,10 +253,16 @@ def value_text(row: ScoreRow, lang: str) -> str:
         return no_data_text(row, lang)
     if row.kind == "rank":
         return i18n.t("common.rank_of", lang, rank=int(row.value), of=row.of if row.of is not None else "–")
-    # the target's own unit in Vietnamese; an evidence record's unit otherwise
-    unit = (
-        row.unit_vi if lang == "vi" and row.unit_vi else (row.value_unit if row.value_unit != "rank" else "")
-    )
+    # The record's own unit (a record of USD for a target counted in start-ups is not start-ups),
+    # in the reader's language when the catalog has it; else the target's own unit.
+    record = row.value_unit if row.value_unit != "rank" else ""
+    named = i18n.catalog(lang).get(f"record_unit.{record}") if record and record != row.unit_en else None
+    if named:
+        unit = named
+    elif lang == "vi":
+        unit = row.unit_vi or record
+    else:
+        unit = record
     return with_unit(figure(row.value, lang), _unit(row, lang, unit))
 
 

@@ -102,3 +102,28 @@ def test_closing_review_sorts_achieved_missed_superseded_and_the_rest():
         "superseded": ["c", "d"],
         "other": ["e"],
     }
+
+
+def test_a_figure_carries_its_records_unit_not_the_targets_in_both_languages():
+    # Decision 127's start-up target is counted in start-ups; its evidence is capital in USD million
+    r = row(
+        "T",
+        "achieved",
+        kind="direction",
+        value=80,
+        value_unit="USD million",
+        unit_en="start-ups",
+        unit_vi="doanh nghiệp khởi nghiệp",
+    )
+    assert committee.value_text(r, "en") == "80 USD million"
+    assert committee.value_text(r, "vi") == "80 triệu USD"
+    same = row(
+        "T",
+        "met_now",
+        kind="count",
+        value=3,
+        value_unit="start-ups",
+        unit_en="start-ups",
+        unit_vi="doanh nghiệp",
+    )
+    assert committee.value_text(same, "vi") == "3 doanh nghiệp"
