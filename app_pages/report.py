@@ -99,15 +99,12 @@ with right:
         else t("report.section.changes_none")
         for s in SECTION_IDS
     }
-    # Labels computed now: a format_func calling t() later would run outside this page's language.
-    kind_names = {k: t(f"report.page.kind_{k}") for k in ("meeting", "closing_review")}
-    report_kind = st.radio(
-        t("report.page.kind"),
-        options=list(kind_names),
-        format_func=kind_names.get,
-        horizontal=True,
-        key="report_kind",
-    )
+    # The options are the translated names, mapped back to their code: the widget's value is the
+    # reader's wording too, never an English code.
+    kind_by_name = {t(f"report.page.kind_{k}"): k for k in ("meeting", "closing_review")}
+    report_kind = kind_by_name[
+        st.radio(t("report.page.kind"), options=list(kind_by_name), horizontal=True, key="report_kind")
+    ]
     sections = st.multiselect(
         t("report.page.sections"),
         options=list(SECTION_IDS),
