@@ -32,6 +32,6 @@ try:
             st.Page(path, title=common.t(f"nav.{name}"), url_path=name, default=(name == "overview"))
             for name, path, _role in registry.pages_for(actor.role)
         ]
-    st.navigation(pages).run()
+    st.navigation(pages, expanded=True).run()  # every page in the menu, Administration included
 except MetricsError as exc:  # the page edge: a project error translated, never a traceback box
     common.error_box(exc)  # (a damaged database: the recovery steps, never DuckDB's raw text)

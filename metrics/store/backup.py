@@ -1,8 +1,8 @@
 """Backups, restores and integrity checks of the DuckDB file.
 
 - `backup(store, actor, out)`: while the app runs, administrators only (a backup holds every
-  password hash). Under the shared lock (no import, edit or sign-in of any process can write
-  meanwhile) the file (plus the log, if a checkpoint was skipped) is copied, the copy is opened and
+  password hash). With writes paused (no import, edit or sign-in of any thread or process can
+  write meanwhile) the file (plus the log, if a checkpoint was skipped) is copied, the copy is opened and
   checked, and only then renamed to `out`. A backup that exists is therefore complete and readable.
 - `restore(backup_file, db_path)`: also while the app runs. The backup is checked first; under the
   database's write lock (dashboards wait, then reopen the new file) the current file (if any) is
@@ -200,12 +200,12 @@ def snapshot(store: Store, out: str | Path | None = None) -> BackupInfo:
     _remove(partial, partial_wal)
     wal = Path(str(source) + ".wal")
     try:
-        # A read lease holds the shared lock: no process writes while we copy. Writers close the
-        # file after each write, which folds the log in; a CHECKPOINT is only possible (and only
-        # needed) when this process holds the file read-write.
-        with store.reader() as cur:
+        # Writes of every thread and process wait while we copy; readers go on. A CHECKPOINT is
+        # only possible (and only needed) when this process holds the file read-write: writers of
+        # other processes close the file after each write, which folds the log in.
+        with store.paused_writes() as conn:
             with contextlib.suppress(duckdb.Error):
-                cur.execute("CHECKPOINT")
+                conn.execute("CHECKPOINT")
             shutil.copyfile(source, partial)
             if wal.exists() and wal.stat().st_size:
                 # The checkpoint was skipped: the log carries the latest writes; copy it too.

@@ -313,6 +313,20 @@ class Store:
         with self._lease(write):
             yield
 
+    @contextlib.contextmanager
+    def paused_writes(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The file with no write of any thread or process in progress or starting, for the block
+        (a backup copying it). The read lease keeps other processes' writers out; this process's
+        own write lock keeps its other threads out, because a reader of this process joins a write
+        connection that is open, and a copy taken then could see half a write."""
+        if not self._write_lock.acquire(timeout=self.timeout):
+            raise self._busy([])
+        try:
+            with self._lease(write=False) as conn:
+                yield conn
+        finally:
+            self._write_lock.release()
+
     # --- units of work --------------------------------------------------------------------------
 
     @contextlib.contextmanager
