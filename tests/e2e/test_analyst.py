@@ -140,7 +140,15 @@ def _main_text(page, server: str, path: str) -> str:
 def _as_seen(page, server: str) -> dict:
     """The latest edition on Overview, Rankings and the Report page's "as of" default (reports are
     for signed-in accounts, data/permissions.toml, so the Report page is read signed in)."""
-    overview = re.search(r"Latest data: GAIRI (\d{4})", _main_text(page, server, ""))
+    overview = None
+    for _ in range(40):  # the Overview renders the strategy's scorecard first: wait for the rest
+        overview = re.search(
+            r"Latest data: GAIRI (\d{4})",
+            _main_text(page, server, "") if _ == 0 else page.locator('[data-testid="stMain"]').inner_text(),
+        )
+        if overview:
+            break
+        page.wait_for_timeout(500)
     rankings_text = _main_text(page, server, "rankings")
     # an edition imported without the publisher's ranks says its rank is "(computed)"
     rankings = re.search(r"to rank \d+ of \d+(?: \(computed\))? \((\d{4}), percentile", rankings_text)
