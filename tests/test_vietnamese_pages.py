@@ -26,9 +26,11 @@ DATA = ROOT / "data"
 # live in the browser only; tests/e2e/test_phone.py reads them there).
 STREAMLIT_ENGLISH = {"choose", "option", "options", "select", "no", "results", "press", "enter", "apply"}
 WORD = re.compile(r"[A-Za-zÀ-ỹĐđ][A-Za-zÀ-ỹĐđ'’-]*")
-# addresses, file names and identifiers (T2025_ASEAN_RANK, GAIRI-2020-2024): codes, not words
+# addresses, file names, file-system paths (an audit record's data_dir=/srv/...) and identifiers
+# (T2025_ASEAN_RANK, GAIRI-2020-2024): codes, not words. A path depends on where the checkout lives:
+# CI's /check/work/... once read as the English word "check".
 URL = re.compile(
-    r"https?://\S+|\b[\w.-]+@[\w.-]+|\b[\w-]+\.(?:csv|xlsx|xls|tsv|txt|pdf|pptx|duckdb|toml)\b"
+    r"https?://\S+|(?<![\w/])/[\w.-]+(?:/[\w.-]+)+/?|\b[\w.-]+@[\w.-]+|\b[\w-]+\.(?:csv|xlsx|xls|tsv|txt|pdf|pptx|duckdb|toml)\b"
     r"|\b\w*_\w+\b|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b"
 )
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
