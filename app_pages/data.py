@@ -135,6 +135,15 @@ common.download(
     },
 )
 
+
+def edition_notes(prov: pd.DataFrame, language: str) -> list[str]:
+    """Each edition's notes in the page's language: the Vietnamese column on the Vietnamese page,
+    the notes as written where it is blank (an analyst's imported edition has only those)."""
+    if language != "vi" or "notes_vi" not in prov:
+        return list(prov["notes"])
+    return [vi or en for vi, en in zip(prov["notes_vi"].fillna(""), prov["notes"], strict=True)]
+
+
 st.subheader(t("data_page.provenance_title"))
 prov = editions[editions["index_id"] == index_id]
 st.dataframe(
@@ -153,7 +162,7 @@ st.dataframe(
             "SHA-256": prov["sha256"].str.slice(0, 12),
             t("data_page.col_version"): prov["version_id"].astype("Int64"),
             t("common.source"): prov["source_url"],
-            t("data_page.col_notes"): prov["notes"],
+            t("data_page.col_notes"): edition_notes(prov, lang),
         }
     ),
     hide_index=True,

@@ -105,6 +105,9 @@ class Edition(_Model):
     source_file: str = ""
     source_url: str = ""
     notes: str = ""
+    # The notes in Vietnamese for the committee's page; blank for an edition an analyst imported
+    # (the page then shows `notes` as written).
+    notes_vi: str = ""
 
     @model_validator(mode="after")
     def _scale(self) -> Edition:

@@ -248,6 +248,8 @@ def test_a_database_seeded_before_1671_is_upgraded_on_open(fresh_db):
     con.execute("DELETE FROM versions WHERE index_id IN ('UN_EGDI', 'ETO_CAT_AI')")
     con.execute("DELETE FROM editions WHERE index_id IN ('UN_EGDI', 'ETO_CAT_AI')")
     con.execute("DELETE FROM peer_group_members WHERE group_id IN ('SEA', 'ASIA')")
+    con.execute("ALTER TABLE editions DROP COLUMN notes_vi")  # added with the Vietnamese notes
+    con.execute("DELETE FROM meta WHERE key = 'schema_sha'")  # written by an older schema.sql
     con.execute("DELETE FROM meta WHERE key = ?", [DATA_KEY])
     con.close()
     db = open_store(fresh_db)  # open_store seeds or upgrades
@@ -259,6 +261,8 @@ def test_a_database_seeded_before_1671_is_upgraded_on_open(fresh_db):
     assert (egdi.published_rank, egdi.group_rank) == (71, 5)
     records = q.progress_records(db)
     assert len(records) == 25 and "ana" in set(records["created_by"])  # the analyst's record kept
+    notes = q.editions(db, "GAIRI").set_index("edition_year")["notes_vi"]
+    assert notes[2023].startswith("Một bài báo được sao chép rộng rãi")
     assert q.audit_log(db, 1)["action"].iloc[0] == "upgrade_default_data"
     assert seed_or_upgrade(db) == "current"
     db.close()

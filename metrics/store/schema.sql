@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS editions (
     source_file      VARCHAR NOT NULL DEFAULT '',
     source_url       VARCHAR NOT NULL DEFAULT '',
     notes            VARCHAR NOT NULL DEFAULT '',
+    notes_vi         VARCHAR NOT NULL DEFAULT '',
     PRIMARY KEY (index_id, edition_year)
 );
 
@@ -213,6 +214,7 @@ ALTER TABLE targets ADD COLUMN IF NOT EXISTS appendix_group VARCHAR DEFAULT '';
 ALTER TABLE targets ADD COLUMN IF NOT EXISTS lead_agency VARCHAR DEFAULT '';
 ALTER TABLE targets ADD COLUMN IF NOT EXISTS coordinating_agencies VARCHAR DEFAULT '';
 ALTER TABLE targets ADD COLUMN IF NOT EXISTS yardstick_proxy BOOLEAN DEFAULT false;
+ALTER TABLE editions ADD COLUMN IF NOT EXISTS notes_vi VARCHAR DEFAULT '';
 ALTER TABLE targets ADD COLUMN IF NOT EXISTS succeeded_by VARCHAR DEFAULT '';
 ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'value';
 ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS unit VARCHAR DEFAULT '';
