@@ -1,0 +1,81 @@
+"""Streamlit's upload endpoint keeps a file only for a session that may import (issue 14).
+
+Any session holding the XSRF cookie can PUT a file to /_stcore/upload_file/<session>/<file>, with
+no uploader on screen, and Streamlit keeps it in memory until the session ends. The dashboard wraps
+the upload manager (app_pages/access.guard_uploads) so an anonymous session's file is dropped. This
+test PUTs the same file from a real browser session twice, signed out and then signed in as an
+analyst, and reads what the server holds from its own /_stcore/metrics (the upload manager's
+byte count), so the signed-in upload is the control that shows the measurement sees a kept file."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tests.e2e.conftest import ANALYST
+from tests.e2e.test_browser import _wait_idle
+from tests.e2e.test_security_roles import _sign_in
+
+pytestmark = pytest.mark.e2e
+
+SIZE = 3 * 1024 * 1024  # well above anything else the manager could hold, under maxUploadSize
+XSRF_COOKIE = "_streamlit_xsrf"
+# Streamlit caches its memory metrics for 5 s (_METRICS_EXPENSIVE_STATS_TTL_SECONDS): a reading
+# taken sooner after a change may show the figure from before it.
+METRICS_TTL_MS = 5_500
+
+
+def _track_session_ids(page) -> list[str]:
+    """The ids the server gives this page's sessions, read from its NewSession messages."""
+    ids: list[str] = []
+
+    def on_frame(payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # another kind of frame: not ours to read
+            return
+        if msg.WhichOneof("type") == "new_session" and msg.new_session.initialize.session_id:
+            ids.append(msg.new_session.initialize.session_id)
+
+    page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+    return ids
+
+
+def _held_upload_bytes(page, server: str) -> int:
+    """Bytes the server's upload manager holds, from Streamlit's own metrics endpoint."""
+    page.wait_for_timeout(METRICS_TTL_MS)
+    text = page.request.get(f"{server}/_stcore/metrics").text()
+    held = re.findall(r'cache_memory_bytes\{cache_type="UploadedFileManager"[^}]*\}\s+(\d+)', text)
+    return sum(int(b) for b in held)
+
+
+def _put(page, server: str, session_id: str) -> int:
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    response = page.request.put(
+        f"{server}/_stcore/upload_file/{session_id}/{uuid.uuid4()}",
+        multipart={"file": {"name": "scores.csv", "mimeType": "text/csv", "buffer": b"a" * SIZE}},
+        headers={"X-Xsrftoken": cookies[XSRF_COOKIE]},
+    )
+    return response.status
+
+
+def test_an_anonymous_session_cannot_make_the_server_hold_an_upload(analyst_server, page):
+    ids = _track_session_ids(page)
+    page.goto(f"{analyst_server}/?lang=en")
+    _wait_idle(page)
+    assert ids, "no NewSession message seen on the websocket"
+    before = _held_upload_bytes(page, analyst_server)
+
+    status = _put(page, analyst_server, ids[-1])
+    assert status < 400, f"the endpoint refused the request outright ({status}): nothing measured"
+    assert _held_upload_bytes(page, analyst_server) - before < SIZE  # the anonymous file is dropped
+
+    _sign_in(page, analyst_server, *ANALYST)  # a fresh page load: a new session, now an analyst's
+    assert _put(page, analyst_server, ids[-1]) < 400
+    assert _held_upload_bytes(page, analyst_server) - before >= SIZE  # kept for an analyst
