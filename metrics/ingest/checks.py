@@ -25,6 +25,7 @@ Each check returns `Problem`s (errors: the import is refused) or warnings (shown
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from metrics.errors import Problem
@@ -284,16 +285,33 @@ def rank_disagreements(cur, column: str | None) -> list[Problem]:
     return warnings + _truncated("rank_disagrees_with_score", rows[0][-1] if rows else 0)
 
 
-def country_count_changes(counts: dict[int, int], previous: dict[int, tuple[int, int]]) -> list[Problem]:
+@dataclass(frozen=True)
+class CountryCount:
+    """An edition and how many countries it has."""
+
+    edition: int
+    countries: int
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """An edition's import that replaces its current version."""
+
+    countries: int  # in the file
+    version_id: int  # the version replaced
+    previous_countries: int  # in that version
+
+
+def country_count_changes(counts: dict[int, int], previous: dict[int, CountryCount]) -> list[Problem]:
     """An edition whose country count is far from the previous edition's (e.g. a sheet half read).
 
-    counts: edition -> countries in the file; previous: edition -> (previous edition, its count).
+    counts: edition -> countries in the file; previous: edition -> the previous edition's count.
     """
     warnings = []
     for year, n in sorted(counts.items()):
         if year not in previous:
             continue
-        prev_year, prev_n = previous[year]
+        prev_year, prev_n = previous[year].edition, previous[year].countries
         if prev_n and abs(n - prev_n) / prev_n > COUNTRY_COUNT_TOLERANCE:
             warnings.append(
                 Problem(
@@ -310,12 +328,11 @@ def country_count_changes(counts: dict[int, int], previous: dict[int, tuple[int,
     return warnings
 
 
-def replacement_country_changes(replacements: dict[int, tuple[int, int, int]]) -> list[Problem]:
-    """A replacement whose country count is far from the version it replaces (3 for 193).
-
-    replacements: edition -> (countries in the file, version replaced, its country count)."""
+def replacement_country_changes(replacements: dict[int, Replacement]) -> list[Problem]:
+    """A replacement whose country count is far from the version it replaces (3 for 193)."""
     warnings = []
-    for year, (n, version_id, old_n) in sorted(replacements.items()):
+    for year, r in sorted(replacements.items()):
+        n, old_n = r.countries, r.previous_countries
         if old_n and abs(n - old_n) / old_n > COUNTRY_COUNT_TOLERANCE:
             warnings.append(
                 Problem(
@@ -323,7 +340,7 @@ def replacement_country_changes(replacements: dict[int, tuple[int, int, int]]) -
                     params={
                         "edition": year,
                         "count": n,
-                        "version": version_id,
+                        "version": r.version_id,
                         "previous_count": old_n,
                         "percent": round(100 * (n - old_n) / old_n),
                     },

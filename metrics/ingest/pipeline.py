@@ -16,8 +16,8 @@ Each step is its own module, named after it, whose docstring says what comes in 
    matched once (metrics.ingest.countries), measures mapped (metrics.ingest.mapping), each edition
    counted (metrics.ingest.figures), against the index and reference data of
    metrics.ingest.reference;
-4. plan (metrics.ingest.plan): per edition, its framework, series and scale and the version
-   action (new, replace, restore, unchanged), and the rows to create;
+4. plan (metrics.ingest.plan): per edition, its framework, series and scale, the version action
+   (new, replace, restore, unchanged: metrics.ingest.versions), and the rows to create;
 5. validate (metrics.ingest.validate): the SQL checks of metrics.ingest.checks that can find
    something; every problem is collected before anything is written;
 6. commit (metrics.ingest.commit): a restore point, then steps 3-5 again in the write

@@ -10,8 +10,8 @@ methodology break, a widened scale). On the cursor it leaves `import_editions` a
 
 A new edition of a known index copies the previous edition's scale, framework and series, unless
 its measures differ (a methodology break: new framework and series). A new dataset gets its own
-framework and the scale given or inferred from its values. The identical file (same SHA-256,
-index and edition) is recognised: unchanged when it is the current version, restored when older.
+framework and the scale given or inferred from its values. The version action of each edition is
+metrics.ingest.versions' (the identical file, same SHA-256, index and edition, is recognised).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from typing import Any
 from metrics.errors import Problem
 from metrics.ingest.figures import EditionStats
 from metrics.ingest.reference import ImportContext
-from metrics.ingest.results import Action, EditionPlan, ScaleSource
+from metrics.ingest.results import EditionPlan, ScaleSource
 from metrics.ingest.source import Cursor, ImportOptions, SourceFile
 from metrics.ingest.stage import Staged
+from metrics.ingest.versions import VersionRow, current_country_count, version_action, versions_by_year
 
 
 @dataclass(frozen=True)
@@ -40,17 +41,6 @@ class EditionCheck:
     check_measures: bool  # measures outside the framework are problems (a fixed framework)
     framework: str
     higher_is_better: bool
-
-
-@dataclass(frozen=True)
-class VersionRow:
-    """A stored version of one edition of the index."""
-
-    version_id: int
-    is_current: bool
-    sha256: str
-    country_count: int
-    withdrawn: bool
 
 
 @dataclass(frozen=True)
@@ -154,19 +144,6 @@ def plan_editions(
     )
 
 
-def versions_by_year(context: ImportContext) -> dict[int, tuple[VersionRow, ...]]:
-    """The index's stored versions by edition, in version order."""
-    versions = context.ref["versions"]
-    rows = versions[versions["index_id"] == context.index_id]
-    found: dict[int, list[VersionRow]] = {}
-    columns = ["version_id", "edition_year", "is_current", "sha256", "country_count", "withdrawn"]
-    for vid, year, is_current, sha, n, withdrawn in rows[columns].itertuples(index=False):
-        found.setdefault(int(year), []).append(
-            VersionRow(int(vid), bool(is_current), sha, int(n), bool(withdrawn))
-        )
-    return {year: tuple(rows) for year, rows in found.items()}
-
-
 def _edition_plan(
     s: EditionStats,
     e: _Edition,
@@ -175,10 +152,10 @@ def _edition_plan(
     versions: dict[int, tuple[VersionRow, ...]],
     sha256: str,
 ) -> EditionPlan:
-    action, current_id, restore_id = _action(versions.get(s.year, ()), sha256)
+    versioned = version_action(versions.get(s.year, ()), sha256)
     return EditionPlan(
         edition_year=s.year,
-        action=action,
+        action=versioned.action,
         edition_is_new=existing is None,
         framework=e.framework,
         series=e.series,
@@ -188,9 +165,9 @@ def _edition_plan(
         scale_max=e.scale_max,
         scale_source=e.scale_source,
         previous_edition=int(previous["edition_year"]) if previous else None,
-        previous_country_count=_current_country_count(versions, previous),
-        current_version_id=current_id,
-        restore_version_id=restore_id,
+        previous_country_count=current_country_count(versions, previous),
+        current_version_id=versioned.current_version_id,
+        restore_version_id=versioned.restore_version_id,
         row_count=s.rows,
         country_count=s.countries,
         value_min=s.value_min,
@@ -326,29 +303,6 @@ def _widened(s: EditionStats, lo: float, hi: float) -> Problem:
             "value_max": f"{s.value_max:g}",
         },
     )
-
-
-def _action(versions: tuple[VersionRow, ...], sha256: str) -> tuple[Action, int | None, int | None]:
-    """(action, current version, version to restore). The identical file (same sha256 + index +
-    edition) is recognised: unchanged when it is the current version, 'restore' when an older one
-    that was not withdrawn (it becomes current again)."""
-    current = next((v for v in versions if v.is_current), None)
-    current_id = current.version_id if current else None
-    if current is not None and current.sha256 == sha256:
-        return "unchanged", current_id, None
-    same = [v.version_id for v in versions if v.sha256 == sha256 and not v.withdrawn]
-    if same:
-        return "restore", current_id, max(same)
-    return ("replace" if current_id is not None else "new"), current_id, None
-
-
-def _current_country_count(
-    versions: dict[int, tuple[VersionRow, ...]], edition: dict[str, Any] | None
-) -> int | None:
-    if edition is None:
-        return None
-    current = [v for v in versions.get(int(edition["edition_year"]), ()) if v.is_current]
-    return current[0].country_count if current else None
 
 
 def _previous_edition(by_year: dict[int, dict[str, Any]], year: int) -> dict[str, Any] | None:

@@ -116,7 +116,7 @@ def read_file(
     upload_guard.check_text_head(head, size, file_name, max_bytes=None)
     with ThreadPoolExecutor(max_workers=1) as pool:
         scanned = pool.submit(digest_and_line_count, path)
-        newlines: Future[int] = pool.submit(lambda: scanned.result()[1])
+        newlines: Future[int] = pool.submit(lambda: scanned.result().lines)
         if store is not None:
             pool.submit(warm_reference, store)
         source = read_fast_csv(head, file_name, path, store, newlines, size)
@@ -130,7 +130,7 @@ def read_file(
                 store=store,
                 fast_path=False,
             )
-        source.sha256 = scanned.result()[0]
+        source.sha256 = scanned.result().sha256
     return _finish_read(source, file_name, started, progress)
 
 

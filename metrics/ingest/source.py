@@ -36,6 +36,18 @@ def no_progress(fraction: float, stage: str) -> None:
 
 
 @dataclass(frozen=True)
+class Scratch:
+    """A table of the store's in-memory scratch database holding a fast-path read's rows."""
+
+    store: Store
+    table: str
+
+    def drop(self) -> None:
+        with self.store.reader() as cur:
+            store_imports.drop_scratch(cur, self.table)
+
+
+@dataclass(frozen=True)
 class DistinctKeys:
     """The distinct keys of a file's tidy rows: what the staging step matches once each."""
 
@@ -108,7 +120,7 @@ class SourceFile:
     # The read's own scan of the distinct names, measure texts and years, when it made one.
     distinct: DistinctKeys | None = None
     kept: int = 0
-    scratch: tuple[Store, str] | None = None
+    scratch: Scratch | None = None
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -123,7 +135,5 @@ class SourceFile:
     def release(self) -> None:
         """Drop the scratch table of a fast-path read on the store (no-op otherwise)."""
         if self.scratch is not None:
-            store, table = self.scratch
-            self.scratch, self.relation = None, None
-            with store.reader() as cur:
-                store_imports.drop_scratch(cur, table)
+            scratch, self.scratch, self.relation = self.scratch, None, None
+            scratch.drop()

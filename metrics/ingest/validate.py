@@ -97,13 +97,15 @@ def _rank_and_count_warnings(
     editions = planned.editions
     counts = {p.edition_year: p.country_count for p in editions}
     previous = {
-        p.edition_year: (p.previous_edition, p.previous_country_count)
+        p.edition_year: checks.CountryCount(p.previous_edition, p.previous_country_count)
         for p in editions
         if p.edition_is_new and p.previous_edition is not None and p.previous_country_count
     }
     warnings += checks.country_count_changes(counts, previous)
     replaced = {
-        p.edition_year: (p.country_count, p.current_version_id, _replaced_countries(planned, p.edition_year))
+        p.edition_year: checks.Replacement(
+            p.country_count, p.current_version_id, _replaced_countries(planned, p.edition_year)
+        )
         for p in editions
         if p.action == "replace" and p.current_version_id is not None
     }
