@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from metrics.errors import ValidationFailed
-from metrics.ingest import pipeline
+from metrics.ingest import detect, fast_csv, figures, pipeline, reference
+from metrics.ingest.analyse import analyse
+from metrics.ingest.source import no_progress
 from metrics.store import open_store
 from metrics.store import queries as q
 from tests.test_import_helpers import ANALYST
@@ -35,7 +37,7 @@ Philippines,2023,total,50.5,first
 
 
 def _read(data: str, fast: bool, monkeypatch) -> pipeline.SourceFile:
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0 if fast else 10**12)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0 if fast else 10**12)
     return pipeline.read_source(data.encode("utf-8"), "tidy.csv")
 
 
@@ -97,7 +99,7 @@ def test_files_the_fast_path_cannot_number_exactly_take_the_lenient_reader(monke
 
 
 def test_a_tidy_csv_imports_through_the_fast_path(fresh_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     path = tmp_path / "tidy.csv"
     path.write_text(GOOD, encoding="utf-8")
     options = pipeline.ImportOptions(
@@ -122,7 +124,7 @@ def test_fast_path_works_when_the_app_has_locked_file_access(fresh_db, tmp_path,
     CSV on its own short-lived connection, so an upload still imports."""
     from metrics.store.hardening import external_access_enabled, restrict_file_access
 
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     store = open_store(fresh_db)
     try:
         restrict_file_access(store)
@@ -152,7 +154,7 @@ def test_a_file_on_disk_is_parsed_on_the_store_with_the_same_rows_and_problems(
     """Given the store, the fast path parses on the store's own instance (a scratch table the
     import's cursor scans, no Arrow hand-over): the same rows and problems as the dedicated
     connection, and the scratch table is dropped by release()."""
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     store = open_store(fresh_db)
     try:
         with store.hold(write=True):  # one instance for the scratch table (Store.hold)
@@ -179,7 +181,7 @@ def test_a_file_on_disk_is_parsed_on_the_store_with_the_same_rows_and_problems(
 
 
 def test_an_import_from_disk_leaves_no_scratch_table_whatever_happens(fresh_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     options = pipeline.ImportOptions(
         index_id="TIDY", name="Tidy", unit="points", source_url="https://example.org"
     )
@@ -213,7 +215,7 @@ def test_a_store_that_may_not_read_the_file_parses_it_on_a_dedicated_connection(
     store cannot read_csv it, so the fast path falls back to its own connection and still imports."""
     from metrics.store.hardening import restrict_file_access
 
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     store = open_store(fresh_db)
     try:
         restrict_file_access(store)
@@ -262,12 +264,12 @@ def test_the_plain_pass_and_the_full_rules_read_what_the_pandas_reader_reads(mon
 def test_repeats_are_found_with_the_bitstring_and_with_count_distinct(fresh_db, monkeypatch):
     from tests.test_import_helpers import IMPORTS, run_import
 
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     store = open_store(fresh_db)
     try:
         found = []
-        for limit in (pipeline.BITSTRING_MAX_KEYS, 0):  # 0: every key range is "too large"
-            monkeypatch.setattr(pipeline, "BITSTRING_MAX_KEYS", limit)
+        for limit in (figures.BITSTRING_MAX_KEYS, 0):  # 0: every key range is "too large"
+            monkeypatch.setattr(figures, "BITSTRING_MAX_KEYS", limit)
             with pytest.raises(ValidationFailed) as caught:
                 run_import(store, IMPORTS / "duplicate_country.csv")
             found.append([(p.code, p.row, p.value) for p in caught.value.problems])
@@ -281,13 +283,13 @@ def test_the_cached_reference_data_follows_every_write(fresh_db, monkeypatch):
     imports of one store is used by the second."""
     from tests.test_import_helpers import IMPORTS, run_import
 
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     store = open_store(fresh_db)
     try:
         with pytest.raises(ValidationFailed) as caught:
             run_import(store, IMPORTS / "unknown_country.csv")
         assert [p.code for p in caught.value.problems] == ["country_unmatched"]
-        assert store in pipeline._REFERENCE
+        assert reference.is_cached(store)
         assert pipeline.add_alias(store, ANALYST, "Vietnm", "KHM")
         result = run_import(store, IMPORTS / "unknown_country.csv")
         assert result.status == "imported"
@@ -316,7 +318,7 @@ def test_edition_figures_are_the_same_from_the_bitstring_grid_and_from_distinct_
     """A file whose every row has a country is counted from its (country, measure) bitstrings; any
     other from DISTINCT aggregates. Both give each edition's rows, countries, countries with a
     total, measures, value range and whether a rank was published."""
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     path = tmp_path / "editions.csv"
     path.write_text(EDITIONS, encoding="utf-8")
     options = pipeline.ImportOptions(
@@ -326,15 +328,15 @@ def test_edition_figures_are_the_same_from_the_bitstring_grid_and_from_distinct_
     try:
         with store.hold(write=True):  # one instance for the scratch table (Store.hold)
             seen = []
-            for limit in (pipeline.BITSTRING_MAX_KEYS, 0):  # 0: the counted path
-                monkeypatch.setattr(pipeline, "BITSTRING_MAX_KEYS", limit)
+            for limit in (figures.BITSTRING_MAX_KEYS, 0):  # 0: the counted path
+                monkeypatch.setattr(figures, "BITSTRING_MAX_KEYS", limit)
                 source = pipeline.read_file(path, options, store=store)
                 try:
                     with store.reader() as cur:
-                        analysis = pipeline._analyse(cur, source, options, pipeline._no_progress, store)
+                        analysis = analyse(cur, source, options, no_progress, store)
                 finally:
                     source.release()
-                ranked = {e["edition_year"]: e["countries_ranked"] for e in analysis.write["new_editions"]}
+                ranked = {e["edition_year"]: e["countries_ranked"] for e in analysis.planned.new_editions}
                 seen.append(
                     [
                         (
@@ -408,11 +410,11 @@ def test_a_file_on_disk_is_hashed_and_counted_as_its_bytes_would_be(tmp_path, da
 
     path = tmp_path / "f.csv"
     path.write_bytes(data)
-    assert pipeline._digest_and_line_count(path) == (
+    assert fast_csv.digest_and_line_count(path) == (
         hashlib.sha256(data).hexdigest(),
-        pipeline._line_count(data),
+        fast_csv.line_count(data),
     )
-    assert pipeline._line_count(data) == len(data.decode().rstrip("\r\n").splitlines())
+    assert fast_csv.line_count(data) == len(data.decode().rstrip("\r\n").splitlines())
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
@@ -456,11 +458,11 @@ def test_numbers_sql_cannot_read_are_read_as_the_lenient_reader_reads_them(fresh
     """Values with inner spaces, a Unicode minus or full-width digits: the per-cell SQL rules
     hand their texts to the lenient reader's number parser, so a large file (DuckDB path, on a
     dedicated connection or on the store) and a small one (pandas) read the same numbers."""
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     path = tmp_path / "odd.csv"
     path.write_text(ODD_NUMBERS, encoding="utf-8")
     slow = _read(ODD_NUMBERS, False, monkeypatch)
-    monkeypatch.setattr(pipeline, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
     alone = pipeline.read_source(path.read_bytes(), path.name, path=path)
     store = open_store(fresh_db)
     try:

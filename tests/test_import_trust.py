@@ -15,7 +15,7 @@ import pytest
 
 from metrics import i18n
 from metrics.errors import MetricsError, ValidationFailed
-from metrics.ingest import pipeline
+from metrics.ingest import detect
 from metrics.store import imports as store_imports
 from metrics.store import open_store, restore_points
 from metrics.store import queries as q
@@ -148,7 +148,7 @@ def test_a_ragged_row_of_a_large_file_is_a_problem_at_its_line_too(store, tmp_pa
     lines.insert(60_001, "Thailand,2023,m1,2.5,oops")
     path = tmp_path / "large_ragged.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert path.stat().st_size > pipeline.FAST_PATH_MIN_BYTES
+    assert path.stat().st_size > detect.FAST_PATH_MIN_BYTES
     before = fingerprint(store)
     with pytest.raises(ValidationFailed) as caught:
         run_import(

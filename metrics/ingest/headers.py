@@ -72,11 +72,7 @@ AGGREGATE_LABELS = (
     "trung bình",
 )
 
-# Cells that mean "no value" (dropped, never an error).
-MISSING_MARKERS = ("", "n/a", "na", "#n/a", "..", "...", "-", "–", "—", "nan", "none")
-
-# First words of a footnote row under a table ("Source: ...", "Nguồn: ...").
-NOTE_PREFIXES = ("source", "sources", "note", "notes", "nguồn", "ghi chú", "chú thích", "*")
+# Missing-value markers and footnote prefixes are cell rules: metrics.ingest.cells.
 
 _YEAR_TOKEN = re.compile(r"\b(19|20|21)\d{2}\b")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")

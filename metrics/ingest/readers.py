@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,24 +21,21 @@ import pandas as pd
 
 from metrics.errors import MetricsError, Problem, ValidationFailed
 from metrics.ingest import headers as H
+from metrics.ingest.cells import (
+    YEAR_MAX,
+    YEAR_MIN,
+    detect_decimal_comma,
+    is_missing,
+    parse_number,
+    parse_rank,
+    parse_year,
+    starts_like_note,
+)
 from metrics.ingest.limits import import_limits
 
 TIDY_COLUMNS = ["country", "iso_code", "edition_year", "measure_id", "value", "published_rank", "source_row"]
-YEAR_MIN, YEAR_MAX = 1990, 2100
 DELIMITERS = (",", ";", "\t", "|")
 
-_MISSING = frozenset(H.MISSING_MARKERS)
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
-# Digits may be grouped with single underscores ("1_000"), as Python's float() and DuckDB's CSV
-# reader and casts accept them: the fast path and this reader must read the same numbers.
-_DIGITS = r"\d(_?\d)*"
-_PLAIN = re.compile(rf"[+-]?({_DIGITS}(\.({_DIGITS})?)?|\.{_DIGITS})([eE][+-]?{_DIGITS})?")
-_GROUPED = {
-    # Thousands separator -> number with that separator in well-formed groups and an optional decimal.
-    ",": re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"),
-    ".": re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?"),
-}
-_RANK = re.compile(r"[=T]?\s*(\d+)\s*(st|nd|rd|th)?\s*=?", re.IGNORECASE)
 _YEAR_HEADER = re.compile(r"\d{4}")
 # The measure id of a column the analyst chose not to import (metrics.ingest.mapping.IGNORE).
 IGNORE = "-"
@@ -48,106 +44,7 @@ _VI_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VI_LETTERS = re.compile(r"[\u1ea0-\u1ef9\u01a0\u01a1\u01af\u01b0\u0102\u0103\u0110\u0111]")
 
 
-# --- cells -----------------------------------------------------------------------------------
-
-
-def is_missing(cell: Any) -> bool:
-    """True for an empty cell or a missing-value marker ("n/a", "..", "-", "–")."""
-    if cell is None:
-        return True
-    if isinstance(cell, float):
-        return cell != cell  # NaN
-    if isinstance(cell, str):
-        return _SPACES.sub("", cell).casefold() in _MISSING
-    return False
-
-
-def parse_number(text: Any, decimal_comma: bool | None = None) -> float | None:
-    """A number as people write it, or None when missing; ValueError when it is not a number.
-
-    decimal_comma: True "1.234,5", False "1,234.5", None decide per value (the last of "," and "."
-    is the decimal mark; a lone "," is a thousands separator only before exactly three digits).
-    """
-    if isinstance(text, bool):
-        raise ValueError(text)
-    if isinstance(text, int | float):
-        return None if text != text else float(text)
-    if is_missing(text):
-        return None
-    s = _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).replace("\u2212", "-")
-    if decimal_comma is None:
-        decimal_comma = _comma_is_decimal(s)
-    thousands, decimal = (".", ",") if decimal_comma else (",", ".")
-    if thousands in s:
-        if not _GROUPED[thousands].fullmatch(s):
-            raise ValueError(text)
-        s = s.replace(thousands, "")
-    s = s.replace(decimal, ".")
-    if not _PLAIN.fullmatch(s):
-        raise ValueError(text)
-    number = float(s)
-    if not math.isfinite(number):  # "1e400": no score is that large (the fast path refuses it too)
-        raise ValueError(text)
-    return number
-
-
-def _comma_is_decimal(s: str) -> bool:
-    if "," in s and "." in s:
-        return s.rfind(",") > s.rfind(".")
-    if "," in s:
-        return not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", s)
-    return False
-
-
-_COMMA_DECIMAL = re.compile(r",\d{1,2}$|,\d{4,}$|\.\d{3},\d")  # "12,5", "1.234,56": a decimal comma
-_DOT_DECIMAL = re.compile(r"\.\d{1,2}$|\.\d{4,}$|,\d{3}\.\d")  # "12.5", "1,234.56": a decimal point
-
-
-def detect_decimal_comma(values: Iterable[Any], delimiter: str | None = None) -> bool | None:
-    """Whether a column writes decimals with a comma; None when it mixes both conventions.
-
-    "12,5" / "1.234,56" are evidence for a comma, "12.5" / "1,234.56" against. Values such as
-    "1,234" prove nothing: then a ";"-delimited file (the European Excel export) is taken as comma.
-    """
-    comma = dot = ambiguous_comma = False
-    for v in values:
-        if not isinstance(v, str) or is_missing(v):
-            continue
-        s = _SPACES.sub("", v)
-        comma = comma or bool(_COMMA_DECIMAL.search(s))
-        dot = dot or bool(_DOT_DECIMAL.search(s))
-        if comma and dot:
-            return None  # both seen: no need to read further
-        ambiguous_comma |= "," in s
-    if comma and dot:
-        return None
-    if comma or dot:
-        return comma
-    return delimiter == ";" and ambiguous_comma
-
-
-def parse_rank(cell: Any) -> int | None:
-    """A published rank: 12, 12.0, "12", "12=", "=6", "T6", "6th" -> int; missing -> None."""
-    if is_missing(cell):
-        return None
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        if float(cell).is_integer() and cell >= 1:
-            return int(cell)
-        raise ValueError(cell)
-    m = _RANK.fullmatch(str(cell).strip())
-    if not m or int(m.group(1)) < 1:
-        raise ValueError(cell)
-    return int(m.group(1))
-
-
-def parse_year(cell: Any) -> int:
-    """An edition year: 2023, 2023.0, "2023" -> 2023; ValueError for anything else."""
-    if isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell).is_integer():
-        return int(cell)
-    s = str(cell).strip()
-    if re.fullmatch(r"\d{4}(\.0+)?", s):
-        return int(float(s))
-    raise ValueError(cell)
+# --- cells (the rules themselves: metrics.ingest.cells) -------------------------------------
 
 
 def clean_text(cell: Any) -> str:
@@ -302,8 +199,7 @@ def _is_note(cells: Sequence[Any]) -> bool:
     if filled == [0]:
         return True
     # An unquoted "Source: Oxford Insights, 2023" splits into two cells; the prefix still tells.
-    first = clean_text(cells[0]).casefold()
-    return filled[0] == 0 and any(first.startswith(p) for p in H.NOTE_PREFIXES)
+    return filled[0] == 0 and starts_like_note(clean_text(cells[0]))
 
 
 def _blank(cell: Any) -> bool:
@@ -536,10 +432,18 @@ def _country_of(
     c: _Collector, record: Mapping[str, Any], row: int, m: _Mapping, value_columns: list[str]
 ) -> str:
     """The country label, or '' with a missing_country problem when a value sits without one."""
-    country = clean_text(record[m.country])
+    column = _required(m.country)
+    country = clean_text(record[column])
     if not country and any(not is_missing(record[v]) for v in value_columns):
-        c.problem("missing_country", row, m.country)
+        c.problem("missing_country", row, column)
     return country
+
+
+def _required(column: str | None) -> str:
+    """A column read_analyst_file has found before reading rows (else no_header/no_value_column)."""
+    if column is None:
+        raise ValidationFailed([Problem("no_header", row=None)])
+    return column
 
 
 def _rows(df: pd.DataFrame) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -552,9 +456,10 @@ def _rows(df: pd.DataFrame) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _long_rows(c: _Collector, df: pd.DataFrame, m: _Mapping, value_measure: str | None = None) -> None:
     default_measure = value_measure or "total"
+    value_column = _required(m.value)
     for row, record in _rows(df):
-        country = _country_of(c, record, row, m, [m.value])
-        value = c.number(record[m.value], row, m.value)
+        country = _country_of(c, record, row, m, [value_column])
+        value = c.number(record[value_column], row, value_column)
         rank = c.rank(record[m.rank], row, m.rank) if m.rank else None
         year = None
         if m.year is not None and country and value is not None:
@@ -626,7 +531,7 @@ def _apply_choices(df: pd.DataFrame, m: _Mapping, form: str, wide_by: str | None
         return form, wide_by
     columns = [c for c in (m.value, *m.measure_columns, *wanted) if c and c not in ignore]
     m.ignored = [c for c in m.ignored if c not in wanted] + [
-        c for c in (m.value, *m.measure_columns) if c in ignore
+        c for c in (m.value, *m.measure_columns) if c is not None and c in ignore
     ]
     m.measure_columns, m.value = columns, None
     return "wide", "measure"

@@ -3,8 +3,9 @@ read gives (SourceFile: tidy rows, no database yet), shared by the readers and t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pandas as pd
 
@@ -13,6 +14,63 @@ from metrics.store import imports as store_imports
 from metrics.store.connection import Store
 
 Layout = Literal["auto", "publisher", "tidy"]
+
+
+class Cursor(Protocol):
+    """A store cursor as the import steps use it (a DuckDB connection of metrics.store.connection:
+    one per unit of work, so the temporary relations a step leaves on it are the next step's)."""
+
+    def execute(self, query: str, parameters: object = ..., /) -> Any: ...
+
+    def register(self, view_name: str, python_object: object, /) -> Any: ...
+
+    def unregister(self, view_name: str, /) -> Any: ...
+
+
+# A step's progress report to the page or CLI: (fraction done, stage name).
+Progress = Callable[[float, str], None]
+
+
+def no_progress(fraction: float, stage: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Scratch:
+    """A table of the store's in-memory scratch database holding a fast-path read's rows."""
+
+    store: Store
+    table: str
+
+    def drop(self) -> None:
+        with self.store.reader() as cur:
+            store_imports.drop_scratch(cur, self.table)
+
+
+@dataclass(frozen=True)
+class DistinctKeys:
+    """The distinct keys of a file's tidy rows: what the staging step matches once each."""
+
+    years: tuple[int | None, ...]
+    pairs: tuple[tuple[str, str], ...]  # (country as written, ISO code as written or '')
+    measure_texts: tuple[str | None, ...]  # sorted, None last
+
+    @classmethod
+    def from_grouping_sets(cls, rows: Iterable[tuple[Any, ...]]) -> DistinctKeys:
+        """From rows of (grouping(country, iso_code), grouping(measure_text), country, iso_code,
+        measure_text, edition_year): GROUPING SETS ((country, iso_code), (measure_text),
+        (edition_year)), as the staging step's query and the fast path's read return them."""
+        years: list[int | None] = []
+        pairs: list[tuple[str, str]] = []
+        texts: list[str | None] = []
+        for pair_grouped, measure_grouped, country, iso_code, measure_text, year in rows:
+            if pair_grouped and measure_grouped:
+                years.append(year)
+            if not pair_grouped:
+                pairs.append((country, iso_code))
+            if not measure_grouped:
+                texts.append(measure_text)
+        return cls(tuple(years), tuple(pairs), tuple(sorted(texts, key=lambda t: (t is None, t))))
 
 
 @dataclass
@@ -59,10 +117,10 @@ class SourceFile:
     # table (metrics.store.imports.read_tidy_csv), the rows kept, and (store, table) to drop.
     relation: str | None = None
     relation_columns: list[str] = field(default_factory=list)
-    # The read's own grouping-sets scan (distinct names, measure texts, years) when it made one.
-    distinct: list[tuple] | None = None
+    # The read's own scan of the distinct names, measure texts and years, when it made one.
+    distinct: DistinctKeys | None = None
     kept: int = 0
-    scratch: tuple[Store, str] | None = None
+    scratch: Scratch | None = None
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -77,7 +135,5 @@ class SourceFile:
     def release(self) -> None:
         """Drop the scratch table of a fast-path read on the store (no-op otherwise)."""
         if self.scratch is not None:
-            store, table = self.scratch
-            self.scratch, self.relation = None, None
-            with store.reader() as cur:
-                store_imports.drop_scratch(cur, table)
+            scratch, self.scratch, self.relation = self.scratch, None, None
+            scratch.drop()

@@ -29,7 +29,8 @@ from openpyxl.utils import get_column_letter
 
 from metrics.errors import MetricsError, Problem, ValidationFailed
 from metrics.ingest import headers as H
-from metrics.ingest.readers import clean_text, is_missing, parse_number, parse_rank
+from metrics.ingest.cells import is_missing, parse_number, parse_rank
+from metrics.ingest.readers import clean_text
 
 SCAN_ROWS = 30
 COLUMNS = ["country", "iso_code", "measure_id", "value", "published_rank", "source_row", "source_sheet"]
@@ -491,13 +492,16 @@ class _Reader:
     def long(self, t: Table) -> dict[str, _Entry]:
         """country key -> entry with the overall-index row of each economy."""
         out: dict[str, _Entry] = {}
+        total = t.total
+        if total is None:  # never: a table is long only when it has a score column (_table)
+            return out
         code_i = _idx(t.indicator_code) if t.indicator_code else None
         name_i = _idx(t.indicator_name) if t.indicator_name else None
         for n, name, row in _data_rows(self.book.rows(t.sheet), t.header_row, _idx(t.country)):
             if not self._is_total_row(row, code_i, name_i):
                 continue
             e = _Entry(country=name, row=n, iso=self._iso(t, row))
-            v = self.number(t, n, t.total, _cell(row, _idx(t.total)))
+            v = self.number(t, n, total, _cell(row, _idx(total)))
             e.total = None if v is None else (v, n)
             if t.rank:
                 e.rank = self.rank(t, n, _cell(row, _idx(t.rank)))
@@ -553,11 +557,13 @@ def _check_totals(r: _Reader, ranking: Table, e: _Entry, detail: Table, d: _Entr
 
 
 def _records(ranking: Table, e: _Entry, detail: Table | None, d: _Entry | None) -> list[dict[str, Any]]:
-    total_t, total = (detail, d.total) if d is not None and d.total is not None else (ranking, e.total)
+    total_t, total = ranking, e.total
+    if d is not None and d.total is not None and detail is not None:  # the detail table's total wins
+        total_t, total = detail, d.total
     out = []
     if total is not None:
         out.append(_record(e, "total", total, total_t.sheet, e.rank, d))
-    if d is not None and detail is not ranking:
+    if d is not None and detail is not None and detail is not ranking:
         out += [_record(e, mid, v, detail.sheet, None, d) for mid, v in d.measures.items()]
     out += [_record(e, mid, v, ranking.sheet, None, d) for mid, v in e.measures.items()]
     return out
@@ -588,7 +594,9 @@ def _extract(book: _Book, layout: Layout) -> tuple[list[dict[str, Any]], list[Pr
         (t,) = layout.tables
         entries = r.long(t) if layout.kind == "gii_long" else r.wide(t)
         if layout.kind == "gii_long" and not entries and not r.problems:
-            raise MetricsError("total_row_not_found", sheet=t.sheet, column=t.headers.get(t.indicator_name))
+            raise MetricsError(
+                "total_row_not_found", sheet=t.sheet, column=t.headers.get(t.indicator_name or "")
+            )
         for e in entries.values():
             records += _records(t, e, None, None)
     return records, r.problems
@@ -622,6 +630,6 @@ def read_workbook(
         book.close()
     if problems:
         order = {name: i for i, name in enumerate(layout.sheets)}
-        problems.sort(key=lambda p: (order.get(p.params.get("sheet"), 0), p.row or 0))
+        problems.sort(key=lambda p: (order.get(p.params.get("sheet") or "", 0), p.row or 0))
         raise ValidationFailed(problems)
     return _frame(records), layout
