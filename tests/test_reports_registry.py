@@ -46,3 +46,10 @@ def test_every_data_pack_sheet_is_named_in_both_languages(lang):
     for sheet in SHEETS:
         assert f"report.xlsx.{sheet.sheet_id}" in catalog, sheet.sheet_id
         assert set(sheet.when) <= set(SECTION_IDS), sheet.sheet_id
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_every_section_has_its_name_in_both_languages(lang):
+    # the Report page's section picker names each section by report.section.<id>
+    catalog = i18n.catalog(lang)
+    assert [s for s in get_args(SectionId) if f"report.section.{s}" not in catalog] == []

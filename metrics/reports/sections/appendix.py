@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metrics.present import vocabulary
-from metrics.progress import methodology, step_formula, step_value
+from metrics.progress import Assessment, methodology, step_formula, step_value
 from metrics.reports.context import ReportContext
 from metrics.reports.model import Bullet, Cell, Section, Table
 from metrics.reports.registry import section
@@ -61,31 +61,37 @@ def _method_table(ctx: ReportContext) -> Table:
 
 
 def _trace_tables(ctx: ReportContext) -> list[Table]:
-    tables = []
-    cols = [ctx.t(f"report.col.{c}") for c in ("step", "formula", "value")]
-    for a in ctx.rank_assessments:
-        rows = [
+    """Each rank target's steps, then one table of the counted targets' rules (when there are any)."""
+    tables = [_rank_trace(ctx, a) for a in ctx.rank_assessments]
+    if ctx.count_assessments:
+        tables.append(_counted_traces(ctx))
+    return tables
+
+
+def _rank_trace(ctx: ReportContext, a: Assessment) -> Table:
+    rows = []
+    for step in a.trace.steps:
+        shown = step_value(step, ctx.lang)
+        value = step.value if isinstance(step.value, int | float) else shown
+        rows.append(
             [
                 Cell(text=ctx.t(step.key), value=ctx.t(step.key)),
                 Cell(text=step_formula(step, ctx.lang), value=step_formula(step, ctx.lang)),
-                Cell(
-                    text=step_value(step, ctx.lang),
-                    value=step.value if isinstance(step.value, int | float) else step_value(step, ctx.lang),
-                ),
+                Cell(text=shown, value=value),
             ]
-            for step in a.trace.steps
-        ]
-        tables.append(
-            Table(
-                table_id=f"trace_{a.target_id}",
-                title=ctx.t("report.appendix.traces_title", goal=ctx.goal(a), year=a.horizon_year),
-                columns=cols,
-                rows=rows,
-                widths=[2.2, 4.6, 1.2],
-                note=ctx.t("report.appendix.rule_line", rule=ctx.t(a.trace.rule))
-                + f" — {ctx.status_label(a.trace.result)}",
-            )
         )
+    return Table(
+        table_id=f"trace_{a.target_id}",
+        title=ctx.t("report.appendix.traces_title", goal=ctx.goal(a), year=a.horizon_year),
+        columns=[ctx.t(f"report.col.{c}") for c in ("step", "formula", "value")],
+        rows=rows,
+        widths=[2.2, 4.6, 1.2],
+        note=ctx.t("report.appendix.rule_line", rule=ctx.t(a.trace.rule))
+        + f" — {ctx.status_label(a.trace.result)}",
+    )
+
+
+def _counted_traces(ctx: ReportContext) -> Table:
     rows = [
         [
             Cell(text=ctx.goal(a) + f" ({a.horizon_year})", value=ctx.goal(a)),
@@ -94,17 +100,13 @@ def _trace_tables(ctx: ReportContext) -> list[Table]:
         ]
         for a in ctx.count_assessments
     ]
-    if rows:
-        tables.append(
-            Table(
-                table_id="trace_counted",
-                title=ctx.t("report.appendix.traces_counted_title"),
-                columns=[ctx.t("report.col.target"), ctx.t("report.col.rule"), ctx.t("report.col.result")],
-                rows=rows,
-                widths=[2.6, 4.2, 1.3],
-            )
-        )
-    return tables
+    return Table(
+        table_id="trace_counted",
+        title=ctx.t("report.appendix.traces_counted_title"),
+        columns=[ctx.t(f"report.col.{c}") for c in ("target", "rule", "result")],
+        rows=rows,
+        widths=[2.6, 4.2, 1.3],
+    )
 
 
 @section("appendix")

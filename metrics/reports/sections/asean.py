@@ -3,24 +3,36 @@ the neighbours above and below."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from metrics import i18n
 from metrics.reports.cells import int_or_none
 from metrics.reports.context import ISO3, ReportContext
 from metrics.reports.model import Cell, Chart, Section, Series, Table
 from metrics.reports.registry import section
 
+Record = dict[str, Any]  # one member of services.group_table
+
 
 @section("asean")
 def build(ctx: ReportContext) -> Section:
-    frame = ctx.group_frame()
-    records = frame.to_dict("records")
-    title = ctx.t("report.section.asean", group=ctx.group)
-    names = [ctx.name(r["iso3"]) for r in records]
-    chart_title = ctx.t("report.asean.chart_title", group=ctx.group, index=ctx.index, edition=ctx.as_of)
+    records: list[Record] = ctx.group_frame().to_dict("records")
+    table = _table(ctx, records)
+    return ctx.section(
+        "asean",
+        ctx.t("report.section.asean", group=ctx.group),
+        [ctx.source(ctx.ed)],
+        lead=_lead(ctx, records),
+        charts=[_chart(ctx, records, table)],
+        tables=[table],
+    )
+
+
+def _table(ctx: ReportContext, records: list[Record]) -> Table:
     rows = []
-    for r, name in zip(records, names, strict=True):
-        published = r["published_rank"]
-        published = int_or_none(published)
+    for r in records:
+        name = ctx.name(r["iso3"])
+        published = int_or_none(r["published_rank"])
         rows.append(
             [
                 Cell(text=str(r["group_rank"]), value=int(r["group_rank"]), num_format="0"),
@@ -29,27 +41,28 @@ def build(ctx: ReportContext) -> Section:
                 Cell(text=ctx.num(published, 0) if published else "–", value=published, num_format="0"),
             ]
         )
-    columns = [
-        ctx.t("report.col.group_rank", group=ctx.group),
-        ctx.t("report.col.country"),
-        ctx.t("report.col.score"),
-        ctx.t("report.col.published_rank"),
-    ]
-    table = Table(
+    return Table(
         table_id="group_table",
         title=ctx.t("report.asean.table_title", group=ctx.group, index=ctx.index, edition=ctx.as_of),
-        columns=columns,
+        columns=[
+            ctx.t("report.col.group_rank", group=ctx.group),
+            ctx.t("report.col.country"),
+            ctx.t("report.col.score"),
+            ctx.t("report.col.published_rank"),
+        ],
         rows=rows,
         widths=[1, 2, 1, 1.4],
     )
-    chart = Chart(
+
+
+def _chart(ctx: ReportContext, records: list[Record], table: Table) -> Chart:
+    scores: list[float | None] = [float(r["score"]) for r in records]
+    return Chart(
         chart_id="group_scores",
-        title=chart_title,
+        title=ctx.t("report.asean.chart_title", group=ctx.group, index=ctx.index, edition=ctx.as_of),
         kind="barh",
-        categories=names,
-        series=[
-            Series(name=ctx.t("report.col.score"), values=[float(r["score"]) for r in records], role="peer")
-        ],
+        categories=[ctx.name(r["iso3"]) for r in records],
+        series=[Series(name=ctx.t("report.col.score"), values=scores, role="peer")],
         number_format="0.0",
         highlight=ctx.name(ISO3),
         note=ctx.t(
@@ -61,46 +74,42 @@ def build(ctx: ReportContext) -> Section:
         ),
         table=table,
     )
-    return ctx.section(
-        "asean", title, [ctx.source(ctx.ed)], lead=_asean_lead(ctx, records), charts=[chart], tables=[table]
-    )
 
 
-def _asean_lead(ctx: ReportContext, records: list[dict]) -> str:
+def _lead(ctx: ReportContext, records: list[Record]) -> str:
     position = next((i for i, r in enumerate(records) if r["iso3"] == ISO3), None)
     if position is None:
         return ctx.t("report.asean.lead_none", index=ctx.index, edition=ctx.as_of)
     me = records[position]
     above = records[position - 1] if position > 0 else None
     below = records[position + 1] if position + 1 < len(records) else None
+    where = {"rank": me["group_rank"], "size": len(records), "group": ctx.group}
+    where |= {"index": ctx.index, "edition": ctx.as_of}
+    if above is None and below is None:
+        return ctx.t("report.asean.lead_alone", **where)  # the only member with a score
+    return ctx.t("report.asean.lead", **where, gap_text=_neighbours(ctx, me, above, below))
+
+
+def _neighbours(ctx: ReportContext, me: Record, above: Record | None, below: Record | None) -> str:
+    """How far Viet Nam is from the members just above and just below it."""
     if above and below:
-        gap_text = ctx.t(
+        return ctx.t(
             "report.asean.gap_both",
             above=ctx.name(above["iso3"]),
             behind=ctx.num(above["score"] - me["score"]),
             below=ctx.name(below["iso3"]),
             ahead=ctx.num(me["score"] - below["score"]),
         )
-    elif below:
-        gap_text = ctx.t(
+    if below:
+        return ctx.t(
             "report.asean.gap_above",
             below=ctx.name(below["iso3"]),
             points=ctx.num(me["score"] - below["score"]),
         )
-    elif above:
-        gap_text = ctx.t(
-            "report.asean.gap_below",
-            above=ctx.name(above["iso3"]),
-            points=ctx.num(above["score"] - me["score"]),
-        )
-    else:
-        gap_text = ""
+    if above is None:
+        raise ValueError("a neighbour above or below is needed")
     return ctx.t(
-        "report.asean.lead",
-        rank=me["group_rank"],
-        size=len(records),
-        group=ctx.group,
-        index=ctx.index,
-        edition=ctx.as_of,
-        gap_text=gap_text,
-    ).replace(", .", ".")
+        "report.asean.gap_below",
+        above=ctx.name(above["iso3"]),
+        points=ctx.num(above["score"] - me["score"]),
+    )

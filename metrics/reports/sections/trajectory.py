@@ -8,7 +8,7 @@ from typing import Any
 from metrics import services
 from metrics.present import format as fmt
 from metrics.present import phrases, theme
-from metrics.progress import Assessment
+from metrics.progress import Assessment, Projection
 from metrics.reports.context import ReportContext
 from metrics.reports.model import Bullet, Cell, Chart, Section, Series, Table
 from metrics.reports.registry import section
@@ -121,12 +121,7 @@ def _gap_chart(ctx: ReportContext) -> Chart:
         y_title=ctx.t("report.trajectory.axis_gap"),
         number_format="0.0",
         note=ctx.t("report.trajectory.gap_note", breaks=", ".join(breaks) or "–"),
-        table=Table(
-            table_id="chart_gaps",
-            title=title,
-            columns=[ctx.t("report.col.edition"), *[s.name for s in series]],
-            rows=rows,
-        ),
+        table=_chart_table(ctx, "chart_gaps", title, series, rows),
     )
 
 
@@ -134,9 +129,42 @@ def _projection_chart(ctx: ReportContext, a: Assessment) -> Chart | None:
     p = a.projection
     if p is None or not p.editions_used:
         return None
+    years = list(range(min(p.editions_used), max(p.target_year, max(p.editions_used)) + 1))
+    series = _projection_series(ctx, a, p, years)
+    title = ctx.t(
+        "report.trajectory.projection_title", goal=ctx.goal(a), year=a.horizon_year, series=p.series
+    )
+    note = ctx.t(
+        "report.trajectory.projection_note",
+        editions=", ".join(str(e) for e in p.editions_used),
+        year=p.target_year,
+        low=ctx.num(p.country_low),
+        high=ctx.num(p.country_high),
+        t_low=ctx.num(p.threshold_low),
+        t_high=ctx.num(p.threshold_high),
+    )
+    rows = [
+        _cells((str(y), y, "0"), *[(ctx.num(s.values[i]), s.values[i], "0.00") for s in series])
+        for i, y in enumerate(years)
+    ]
+    return Chart(
+        chart_id=f"projection_{a.target_id}",
+        title=title,
+        kind="line",
+        categories=[str(y) for y in years],
+        series=series,
+        y_title=ctx.t("report.trajectory.axis_score"),
+        number_format="0.0",
+        note=note,
+        table=_chart_table(ctx, f"chart_projection_{a.target_id}", title, series, rows),
+    )
+
+
+def _projection_series(ctx: ReportContext, a: Assessment, p: Projection, years: list[int]) -> list[Series]:
+    """Viet Nam's score and the threshold in the editions used, then both projected from the last
+    of them to the horizon."""
     history = {h.as_of_edition: h for h in ctx.status_histories.get(a.target_id, [])}
-    first, last = min(p.editions_used), max(p.editions_used)
-    years = list(range(first, max(p.target_year, last) + 1))
+    last = max(p.editions_used)
 
     def line(at_target: float | None, slope: float | None, year: int) -> float | None:
         if at_target is None or slope is None or year < last:
@@ -147,7 +175,7 @@ def _projection_chart(ctx: ReportContext, a: Assessment) -> Chart | None:
         h = a if year == a.as_of_edition else history.get(year)
         return getattr(h, field) if h is not None and year in p.editions_used else None
 
-    series = [
+    return [
         Series(
             name=ctx.t("report.trajectory.series_country"),
             values=[actual(y, "score") for y in years],
@@ -177,37 +205,17 @@ def _projection_chart(ctx: ReportContext, a: Assessment) -> Chart | None:
             dashed=True,
         ),
     ]
-    title = ctx.t(
-        "report.trajectory.projection_title", goal=ctx.goal(a), year=a.horizon_year, series=p.series
-    )
-    note = ctx.t(
-        "report.trajectory.projection_note",
-        editions=", ".join(str(e) for e in p.editions_used),
-        year=p.target_year,
-        low=ctx.num(p.country_low),
-        high=ctx.num(p.country_high),
-        t_low=ctx.num(p.threshold_low),
-        t_high=ctx.num(p.threshold_high),
-    )
-    rows = [
-        _cells((str(y), y, "0"), *[(ctx.num(s.values[i]), s.values[i], "0.00") for s in series])
-        for i, y in enumerate(years)
-    ]
-    return Chart(
-        chart_id=f"projection_{a.target_id}",
+
+
+def _chart_table(
+    ctx: ReportContext, table_id: str, title: str, series: list[Series], rows: list[list[Cell]]
+) -> Table:
+    """The numbers of a chart by edition: what the PDF shows when the chart cannot be drawn."""
+    return Table(
+        table_id=table_id,
         title=title,
-        kind="line",
-        categories=[str(y) for y in years],
-        series=series,
-        y_title=ctx.t("report.trajectory.axis_score"),
-        number_format="0.0",
-        note=note,
-        table=Table(
-            table_id=f"chart_projection_{a.target_id}",
-            title=title,
-            columns=[ctx.t("report.col.edition"), *[s.name for s in series]],
-            rows=rows,
-        ),
+        columns=[ctx.t("report.col.edition"), *[s.name for s in series]],
+        rows=rows,
     )
 
 
