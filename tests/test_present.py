@@ -70,9 +70,9 @@ def test_reports_draw_with_the_app_palette():
 
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_a_tiny_gap_reads_the_same_on_the_pages_and_in_the_report(lang, store):
-    from metrics.reports import build, model
+    from metrics.reports import context, model
 
-    ctx = build._Context(store, model.ReportOptions(lang=lang))
+    ctx = context.ReportContext(store, model.ReportOptions(lang=lang))
     for value in (-0.001, 0.0, 0.004, -0.006, 1.5):
         assert ctx.signed(value) == fmt.signed(value, lang)
     zero = "0,00" if lang == "vi" else "0.00"

@@ -3,12 +3,22 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from metrics.reports.model import FORMATS, MIME, ReportModel, ReportOptions
+
+if TYPE_CHECKING:
+    from metrics.store import Store
 
 __all__ = ["FORMATS", "MIME", "ReportModel", "ReportOptions", "build_report", "generate", "render"]
 
+# The writer module of each format, imported only when a report is written in it.
+WRITERS = {"pptx": "metrics.reports.pptx", "pdf": "metrics.reports.pdf", "xlsx": "metrics.reports.xlsx"}
 
-def build_report(store, options: ReportOptions | None = None) -> ReportModel:
+
+def build_report(store: Store, options: ReportOptions | None = None) -> ReportModel:
     from metrics.reports.build import build_report as build
 
     return build(store, options)
@@ -16,16 +26,11 @@ def build_report(store, options: ReportOptions | None = None) -> ReportModel:
 
 def render(model: ReportModel, fmt: str) -> bytes:
     """Bytes of the report in one format (the writer is imported only when needed)."""
-    if fmt == "pptx":
-        from metrics.reports import pptx as writer
-    elif fmt == "pdf":
-        from metrics.reports import pdf as writer
-    elif fmt == "xlsx":
-        from metrics.reports import xlsx as writer
-    else:
+    if fmt not in WRITERS:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")
-    return writer.write(model)
+    write: Callable[[ReportModel], bytes] = importlib.import_module(WRITERS[fmt]).write
+    return write(model)
 
 
-def generate(store, options: ReportOptions, fmt: str) -> bytes:
+def generate(store: Store, options: ReportOptions, fmt: str) -> bytes:
     return render(build_report(store, options), fmt)

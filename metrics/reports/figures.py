@@ -13,6 +13,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -141,7 +142,7 @@ class _WarmBrowser:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._kaleido = None
+        self._kaleido: Any = None  # a kaleido.Kaleido (the library has no type information)
         self._timer: threading.Timer | None = None
         atexit.register(self.shutdown)
 
@@ -149,9 +150,10 @@ class _WarmBrowser:
         with self._lock:
             for attempt in (1, 2):
                 try:
-                    if self._kaleido is None:
-                        self._open()
-                    future = asyncio.run_coroutine_threadsafe(self._render_all(figures), self._loop)
+                    loop = self._loop
+                    if self._kaleido is None or loop is None:
+                        loop = self._open()
+                    future = asyncio.run_coroutine_threadsafe(self._render_all(figures), loop)
                     images = future.result(timeout=BATCH_TIMEOUT_S)
                     self._arm_idle_timer()
                     return images
@@ -168,7 +170,7 @@ class _WarmBrowser:
     def running(self) -> bool:
         return self._kaleido is not None
 
-    def _open(self) -> None:
+    def _open(self) -> asyncio.AbstractEventLoop:
         import kaleido  # local: only PDF reports need a browser
 
         async def start():
@@ -185,7 +187,8 @@ class _WarmBrowser:
 
         self._thread = threading.Thread(target=run, name="report-charts", daemon=True)
         self._thread.start()
-        self._kaleido = asyncio.run_coroutine_threadsafe(start(), self._loop).result(timeout=START_TIMEOUT_S)
+        self._kaleido = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=START_TIMEOUT_S)
+        return loop
 
     async def _render_all(self, figures: list[go.Figure]) -> list[bytes | None]:
         out: list[bytes | None] = []

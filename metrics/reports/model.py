@@ -1,7 +1,8 @@
 """The report as data: what a meeting report says, independent of the file format.
 
-`metrics.reports.build` fills a `ReportModel` from the engine's results (one language, every
-sentence already translated, every number both as a raw value and as the text shown); the writers
+`metrics.reports.build` fills a `ReportModel` from the engine's results, each section by the builder
+registered under its `SectionId` (metrics.reports.sections): one language, every sentence already
+translated, every number both as a raw value and as the text shown. The writers
 (`pptx`, `pdf`, `xlsx`) lay it out and never compute a number themselves, so the three formats
 cannot disagree. Pure: pydantic only, no DuckDB, Streamlit or plotly.
 """
@@ -16,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from metrics.safe_text import plain
 
+# Each id has its builder in metrics/reports/sections/<id>.py, registered with @section("<id>"),
+# and its name report.section.<id> in both catalogs (tests/test_reports_registry.py).
 SectionId = Literal[
     "strategy_headline",
     "strategy_scorecard",

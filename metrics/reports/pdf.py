@@ -61,7 +61,8 @@ class _Pdf(FPDF):
         self.set_subject(nfc(model.subtitle))
         self.set_lang(model.lang)
         self.set_creator("metrics report")
-        self.links: dict[str, int] = {}
+        # the contents' link of each section (not FPDF.links, fpdf's own table of destinations)
+        self.section_links: dict[str, int] = {}
 
     # --- page furniture --------------------------------------------------------------------------
 
@@ -121,7 +122,7 @@ class _Pdf(FPDF):
         self.ln(1)
         for number, sec in enumerate(m.sections, start=1):
             link = self.add_link()
-            self.links[sec.section_id] = link
+            self.section_links[sec.section_id] = link
             self._font(11, False, style.TEXT)
             self.cell(0, 7, nfc(f"{number}.  {sec.title}"), link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_y(-40)
@@ -129,8 +130,8 @@ class _Pdf(FPDF):
 
     def section(self, sec: Section, images: dict[str, bytes | None]) -> None:
         self.add_page()
-        if sec.section_id in self.links:
-            self.set_link(self.links[sec.section_id], page=self.page_no())
+        if sec.section_id in self.section_links:
+            self.set_link(self.section_links[sec.section_id], page=self.page_no())
         self.set_fill_color(*style.rgb(style.ACCENT))
         self.rect(MARGIN - 4, self.get_y() + 1, 1.4, 8, style="F")
         self._para(sec.title, 17, True, style.PRIMARY, 10)

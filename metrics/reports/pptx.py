@@ -205,7 +205,7 @@ class _Deck:
         side = bool(sec.charts) and 0 < len(bullets_pending) <= SIDE_BULLETS_MAX
         if bullets_pending and not side:
             slide = self._slide(sec.title, sec.lead, notes)
-            top = BODY_TOP if sec.lead else Inches(1.2)
+            top: int = BODY_TOP if sec.lead else Inches(1.2)
             self._bullet_columns(slide, bullets_pending, top, BODY_BOTTOM - top)
             bullets_pending, first = [], False
         elif not sec.charts and not sec.tables:
@@ -284,7 +284,7 @@ class _Deck:
             share = min(0.65, max(0.35, chars[0] / sum(chars)))
             widths = [Emu(int((CONTENT_W - gutter) * share)), Emu(int((CONTENT_W - gutter) * (1 - share)))]
             size = min(self._fit(c, w, height) for c, w in zip(columns, widths, strict=True))
-            left = MARGIN
+            left: int = MARGIN
             for column, width in zip(columns, widths, strict=True):
                 self._bullets(slide, column, left, top, width, height, size)
                 left += width + gutter
@@ -528,14 +528,13 @@ def _paginate(
 def _layout_table(table: Table, first_top) -> tuple[int, list[tuple[int, int]]]:
     """Font size and row ranges per slide: one point smaller if that saves a slide, and no slide
     left with a lone row or two (rows move over from the slide before)."""
-    best = None
+    candidates = []
     for size in (_table_font(table), _table_font(table) - 1):
         heights = _row_heights(table, CONTENT_W, size)
         header = _header_height(table, CONTENT_W, size)
-        pages = _paginate(heights, header, bool(table.note), bool(table.title), first_top)
-        if best is None or len(pages) < len(best[1]):
-            best = (size, pages)
-    size, pages = best
+        candidates.append((size, _paginate(heights, header, bool(table.note), bool(table.title), first_top)))
+    # the smaller size only if it has fewer slides (min keeps the first of equals)
+    size, pages = min(candidates, key=lambda c: len(c[1]))
     if len(pages) > 1:
         (a, b), (c, d) = pages[-2], pages[-1]
         while d - c < 3 and b - a > 3:

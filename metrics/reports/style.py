@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from metrics.present import theme, vocabulary
@@ -55,7 +56,7 @@ def sign_colour(value: float) -> str:
     return POSITIVE if value >= 0 else NEGATIVE
 
 
-def series_colours(roles: list[str]) -> list[str]:
+def series_colours(roles: Sequence[str]) -> list[str]:
     """One colour per series: the role's colour, cycling when a role repeats (two thresholds)."""
     seen: dict[str, int] = {}
     out = []
