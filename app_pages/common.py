@@ -15,6 +15,7 @@ import itertools
 import os
 import sys
 from collections.abc import Sequence
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,7 +23,7 @@ import streamlit as st
 
 from metrics import exports, i18n, progress, safe_text, services, target_sets
 from metrics import services_strategy as strategies
-from metrics.auth import ANONYMOUS, Actor, has_role
+from metrics.auth import ANONYMOUS, Actor, Role, has_role
 from metrics.errors import MetricsError
 from metrics.ingest import upload_guard
 from metrics.present import format as fmt
@@ -33,6 +34,8 @@ from metrics.store.connection import DB_ENV
 DEFAULT_INDEX = "GAIRI"
 DEFAULT_GROUP = "ASEAN"
 COUNTRY = "VNM"
+
+T = TypeVar("T")
 
 
 # --- store, language, text ---------------------------------------------------------------------
@@ -82,7 +85,7 @@ def refresh_version() -> Version:
     return st.session_state["_data_version"]
 
 
-def lang() -> str:
+def lang() -> i18n.Lang:
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
 
 
@@ -98,7 +101,7 @@ def translator():
     def translate(key: str, **params) -> str:
         return i18n.t(key, language, **params)
 
-    translate.lang = language  # type: ignore[attr-defined]  # read by rank_goal
+    translate.lang = language  # read by rank_goal
     return translate
 
 
@@ -165,8 +168,8 @@ def current_actor() -> Actor:
     return actor if isinstance(actor, Actor) else ANONYMOUS
 
 
-def can(role: str) -> bool:
-    return has_role(current_actor(), role)  # type: ignore[arg-type]
+def can(role: Role) -> bool:
+    return has_role(current_actor(), role)
 
 
 SUPERSEDED_ICON = "🗄️"
@@ -543,6 +546,14 @@ def index_picker(key: str, label_key: str = "common.index") -> str:
 def choose(many: bool = False) -> str:
     """The placeholder of a select box or multiselect: Streamlit's own is English."""
     return t("ui.choose_many" if many else "ui.choose")
+
+
+def chosen(value: T | None) -> T:
+    """A select box's choice. Streamlit gives None only when there is nothing to choose from (a
+    box with a default index otherwise always holds one); then the page has nothing more to show."""
+    if value is None:
+        st.stop()
+    return value
 
 
 def file_uploader(label: str, types: Sequence[str], key: str, **kwargs):

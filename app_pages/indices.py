@@ -24,8 +24,14 @@ label_of = {
     for x in rank_targets
 }
 ids = list(label_of)
-target_id = st.selectbox(
-    t("common.target"), ids, format_func=label_of.get, key="indices_target", placeholder=common.choose()
+target_id = common.chosen(
+    st.selectbox(
+        t("common.target"),
+        ids,
+        format_func=label_of.__getitem__,
+        key="indices_target",
+        placeholder=common.choose(),
+    )
 )
 comparison = common.yardstick_comparison(version, target_id, VN)
 

@@ -121,49 +121,44 @@ for col, a in zip(columns, rank_targets, strict=False):
         st.caption(f"{t('common.source')}: {common.md(link.strip())} — {common.link(a.source_url)}")
 
 # --- the chart that proves it: the world rank by edition against the top-N lines ---------------------
-ranked = [r for r in history if r.score is not None and phrases.shown_rank(r)]
+# Each edition with a score and a world rank (published, else computed), with that rank.
+ranked = [(r, rank) for r in history if r.score is not None and (rank := phrases.shown_rank(r))]
 if ranked:
     world = sorted(
-        {(int(a.target_value), a.horizon_year) for a in rank_targets if a.group_id == "WORLD"}, reverse=True
+        {
+            (int(a.target_value), a.horizon_year)
+            for a in rank_targets
+            if a.group_id == "WORLD" and a.target_value is not None
+        },
+        reverse=True,
     )
     lines = {t("target_value.rank_world", n=n) + f" ({year})": n for n, year in world}
     proof = pd.DataFrame(
         {
-            "edition_year": [r.edition_year for r in ranked],
-            "world_rank": [phrases.shown_rank(r) for r in ranked],
-            "countries_ranked": [r.countries_ranked for r in ranked],
-            "group_rank": [r.group_rank for r in ranked],
-            "group_size": [r.group_size for r in ranked],
-            "score": [r.score for r in ranked],
-            "series": [r.series for r in ranked],
-            "source_url": [r.source_url for r in ranked],
+            "edition_year": [r.edition_year for r, _ in ranked],
+            "world_rank": [rank for _, rank in ranked],
+            "countries_ranked": [r.countries_ranked for r, _ in ranked],
+            "group_rank": [r.group_rank for r, _ in ranked],
+            "group_size": [r.group_size for r, _ in ranked],
+            "score": [r.score for r, _ in ranked],
+            "series": [r.series for r, _ in ranked],
+            "source_url": [r.source_url for r, _ in ranked],
         }
     )
-
-    def _int(x):
-        return None if x is None or pd.isna(x) else int(x)
-
     labels_at = [
-        t("overview.chart_point", rank=int(w), group=GROUP, group_rank=_int(g) or "–")
-        for w, g in zip(proof["world_rank"], proof["group_rank"], strict=True)
+        t("overview.chart_point", rank=rank, group=GROUP, group_rank=r.group_rank or "–")
+        for r, rank in ranked
     ]
     hover = [
         t(
             "overview.chart_hover",
-            rank=common.rank_of(int(w), _int(o)),
+            rank=common.rank_of(rank, r.countries_ranked),
             group=GROUP,
-            group_rank=common.rank_of(_int(g), _int(n)),
+            group_rank=common.rank_of(r.group_rank, r.group_size),
         )
-        for w, o, g, n in zip(
-            proof["world_rank"],
-            proof["countries_ranked"],
-            proof["group_rank"],
-            proof["group_size"],
-            strict=True,
-        )
+        for r, rank in ranked
     ]
-    last = ranked[-1]
-    rank_now = int(proof["world_rank"].iloc[-1])
+    last, rank_now = ranked[-1]
     inside = [n for n, _ in world if rank_now <= n]
     outside = [n for n, _ in world if rank_now > n]
     if world and not outside:

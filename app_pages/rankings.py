@@ -128,7 +128,7 @@ fig = charts.bump_chart(
     focus=VN,
     breaks=common.breaks(index_id, eds),
     target_rank=min(group_targets.values()) if group_targets else None,
-    target_label=min(group_targets, key=group_targets.get) if group_targets else "",
+    target_label=min(group_targets, key=group_targets.__getitem__) if group_targets else "",
 )
 common.chart(fig, bump, "rankings_bump", common.source_line(index_id, eds))
 members_note = [
@@ -154,13 +154,15 @@ choices = [x["target_id"] for x in ahead]
 default = max(
     (x for x in ahead if x["group_id"] == "WORLD"), key=lambda x: x["horizon_year"], default=ahead[0]
 )["target_id"]
-target_id = st.selectbox(
-    t("common.target"),
-    choices,
-    index=choices.index(default),
-    format_func=label_of.get,
-    key="rankings_target",
-    placeholder=common.choose(),
+target_id = common.chosen(
+    st.selectbox(
+        t("common.target"),
+        choices,
+        index=choices.index(default),
+        format_func=label_of.__getitem__,
+        key="rankings_target",
+        placeholder=common.choose(),
+    )
 )
 a = common.assessment(version, target_id, index_id)
 fallback = None

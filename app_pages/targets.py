@@ -20,14 +20,16 @@ common.page_header("targets_page.title", "targets_page.intro")
 # The strategy in force is the default; an earlier one is one choice away and says it is superseded.
 choices = {r.strategy_id: r for r in common.strategy_rows(version)}
 strategy_ids = list(choices)
-default_id = common.default_strategy(version)
-chosen = st.selectbox(
-    t("strategy.choose"),
-    strategy_ids,
-    index=strategy_ids.index(st.session_state.get("strategy_choice") or default_id),
-    format_func=lambda i: f"{choices[i].decision} — " + t(f"strategy.status_{choices[i].status}"),
-    key="targets_strategy",
-    placeholder=common.choose(),
+default_id = common.chosen(common.default_strategy(version))  # no strategy: nothing to show
+chosen = common.chosen(
+    st.selectbox(
+        t("strategy.choose"),
+        strategy_ids,
+        index=strategy_ids.index(st.session_state.get("strategy_choice") or default_id),
+        format_func=lambda i: f"{choices[i].decision} — " + t(f"strategy.status_{choices[i].status}"),
+        key="targets_strategy",
+        placeholder=common.choose(),
+    )
 )
 st.session_state["strategy_choice"] = chosen
 row = choices[chosen]

@@ -30,7 +30,7 @@ import re
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -186,7 +186,8 @@ def finding_text(finding: Finding, lang: str, names: dict[str, str] | None = Non
         method = finding.params["method"]
         params["method"] = i18n.t(f"finding_method.{method}", lang) if method else "–"
     shown = {k: _param_text(v, lang) for k, v in params.items()}
-    if isinstance(params.get("difference"), int | float) and params["difference"] > 0:
+    difference = params.get("difference")
+    if isinstance(difference, int | float) and difference > 0:
         shown["difference"] = "+" + shown["difference"]  # a difference carries its sign
     return text.format(**shown)
 
@@ -225,6 +226,7 @@ class EditionScores(BaseModel):
     def field(self) -> ranking.SortedField:
         """The countries that compete: members with a score (or everyone with a score), sorted once."""
         private = self.__pydantic_private__  # direct access: this is called in the engine's inner loop
+        assert private is not None  # pydantic sets it on every model with a private attribute
         cached = private.get("_field")
         if cached is None:
             if self.members is None:
@@ -855,10 +857,11 @@ def assess_rank_target(
     lo_s, hi_s = judged.scale_min, judged.scale_max
     if c_fit is not None:
         cy, clo, chi, basis = _clip_band(predict(c_fit, float(horizon), rules), lo_s, hi_s)
-        ty = tlo = thi = None
+        t_band = None
         if t_fit is not None:
-            ty, tlo, thi, _ = _clip_band(predict(t_fit, float(horizon), rules), lo_s, hi_s)
-            t_h = ty
+            t_band = _clip_band(predict(t_fit, float(horizon), rules), lo_s, hi_s)
+            t_h = t_band[0]
+        ty, tlo, thi = t_band[:3] if t_band is not None else (None, None, None)
         fields["projection"] = Projection(
             target_year=horizon,
             series=judged.series,
@@ -890,16 +893,16 @@ def assess_rank_target(
             )
         else:
             steps.add("projection", round(cy, 4), "projection_wide", **band)
-        if ty is not None:
+        if t_band is not None:
             steps.add(
                 "projection_threshold",
-                round(ty, 4),
+                round(t_band[0], 4),
                 "projection_threshold",
                 n=n,
                 horizon=horizon,
-                value=round(ty, 2),
-                low=round(tlo, 2),
-                high=round(thi, 2),
+                value=round(t_band[0], 2),
+                low=round(t_band[1], 2),
+                high=round(t_band[2], 2),
             )
     if t_h is not None:
         required = (t_h - pos["score"]) / years_left
@@ -997,6 +1000,14 @@ def _clip_band(
 # --- Counted targets -------------------------------------------------------------------------------
 
 
+class _Count(NamedTuple):
+    """One value record as the count assessment reads it: its value is known."""
+
+    recorded_on: dt.date
+    value: float
+    source_url: str
+
+
 def _year_fraction(day: dt.date) -> float:
     start = dt.date(day.year, 1, 1)
     length = (dt.date(day.year + 1, 1, 1) - start).days
@@ -1019,7 +1030,13 @@ def assess_count_target(
     steps = _Steps()
     horizon_end = dt.date(target.horizon_year, 12, 31)
     recs = sorted(
-        (r for r in records if r.target_id == target.target_id and (as_of is None or r.recorded_on <= as_of)),
+        (
+            _Count(r.recorded_on, r.value, r.source_url)
+            for r in records
+            if r.target_id == target.target_id
+            and r.value is not None  # a milestone has no value; the callers pass values only
+            and (as_of is None or r.recorded_on <= as_of)
+        ),
         key=lambda r: r.recorded_on,
     )
     inputs: dict[str, Any] = {
