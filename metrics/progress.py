@@ -30,7 +30,7 @@ import re
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, NamedTuple, Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -1117,8 +1117,23 @@ def assess_count_target(
 # --- Per-measure gaps and data-quality findings ----------------------------------------------------
 
 
+class MeasureName(Protocol):
+    """What a measure gap names: the store's measure row (metrics.store.rows.MeasureRecord)."""
+
+    @property
+    def measure_id(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def parent_id(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def name_vi(self) -> str: ...
+
+
 def measure_gap(
-    measure: dict[str, Any],
+    measure: MeasureName,
     scores: dict[str, float],
     members: Sequence[str] | None,
     iso3: str,
@@ -1138,11 +1153,11 @@ def measure_gap(
         below = Rival(iso3=b[0], score=b[1], rank=b[2]) if b else None
     best = field.others(iso3)[:n]
     return MeasureGap(
-        measure_id=measure["measure_id"],
-        level=measure.get("level", ""),
-        parent_id=measure.get("parent_id", "") or "",
-        name_en=measure.get("name_en", measure["measure_id"]),
-        name_vi=measure.get("name_vi", measure["measure_id"]),
+        measure_id=measure.measure_id,
+        level=measure.level,
+        parent_id=measure.parent_id,
+        name_en=measure.name_en,
+        name_vi=measure.name_vi,
         score=score,
         threshold=thr[1] if thr else None,
         gap=_r(ranking.gap(score, thr[1] if thr else None, higher_is_better), 6),
