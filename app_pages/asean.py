@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import charts
+from metrics.present import format as fmt
 from metrics.present import phrases
 
 t = common.translator()  # bound to this run's language (also inside format_func)
@@ -93,9 +94,7 @@ shown = pd.DataFrame(
         t("common.rank"): table["group_rank"].astype(int).astype(str),
         t("data_page.col_country"): [("▶ " if c == VN else "") + names.get(c, c) for c in table["iso3"]],
         t("common.score"): [common.num(v) for v in table["score"]],
-        t("common.global_rank"): [
-            "–" if p != p or p is None else str(int(p)) for p in table["published_rank"].astype(float)
-        ],
+        t("common.global_rank"): [fmt.whole(p) for p in table["published_rank"]],
         **{pillar_names[c]: [common.num(v) for v in table[c]] for c in pillar_cols},
     }
 )

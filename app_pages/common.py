@@ -26,6 +26,7 @@ from metrics import services_strategy as strategies
 from metrics.auth import ANONYMOUS, Actor, Role, has_role
 from metrics.errors import MetricsError
 from metrics.ingest import upload_guard
+from metrics.models import Target
 from metrics.present import format as fmt
 from metrics.present import phrases, vocabulary
 from metrics.store import Store, default_db_path, open_store
@@ -431,7 +432,21 @@ def _targets_table(data_version: Version, strategy: str | None) -> pd.DataFrame:
     return services.q.targets(store(), strategy)
 
 
-def goal_text(x: dict, language: str) -> str:
+def targets(data_version: Version) -> list[Target]:
+    """The targets of the strategy shown (strategy_id()), in the store's order (horizon, then id)."""
+    return _targets(data_version, strategy_id())
+
+
+def rank_targets(data_version: Version) -> list[Target]:
+    return [x for x in targets(data_version) if x.kind == "rank"]
+
+
+@st.cache_data(show_spinner=False)
+def _targets(data_version: Version, strategy: str | None) -> list[Target]:
+    return strategies.targets(store(), strategy)
+
+
+def goal_text(x: Target, language: str) -> str:
     return strategies.goal_text(x, language)
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import progress
+from metrics.present import format as fmt
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -100,9 +101,7 @@ st.subheader(
 shown = table.assign(
     **{
         t("common.score"): [common.num(v) for v in table[t("common.score")]],
-        t("data_page.col_published_rank"): [
-            "–" if pd.isna(v) else str(int(v)) for v in table[t("data_page.col_published_rank")]
-        ],
+        t("data_page.col_published_rank"): [fmt.whole(v) for v in table[t("data_page.col_published_rank")]],
     }
 )
 st.dataframe(

@@ -224,7 +224,7 @@ st.caption(common.tm("overview.history_caption"))
 st.subheader(t("overview.count_targets"))
 
 
-units = {x["target_id"]: x for x in common.targets_table(version).to_dict("records")}
+units = {x.target_id: x for x in common.targets(version)}
 
 
 def count_text(a) -> str:
@@ -232,12 +232,14 @@ def count_text(a) -> str:
         return "–"
     if a.target_value is None:
         return common.num(a.current_count, 0)
-    x = units.get(a.target_id, {})
-    if a.kind not in ("count", "direction") and x:
+    x = units.get(a.target_id)
+    if a.kind not in ("count", "direction") and x is not None:
         # a level, share or growth target: the latest value beside what the decision asks for
         return f"{common.num(a.current_count, 2)} — {common.goal_text(x, lang)}"
-    unit = progress.count_unit(
-        a.target_value, lang, x.get("unit_en", ""), x.get("unit_vi", ""), x.get("unit_en_one", "")
+    unit = (
+        progress.count_unit(a.target_value, lang, x.unit_en, x.unit_vi, x.unit_en_one)
+        if x is not None
+        else progress.count_unit(a.target_value, lang, "", "")
     )
     return t(
         "overview.count_of",

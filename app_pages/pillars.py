@@ -22,13 +22,7 @@ if not with_pillars:
     st.info(common.tm("pillars.none", index=info["short_name"]))
     st.stop()
 
-targets = common.targets_table(version)
-rank_targets = targets[targets["kind"] == "rank"].sort_values(["group_id", "target_value"])
-options = list(
-    dict.fromkeys(
-        (str(g), int(v)) for g, v in zip(rank_targets["group_id"], rank_targets["target_value"], strict=True)
-    )
-)
+options = sorted({(x.group_id, x.rank_n) for x in common.rank_targets(version)})  # each goal once
 
 
 def option_label(option: tuple[str, int]) -> str:

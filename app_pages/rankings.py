@@ -21,18 +21,16 @@ index_id = common.index_picker("rankings_index")
 info = common.index_info(version, index_id)
 history = common.rank_history(version, index_id, common.COUNTRY, common.DEFAULT_GROUP)
 rows = [r for r in history if r.score is not None]
-targets = common.targets_table(version)
-rank_targets = targets[(targets["kind"] == "rank")].to_dict("records")
+rank_targets = common.rank_targets(version)
 world_targets = {
-    t("target_value.rank_world", n=int(x["target_value"])) + f" ({x['horizon_year']})": int(x["target_value"])
+    t("target_value.rank_world", n=x.rank_n) + f" ({x.horizon_year})": x.rank_n
     for x in rank_targets
-    if x["group_id"] == "WORLD"
+    if x.group_id == "WORLD"
 }
 group_targets = {
-    t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
-    + f" ({x['horizon_year']})": int(x["target_value"])
+    t("target_value.rank_group", n=x.rank_n, group=x.group_id) + f" ({x.horizon_year})": x.rank_n
     for x in rank_targets
-    if x["group_id"] == common.DEFAULT_GROUP
+    if x.group_id == common.DEFAULT_GROUP
 }
 
 if not rows:
@@ -145,15 +143,14 @@ st.caption(" · ".join(members_note))
 # --- projection band to the horizon ----------------------------------------------------------------
 st.subheader(t("rankings.projection_title"))
 label_of = {
-    x["target_id"]: common.rank_goal(t, x["group_id"], int(x["target_value"])) + f" — {x['horizon_year']}"
-    for x in rank_targets
+    x.target_id: common.rank_goal(t, x.group_id, x.rank_n) + f" — {x.horizon_year}" for x in rank_targets
 }
 # Only targets whose deadline is still ahead of the latest edition have something to project.
-ahead = [x for x in rank_targets if x["horizon_year"] > last.edition_year] or rank_targets
-choices = [x["target_id"] for x in ahead]
+ahead = [x for x in rank_targets if x.horizon_year > last.edition_year] or rank_targets
+choices = [x.target_id for x in ahead]
 default = max(
-    (x for x in ahead if x["group_id"] == "WORLD"), key=lambda x: x["horizon_year"], default=ahead[0]
-)["target_id"]
+    (x for x in ahead if x.group_id == "WORLD"), key=lambda x: x.horizon_year, default=ahead[0]
+).target_id
 target_id = common.chosen(
     st.selectbox(
         t("common.target"),
@@ -281,10 +278,7 @@ table = pd.DataFrame(
         t("common.edition"): frame["edition_year"].astype(str),
         t("common.global_rank"): [common.world_rank(r, short=True) for r in rows],
         t("common.percentile"): [common.num(p, 1) for p in frame["percentile"]],
-        t("common.asean_rank"): [
-            common.rank_of(None if g != g else int(g), s)
-            for g, s in zip(frame["group_rank"], frame["group_size"], strict=True)
-        ],
+        t("common.asean_rank"): [common.rank_of(r.group_rank, r.group_size) for r in rows],
         t("common.score"): [
             f"{common.num(s)} / {common.num(m, 0)}"
             for s, m in zip(frame["score"], frame["scale_max"], strict=True)

@@ -20,6 +20,7 @@ from metrics import progress, quantitative
 from metrics.auth import Actor
 from metrics.errors import MetricsError, NotFound
 from metrics.models import EvidenceFit, EvidenceKind, EvidenceLabel, ProgressRecord, Strategy, Target
+from metrics.present import phrases
 from metrics.progress import Assessment, Trace
 from metrics.store import Store
 from metrics.store import queries as q
@@ -125,32 +126,25 @@ def agencies(store: Store) -> dict[str, Agency]:
     }
 
 
-def goal_text(x: dict | Target, lang: str) -> str:
+def goal_text(x: Target, lang: str) -> str:
     """What a target asks for, in words: "Top 3 in SEA", "about 6 % of GDP", "10–15 % increase",
     "at least 3 times the 2025 level", "an increase"."""
     from metrics import i18n
 
-    row = x.model_dump() if isinstance(x, Target) else x
-    kind, comp = row["kind"], row["comparator"]
-    value, high = _none(row.get("target_value")), _none(row.get("target_high"))
-    if kind == "rank":
-        group = row["group_id"]
-        if group == WORLD:
-            return i18n.t("target_value.rank_world", lang, n=int(value))
-        return i18n.t("target_value.rank_group", lang, n=int(value), group=group)
-    if kind == "direction" or value is None:
+    value, high = x.target_value, x.target_high
+    if x.kind == "rank":
+        return phrases.goal(x.group_id, x.rank_n, lang)
+    if x.kind == "direction" or value is None:
         return i18n.t("target_value.direction", lang)
-    if kind == "count":  # "at least" is what a count means: "5 brands", "1 centre"
-        unit = progress.count_unit(
-            value, lang, row.get("unit_en", ""), row.get("unit_vi", ""), row.get("unit_en_one", "")
-        )
+    if x.kind == "count":  # "at least" is what a count means: "5 brands", "1 centre"
+        unit = progress.count_unit(value, lang, x.unit_en, x.unit_vi, x.unit_en_one)
         return i18n.t("target_value.count", lang, n=i18n.fmt_number(value, lang, 0), unit=unit)
-    unit = row.get("unit_vi" if lang == "vi" else "unit_en") or ""
+    unit = (x.unit_vi if lang == "vi" else x.unit_en) or ""
     decimals = 0 if float(value).is_integer() and (high is None or float(high).is_integer()) else 1
     number = i18n.fmt_number(value, lang, decimals)
     if high is not None:
         number = f"{number}–{i18n.fmt_number(high, lang, decimals)}"
-    key = {">=": "goal_at_least", "<=": "goal_at_most", "about": "goal_about"}.get(comp, "goal_value")
+    key = {">=": "goal_at_least", "<=": "goal_at_most", "about": "goal_about"}.get(x.comparator, "goal_value")
     amount = f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}".strip()
     return i18n.t(f"strategy.{key}", lang, amount=amount)
 
@@ -179,10 +173,6 @@ class EvidenceRow(BaseModel):
     withdrawn_by: str
     withdrawn_at: dt.datetime | None
     withdrawn_reason: str
-
-
-def _none(value):
-    return None if value is None or value != value else value
 
 
 def evidence(

@@ -55,6 +55,12 @@ def signed(value: float | None, lang: str, decimals: int = 2) -> str:
     return ("+" if x > 0 else MINUS) + text
 
 
+def whole(n: Any) -> str:
+    """A whole number as its digits (a rank in a table cell: no thousands mark), a dash if missing."""
+    k = as_int(n)
+    return DASH if k is None else str(k)
+
+
 def ordinal(n: int | None, lang: str) -> str:
     """45 -> '45th' in English, '45' in Vietnamese (where 'thứ 45' is built by the sentence)."""
     k = as_int(n)
