@@ -1,8 +1,11 @@
 """Pure progress engine: thresholds, trends, projections and target status with a calculation trace.
 
 No DuckDB, Streamlit or plotly: inputs are plain pydantic models built by metrics.services from the
-store (or by a test or the benchmark by hand); outputs are the result models below, whose field names
-are the stable contract of the pages, the reports and `python -m metrics status --json`.
+store (or by a test or the benchmark by hand); outputs are the result models of
+metrics.progress_models, whose field names are the stable contract of the pages, the reports and
+`python -m metrics status --json`. This module is the engine; its statistics are
+metrics.progress_stats and the text of its traces metrics.progress_trace. The public names of all
+three are re-exported here, so a caller imports metrics.progress alone.
 
 The method is docs/METHODS.md's, written down for users in the i18n `methodology.*` texts:
 
@@ -24,367 +27,42 @@ The method is docs/METHODS.md's, written down for users in the i18n `methodology
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import math
-import re
-import tomllib
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, Literal, NamedTuple, Protocol, get_args
+from typing import Any, NamedTuple, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
-
-from metrics import i18n, ranking
+from metrics import ranking
 from metrics.models import ProgressRecord, Target
-
-StatusClass = Literal[
-    "achieved", "missed", "met_now", "on_track", "at_risk", "off_track", "pace_unknown", "no_data"
-]
-TrendArrow = Literal["up", "down", "flat", "none"]
-TrendBasis = Literal["score", "group_rank", "percentile", "count", "none"]
-STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
-RULES = (
-    "achieved",
-    "missed",
-    "met_now",
-    "on_track",
-    "at_risk",
-    "off_track",
-    "threshold_falling",
-    "no_edition",
-    "no_score",
-    "not_in_group",
-    "horizon_edition_missing",
-    "no_trend",
-    "pace_not_comparable",
-    "no_records",
-    "no_record_by_horizon",
-    "direction_needs_two_records",
+from metrics.progress_models import (  # noqa: F401 - re-exported: the engine's public models
+    RULES,
+    RULES_FILE,
+    STATUS_CLASSES,
+    WORLD,
+    Assessment,
+    EditionScores,
+    Finding,
+    MeasureGap,
+    Projection,
+    Rival,
+    StatusClass,
+    StatusRules,
+    Trace,
+    TraceStep,
+    TrendArrow,
+    TrendBasis,
+    load_status_rules,
 )
-WORLD = "WORLD"
-RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "status_rules.toml"
-
-
-class TraceStep(BaseModel):
-    key: str  # i18n key of the step label, e.g. "trace.threshold"
-    formula: str  # the formula with its numbers, in English (render_formula gives any language)
-    value: float | int | str | None  # a str in TRACE_WORDS is a word to translate (trace_value.<word>)
-    template: str = ""  # i18n key formula.<template> of the formula
-    params: dict[str, Any] = Field(default_factory=dict)  # the numbers and names the template takes
-
-
-class Trace(BaseModel):
-    target_id: str
-    inputs: dict[str, Any]
-    steps: list[TraceStep]
-    result: StatusClass
-    rule: str  # i18n key of the rule applied, e.g. "rule.on_track"
-
-
-class Projection(BaseModel):
-    target_year: int
-    series: str
-    editions_used: list[int]
-    country_score: float
-    country_low: float
-    country_high: float
-    threshold: float | None
-    threshold_low: float | None
-    threshold_high: float | None
-    country_slope: float
-    threshold_slope: float | None
-
-
-class Rival(BaseModel):
-    iso3: str
-    score: float
-    rank: int
-
-
-class Assessment(BaseModel):
-    target_id: str
-    strategy_id: str
-    kind: str
-    horizon_year: int
-    comparator: str
-    target_value: float | None
-    group_id: str
-    yardstick_index: str | None
-    yardstick_measure: str | None
-    iso3: str
-    as_of_edition: int | None
-    current_rank: int | None
-    of: int | None
-    percentile: float | None
-    score: float | None
-    threshold: float | None
-    gap: float | None
-    rival_above: Rival | None
-    rival_below: Rival | None
-    trend_per_year: float | None
-    required_gain_per_year: float | None
-    projection: Projection | None
-    current_count: float | None
-    measured_on: dt.date | None
-    status: StatusClass
-    trend: TrendArrow
-    source_url: str
-    version_id: int | None
-    text_vi: str
-    text_en: str
-    trace: Trace
-    # Beyond the first contract (additive): what the pace was measured on, and the position pace
-    # used when a series is too short for a score trend (GAIRI 2025 is a series of one edition).
-    trend_basis: TrendBasis = "none"
-    pace_ratio: float | None = None
-    position_trend_per_year: float | None = None
-    required_position_per_year: float | None = None
-    computed_rank: int | None = None
-    published_rank: int | None = None
-    tie_at_threshold: bool = False
-    years_left: float | None = None
-
-
-class MeasureGap(BaseModel):
-    measure_id: str
-    level: str
-    parent_id: str
-    name_en: str
-    name_vi: str
-    score: float | None
-    threshold: float | None
-    gap: float | None
-    rival_above: Rival | None
-    rival_below: Rival | None
-    group_top_mean: float | None
-
-
-class Finding(BaseModel):
-    """A data-quality finding. `code` + `params` are for display in any language (finding_text);
-    `detail` is the same in English, for the CLI and JSON."""
-
-    kind: str
-    index_id: str
-    edition_year: int
-    iso3: str
-    published_rank: int | None
-    computed_rank: int | None
-    detail: str
-    code: str = ""  # i18n key finding.<code>; empty = show `detail`
-    params: dict[str, Any] = Field(default_factory=dict)
-
-
-def finding_text(finding: Finding, lang: str, names: dict[str, str] | None = None) -> str:
-    """A finding in `lang`: the template finding.<code> with its numbers formatted for the
-    language; `names` maps ids in the params (a measure id) to the words to show."""
-    text = i18n.catalog(lang).get(f"finding.{finding.code}") if finding.code else None
-    if text is None:
-        return finding.detail
-    names = names or {}
-    params = {k: names.get(v, v) if isinstance(v, str) else v for k, v in finding.params.items()}
-    if "method" in params:
-        method = finding.params["method"]
-        params["method"] = i18n.t(f"finding_method.{method}", lang) if method else "–"
-    shown = {k: _param_text(v, lang) for k, v in params.items()}
-    difference = params.get("difference")
-    if isinstance(difference, int | float) and difference > 0:
-        shown["difference"] = "+" + shown["difference"]  # a difference carries its sign
-    return text.format(**shown)
-
-
-def count_unit(value: float | None, lang: str, unit_en: str, unit_vi: str, unit_en_one: str = "") -> str:
-    """The unit of a counted target for a value: Vietnamese has no plural; English uses the
-    singular (data/targets.csv unit_en_one) for exactly 1, else the plural."""
-    if lang == "vi":
-        return unit_vi or ""
-    if value is not None and value == value and abs(float(value)) == 1 and unit_en_one:
-        return unit_en_one
-    return unit_en or ""
-
-
-class EditionScores(BaseModel):
-    """One edition of the yardstick, as the pure engine needs it (built by services from the store)."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    index_id: str
-    edition_year: int
-    series: str
-    measure_id: str = "total"
-    scores: dict[str, float]
-    published_ranks: dict[str, int] = Field(default_factory=dict)
-    members: list[str] | None = None  # None = WORLD (every country with a score)
-    membership_date: dt.date | None = None
-    countries_ranked: int | None = None
-    higher_is_better: bool = True
-    scale_min: float = 0.0
-    scale_max: float = 100.0
-    source_url: str = ""
-    version_id: int | None = None
-    _field: ranking.SortedField | None = PrivateAttr(default=None)
-
-    def field(self) -> ranking.SortedField:
-        """The countries that compete: members with a score (or everyone with a score), sorted once."""
-        private = self.__pydantic_private__  # direct access: this is called in the engine's inner loop
-        assert private is not None  # pydantic sets it on every model with a private attribute
-        cached = private.get("_field")
-        if cached is None:
-            if self.members is None:
-                scores = self.scores
-            else:
-                scores = {k: self.scores[k] for k in self.members if k in self.scores}
-            cached = private["_field"] = ranking.SortedField(scores, self.higher_is_better)
-        return cached
-
-
-class StatusRules(BaseModel):
-    """The numbers that decide a status class; read from data/status_rules.toml (one place)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    on_track_ratio: float = 0.95
-    at_risk_ratio: float = 0.5
-    min_points: int = 2
-    min_pace_editions: int = 2
-    min_points_interval: int = 3
-    confidence: float = 0.90
-    flat_share_of_scale_per_year: float = 0.002
-    flat_rank_per_year: float = 0.1
-    flat_percentile_per_year: float = 0.5
-    flat_count_per_year: float = 0.0
-    about_tolerance: float = 0.05  # "khoảng" (about): met within ± this share of the target
-
-
-@functools.cache
-def load_status_rules(path: Path = RULES_FILE) -> StatusRules:
-    with open(path, "rb") as f:
-        tree = tomllib.load(f)
-    flat: dict[str, Any] = {}
-    for section in tree.values():
-        if isinstance(section, dict):
-            flat.update(section)
-    return StatusRules(**flat)
-
-
-# --- Statistics: least squares and a t-based prediction interval (no scipy) -----------------------
-
-
-def _betacf(a: float, b: float, x: float) -> float:
-    # Continued fraction of the incomplete beta function (modified Lentz), Numerical Recipes 6.4.
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c if abs(1.0 + aa / c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c if abs(1.0 + aa / c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 3e-14:
-            break
-    return h
-
-
-def _betainc(a: float, b: float, x: float) -> float:
-    """Regularised incomplete beta I_x(a, b)."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    ln = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    front = math.exp(ln)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
-
-
-def t_cdf(t: float, df: float) -> float:
-    """Student's t distribution function."""
-    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
-    return 1.0 - tail if t >= 0 else tail
-
-
-@functools.cache
-def t_quantile(p: float, df: float) -> float:
-    """Quantile of Student's t (bisection on t_cdf; exact to 1e-10)."""
-    if not 0.0 < p < 1.0:
-        raise ValueError("p must be in (0, 1)")
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-    lo, hi = 0.0, 1.0
-    while t_cdf(hi, df) < p:
-        hi *= 2.0
-    for _ in range(200):
-        mid = (lo + hi) / 2.0
-        if t_cdf(mid, df) < p:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-12:
-            break
-    return (lo + hi) / 2.0
-
-
-class LineFit(BaseModel):
-    """Ordinary least squares y = intercept + slope * x over n points."""
-
-    n: int
-    slope: float
-    intercept: float
-    x_mean: float
-    sxx: float
-    resid_sd: float | None  # None below 3 points (no degrees of freedom left)
-    xs: list[float]
-
-    def at(self, x: float) -> float:
-        return self.intercept + self.slope * x
-
-
-def fit_line(points: Sequence[tuple[float, float]]) -> LineFit | None:
-    """Least squares over (x, y) points; None when fewer than 2 distinct x."""
-    if len({x for x, _ in points}) < 2:
-        return None
-    n = len(points)
-    xm = sum(x for x, _ in points) / n
-    ym = sum(y for _, y in points) / n
-    sxx = sum((x - xm) ** 2 for x, _ in points)
-    slope = sum((x - xm) * (y - ym) for x, y in points) / sxx
-    intercept = ym - slope * xm
-    sd = None
-    if n >= 3:
-        ss = sum((y - (intercept + slope * x)) ** 2 for x, y in points)
-        sd = math.sqrt(ss / (n - 2))
-    return LineFit(
-        n=n, slope=slope, intercept=intercept, x_mean=xm, sxx=sxx, resid_sd=sd, xs=[x for x, _ in points]
-    )
-
-
-def predict(fit: LineFit, x0: float, rules: StatusRules) -> tuple[float, float, float, str]:
-    """(central, low, high, band basis) at x0.
-
-    With >= rules.min_points_interval points: the t-based prediction interval
-    yhat ± t(1-(1-conf)/2, n-2) · s · sqrt(1 + 1/n + (x0 - xbar)² / Sxx).
-    With fewer (2 points, a line through both): no spread to measure, so a deliberately wide band
-    from "no change after the last point" to "twice the projected change".
-    """
-    y = fit.at(x0)
-    if fit.n >= max(3, rules.min_points_interval) and fit.resid_sd is not None:
-        q = t_quantile(1.0 - (1.0 - rules.confidence) / 2.0, fit.n - 2)
-        half = q * fit.resid_sd * math.sqrt(1.0 + 1.0 / fit.n + (x0 - fit.x_mean) ** 2 / fit.sxx)
-        return y, y - half, y + half, "prediction_interval"
-    last_x = max(fit.xs)
-    half = abs(y - fit.at(last_x))
-    return y, y - half, y + half, "two_points_wide"
-
+from metrics.progress_stats import LineFit, fit_line, predict, t_cdf, t_quantile  # noqa: F401 - re-exported
+from metrics.progress_trace import (  # noqa: F401 - re-exported: the trace text the pages and reports show
+    METHODOLOGY_SECTIONS,
+    TRACE_WORDS,
+    count_unit,
+    finding_text,
+    methodology,
+    methodology_params,
+    render_formula,
+    step_formula,
+    step_value,
+)
 
 # --- Helpers ---------------------------------------------------------------------------------------
 
@@ -399,79 +77,6 @@ def _ratio_class(ratio: float, rules: StatusRules) -> StatusClass:
     if ratio >= rules.at_risk_ratio:
         return "at_risk"
     return "off_track"
-
-
-MINUS = "\u2212"  # the typographic minus sign: a hyphen reads as a dash in a formula
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _param_text(value: Any, lang: str) -> str:
-    """A trace parameter for display: numbers with the language's decimal mark and a real minus
-    sign, dates (also the ISO strings a trace stores) as 26/10/2025 or 26 Oct 2025."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float | int):
-        if isinstance(value, float):
-            text = i18n.fmt_number(value, lang, 4)
-            sep = "," if lang == "vi" else "."
-            if sep in text:
-                text = text.rstrip("0").rstrip(sep)
-        else:
-            text = str(value)  # years and ranks: no thousands mark
-        if text == "-0":
-            return "0"
-        return MINUS + text[1:] if text.startswith("-") else text
-    if isinstance(value, dt.date):
-        return i18n.fmt_date(value, lang)
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            return i18n.fmt_date(dt.date.fromisoformat(value), lang)
-        except ValueError:
-            return value
-    if isinstance(value, list | tuple):
-        return ", ".join(_param_text(v, lang) for v in value)
-    return str(value)
-
-
-def render_formula(template: str, params: dict[str, Any], lang: str) -> str:
-    """A trace formula in `lang`: the i18n template `formula.<template>` with its numbers formatted
-    for the language (decimal comma in Vietnamese)."""
-    text = i18n.catalog(lang).get(f"formula.{template}")
-    if text is None:
-        return template
-    return text.format(**{k: _Shown(v, lang) for k, v in params.items()})
-
-
-class _Shown:
-    """A parameter as a template shows it: `{n}` is the number in the language's format, and
-    `{n:edition|editions}` the word for that number (the singular for exactly 1)."""
-
-    def __init__(self, value: Any, lang: str) -> None:
-        self.value, self.lang = value, lang
-
-    def __format__(self, spec: str) -> str:
-        if "|" in spec:
-            one, many = spec.split("|", 1)
-            return one if self.value == 1 else many
-        return _param_text(self.value, self.lang)
-
-
-def step_formula(step: TraceStep, lang: str) -> str:
-    return render_formula(step.template, step.params, lang) if step.template else step.formula
-
-
-def step_value(step: TraceStep, lang: str) -> str:
-    """The step's value for display: numbers in the language's format, words (yes/no/...) translated."""
-    if step.value is None:
-        return "–"
-    if isinstance(step.value, str):
-        if step.value in TRACE_WORDS:
-            return i18n.t(f"trace_value.{step.value}", lang)
-        return i18n.t(f"status.{step.value}", lang) if step.value in STATUS_CLASSES else step.value
-    return _param_text(step.value, lang)
-
-
-TRACE_WORDS = ("yes", "no", "not_computable", "tie", "skipped")
 
 
 class _Steps:
@@ -1183,44 +788,3 @@ def rank_findings(ed: EditionScores) -> list[Finding]:
         )
         for k, p, c in ranking.rank_disagreements(ed.published_ranks, ed.scores, ed.higher_is_better)
     ]
-
-
-# --- Methodology text (Methodology page, report appendix) ------------------------------------------
-
-METHODOLOGY_SECTIONS = (
-    "yardstick",
-    "ranks",
-    "percentiles",
-    "thresholds",
-    "breaks",
-    "trends",
-    "status",
-    "counted",
-    "quantitative",
-    "whatif",
-    "quality",
-)
-
-
-def methodology_params(lang: str, rules: StatusRules | None = None) -> dict[str, str]:
-    """The numbers of data/status_rules.toml, formatted for `lang`, that the methodology text quotes."""
-    rules = rules or load_status_rules()
-    return {
-        "on_track_ratio": i18n.fmt_number(rules.on_track_ratio, lang, 2),
-        "at_risk_ratio": i18n.fmt_number(rules.at_risk_ratio, lang, 2),
-        "min_points": str(rules.min_points),
-        "min_points_interval": str(rules.min_points_interval),
-        "min_pace_editions": str(rules.min_pace_editions),
-        "confidence_pct": i18n.fmt_number(rules.confidence * 100, lang, 0),
-        "about_tolerance_pct": i18n.fmt_number(rules.about_tolerance * 100, lang, 0),
-    }
-
-
-def methodology(lang: str, rules: StatusRules | None = None) -> list[tuple[str, str]]:
-    """(title, body) of every methodology section in `lang`, with the current thresholds filled in."""
-    params = methodology_params(lang, rules)
-    out = []
-    for section in METHODOLOGY_SECTIONS:
-        body = i18n.catalog(lang)[f"methodology.{section}.body"]
-        out.append((i18n.t(f"methodology.{section}.title", lang), body.format(**params)))
-    return out
