@@ -22,13 +22,13 @@ INDEX = common.index_picker("asean_index")
 info = common.index_info(version, INDEX)
 edition = st.selectbox(
     t("common.edition"),
-    info["editions"][::-1],
+    info.editions[::-1],
     key="asean_edition",
     format_func=str,
     placeholder=common.choose(),
 )
 table = common.group_table(version, INDEX, edition, GROUP)
-framework = info["frameworks"][edition]
+framework = info.frameworks[edition]
 meas = common.measures(version, INDEX, framework)
 pillars = meas[meas["level"] == "pillar"]
 pillar_names = phrases.names_of(pillars, "measure_id", "name", lang)
@@ -40,7 +40,7 @@ fig_source = common.source_line(INDEX, [edition], url=False)
 
 vn = table[table["iso3"] == VN]
 if vn.empty:
-    st.warning(common.tm("asean.no_vn", index=info["short_name"], edition=edition))
+    st.warning(common.tm("asean.no_vn", index=info.short_name, edition=edition))
     st.stop()
 vn_row = vn.iloc[0]
 vn_rank = int(vn_row["group_rank"])
@@ -52,7 +52,7 @@ st.markdown(
     "#### "
     + common.tm(
         "asean.headline",
-        index=info["short_name"],
+        index=info.short_name,
         edition=edition,
         rank=common.rank_of_nth(vn_rank, n),
         group=GROUP,
@@ -150,11 +150,11 @@ if pillar_cols:
         charts.Labels(title=title, source=fig_source),
         lang,
         focus=names.get(VN, VN),
-        axis_max=info["scale_max"][edition],
+        axis_max=info.scale_max[edition],
     )
     common.chart(fig, radar_frame, "asean_radar", source)
 else:
-    st.info(common.tm("asean.no_pillars", index=info["short_name"], edition=edition))
+    st.info(common.tm("asean.no_pillars", index=info.short_name, edition=edition))
 st.caption(
     common.tm(
         "common.membership",

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import exports, i18n, progress, safe_text, services, target_sets
+from metrics import exports, i18n, progress, safe_text, services
 from metrics import services_strategy as strategies
 from metrics.auth import ANONYMOUS, Actor, Role, has_role
 from metrics.errors import MetricsError
@@ -209,26 +209,8 @@ def rank_history(data_version: Version, index_id: str, iso3: str, group_id: str)
 
 
 @st.cache_data(show_spinner=False)
-def index_info(data_version: Version, index_id: str) -> dict:
-    frame = services.q.editions(store(), index_id)
-    return {
-        "editions": [int(e) for e in frame["edition_year"].tolist()],
-        "publisher": frame["publisher"].iloc[0] if not frame.empty else "",
-        "name_en": frame["index_name_en"].iloc[0] if not frame.empty else index_id,
-        "name_vi": frame["index_name_vi"].iloc[0] if not frame.empty else index_id,
-        "short_name": frame["short_name"].iloc[0] if not frame.empty else index_id,
-        "source_urls": {int(k): v for k, v in zip(frame["edition_year"], frame["source_url"], strict=True)},
-        "series": {int(k): v for k, v in zip(frame["edition_year"], frame["series"], strict=True)},
-        "frameworks": {int(k): v for k, v in zip(frame["edition_year"], frame["framework"], strict=True)},
-        "scale_max": {
-            int(k): float(v) for k, v in zip(frame["edition_year"], frame["scale_max"], strict=True)
-        },
-        "imported_at": {int(k): v for k, v in zip(frame["edition_year"], frame["imported_at"], strict=True)},
-        "version_ids": {
-            int(k): int(v) for k, v in zip(frame["edition_year"], frame["version_id"], strict=True)
-        },
-        "aggregation": {int(k): v for k, v in zip(frame["edition_year"], frame["aggregation"], strict=True)},
-    }
+def index_info(data_version: Version, index_id: str) -> services.IndexInfo:
+    return services.index_info(store(), index_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -263,7 +245,7 @@ def membership_date(index_id: str, edition_year: int):
 
 
 def index_name(index_id: str) -> str:
-    return index_info(version(), index_id)["short_name"]
+    return index_info(version(), index_id).short_name
 
 
 def strategy_id() -> str | None:
@@ -318,8 +300,8 @@ def series_ends(index_id: str) -> list[int]:
     """The last edition of each methodology series but the newest, newest first (the editions a
     trend can fall back to when the newest series is still too short)."""
     info = index_info(version(), index_id)
-    eds = info["editions"]
-    ends = [a for a, b in itertools.pairwise(eds) if info["series"][a] != info["series"][b]]
+    eds = info.editions
+    ends = [a for a, b in itertools.pairwise(eds) if info.series[a] != info.series[b]]
     return ends[::-1]
 
 
@@ -357,7 +339,7 @@ def group_ranks_over_editions(
     """edition_year, iso3, score, group_rank for every member of the group in every edition (the
     membership valid on each edition's date)."""
     frames = []
-    for edition_year in index_info(data_version, index_id)["editions"]:
+    for edition_year in index_info(data_version, index_id).editions:
         table = group_table(data_version, index_id, edition_year, group_id)
         frames.append(table[["iso3", "score", "group_rank"]].assign(edition_year=edition_year))
     if not frames:
@@ -402,8 +384,8 @@ def editions_with_pillars(version: Version, index_id: str, iso3: str = COUNTRY) 
     none, and the pages would have nothing to draw."""
     info = index_info(version, index_id)
     out = []
-    for e in info["editions"]:
-        defined = measures(version, index_id, info["frameworks"][e])
+    for e in info.editions:
+        defined = measures(version, index_id, info.frameworks[e])
         pillar_ids = set(defined.loc[defined["level"] == "pillar", "measure_id"])
         if not pillar_ids:
             continue
@@ -417,9 +399,9 @@ def editions_with_pillars(version: Version, index_id: str, iso3: str = COUNTRY) 
 def no_pillars_notice(index_id: str, with_pillars: list[int]) -> None:
     """A note naming the editions left out because they carry totals only (or nothing)."""
     info = index_info(version(), index_id)
-    for e in info["editions"]:
+    for e in info.editions:
         if e not in with_pillars and e > (max(with_pillars) if with_pillars else 0):
-            st.info(tm("error.no_pillars", index=info["short_name"], edition=e), icon=":material/info:")
+            st.info(tm("error.no_pillars", index=info.short_name, edition=e), icon=":material/info:")
 
 
 def targets_table(data_version: Version) -> pd.DataFrame:
@@ -471,12 +453,6 @@ def methodology(language: str) -> list[tuple[str, str]]:
     return progress.methodology(language)
 
 
-# Target-set CSV parsing and the translation of pydantic errors live in metrics.target_sets, shared
-# with the command line; the names stay here for the pages.
-validation_problems = target_sets.validation_problems
-parse_target_set = target_sets.parse_target_set
-
-
 # --- display helpers ---------------------------------------------------------------------------
 
 
@@ -484,11 +460,11 @@ def source_line(index_id: str, editions: Sequence[int] | None = None, url: bool 
     """'Nguồn: Oxford Insights, GAIRI 2023, 2025 — https://…' for a table or under a chart; without
     the address (url=False) for the line drawn inside a figure."""
     info = index_info(version(), index_id)
-    eds = list(editions) if editions else info["editions"]
-    urls = [info["source_urls"].get(e, "") for e in eds]
+    eds = list(editions) if editions else info.editions
+    urls = [info.source_urls.get(e, "") for e in eds]
     words = {
-        "publisher": info["publisher"],
-        "index": info["short_name"],
+        "publisher": info.publisher,
+        "index": info.short_name,
         "editions": ", ".join(str(e) for e in eds),
     }
     if not url:  # drawn inside a figure: plain text, no Markdown there
@@ -502,8 +478,8 @@ def breaks(index_id: str, editions: Sequence[int] | None = None) -> list[tuple[f
     from metrics import charts
 
     info = index_info(version(), index_id)
-    eds = sorted(editions or info["editions"])
-    return [(x, t("ui.break_marker")) for x in charts.series_breaks(eds, [info["series"][e] for e in eds])]
+    eds = sorted(editions or info.editions)
+    return [(x, t("ui.break_marker")) for x in charts.series_breaks(eds, [info.series[e] for e in eds])]
 
 
 def download(

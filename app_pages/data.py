@@ -36,7 +36,7 @@ info = common.index_info(version, index_id)
 with c2:
     edition = st.selectbox(
         t("common.edition"),
-        info["editions"][::-1],
+        info.editions[::-1],
         key=f"data_edition_{index_id}",
         format_func=str,
         placeholder=common.choose(),
@@ -53,7 +53,7 @@ with c3:
     )
 
 obs = common.observations(version, index_id, edition)
-framework = info["frameworks"][edition]
+framework = info.frameworks[edition]
 meas = common.measures(version, index_id, framework)
 names = common.country_names(version, lang)
 frame = obs.merge(meas[["measure_id", "level", "name_en", "name_vi"]], on="measure_id", how="left")
@@ -74,7 +74,7 @@ countries = st.multiselect(
 if countries:
     frame = frame[frame["iso3"].isin(countries)]
 
-source_url = info["source_urls"].get(edition, "")
+source_url = info.source_urls.get(edition, "")
 table = pd.DataFrame(
     {
         t("data_page.col_country"): frame["country"],
@@ -91,7 +91,7 @@ table = pd.DataFrame(
 st.subheader(
     t(
         "data_page.table_title",
-        index=info["short_name"],
+        index=info.short_name,
         edition=edition,
         rows=common.num(len(table), 0),
         countries=common.num(table["ISO3"].nunique(), 0),
@@ -115,11 +115,11 @@ st.dataframe(
 st.caption(
     t(
         "data_page.source_caption",
-        publisher=common.md(info["publisher"]),
-        index=common.md(info["short_name"]),
+        publisher=common.md(info.publisher),
+        index=common.md(info.short_name),
         edition=edition,
         url=common.link(source_url),
-        version=info["version_ids"].get(edition, "–"),
+        version=info.version_ids.get(edition, "–"),
     )
 )
 common.download(
@@ -129,8 +129,8 @@ common.download(
     xlsx=True,
     notes={
         t("common.source"): source_url,
-        t("common.index"): f"{info['publisher']} — {info['short_name']} {edition}",
-        t("data_page.col_version"): str(info["version_ids"].get(edition, "")),
+        t("common.index"): f"{info.publisher} — {info.short_name} {edition}",
+        t("data_page.col_version"): str(info.version_ids.get(edition, "")),
     },
 )
 
@@ -165,7 +165,7 @@ st.subheader(t("data_page.quality_title"))
 
 def finding_text(f) -> str:
     """The finding in the page's language (code + params), measure ids as their names."""
-    frameworks = common.index_info(version, f.index_id)["frameworks"]
+    frameworks = common.index_info(version, f.index_id).frameworks
     names = {}
     if "measure" in f.params and f.edition_year in frameworks:
         m = common.measures(version, f.index_id, frameworks[f.edition_year])

@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails, InitErrorDetails
 
 from app_pages import common
 from app_pages import strategy_views as sv
-from metrics import committee, i18n
+from metrics import committee, i18n, target_sets
 from metrics.auth import Actor
 from metrics.errors import MetricsError
 from metrics.models import ProgressRecord
@@ -45,7 +45,7 @@ def _problems(exc: pydantic.ValidationError) -> list[str]:
             out.append(i18n.error_message(e["type"], lang))
         else:
             sub = pydantic.ValidationError.from_exception_data(exc.title, [_init_details(e)])
-            out.extend(i18n.problem_message(p, lang) for p in common.validation_problems(sub, lang))
+            out.extend(i18n.problem_message(p, lang) for p in target_sets.validation_problems(sub, lang))
     return out
 
 

@@ -35,21 +35,21 @@ st.title(t("overview.title"))
 overview_strategy.render()
 st.divider()
 if latest is None:
-    st.warning(common.tm("overview.headline_none", index=info["short_name"]))
+    st.warning(common.tm("overview.headline_none", index=info.short_name))
 else:
     st.caption(
         common.tm(
             "overview.latest_data",
-            index=info["short_name"],
+            index=info.short_name,
             edition=latest.edition_year,
-            date=common.date(info["imported_at"].get(latest.edition_year)),
+            date=common.date(info.imported_at.get(latest.edition_year)),
         )
     )
     st.markdown(
         "#### "
         + common.tm(
             "overview.headline",
-            index=info["short_name"],
+            index=info.short_name,
             edition=latest.edition_year,
             rank=common.ordinal(phrases.shown_rank(latest)),
             of=latest.countries_ranked,
@@ -115,9 +115,7 @@ for col, a in zip(columns, rank_targets, strict=False):
                 )
             )
         st.caption(common.md(phrases.localized(a, "text", lang)))
-        link = (
-            f"{info['publisher']} — {common.index_name(a.yardstick_index or INDEX)} {a.as_of_edition or ''}"
-        )
+        link = f"{info.publisher} — {common.index_name(a.yardstick_index or INDEX)} {a.as_of_edition or ''}"
         st.caption(f"{t('common.source')}: {common.md(link.strip())} — {common.link(a.source_url)}")
 
 # --- the chart that proves it: the world rank by edition against the top-N lines ---------------------
@@ -174,7 +172,7 @@ if ranked:
         charts.Labels(
             title=t(
                 "overview.chart_title",
-                index=info["short_name"],
+                index=info.short_name,
                 edition=last.edition_year,
                 rank=common.ordinal(rank_now),
                 verdict=verdict,
@@ -196,7 +194,7 @@ if ranked:
     common.chart(fig, proof, "overview_rank_chart", common.source_line(INDEX, proof["edition_year"].tolist()))
 
 # --- the history that proves it -------------------------------------------------------------------
-st.subheader(t("overview.history_title", index=info["short_name"]))
+st.subheader(t("overview.history_title", index=info.short_name))
 table = pd.DataFrame(
     [
         {
@@ -271,11 +269,11 @@ name = phrases.localized(info, "name", lang)
 st.caption(
     t(
         "overview.source_caption",
-        publisher=common.md(info["publisher"]),
+        publisher=common.md(info.publisher),
         index_name=common.md(name),
-        index=common.md(info["short_name"]),
-        editions=", ".join(str(e) for e in info["editions"]),
-        url=common.link(info["source_urls"].get(latest.edition_year, "") if latest else ""),
+        index=common.md(info.short_name),
+        editions=", ".join(str(e) for e in info.editions),
+        url=common.link(info.source_urls.get(latest.edition_year, "") if latest else ""),
     )
 )
 st.caption(

@@ -34,7 +34,7 @@ group_targets = {
 }
 
 if not rows:
-    st.warning(common.tm("overview.headline_none", index=info["short_name"]))
+    st.warning(common.tm("overview.headline_none", index=info.short_name))
     st.stop()
 
 first, last = rows[0], rows[-1]
@@ -43,7 +43,7 @@ st.markdown(
     "#### "
     + common.tm(
         "rankings.headline",
-        index=info["short_name"],
+        index=info.short_name,
         first_edition=first.edition_year,
         first_rank=common.world_rank(first, short=True),
         first_pct=common.num(first.percentile, 0),
@@ -85,7 +85,7 @@ fig = charts.rank_history(
     charts.Labels(
         title=t(
             title_key,
-            index=info["short_name"],
+            index=info.short_name,
             rank=common.world_rank(last, short=True, nth=True),
             edition=last.edition_year,
             best=int(best["rank"]),
@@ -172,7 +172,7 @@ if a.projection is None:
             a, fallback = candidate, year
             break
 if a.projection is None:
-    st.info(common.tm("rankings.projection_none", index=info["short_name"]))
+    st.info(common.tm("rankings.projection_none", index=info.short_name))
 else:
     p = a.projection
     points = [common.assessment(version, target_id, index_id, e) for e in p.editions_used]
@@ -186,7 +186,7 @@ else:
     )
     start_year = max(p.editions_used)
     span = p.target_year - start_year
-    lo, hi = 0.0, info["scale_max"][start_year]
+    lo, hi = 0.0, info.scale_max[start_year]
     clip = lambda v: None if v is None else min(max(v, lo), hi)  # noqa: E731 - a band cannot leave the scale
     projection = {
         "start_year": start_year,
@@ -255,8 +255,8 @@ else:
                 "rankings.projection_fallback",
                 series=p.series,
                 as_of=fallback,
-                latest=info["editions"][-1],
-                index=info["short_name"],
+                latest=info.editions[-1],
+                index=info.short_name,
             )
         )
     st.caption(

@@ -57,7 +57,7 @@ if not may_export(actor, setting):
     st.warning(t(f"error.export_denied_{setting}"), icon=":material/lock:")
     st.stop()
 info = common.index_info(version, common.DEFAULT_INDEX)
-editions = list(info["editions"])[::-1]
+editions = list(info.editions)[::-1]
 # The default is the latest edition with Viet Nam's total (an edition imported without totals can
 # produce no headline); choosing another is refused by the report with a translated message.
 usable = usable_report_editions(version, common.DEFAULT_INDEX)
@@ -74,7 +74,7 @@ with left:
         key="report_lang",
     )
     as_of = st.selectbox(
-        t("report.page.as_of", index=info["short_name"]),
+        t("report.page.as_of", index=info.short_name),
         editions,
         index=editions.index(default_as_of),
         key="report_as_of",
@@ -94,7 +94,7 @@ with right:
         t("report.page.meeting_date"), value=dt.date.today(), key="report_meeting_date", format="DD/MM/YYYY"
     )
     section_names = {
-        s: t(f"report.section.{s}", group=group, edition=info["short_name"])
+        s: t(f"report.section.{s}", group=group, edition=info.short_name)
         if s != "changes"
         else t("report.section.changes_none")
         for s in SECTION_IDS

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import common, evidence_forms
 from app_pages import strategy_views as sv
-from metrics import charts, i18n, services
+from metrics import charts, i18n, services, target_sets
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.models import Target
 
@@ -167,7 +167,7 @@ if x.kind == "rank":
             "status": [h.status for h in history],
         }
     )
-    scale_of = common.index_info(version, x.yardstick_index)["scale_max"]
+    scale_of = common.index_info(version, x.yardstick_index).scale_max
     shown = pd.DataFrame(
         {
             t("common.edition"): hframe["edition_year"].astype(str),
@@ -189,7 +189,7 @@ if x.kind == "rank":
     st.caption(common.tm("targets_page.history_note"))
     st.dataframe(shown, hide_index=True, width="stretch", key="targets_history")
     # Gaps are in points of each edition's scale: chart only the editions on the latest one's scale.
-    scale = common.index_info(version, x.yardstick_index)["scale_max"]
+    scale = common.index_info(version, x.yardstick_index).scale_max
     gaps = hframe.dropna(subset=["gap"])
     if not gaps.empty:
         latest_scale = scale.get(int(gaps["edition_year"].iloc[-1]))
@@ -280,7 +280,7 @@ if upload is not None:
     every_target = set(services.q.targets(common.store())["target_id"])
     signed = {r.strategy_id: r.signed_on for r in choices.values()}
     agencies = set(services.q.agencies(common.store())["agency_id"])
-    parsed, problems = common.parse_target_set(
+    parsed, problems = target_sets.parse_target_set(
         upload.getvalue(), upload.name, every_target, signed, lang, agencies
     )
     if problems:

@@ -21,7 +21,7 @@ info = common.index_info(version, INDEX)
 with_pillars = common.editions_with_pillars(version, INDEX)
 common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
-    st.info(common.tm("pillars.none", index=info["short_name"]))
+    st.info(common.tm("pillars.none", index=info.short_name))
     st.stop()
 edition = st.selectbox(
     t("common.edition"),
@@ -30,11 +30,11 @@ edition = st.selectbox(
     format_func=str,
     placeholder=common.choose(),
 )
-meas = common.measures(version, INDEX, info["frameworks"][edition])
+meas = common.measures(version, INDEX, info.frameworks[edition])
 pillars = meas[meas["level"] == "pillar"]
 table = common.group_table(version, INDEX, edition, common.DEFAULT_GROUP)
 vn = table[table["iso3"] == VN].iloc[0]
-scale_max = info["scale_max"][edition]
+scale_max = info.scale_max[edition]
 label = dict(zip(pillars["measure_id"], pillars["name_vi" if lang == "vi" else "name_en"], strict=True))
 source = common.source_line(INDEX, [edition])
 
@@ -45,7 +45,7 @@ def _reset() -> None:
 
 
 # --- sliders ---------------------------------------------------------------------------------------
-st.subheader(t("whatif.sliders_title", index=info["short_name"], edition=edition))
+st.subheader(t("whatif.sliders_title", index=info.short_name, edition=edition))
 changes: dict[str, float] = {}
 cols = st.columns(min(len(pillars), 3))
 for i, m in enumerate(pillars["measure_id"]):

@@ -6,6 +6,7 @@ dashboard and the reports cannot disagree on a number.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from pathlib import Path
@@ -116,6 +117,46 @@ def _rank_row(store: Store, ed: EditionRecord, iso3: str, group_id: str, measure
         source_url=ed.source_url,
         # The version the scores came from (a rollback between the two queries must not mix them).
         version_id=int(frame["version_id"].iloc[0]) if len(frame) else ed.version_id,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class IndexInfo:
+    """An index as the pages name it, and its editions with current data (by edition year)."""
+
+    index_id: str
+    editions: list[int]
+    publisher: str
+    name_en: str
+    name_vi: str
+    short_name: str
+    source_urls: dict[int, str]
+    series: dict[int, str]
+    frameworks: dict[int, str]
+    scale_max: dict[int, float]
+    imported_at: dict[int, dt.datetime | None]
+    version_ids: dict[int, int]
+    aggregation: dict[int, str]
+
+
+def index_info(store: Store, index_id: str) -> IndexInfo:
+    """An index and its editions; an index without data is named by its id."""
+    eds = q.edition_rows(store, index_id)
+    first = eds[0] if eds else None
+    return IndexInfo(
+        index_id=index_id,
+        editions=[e.edition_year for e in eds],
+        publisher=first.publisher if first else "",
+        name_en=first.index_name_en if first else index_id,
+        name_vi=first.index_name_vi if first else index_id,
+        short_name=first.short_name if first else index_id,
+        source_urls={e.edition_year: e.source_url for e in eds},
+        series={e.edition_year: e.series for e in eds},
+        frameworks={e.edition_year: e.framework for e in eds},
+        scale_max={e.edition_year: e.scale_max for e in eds},
+        imported_at={e.edition_year: e.imported_at for e in eds},
+        version_ids={e.edition_year: e.version_id for e in eds},
+        aggregation={e.edition_year: e.aggregation for e in eds},
     )
 
 

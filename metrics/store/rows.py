@@ -111,6 +111,11 @@ class EditionRecord:
     membership_date: dt.date
     source_url: str
     version_id: int
+    imported_at: dt.datetime | None
+    short_name: str
+    index_name_en: str
+    index_name_vi: str
+    publisher: str
     higher_is_better: bool
     has_headline: bool
 
