@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from metrics import i18n, progress, progress_trace
+from metrics import i18n, progress, progress_steps, progress_trace
 from metrics.models import ProgressRecord, Target
 from metrics.progress import EditionScores, StatusRules
 
@@ -434,7 +434,7 @@ def test_trace_parameters_display_per_language(value, vi, en):
 
 
 def test_trace_formula_dates_and_minus_in_vietnamese():
-    steps = progress._Steps()
+    steps = progress_steps.Steps()
     steps.add("field", 11, "field_group", group="ASEAN", date=dt.date(2025, 10, 26))
     (step,) = steps.items
     assert step.params["date"] == "2025-10-26"  # stored as JSON-safe text
