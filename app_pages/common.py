@@ -10,6 +10,7 @@ store's data version (`version()`), which every write bumps, so an import invali
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import itertools
 import os
@@ -237,11 +238,9 @@ def country(iso3: str) -> str:
     return safe_text.plain(country_names(version(), lang()).get(iso3, iso3))
 
 
-def membership_date(index_id: str, edition_year: int):
+def membership_date(index_id: str, edition_year: int) -> dt.date | None:
     """The date whose group membership an edition's regional ranks use."""
-    frame = editions_table(version())
-    row = frame[(frame["index_id"] == index_id) & (frame["edition_year"] == edition_year)]
-    return None if row.empty else row["membership_date"].iloc[0]
+    return index_info(version(), index_id).membership_dates.get(edition_year)
 
 
 def index_name(index_id: str) -> str:

@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages import common
 from metrics import progress
 from metrics.present import format as fmt
+from metrics.present import phrases
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -24,10 +25,7 @@ with c1:
         t("common.index"),
         index_ids,
         format_func=lambda i: (
-            editions.loc[
-                editions["index_id"] == i, "index_name_vi" if lang == "vi" else "index_name_en"
-            ].iloc[0]
-            + f" ({common.index_name(i)})"
+            phrases.localized(common.index_info(version, i), "name", lang) + f" ({common.index_name(i)})"
         ),
         key="data_index",
         placeholder=common.choose(),

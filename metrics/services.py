@@ -137,6 +137,7 @@ class IndexInfo:
     imported_at: dict[int, dt.datetime | None]
     version_ids: dict[int, int]
     aggregation: dict[int, str]
+    membership_dates: dict[int, dt.date]  # whose group membership each edition's regional ranks use
 
 
 def index_info(store: Store, index_id: str) -> IndexInfo:
@@ -157,6 +158,7 @@ def index_info(store: Store, index_id: str) -> IndexInfo:
         imported_at={e.edition_year: e.imported_at for e in eds},
         version_ids={e.edition_year: e.version_id for e in eds},
         aggregation={e.edition_year: e.aggregation for e in eds},
+        membership_dates={e.edition_year: e.membership_date for e in eds},
     )
 
 
