@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -172,11 +173,11 @@ def index_order(store: Store) -> list[str]:
     and is the default), then the yardsticks of Resolution 57 / Decision 1671 (AI articles, EGDI),
     then the indices no target names (GII, AIPI, imported ones), each tier by the longest series
     of editions, then by id. No index is named in code: the order follows data/targets.csv."""
-    editions = q.editions(store)
-    counts = editions.groupby("index_id")["edition_year"].nunique().to_dict()
-    targets = q.targets(store)
-    used = targets["yardstick_index"].dropna().loc[lambda s: s != ""].value_counts().to_dict()
-    return sorted(counts, key=lambda i: (-used.get(i, 0), -counts[i], i))
+    counts = Counter(
+        index_id for index_id, _ in {(e.index_id, e.edition_year) for e in q.edition_rows(store)}
+    )
+    used = Counter(t.yardstick_index for t in q.target_rows(store) if t.yardstick_index)
+    return sorted(counts, key=lambda i: (-used[i], -counts[i], i))
 
 
 SECOND_OPINIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "second_opinions.toml"
