@@ -19,7 +19,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import i18n
-from metrics.auth import ANONYMOUS, Actor, has_role, parse_flag
+from metrics.auth import ANONYMOUS, Actor, Role, has_role, parse_flag
 from metrics.errors import MetricsError
 from metrics.store import Store
 from metrics.store import users as accounts
@@ -189,11 +189,11 @@ def sidebar(store: Store, actor: Actor) -> None:
         sign_in_form(store, where=st, key="signin_sidebar")
 
 
-def require_page_role(role: str) -> Actor:
+def require_page_role(role: Role) -> Actor:
     """At the top of a protected page: the Actor when allowed; otherwise a message and st.stop().
     The role is re-read from the accounts here too (a page can run without dashboard.py first)."""
     actor = refresh(common.store(), current_actor())
-    if not has_role(actor, role):  # type: ignore[arg-type]
+    if not has_role(actor, role):
         needed = _t(f"role.{role}")
         if actor == ANONYMOUS:
             st.warning(_t("access.denied_anonymous", needed=needed), icon=":material/lock:")
@@ -217,12 +217,15 @@ def guard_uploads() -> bool:
     False when the runtime is not there (AppTest, bare mode)."""
     try:
         from streamlit.runtime import Runtime
+        from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 
         runtime = Runtime.instance()
         manager = runtime.uploaded_file_mgr
         sessions = runtime._session_mgr
     except Exception:  # no runtime (tests, bare mode): nothing to guard
         return False
+    if not isinstance(manager, MemoryUploadedFileManager):  # the one Streamlit's server makes
+        raise TypeError(f"cannot guard the uploads of a {type(manager).__name__}")
     original = manager.add_file
 
     def add_file(session_id: str, file) -> None:
@@ -232,5 +235,5 @@ def guard_uploads() -> bool:
         if isinstance(actor, Actor) and has_role(actor, "analyst"):
             original(session_id=session_id, file=file)
 
-    manager.add_file = add_file
+    manager.add_file = add_file  # type: ignore[method-assign]  # the wrapper is the point
     return True

@@ -13,6 +13,7 @@ from metrics import i18n
 from metrics.auth import ROLES
 from metrics.errors import MetricsError
 from metrics.ingest.limits import import_limits
+from metrics.present import format as fmt
 from metrics.store import backup as ops
 from metrics.store import restore_points
 from metrics.store import users as accounts
@@ -47,7 +48,7 @@ def _role(role: str) -> str:
 
 
 def _when(value) -> str:
-    return "–" if value is None or value != value else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    return fmt.DASH if fmt.missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
 # Labels as options (not format_func): the choice maps back to the stored role name.

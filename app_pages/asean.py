@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import charts
+from metrics.present import format as fmt
 from metrics.present import phrases
 
 t = common.translator()  # bound to this run's language (also inside format_func)
@@ -21,13 +22,13 @@ INDEX = common.index_picker("asean_index")
 info = common.index_info(version, INDEX)
 edition = st.selectbox(
     t("common.edition"),
-    info["editions"][::-1],
+    info.editions[::-1],
     key="asean_edition",
     format_func=str,
     placeholder=common.choose(),
 )
 table = common.group_table(version, INDEX, edition, GROUP)
-framework = info["frameworks"][edition]
+framework = info.frameworks[edition]
 meas = common.measures(version, INDEX, framework)
 pillars = meas[meas["level"] == "pillar"]
 pillar_names = phrases.names_of(pillars, "measure_id", "name", lang)
@@ -39,7 +40,7 @@ fig_source = common.source_line(INDEX, [edition], url=False)
 
 vn = table[table["iso3"] == VN]
 if vn.empty:
-    st.warning(common.tm("asean.no_vn", index=info["short_name"], edition=edition))
+    st.warning(common.tm("asean.no_vn", index=info.short_name, edition=edition))
     st.stop()
 vn_row = vn.iloc[0]
 vn_rank = int(vn_row["group_rank"])
@@ -51,7 +52,7 @@ st.markdown(
     "#### "
     + common.tm(
         "asean.headline",
-        index=info["short_name"],
+        index=info.short_name,
         edition=edition,
         rank=common.rank_of_nth(vn_rank, n),
         group=GROUP,
@@ -93,9 +94,7 @@ shown = pd.DataFrame(
         t("common.rank"): table["group_rank"].astype(int).astype(str),
         t("data_page.col_country"): [("▶ " if c == VN else "") + names.get(c, c) for c in table["iso3"]],
         t("common.score"): [common.num(v) for v in table["score"]],
-        t("common.global_rank"): [
-            "–" if p != p or p is None else str(int(p)) for p in table["published_rank"].astype(float)
-        ],
+        t("common.global_rank"): [fmt.whole(p) for p in table["published_rank"]],
         **{pillar_names[c]: [common.num(v) for v in table[c]] for c in pillar_cols},
     }
 )
@@ -151,11 +150,11 @@ if pillar_cols:
         charts.Labels(title=title, source=fig_source),
         lang,
         focus=names.get(VN, VN),
-        axis_max=info["scale_max"][edition],
+        axis_max=info.scale_max[edition],
     )
     common.chart(fig, radar_frame, "asean_radar", source)
 else:
-    st.info(common.tm("asean.no_pillars", index=info["short_name"], edition=edition))
+    st.info(common.tm("asean.no_pillars", index=info.short_name, edition=edition))
 st.caption(
     common.tm(
         "common.membership",

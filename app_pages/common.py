@@ -10,21 +10,24 @@ store's data version (`version()`), which every write bumps, so an import invali
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import itertools
 import os
 import sys
 from collections.abc import Sequence
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import exports, i18n, progress, safe_text, services, target_sets
+from metrics import exports, i18n, progress, safe_text, services
 from metrics import services_strategy as strategies
-from metrics.auth import ANONYMOUS, Actor, has_role
+from metrics.auth import ANONYMOUS, Actor, Role, has_role
 from metrics.errors import MetricsError
 from metrics.ingest import upload_guard
+from metrics.models import Target
 from metrics.present import format as fmt
 from metrics.present import phrases, vocabulary
 from metrics.store import Store, default_db_path, open_store
@@ -33,6 +36,8 @@ from metrics.store.connection import DB_ENV
 DEFAULT_INDEX = "GAIRI"
 DEFAULT_GROUP = "ASEAN"
 COUNTRY = "VNM"
+
+T = TypeVar("T")
 
 
 # --- store, language, text ---------------------------------------------------------------------
@@ -82,7 +87,7 @@ def refresh_version() -> Version:
     return st.session_state["_data_version"]
 
 
-def lang() -> str:
+def lang() -> i18n.Lang:
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
 
 
@@ -98,7 +103,7 @@ def translator():
     def translate(key: str, **params) -> str:
         return i18n.t(key, language, **params)
 
-    translate.lang = language  # type: ignore[attr-defined]  # read by rank_goal
+    translate.lang = language  # read by rank_goal
     return translate
 
 
@@ -165,8 +170,8 @@ def current_actor() -> Actor:
     return actor if isinstance(actor, Actor) else ANONYMOUS
 
 
-def can(role: str) -> bool:
-    return has_role(current_actor(), role)  # type: ignore[arg-type]
+def can(role: Role) -> bool:
+    return has_role(current_actor(), role)
 
 
 SUPERSEDED_ICON = "🗄️"
@@ -205,26 +210,8 @@ def rank_history(data_version: Version, index_id: str, iso3: str, group_id: str)
 
 
 @st.cache_data(show_spinner=False)
-def index_info(data_version: Version, index_id: str) -> dict:
-    frame = services.q.editions(store(), index_id)
-    return {
-        "editions": [int(e) for e in frame["edition_year"].tolist()],
-        "publisher": frame["publisher"].iloc[0] if not frame.empty else "",
-        "name_en": frame["index_name_en"].iloc[0] if not frame.empty else index_id,
-        "name_vi": frame["index_name_vi"].iloc[0] if not frame.empty else index_id,
-        "short_name": frame["short_name"].iloc[0] if not frame.empty else index_id,
-        "source_urls": {int(k): v for k, v in zip(frame["edition_year"], frame["source_url"], strict=True)},
-        "series": {int(k): v for k, v in zip(frame["edition_year"], frame["series"], strict=True)},
-        "frameworks": {int(k): v for k, v in zip(frame["edition_year"], frame["framework"], strict=True)},
-        "scale_max": {
-            int(k): float(v) for k, v in zip(frame["edition_year"], frame["scale_max"], strict=True)
-        },
-        "imported_at": {int(k): v for k, v in zip(frame["edition_year"], frame["imported_at"], strict=True)},
-        "version_ids": {
-            int(k): int(v) for k, v in zip(frame["edition_year"], frame["version_id"], strict=True)
-        },
-        "aggregation": {int(k): v for k, v in zip(frame["edition_year"], frame["aggregation"], strict=True)},
-    }
+def index_info(data_version: Version, index_id: str) -> services.IndexInfo:
+    return services.index_info(store(), index_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -251,15 +238,13 @@ def country(iso3: str) -> str:
     return safe_text.plain(country_names(version(), lang()).get(iso3, iso3))
 
 
-def membership_date(index_id: str, edition_year: int):
+def membership_date(index_id: str, edition_year: int) -> dt.date | None:
     """The date whose group membership an edition's regional ranks use."""
-    frame = editions_table(version())
-    row = frame[(frame["index_id"] == index_id) & (frame["edition_year"] == edition_year)]
-    return None if row.empty else row["membership_date"].iloc[0]
+    return index_info(version(), index_id).membership_dates.get(edition_year)
 
 
 def index_name(index_id: str) -> str:
-    return index_info(version(), index_id)["short_name"]
+    return index_info(version(), index_id).short_name
 
 
 def strategy_id() -> str | None:
@@ -314,8 +299,8 @@ def series_ends(index_id: str) -> list[int]:
     """The last edition of each methodology series but the newest, newest first (the editions a
     trend can fall back to when the newest series is still too short)."""
     info = index_info(version(), index_id)
-    eds = info["editions"]
-    ends = [a for a, b in itertools.pairwise(eds) if info["series"][a] != info["series"][b]]
+    eds = info.editions
+    ends = [a for a, b in itertools.pairwise(eds) if info.series[a] != info.series[b]]
     return ends[::-1]
 
 
@@ -353,7 +338,7 @@ def group_ranks_over_editions(
     """edition_year, iso3, score, group_rank for every member of the group in every edition (the
     membership valid on each edition's date)."""
     frames = []
-    for edition_year in index_info(data_version, index_id)["editions"]:
+    for edition_year in index_info(data_version, index_id).editions:
         table = group_table(data_version, index_id, edition_year, group_id)
         frames.append(table[["iso3", "score", "group_rank"]].assign(edition_year=edition_year))
     if not frames:
@@ -398,8 +383,8 @@ def editions_with_pillars(version: Version, index_id: str, iso3: str = COUNTRY) 
     none, and the pages would have nothing to draw."""
     info = index_info(version, index_id)
     out = []
-    for e in info["editions"]:
-        defined = measures(version, index_id, info["frameworks"][e])
+    for e in info.editions:
+        defined = measures(version, index_id, info.frameworks[e])
         pillar_ids = set(defined.loc[defined["level"] == "pillar", "measure_id"])
         if not pillar_ids:
             continue
@@ -413,9 +398,9 @@ def editions_with_pillars(version: Version, index_id: str, iso3: str = COUNTRY) 
 def no_pillars_notice(index_id: str, with_pillars: list[int]) -> None:
     """A note naming the editions left out because they carry totals only (or nothing)."""
     info = index_info(version(), index_id)
-    for e in info["editions"]:
+    for e in info.editions:
         if e not in with_pillars and e > (max(with_pillars) if with_pillars else 0):
-            st.info(tm("error.no_pillars", index=info["short_name"], edition=e), icon=":material/info:")
+            st.info(tm("error.no_pillars", index=info.short_name, edition=e), icon=":material/info:")
 
 
 def targets_table(data_version: Version) -> pd.DataFrame:
@@ -428,7 +413,21 @@ def _targets_table(data_version: Version, strategy: str | None) -> pd.DataFrame:
     return services.q.targets(store(), strategy)
 
 
-def goal_text(x: dict, language: str) -> str:
+def targets(data_version: Version) -> list[Target]:
+    """The targets of the strategy shown (strategy_id()), in the store's order (horizon, then id)."""
+    return _targets(data_version, strategy_id())
+
+
+def rank_targets(data_version: Version) -> list[Target]:
+    return [x for x in targets(data_version) if x.kind == "rank"]
+
+
+@st.cache_data(show_spinner=False)
+def _targets(data_version: Version, strategy: str | None) -> list[Target]:
+    return strategies.targets(store(), strategy)
+
+
+def goal_text(x: Target, language: str) -> str:
     return strategies.goal_text(x, language)
 
 
@@ -453,12 +452,6 @@ def methodology(language: str) -> list[tuple[str, str]]:
     return progress.methodology(language)
 
 
-# Target-set CSV parsing and the translation of pydantic errors live in metrics.target_sets, shared
-# with the command line; the names stay here for the pages.
-validation_problems = target_sets.validation_problems
-parse_target_set = target_sets.parse_target_set
-
-
 # --- display helpers ---------------------------------------------------------------------------
 
 
@@ -466,11 +459,11 @@ def source_line(index_id: str, editions: Sequence[int] | None = None, url: bool 
     """'Nguồn: Oxford Insights, GAIRI 2023, 2025 — https://…' for a table or under a chart; without
     the address (url=False) for the line drawn inside a figure."""
     info = index_info(version(), index_id)
-    eds = list(editions) if editions else info["editions"]
-    urls = [info["source_urls"].get(e, "") for e in eds]
+    eds = list(editions) if editions else info.editions
+    urls = [info.source_urls.get(e, "") for e in eds]
     words = {
-        "publisher": info["publisher"],
-        "index": info["short_name"],
+        "publisher": info.publisher,
+        "index": info.short_name,
         "editions": ", ".join(str(e) for e in eds),
     }
     if not url:  # drawn inside a figure: plain text, no Markdown there
@@ -484,8 +477,8 @@ def breaks(index_id: str, editions: Sequence[int] | None = None) -> list[tuple[f
     from metrics import charts
 
     info = index_info(version(), index_id)
-    eds = sorted(editions or info["editions"])
-    return [(x, t("ui.break_marker")) for x in charts.series_breaks(eds, [info["series"][e] for e in eds])]
+    eds = sorted(editions or info.editions)
+    return [(x, t("ui.break_marker")) for x in charts.series_breaks(eds, [info.series[e] for e in eds])]
 
 
 def download(
@@ -543,6 +536,14 @@ def index_picker(key: str, label_key: str = "common.index") -> str:
 def choose(many: bool = False) -> str:
     """The placeholder of a select box or multiselect: Streamlit's own is English."""
     return t("ui.choose_many" if many else "ui.choose")
+
+
+def chosen(value: T | None) -> T:
+    """A select box's choice. Streamlit gives None only when there is nothing to choose from (a
+    box with a default index otherwise always holds one); then the page has nothing more to show."""
+    if value is None:
+        st.stop()
+    return value
 
 
 def file_uploader(label: str, types: Sequence[str], key: str, **kwargs):

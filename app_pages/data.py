@@ -8,6 +8,8 @@ import streamlit as st
 
 from app_pages import common
 from metrics import progress
+from metrics.present import format as fmt
+from metrics.present import phrases
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -23,10 +25,7 @@ with c1:
         t("common.index"),
         index_ids,
         format_func=lambda i: (
-            editions.loc[
-                editions["index_id"] == i, "index_name_vi" if lang == "vi" else "index_name_en"
-            ].iloc[0]
-            + f" ({common.index_name(i)})"
+            phrases.localized(common.index_info(version, i), "name", lang) + f" ({common.index_name(i)})"
         ),
         key="data_index",
         placeholder=common.choose(),
@@ -35,7 +34,7 @@ info = common.index_info(version, index_id)
 with c2:
     edition = st.selectbox(
         t("common.edition"),
-        info["editions"][::-1],
+        info.editions[::-1],
         key=f"data_edition_{index_id}",
         format_func=str,
         placeholder=common.choose(),
@@ -52,7 +51,7 @@ with c3:
     )
 
 obs = common.observations(version, index_id, edition)
-framework = info["frameworks"][edition]
+framework = info.frameworks[edition]
 meas = common.measures(version, index_id, framework)
 names = common.country_names(version, lang)
 frame = obs.merge(meas[["measure_id", "level", "name_en", "name_vi"]], on="measure_id", how="left")
@@ -73,7 +72,7 @@ countries = st.multiselect(
 if countries:
     frame = frame[frame["iso3"].isin(countries)]
 
-source_url = info["source_urls"].get(edition, "")
+source_url = info.source_urls.get(edition, "")
 table = pd.DataFrame(
     {
         t("data_page.col_country"): frame["country"],
@@ -90,7 +89,7 @@ table = pd.DataFrame(
 st.subheader(
     t(
         "data_page.table_title",
-        index=info["short_name"],
+        index=info.short_name,
         edition=edition,
         rows=common.num(len(table), 0),
         countries=common.num(table["ISO3"].nunique(), 0),
@@ -100,9 +99,7 @@ st.subheader(
 shown = table.assign(
     **{
         t("common.score"): [common.num(v) for v in table[t("common.score")]],
-        t("data_page.col_published_rank"): [
-            "–" if pd.isna(v) else str(int(v)) for v in table[t("data_page.col_published_rank")]
-        ],
+        t("data_page.col_published_rank"): [fmt.whole(v) for v in table[t("data_page.col_published_rank")]],
     }
 )
 st.dataframe(
@@ -116,11 +113,11 @@ st.dataframe(
 st.caption(
     t(
         "data_page.source_caption",
-        publisher=common.md(info["publisher"]),
-        index=common.md(info["short_name"]),
+        publisher=common.md(info.publisher),
+        index=common.md(info.short_name),
         edition=edition,
         url=common.link(source_url),
-        version=info["version_ids"].get(edition, "–"),
+        version=info.version_ids.get(edition, "–"),
     )
 )
 common.download(
@@ -130,8 +127,8 @@ common.download(
     xlsx=True,
     notes={
         t("common.source"): source_url,
-        t("common.index"): f"{info['publisher']} — {info['short_name']} {edition}",
-        t("data_page.col_version"): str(info["version_ids"].get(edition, "")),
+        t("common.index"): f"{info.publisher} — {info.short_name} {edition}",
+        t("data_page.col_version"): str(info.version_ids.get(edition, "")),
     },
 )
 
@@ -175,7 +172,7 @@ st.subheader(t("data_page.quality_title"))
 
 def finding_text(f) -> str:
     """The finding in the page's language (code + params), measure ids as their names."""
-    frameworks = common.index_info(version, f.index_id)["frameworks"]
+    frameworks = common.index_info(version, f.index_id).frameworks
     names = {}
     if "measure" in f.params and f.edition_year in frameworks:
         m = common.measures(version, f.index_id, frameworks[f.edition_year])

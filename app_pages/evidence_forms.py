@@ -9,10 +9,11 @@ from collections.abc import Callable, Sequence
 
 import pydantic
 import streamlit as st
+from pydantic_core import ErrorDetails, InitErrorDetails
 
 from app_pages import common
 from app_pages import strategy_views as sv
-from metrics import committee, i18n
+from metrics import committee, i18n, target_sets
 from metrics.auth import Actor
 from metrics.errors import MetricsError
 from metrics.models import ProgressRecord
@@ -27,6 +28,14 @@ def render(actor: Actor, target_id: str, label: Callable[[str], str]) -> None:
     _correct_form(actor, target_id)
 
 
+def _init_details(e: ErrorDetails) -> InitErrorDetails:
+    """One reported error as pydantic takes it to build an error again (its message is rebuilt)."""
+    details: InitErrorDetails = {"type": e["type"], "loc": e["loc"], "input": e["input"]}
+    if "ctx" in e:
+        details["ctx"] = e["ctx"]
+    return details
+
+
 def _problems(exc: pydantic.ValidationError) -> list[str]:
     """Each refusal in the user's language, naming the field (the model's own codes included)."""
     lang = common.lang()
@@ -35,8 +44,8 @@ def _problems(exc: pydantic.ValidationError) -> list[str]:
         if e["type"].startswith("evidence_"):
             out.append(i18n.error_message(e["type"], lang))
         else:
-            sub = pydantic.ValidationError.from_exception_data(exc.title, [e])
-            out.extend(i18n.problem_message(p, lang) for p in common.validation_problems(sub, lang))
+            sub = pydantic.ValidationError.from_exception_data(exc.title, [_init_details(e)])
+            out.extend(i18n.problem_message(p, lang) for p in target_sets.validation_problems(sub, lang))
     return out
 
 
@@ -54,7 +63,7 @@ def _record_fields(prefix: str, default_date: dt.date | None = None) -> dict:
     kind = _choice(
         st.radio,
         t("evidence.kind"),
-        KINDS if committee.has_strategy_services() else KINDS[:1],  # the older store holds values only
+        KINDS,
         "evidence.kind_",
         horizontal=True,
         key=f"{prefix}_kind",
@@ -131,9 +140,6 @@ def _correct_form(actor: Actor, target_id: str) -> None:
     t = common.translator()
     lang = common.lang()
     st.subheader(t("evidence.correct_title"))
-    if not committee.can_correct():
-        st.caption(t("evidence.correct_unavailable"))
-        return
     mine = [
         e
         for e in sv.evidence(common.version())

@@ -15,6 +15,7 @@ from metrics import i18n
 from metrics.auth import ANONYMOUS, has_role
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.ingest import mapping, pipeline
+from metrics.ingest.source import Layout
 from metrics.store import imports as store_imports
 from metrics.store import queries as q
 from metrics.store import restore_points
@@ -85,7 +86,7 @@ def _form() -> tuple[bytes | None, str, pipeline.ImportOptions]:
         uploaded = common.file_uploader(
             t("import.upload"), ["xlsx", "csv", "tsv", "txt"], "import_file", help=t("import.upload_help")
         )
-    new = {}
+    new: dict[str, str | None] = {}
     if index_choice == NEW:
         n1, n2, n3, n4, n5 = st.columns([1, 2, 2, 1, 1])
         new["index_id"] = n1.text_input(t("import.new_id"), key="import_new_id").strip().upper()
@@ -107,9 +108,10 @@ def _form() -> tuple[bytes | None, str, pipeline.ImportOptions]:
     licence = c5.text_input(t("import.licence"), key="import_licence").strip()
     c6, c7 = st.columns([1, 2])
     sheet = c6.text_input(t("import.sheet"), key="import_sheet").strip() or None
+    layouts: list[Layout] = ["auto", "publisher", "tidy"]
     layout = c7.radio(
         t("import.layout"),
-        ["auto", "publisher", "tidy"],
+        layouts,
         format_func=lambda v: t(f"import.layout_{v}"),
         horizontal=True,
         key="import_layout",
@@ -123,8 +125,8 @@ def _form() -> tuple[bytes | None, str, pipeline.ImportOptions]:
         name=new.get("name") or None,
         name_vi=new.get("name_vi"),
         unit=new.get("unit") or None,
-        publisher=new.get("publisher", ""),
-        layout=layout,
+        publisher=new.get("publisher") or "",
+        layout=layout or "auto",  # a radio with a default index always holds a choice
     )
     if uploaded is None:
         return None, "", options
@@ -193,9 +195,8 @@ def _show_mapping(source: pipeline.SourceFile, plan: pipeline.ImportPlan) -> Non
         st.caption(common.tm("import.mapping_ignored", columns=", ".join(ignored)))
     if mapping.get("delimiter"):
         # A text file: what the analyst checks first when numbers look wrong (54,48 read as 5448?).
-        decimal = {True: "decimal_comma", False: "decimal_point"}.get(
-            mapping.get("decimal_comma"), "decimal_each"
-        )
+        comma = mapping.get("decimal_comma")  # None: each number column decides for itself
+        decimal = "decimal_each" if comma is None else ("decimal_comma" if comma else "decimal_point")
         delimiter = mapping["delimiter"]
         st.caption(
             t(
@@ -521,21 +522,25 @@ def history_tab() -> None:
     ids = list(labels)
     st.subheader(t("import.compare"))
     c1, c2, c3 = st.columns([2, 2, 1])
-    old = c1.selectbox(
-        t("import.compare_old"),
-        ids,
-        index=min(1, len(ids) - 1),
-        format_func=labels.get,
-        key="import_cmp_old",
-        placeholder=common.choose(),
+    old = common.chosen(
+        c1.selectbox(
+            t("import.compare_old"),
+            ids,
+            index=min(1, len(ids) - 1),
+            format_func=labels.__getitem__,
+            key="import_cmp_old",
+            placeholder=common.choose(),
+        )
     )
-    new = c2.selectbox(
-        t("import.compare_new"),
-        ids,
-        index=0,
-        format_func=labels.get,
-        key="import_cmp_new",
-        placeholder=common.choose(),
+    new = common.chosen(
+        c2.selectbox(
+            t("import.compare_new"),
+            ids,
+            index=0,
+            format_func=labels.__getitem__,
+            key="import_cmp_new",
+            placeholder=common.choose(),
+        )
     )
     if c3.button(t("import.compare_button"), key="import_compare"):
         _diff(store_imports.compare(store, old, new), "import_compare_table")
@@ -552,12 +557,14 @@ def history_tab() -> None:
     if not older:
         st.caption(t("import.rollback_none"))
         return
-    pick = st.selectbox(
-        t("import.rollback_pick"),
-        older,
-        format_func=labels.get,
-        key="import_rollback_pick",
-        placeholder=common.choose(),
+    pick = common.chosen(
+        st.selectbox(
+            t("import.rollback_pick"),
+            older,
+            format_func=labels.__getitem__,
+            key="import_rollback_pick",
+            placeholder=common.choose(),
+        )
     )
     sure = st.checkbox(t("import.rollback_sure"), key="import_rollback_sure")
     if st.button(t("import.rollback_button"), disabled=not sure, key="import_rollback"):
@@ -579,12 +586,14 @@ def _withdraw_section(versions: pd.DataFrame, labels: dict[int, str]) -> None:
     if not live:
         st.caption(t("import.withdraw.none"))
         return
-    pick = st.selectbox(
-        t("import.withdraw.pick"),
-        live,
-        format_func=labels.get,
-        key="import_withdraw_pick",
-        placeholder=common.choose(),
+    pick = common.chosen(
+        st.selectbox(
+            t("import.withdraw.pick"),
+            live,
+            format_func=labels.__getitem__,
+            key="import_withdraw_pick",
+            placeholder=common.choose(),
+        )
     )
     reason = st.text_input(
         t("import.withdraw.reason"), max_chars=store_imports.REASON_MAX_CHARS, key="import_withdraw_reason"

@@ -17,15 +17,19 @@ version = common.version()
 VN = common.COUNTRY
 
 common.page_header("indices.title", "indices.intro")
-targets = common.targets_table(version)
-rank_targets = targets[targets["kind"] == "rank"].to_dict("records")
+rank_targets = common.rank_targets(version)
 label_of = {
-    x["target_id"]: common.rank_goal(t, x["group_id"], int(x["target_value"])) + f" — {x['horizon_year']}"
-    for x in rank_targets
+    x.target_id: common.rank_goal(t, x.group_id, x.rank_n) + f" — {x.horizon_year}" for x in rank_targets
 }
 ids = list(label_of)
-target_id = st.selectbox(
-    t("common.target"), ids, format_func=label_of.get, key="indices_target", placeholder=common.choose()
+target_id = common.chosen(
+    st.selectbox(
+        t("common.target"),
+        ids,
+        format_func=label_of.__getitem__,
+        key="indices_target",
+        placeholder=common.choose(),
+    )
 )
 comparison = common.yardstick_comparison(version, target_id, VN)
 
@@ -43,7 +47,7 @@ def rank_text(a) -> str:
     return common.world_rank(row)
 
 
-n_goal = int(next(x["target_value"] for x in rank_targets if x["target_id"] == target_id))
+n_goal = next(x.rank_n for x in rank_targets if x.target_id == target_id)
 rows = []
 for a in comparison:
     rows.append(

@@ -35,21 +35,21 @@ st.title(t("overview.title"))
 overview_strategy.render()
 st.divider()
 if latest is None:
-    st.warning(common.tm("overview.headline_none", index=info["short_name"]))
+    st.warning(common.tm("overview.headline_none", index=info.short_name))
 else:
     st.caption(
         common.tm(
             "overview.latest_data",
-            index=info["short_name"],
+            index=info.short_name,
             edition=latest.edition_year,
-            date=common.date(info["imported_at"].get(latest.edition_year)),
+            date=common.date(info.imported_at.get(latest.edition_year)),
         )
     )
     st.markdown(
         "#### "
         + common.tm(
             "overview.headline",
-            index=info["short_name"],
+            index=info.short_name,
             edition=latest.edition_year,
             rank=common.ordinal(phrases.shown_rank(latest)),
             of=latest.countries_ranked,
@@ -115,55 +115,48 @@ for col, a in zip(columns, rank_targets, strict=False):
                 )
             )
         st.caption(common.md(phrases.localized(a, "text", lang)))
-        link = (
-            f"{info['publisher']} — {common.index_name(a.yardstick_index or INDEX)} {a.as_of_edition or ''}"
-        )
+        link = f"{info.publisher} — {common.index_name(a.yardstick_index or INDEX)} {a.as_of_edition or ''}"
         st.caption(f"{t('common.source')}: {common.md(link.strip())} — {common.link(a.source_url)}")
 
 # --- the chart that proves it: the world rank by edition against the top-N lines ---------------------
-ranked = [r for r in history if r.score is not None and phrases.shown_rank(r)]
+# Each edition with a score and a world rank (published, else computed), with that rank.
+ranked = [(r, rank) for r in history if r.score is not None and (rank := phrases.shown_rank(r))]
 if ranked:
     world = sorted(
-        {(int(a.target_value), a.horizon_year) for a in rank_targets if a.group_id == "WORLD"}, reverse=True
+        {
+            (int(a.target_value), a.horizon_year)
+            for a in rank_targets
+            if a.group_id == "WORLD" and a.target_value is not None
+        },
+        reverse=True,
     )
     lines = {t("target_value.rank_world", n=n) + f" ({year})": n for n, year in world}
     proof = pd.DataFrame(
         {
-            "edition_year": [r.edition_year for r in ranked],
-            "world_rank": [phrases.shown_rank(r) for r in ranked],
-            "countries_ranked": [r.countries_ranked for r in ranked],
-            "group_rank": [r.group_rank for r in ranked],
-            "group_size": [r.group_size for r in ranked],
-            "score": [r.score for r in ranked],
-            "series": [r.series for r in ranked],
-            "source_url": [r.source_url for r in ranked],
+            "edition_year": [r.edition_year for r, _ in ranked],
+            "world_rank": [rank for _, rank in ranked],
+            "countries_ranked": [r.countries_ranked for r, _ in ranked],
+            "group_rank": [r.group_rank for r, _ in ranked],
+            "group_size": [r.group_size for r, _ in ranked],
+            "score": [r.score for r, _ in ranked],
+            "series": [r.series for r, _ in ranked],
+            "source_url": [r.source_url for r, _ in ranked],
         }
     )
-
-    def _int(x):
-        return None if x is None or pd.isna(x) else int(x)
-
     labels_at = [
-        t("overview.chart_point", rank=int(w), group=GROUP, group_rank=_int(g) or "–")
-        for w, g in zip(proof["world_rank"], proof["group_rank"], strict=True)
+        t("overview.chart_point", rank=rank, group=GROUP, group_rank=r.group_rank or "–")
+        for r, rank in ranked
     ]
     hover = [
         t(
             "overview.chart_hover",
-            rank=common.rank_of(int(w), _int(o)),
+            rank=common.rank_of(rank, r.countries_ranked),
             group=GROUP,
-            group_rank=common.rank_of(_int(g), _int(n)),
+            group_rank=common.rank_of(r.group_rank, r.group_size),
         )
-        for w, o, g, n in zip(
-            proof["world_rank"],
-            proof["countries_ranked"],
-            proof["group_rank"],
-            proof["group_size"],
-            strict=True,
-        )
+        for r, rank in ranked
     ]
-    last = ranked[-1]
-    rank_now = int(proof["world_rank"].iloc[-1])
+    last, rank_now = ranked[-1]
     inside = [n for n, _ in world if rank_now <= n]
     outside = [n for n, _ in world if rank_now > n]
     if world and not outside:
@@ -179,7 +172,7 @@ if ranked:
         charts.Labels(
             title=t(
                 "overview.chart_title",
-                index=info["short_name"],
+                index=info.short_name,
                 edition=last.edition_year,
                 rank=common.ordinal(rank_now),
                 verdict=verdict,
@@ -201,7 +194,7 @@ if ranked:
     common.chart(fig, proof, "overview_rank_chart", common.source_line(INDEX, proof["edition_year"].tolist()))
 
 # --- the history that proves it -------------------------------------------------------------------
-st.subheader(t("overview.history_title", index=info["short_name"]))
+st.subheader(t("overview.history_title", index=info.short_name))
 table = pd.DataFrame(
     [
         {
@@ -229,7 +222,7 @@ st.caption(common.tm("overview.history_caption"))
 st.subheader(t("overview.count_targets"))
 
 
-units = {x["target_id"]: x for x in common.targets_table(version).to_dict("records")}
+units = {x.target_id: x for x in common.targets(version)}
 
 
 def count_text(a) -> str:
@@ -237,12 +230,14 @@ def count_text(a) -> str:
         return "–"
     if a.target_value is None:
         return common.num(a.current_count, 0)
-    x = units.get(a.target_id, {})
-    if a.kind not in ("count", "direction") and x:
+    x = units.get(a.target_id)
+    if a.kind not in ("count", "direction") and x is not None:
         # a level, share or growth target: the latest value beside what the decision asks for
         return f"{common.num(a.current_count, 2)} — {common.goal_text(x, lang)}"
-    unit = progress.count_unit(
-        a.target_value, lang, x.get("unit_en", ""), x.get("unit_vi", ""), x.get("unit_en_one", "")
+    unit = (
+        progress.count_unit(a.target_value, lang, x.unit_en, x.unit_vi, x.unit_en_one)
+        if x is not None
+        else progress.count_unit(a.target_value, lang, "", "")
     )
     return t(
         "overview.count_of",
@@ -274,11 +269,11 @@ name = phrases.localized(info, "name", lang)
 st.caption(
     t(
         "overview.source_caption",
-        publisher=common.md(info["publisher"]),
+        publisher=common.md(info.publisher),
         index_name=common.md(name),
-        index=common.md(info["short_name"]),
-        editions=", ".join(str(e) for e in info["editions"]),
-        url=common.link(info["source_urls"].get(latest.edition_year, "") if latest else ""),
+        index=common.md(info.short_name),
+        editions=", ".join(str(e) for e in info.editions),
+        url=common.link(info.source_urls.get(latest.edition_year, "") if latest else ""),
     )
 )
 st.caption(

@@ -19,16 +19,10 @@ info = common.index_info(version, INDEX)
 with_pillars = common.editions_with_pillars(version, INDEX)
 common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
-    st.info(common.tm("pillars.none", index=info["short_name"]))
+    st.info(common.tm("pillars.none", index=info.short_name))
     st.stop()
 
-targets = common.targets_table(version)
-rank_targets = targets[targets["kind"] == "rank"].sort_values(["group_id", "target_value"])
-options = list(
-    dict.fromkeys(
-        (str(g), int(v)) for g, v in zip(rank_targets["group_id"], rank_targets["target_value"], strict=True)
-    )
-)
+options = sorted({(x.group_id, x.rank_n) for x in common.rank_targets(version)})  # each goal once
 
 
 def option_label(option: tuple[str, int]) -> str:
@@ -74,7 +68,7 @@ if total is not None and total.gap is not None:
             "pillars.headline_inside" if total.gap >= 0 else "pillars.headline_outside",
             target=target_words,
             edition=edition,
-            index=info["short_name"],
+            index=info.short_name,
             gap=common.num(abs(total.gap)),
             threshold=common.num(total.threshold),
         )

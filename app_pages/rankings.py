@@ -21,22 +21,20 @@ index_id = common.index_picker("rankings_index")
 info = common.index_info(version, index_id)
 history = common.rank_history(version, index_id, common.COUNTRY, common.DEFAULT_GROUP)
 rows = [r for r in history if r.score is not None]
-targets = common.targets_table(version)
-rank_targets = targets[(targets["kind"] == "rank")].to_dict("records")
+rank_targets = common.rank_targets(version)
 world_targets = {
-    t("target_value.rank_world", n=int(x["target_value"])) + f" ({x['horizon_year']})": int(x["target_value"])
+    t("target_value.rank_world", n=x.rank_n) + f" ({x.horizon_year})": x.rank_n
     for x in rank_targets
-    if x["group_id"] == "WORLD"
+    if x.group_id == "WORLD"
 }
 group_targets = {
-    t("target_value.rank_group", n=int(x["target_value"]), group=x["group_id"])
-    + f" ({x['horizon_year']})": int(x["target_value"])
+    t("target_value.rank_group", n=x.rank_n, group=x.group_id) + f" ({x.horizon_year})": x.rank_n
     for x in rank_targets
-    if x["group_id"] == common.DEFAULT_GROUP
+    if x.group_id == common.DEFAULT_GROUP
 }
 
 if not rows:
-    st.warning(common.tm("overview.headline_none", index=info["short_name"]))
+    st.warning(common.tm("overview.headline_none", index=info.short_name))
     st.stop()
 
 first, last = rows[0], rows[-1]
@@ -45,7 +43,7 @@ st.markdown(
     "#### "
     + common.tm(
         "rankings.headline",
-        index=info["short_name"],
+        index=info.short_name,
         first_edition=first.edition_year,
         first_rank=common.world_rank(first, short=True),
         first_pct=common.num(first.percentile, 0),
@@ -87,7 +85,7 @@ fig = charts.rank_history(
     charts.Labels(
         title=t(
             title_key,
-            index=info["short_name"],
+            index=info.short_name,
             rank=common.world_rank(last, short=True, nth=True),
             edition=last.edition_year,
             best=int(best["rank"]),
@@ -128,7 +126,7 @@ fig = charts.bump_chart(
     focus=VN,
     breaks=common.breaks(index_id, eds),
     target_rank=min(group_targets.values()) if group_targets else None,
-    target_label=min(group_targets, key=group_targets.get) if group_targets else "",
+    target_label=min(group_targets, key=group_targets.__getitem__) if group_targets else "",
 )
 common.chart(fig, bump, "rankings_bump", common.source_line(index_id, eds))
 members_note = [
@@ -145,22 +143,23 @@ st.caption(" · ".join(members_note))
 # --- projection band to the horizon ----------------------------------------------------------------
 st.subheader(t("rankings.projection_title"))
 label_of = {
-    x["target_id"]: common.rank_goal(t, x["group_id"], int(x["target_value"])) + f" — {x['horizon_year']}"
-    for x in rank_targets
+    x.target_id: common.rank_goal(t, x.group_id, x.rank_n) + f" — {x.horizon_year}" for x in rank_targets
 }
 # Only targets whose deadline is still ahead of the latest edition have something to project.
-ahead = [x for x in rank_targets if x["horizon_year"] > last.edition_year] or rank_targets
-choices = [x["target_id"] for x in ahead]
+ahead = [x for x in rank_targets if x.horizon_year > last.edition_year] or rank_targets
+choices = [x.target_id for x in ahead]
 default = max(
-    (x for x in ahead if x["group_id"] == "WORLD"), key=lambda x: x["horizon_year"], default=ahead[0]
-)["target_id"]
-target_id = st.selectbox(
-    t("common.target"),
-    choices,
-    index=choices.index(default),
-    format_func=label_of.get,
-    key="rankings_target",
-    placeholder=common.choose(),
+    (x for x in ahead if x.group_id == "WORLD"), key=lambda x: x.horizon_year, default=ahead[0]
+).target_id
+target_id = common.chosen(
+    st.selectbox(
+        t("common.target"),
+        choices,
+        index=choices.index(default),
+        format_func=label_of.__getitem__,
+        key="rankings_target",
+        placeholder=common.choose(),
+    )
 )
 a = common.assessment(version, target_id, index_id)
 fallback = None
@@ -173,7 +172,7 @@ if a.projection is None:
             a, fallback = candidate, year
             break
 if a.projection is None:
-    st.info(common.tm("rankings.projection_none", index=info["short_name"]))
+    st.info(common.tm("rankings.projection_none", index=info.short_name))
 else:
     p = a.projection
     points = [common.assessment(version, target_id, index_id, e) for e in p.editions_used]
@@ -187,7 +186,7 @@ else:
     )
     start_year = max(p.editions_used)
     span = p.target_year - start_year
-    lo, hi = 0.0, info["scale_max"][start_year]
+    lo, hi = 0.0, info.scale_max[start_year]
     clip = lambda v: None if v is None else min(max(v, lo), hi)  # noqa: E731 - a band cannot leave the scale
     projection = {
         "start_year": start_year,
@@ -256,8 +255,8 @@ else:
                 "rankings.projection_fallback",
                 series=p.series,
                 as_of=fallback,
-                latest=info["editions"][-1],
-                index=info["short_name"],
+                latest=info.editions[-1],
+                index=info.short_name,
             )
         )
     st.caption(
@@ -279,10 +278,7 @@ table = pd.DataFrame(
         t("common.edition"): frame["edition_year"].astype(str),
         t("common.global_rank"): [common.world_rank(r, short=True) for r in rows],
         t("common.percentile"): [common.num(p, 1) for p in frame["percentile"]],
-        t("common.asean_rank"): [
-            common.rank_of(None if g != g else int(g), s)
-            for g, s in zip(frame["group_rank"], frame["group_size"], strict=True)
-        ],
+        t("common.asean_rank"): [common.rank_of(r.group_rank, r.group_size) for r in rows],
         t("common.score"): [
             f"{common.num(s)} / {common.num(m, 0)}"
             for s, m in zip(frame["score"], frame["scale_max"], strict=True)

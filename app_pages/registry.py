@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metrics.auth import ROLE_ORDER
+from metrics.auth import ROLE_ORDER, Role
 
 ROOT = Path(__file__).resolve().parent
 
 # (name used for nav.<name> and the URL, script, least role: viewer < analyst < admin)
-PAGES: list[tuple[str, str, str]] = [
+PAGES: list[tuple[str, str, Role]] = [
     ("overview", "overview.py", "viewer"),
     ("rankings", "rankings.py", "viewer"),
     ("asean", "asean.py", "viewer"),
@@ -30,14 +30,14 @@ PAGES: list[tuple[str, str, str]] = [
 ]
 
 
-def available_pages() -> list[tuple[str, Path, str]]:
+def available_pages() -> list[tuple[str, Path, Role]]:
     return [(name, ROOT / script, role) for name, script, role in PAGES if (ROOT / script).exists()]
 
 
 # Shown alone when the server requires everyone to sign in (require_sign_in_for_viewers).
-LOGIN_PAGE = ("login", ROOT / "login.py", "viewer")
+LOGIN_PAGE: tuple[str, Path, Role] = ("login", ROOT / "login.py", "viewer")
 
 
-def pages_for(role: str) -> list[tuple[str, Path, str]]:
+def pages_for(role: Role) -> list[tuple[str, Path, Role]]:
     """The pages someone with `role` may open, in menu order (each protected page checks again)."""
     return [p for p in available_pages() if ROLE_ORDER[p[2]] <= ROLE_ORDER[role]]

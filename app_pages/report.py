@@ -19,7 +19,7 @@ from metrics.errors import MetricsError
 from metrics.present import vocabulary
 from metrics.reports import FORMATS, MIME
 from metrics.reports.build import usable_editions
-from metrics.reports.model import SECTION_IDS, ReportModel, ReportOptions
+from metrics.reports.model import SECTION_IDS, ReportKind, ReportModel, ReportOptions
 from metrics.store import queries as q
 
 t = common.t
@@ -29,7 +29,7 @@ KEY = "report_generated"  # session: (cache key, seconds) of the last generated 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def generate(
-    data_version: int, options_json: str, _actor: Actor
+    data_version: common.Version, options_json: str, _actor: Actor
 ) -> tuple[dict, dict[str, bytes], dict[str, tuple[str, dict]]]:
     """The model (as a dict, for the preview), the bytes of every format that rendered and the
     error (code, params) of each that did not, built once per data version and options. The
@@ -41,12 +41,12 @@ def generate(
 
 
 @st.cache_data(show_spinner=False)
-def usable_report_editions(data_version: int, index_id: str) -> list[int]:
+def usable_report_editions(data_version: common.Version, index_id: str) -> list[int]:
     return usable_editions(common.store(), index_id)
 
 
 @st.cache_data(show_spinner=False)
-def peer_groups(data_version: int) -> list[str]:
+def peer_groups(data_version: common.Version) -> list[str]:
     return q.peer_groups(common.store())["group_id"].tolist()
 
 
@@ -57,7 +57,7 @@ if not may_export(actor, setting):
     st.warning(t(f"error.export_denied_{setting}"), icon=":material/lock:")
     st.stop()
 info = common.index_info(version, common.DEFAULT_INDEX)
-editions = list(info["editions"])[::-1]
+editions = list(info.editions)[::-1]
 # The default is the latest edition with Viet Nam's total (an edition imported without totals can
 # produce no headline); choosing another is refused by the report with a translated message.
 usable = usable_report_editions(version, common.DEFAULT_INDEX)
@@ -74,7 +74,7 @@ with left:
         key="report_lang",
     )
     as_of = st.selectbox(
-        t("report.page.as_of", index=info["short_name"]),
+        t("report.page.as_of", index=info.short_name),
         editions,
         index=editions.index(default_as_of),
         key="report_as_of",
@@ -94,29 +94,32 @@ with right:
         t("report.page.meeting_date"), value=dt.date.today(), key="report_meeting_date", format="DD/MM/YYYY"
     )
     section_names = {
-        s: t(f"report.section.{s}", group=group, edition=info["short_name"])
+        s: t(f"report.section.{s}", group=group, edition=info.short_name)
         if s != "changes"
         else t("report.section.changes_none")
         for s in SECTION_IDS
     }
     # The options are the translated names, mapped back to their code: the widget's value is the
     # reader's wording too, never an English code.
-    kind_by_name = {t(f"report.page.kind_{k}"): k for k in ("meeting", "closing_review")}
+    kinds: tuple[ReportKind, ...] = ("meeting", "closing_review")
+    kind_by_name = {t(f"report.page.kind_{k}"): k for k in kinds}
     report_kind = kind_by_name[
-        st.radio(t("report.page.kind"), options=list(kind_by_name), horizontal=True, key="report_kind")
+        common.chosen(
+            st.radio(t("report.page.kind"), options=list(kind_by_name), horizontal=True, key="report_kind")
+        )
     ]
     sections = st.multiselect(
         t("report.page.sections"),
         options=list(SECTION_IDS),
         default=list(SECTION_IDS),
-        format_func=section_names.get,
+        format_func=section_names.__getitem__,
         key="report_sections",
         placeholder=common.choose(many=True),
         disabled=report_kind == "closing_review",
     )
 
 options = ReportOptions(
-    lang=report_lang,
+    lang=common.chosen(report_lang),
     kind=report_kind,
     as_of=int(as_of),
     group_id=group,
@@ -177,8 +180,8 @@ if headline is not None:
         st.markdown(f"#### {md(headline.lead)}")
     for bullet in headline.bullets:
         # The report's own words (its language may differ from the app's).
-        icon = vocabulary.look(bullet.status).icon
-        badge = f"{icon} **{md(bullet.status_label)}**" if bullet.status else "•"
+        status = bullet.status
+        badge = f"{vocabulary.look(status).icon} **{md(bullet.status_label)}**" if status else "•"
         st.markdown(f"- {badge} — {md(bullet.text)}")
 scorecard = model.section("scorecard")
 if scorecard is not None and scorecard.tables:

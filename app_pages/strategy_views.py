@@ -171,18 +171,3 @@ def evidence_frame(records: list) -> pd.DataFrame:
             for e in records
         ]
     )
-
-
-def goal_of_target(row: dict, lang: str) -> str:
-    """goal_text for a targets-table row (a store row, NaN for a blank)."""
-
-    def clean(v):
-        return None if v is None or v != v else v
-
-    fields = {k: clean(row.get(k)) for k in ScoreRow.model_fields if k in row}
-    fields = {k: v for k, v in fields.items() if v is not None}
-    if "base_year" in fields:
-        fields["base_year"] = int(fields["base_year"])
-    fields["horizon_year"] = int(fields["horizon_year"])
-    fields.setdefault("strategy_id", "")
-    return goal_text(ScoreRow(**fields, status="no_data"), lang)

@@ -8,8 +8,9 @@ import streamlit as st
 
 from app_pages import common, evidence_forms
 from app_pages import strategy_views as sv
-from metrics import charts, i18n, services
+from metrics import charts, i18n, services, target_sets
 from metrics.errors import MetricsError, ValidationFailed
+from metrics.models import Target
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -20,14 +21,16 @@ common.page_header("targets_page.title", "targets_page.intro")
 # The strategy in force is the default; an earlier one is one choice away and says it is superseded.
 choices = {r.strategy_id: r for r in common.strategy_rows(version)}
 strategy_ids = list(choices)
-default_id = common.default_strategy(version)
-chosen = st.selectbox(
-    t("strategy.choose"),
-    strategy_ids,
-    index=strategy_ids.index(st.session_state.get("strategy_choice") or default_id),
-    format_func=lambda i: f"{choices[i].decision} — " + t(f"strategy.status_{choices[i].status}"),
-    key="targets_strategy",
-    placeholder=common.choose(),
+default_id = common.chosen(common.default_strategy(version))  # no strategy: nothing to show
+chosen = common.chosen(
+    st.selectbox(
+        t("strategy.choose"),
+        strategy_ids,
+        index=strategy_ids.index(st.session_state.get("strategy_choice") or default_id),
+        format_func=lambda i: f"{choices[i].decision} — " + t(f"strategy.status_{choices[i].status}"),
+        key="targets_strategy",
+        placeholder=common.choose(),
+    )
 )
 st.session_state["strategy_choice"] = chosen
 row = choices[chosen]
@@ -44,7 +47,6 @@ if row.status == "superseded":
     )
 else:
     st.info(common.tm("strategy.in_force_notice", name=row_name))
-targets = common.targets_table(version)
 strategies = common.strategies_table(version)
 assessments = {a.target_id: a for a in common.assess_targets(version, VN)}
 reports = {r.target_id: r for r in common.target_reports(version)}
@@ -53,18 +55,18 @@ strategy_name = dict(
 )
 
 
-def goal(x: dict) -> str:
+def goal(x: Target) -> str:
     return common.goal_text(x, lang)
 
 
-def yardstick(x: dict) -> str:
-    if x["kind"] == "rank":
+def yardstick(x: Target) -> str:
+    if x.kind == "rank":
         text = t(
             "targets_page.yardstick_index",
-            index=common.index_name(x["yardstick_index"]),
-            measure=x["yardstick_measure"],
+            index=common.index_name(x.yardstick_index),
+            measure=x.yardstick_measure,
         )
-        return text + (" — " + t("strategy.proxy_label") if x.get("yardstick_proxy") else "")
+        return text + (" — " + t("strategy.proxy_label") if x.yardstick_proxy else "")
     return t("targets_page.yardstick_records")
 
 
@@ -92,26 +94,26 @@ def successor_of(target_id: str) -> str:
     return report.succeeded_by or t("strategy.no_successor")
 
 
-records = targets.to_dict("records")
+records = common.targets(version)
 columns = {
-    t("common.status"): [status_of(x["target_id"]) for x in records],
-    t("targets_page.col_strategy"): [x["strategy_id"] for x in records],
-    "ID": [x["target_id"] for x in records],
-    t("common.horizon"): [str(x["horizon_year"]) for x in records],
-    t("committee.col_kind"): [t(f"committee.kind_{x['kind']}") for x in records],
+    t("common.status"): [status_of(x.target_id) for x in records],
+    t("targets_page.col_strategy"): [x.strategy_id for x in records],
+    "ID": [x.target_id for x in records],
+    t("common.horizon"): [str(x.horizon_year) for x in records],
+    t("committee.col_kind"): [t(f"committee.kind_{x.kind}") for x in records],
     t("targets_page.col_goal"): [goal(x) for x in records],
-    t("targets_page.col_text_vi"): [x["text_vi"] for x in records],
+    t("targets_page.col_text_vi"): [x.text_vi for x in records],
     # the English wording is a translation: on the English page only
-    **({t("targets_page.col_text_en"): [x["text_en"] for x in records]} if lang == "en" else {}),
+    **({t("targets_page.col_text_en"): [x.text_en for x in records]} if lang == "en" else {}),
     t("targets_page.col_yardstick"): [yardstick(x) for x in records],
-    t("strategy.lead_agency"): [agency_of(x["target_id"]) for x in records],
+    t("strategy.lead_agency"): [agency_of(x.target_id) for x in records],
     t("strategy.evidence_col"): [
-        reports[x["target_id"]].evidence_count if x["target_id"] in reports else 0 for x in records
+        reports[x.target_id].evidence_count if x.target_id in reports else 0 for x in records
     ],
-    t("common.source"): [x["source_url"] for x in records],
+    t("common.source"): [x.source_url for x in records],
 }
 if row.status == "superseded":
-    columns[t("strategy.successor_col")] = [successor_of(x["target_id"]) for x in records]
+    columns[t("strategy.successor_col")] = [successor_of(x.target_id) for x in records]
 table = pd.DataFrame(columns)
 st.markdown(
     "#### "
@@ -135,22 +137,24 @@ common.download(table, "targets", "targets_table_download", xlsx=True)
 
 # --- one target: its status history --------------------------------------------------------------------
 st.subheader(t("targets_page.history_title"))
-ids = [x["target_id"] for x in records]
-by_id = {x["target_id"]: x for x in records}
-target_id = st.selectbox(
-    t("common.target"),
-    ids,
-    format_func=lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})",
-    key="targets_select",
-    placeholder=common.choose(),
+ids = [x.target_id for x in records]
+by_id = {x.target_id: x for x in records}
+target_id = common.chosen(
+    st.selectbox(
+        t("common.target"),
+        ids,
+        format_func=lambda i: f"{goal(by_id[i])} — {by_id[i].horizon_year} ({i})",
+        key="targets_select",
+        placeholder=common.choose(),
+    )
 )
 x = by_id[target_id]
 st.markdown(
-    f"> {common.md(x['text_vi'])}\n>\n> *{common.md(x['text_en'])}*"
+    f"> {common.md(x.text_vi)}\n>\n> *{common.md(x.text_en)}*"
     if lang == "en"
-    else f"> {common.md(x['text_vi'])}"
+    else f"> {common.md(x.text_vi)}"
 )
-if x["kind"] == "rank":
+if x.kind == "rank":
     history = [h for h in common.status_history(version, target_id, VN) if h.as_of_edition is not None]
     hframe = pd.DataFrame(
         {
@@ -163,7 +167,7 @@ if x["kind"] == "rank":
             "status": [h.status for h in history],
         }
     )
-    scale_of = common.index_info(version, x["yardstick_index"])["scale_max"]
+    scale_of = common.index_info(version, x.yardstick_index).scale_max
     shown = pd.DataFrame(
         {
             t("common.edition"): hframe["edition_year"].astype(str),
@@ -172,10 +176,10 @@ if x["kind"] == "rank":
             ],
             # Each edition's score on its own scale (GAIRI 2019: 0-10).
             t("common.score"): [
-                f"{common.num(v)} / {common.num(scale_of.get(int(e)), 0)}"
-                if v == v and v is not None
+                f"{common.num(h.score)} / {common.num(scale_of.get(h.as_of_edition), 0)}"
+                if h.score is not None
                 else "–"
-                for v, e in zip(hframe["score"], hframe["edition_year"], strict=True)
+                for h in history
             ],
             t("targets_page.col_threshold"): [common.num(v) for v in hframe["threshold"]],
             t("indices.col_gap"): [common.signed(v) for v in hframe["gap"]],
@@ -185,7 +189,7 @@ if x["kind"] == "rank":
     st.caption(common.tm("targets_page.history_note"))
     st.dataframe(shown, hide_index=True, width="stretch", key="targets_history")
     # Gaps are in points of each edition's scale: chart only the editions on the latest one's scale.
-    scale = common.index_info(version, x["yardstick_index"])["scale_max"]
+    scale = common.index_info(version, x.yardstick_index).scale_max
     gaps = hframe.dropna(subset=["gap"])
     if not gaps.empty:
         latest_scale = scale.get(int(gaps["edition_year"].iloc[-1]))
@@ -195,7 +199,7 @@ if x["kind"] == "rank":
     else:
         left_out = []
     if not gaps.empty:
-        source = common.source_line(x["yardstick_index"], gaps["edition_year"].tolist())
+        source = common.source_line(x.yardstick_index, gaps["edition_year"].tolist())
         last = gaps.iloc[-1]
         fig = charts.gap_bars(
             pd.DataFrame(
@@ -213,7 +217,7 @@ if x["kind"] == "rank":
                 ),
                 x=t("targets_page.gap_axis"),
                 y=t("common.edition"),
-                source=common.source_line(x["yardstick_index"], gaps["edition_year"].tolist(), url=False),
+                source=common.source_line(x.yardstick_index, gaps["edition_year"].tolist(), url=False),
             ),
             lang,
             value_text="text",
@@ -253,10 +257,11 @@ if not common.can("analyst"):
     st.caption(common.tm("targets_page.analyst_only"))
     st.stop()
 
-evidence_forms.render(actor, target_id, lambda i: f"{goal(by_id[i])} — {by_id[i]['horizon_year']} ({i})")
+evidence_forms.render(actor, target_id, lambda i: f"{goal(by_id[i])} — {by_id[i].horizon_year} ({i})")
 
 st.subheader(t("targets_page.add_set_title"))
 st.markdown(common.tm("targets_page.add_set_help", strategies=", ".join(strategy_name)))
+targets = common.targets_table(version)  # the CSV columns of a target set, as the store holds them
 template = targets[targets["strategy_id"] == targets["strategy_id"].iloc[0]].head(3)
 common.download(template, "targets_template", "targets_template_download")
 upload = common.file_uploader(t("targets_page.upload"), ["csv"], "targets_upload")
@@ -275,7 +280,7 @@ if upload is not None:
     every_target = set(services.q.targets(common.store())["target_id"])
     signed = {r.strategy_id: r.signed_on for r in choices.values()}
     agencies = set(services.q.agencies(common.store())["agency_id"])
-    parsed, problems = common.parse_target_set(
+    parsed, problems = target_sets.parse_target_set(
         upload.getvalue(), upload.name, every_target, signed, lang, agencies
     )
     if problems:

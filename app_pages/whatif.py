@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from metrics import charts, i18n
+from metrics.models import Target
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -20,7 +21,7 @@ info = common.index_info(version, INDEX)
 with_pillars = common.editions_with_pillars(version, INDEX)
 common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
-    st.info(common.tm("pillars.none", index=info["short_name"]))
+    st.info(common.tm("pillars.none", index=info.short_name))
     st.stop()
 edition = st.selectbox(
     t("common.edition"),
@@ -29,11 +30,11 @@ edition = st.selectbox(
     format_func=str,
     placeholder=common.choose(),
 )
-meas = common.measures(version, INDEX, info["frameworks"][edition])
+meas = common.measures(version, INDEX, info.frameworks[edition])
 pillars = meas[meas["level"] == "pillar"]
 table = common.group_table(version, INDEX, edition, common.DEFAULT_GROUP)
 vn = table[table["iso3"] == VN].iloc[0]
-scale_max = info["scale_max"][edition]
+scale_max = info.scale_max[edition]
 label = dict(zip(pillars["measure_id"], pillars["name_vi" if lang == "vi" else "name_en"], strict=True))
 source = common.source_line(INDEX, [edition])
 
@@ -44,7 +45,7 @@ def _reset() -> None:
 
 
 # --- sliders ---------------------------------------------------------------------------------------
-st.subheader(t("whatif.sliders_title", index=info["short_name"], edition=edition))
+st.subheader(t("whatif.sliders_title", index=info.short_name, edition=edition))
 changes: dict[str, float] = {}
 cols = st.columns(min(len(pillars), 3))
 for i, m in enumerate(pillars["measure_id"]):
@@ -118,24 +119,23 @@ weights = ", ".join(
 st.caption(common.tm("whatif.caption", weights=weights) + " " + source)
 
 # --- the chart: the resulting total against the threshold of each rank target ------------------------
-targets = common.targets_table(version)
-rank_targets = targets[targets["kind"] == "rank"].sort_values(["horizon_year", "group_id"])
+rank_targets = sorted(common.rank_targets(version), key=lambda x: (x.horizon_year, x.group_id))
 
 
-def goal_of(x: dict) -> str:
-    return common.rank_goal(t, x["group_id"], int(x["target_value"]))
+def goal_of(x: Target) -> str:
+    return common.rank_goal(t, x.group_id, x.rank_n)
 
 
 bars = []
-for x in rank_targets.to_dict("records"):
-    total_gap = common.measure_gaps(version, INDEX, edition, x["group_id"], int(x["target_value"]))
+for x in rank_targets:
+    total_gap = common.measure_gaps(version, INDEX, edition, x.group_id, x.rank_n)
     threshold = next((g.threshold for g in total_gap if g.measure_id == "total"), None)
     if threshold is None:
         continue
     bars.append(
         {
-            "target_id": x["target_id"],
-            "label": f"{goal_of(x)} ({x['horizon_year']})",
+            "target_id": x.target_id,
+            "label": f"{goal_of(x)} ({x.horizon_year})",
             "threshold": threshold,
             "published_total": result.base_total,
             "new_total": result.new_total,
@@ -173,15 +173,15 @@ if bars:
 # --- smallest changes that reach each target -----------------------------------------------------------
 st.subheader(t("whatif.smallest_title", edition=edition))
 rows = []
-for x in rank_targets.to_dict("records"):
+for x in rank_targets:
     goal = goal_of(x)
-    plans = common.smallest_changes(version, INDEX, edition, int(x["target_value"]), x["group_id"])
+    plans = common.smallest_changes(version, INDEX, edition, x.rank_n, x.group_id)
     if not plans:
         continue
     if plans[0]["total_points_needed"] <= 0:
         rows.append(
             {
-                t("common.target"): f"{goal} ({x['horizon_year']})",
+                t("common.target"): f"{goal} ({x.horizon_year})",
                 t("whatif.col_plan"): t("whatif.already"),
                 t("whatif.col_total_needed"): common.num(0, 2),
                 t("whatif.col_points"): "–",
@@ -196,7 +196,7 @@ for x in rank_targets.to_dict("records"):
             what = t("whatif.plan_single", pillar=label.get(plan["measure_id"], plan["measure_id"]))
         rows.append(
             {
-                t("common.target"): f"{goal} ({x['horizon_year']})",
+                t("common.target"): f"{goal} ({x.horizon_year})",
                 t("whatif.col_plan"): what,
                 t("whatif.col_total_needed"): common.signed(plan["total_points_needed"], 2),
                 t("whatif.col_points"): ", ".join(

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from metrics.errors import MetricsError, PermissionDenied
 
 Role = Literal["viewer", "analyst", "admin"]
-ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
+ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
 ROLE_ORDER: dict[str, int] = {"viewer": 0, "analyst": 1, "admin": 2}
 
 # Account names: plain logins or e-mail addresses (the identity provider's e-mail maps to an account).
@@ -106,11 +106,15 @@ def require_role(actor: Actor, needed: Role) -> None:
         raise PermissionDenied(needed=needed, role=actor.role, actor=actor.name)
 
 
+def is_role(value: str) -> TypeGuard[Role]:
+    return value in ROLE_ORDER
+
+
 def parse_role(text: str) -> Role:
     role = str(text).strip().lower()
-    if role not in ROLE_ORDER:
+    if not is_role(role):
         raise MetricsError("unknown_role", role=text, roles=", ".join(ROLES))
-    return role  # type: ignore[return-value]
+    return role
 
 
 def normalise_name(name: str) -> str:
@@ -148,7 +152,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         password = password[:PASSWORD_MAX_LENGTH]  # still hashed: no shortcut an attacker can time
     target = stored_hash or _DUMMY_HASH
     try:
-        ok = _HASHER.verify(target, password)
+        ok: bool = _HASHER.verify(target, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     return ok and bool(stored_hash)
@@ -193,7 +197,7 @@ def may_export(actor: Actor, setting: str | None = None) -> bool:
         return True
     if actor == ANONYMOUS or actor.name == ANONYMOUS.name:
         return False
-    return has_role(actor, setting)  # type: ignore[arg-type]
+    return has_role(actor, parse_role(setting))
 
 
 def require_export(actor: Actor, setting: str | None = None) -> None:

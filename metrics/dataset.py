@@ -92,9 +92,10 @@ def parse_rows(
 
 
 def _countries(data_dir: Path, problems: list[Problem]) -> list[Country]:
-    rows = read_csv_rows(data_dir / "countries.csv")
-    for row in rows:
-        row["aliases"] = tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip())
+    rows: list[dict[str, Any]] = [
+        {**row, "aliases": tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip())}
+        for row in read_csv_rows(data_dir / "countries.csv")
+    ]
     return parse_rows(Country, rows, "countries.csv", problems)
 
 

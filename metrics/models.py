@@ -210,6 +210,13 @@ class Target(_Model):
     coordinating_agencies: tuple[str, ...] = ()  # agency_ids; a CSV cell holds them separated by ";"
     succeeded_by: str = ""  # a superseded strategy's target: the successor target_id; "" = none
 
+    @property
+    def rank_n(self) -> int:
+        """The N of a "top N" rank target (the model requires it of every rank target)."""
+        if self.kind != "rank" or self.target_value is None:
+            raise ValueError(f"{self.target_id} is not a rank target")
+        return int(self.target_value)
+
     @field_validator("text_vi", "text_en")
     @classmethod
     def _normalise(cls, v: str) -> str:

@@ -1,8 +1,13 @@
 """Pure progress engine: thresholds, trends, projections and target status with a calculation trace.
 
 No DuckDB, Streamlit or plotly: inputs are plain pydantic models built by metrics.services from the
-store (or by a test or the benchmark by hand); outputs are the result models below, whose field names
-are the stable contract of the pages, the reports and `python -m metrics status --json`.
+store (or by a test or the benchmark by hand); outputs are the result models of
+metrics.progress_models, whose field names are the stable contract of the pages, the reports and
+`python -m metrics status --json`. The engine is in parts: rank targets (metrics.progress_rank),
+counted targets, measure gaps and data-quality findings (this module), what every assessment shares
+(metrics.progress_steps: the trace, the fields, the ratio classes), the statistics
+(metrics.progress_stats) and the text of the traces (metrics.progress_trace). Their public names are
+re-exported here, so a caller imports metrics.progress alone.
 
 The method is docs/METHODS.md's, written down for users in the i18n `methodology.*` texts:
 
@@ -24,983 +29,54 @@ The method is docs/METHODS.md's, written down for users in the i18n `methodology
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import math
-import re
-import tomllib
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, Literal, get_args
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
-
-from metrics import i18n, ranking
+from metrics import ranking
 from metrics.models import ProgressRecord, Target
-
-StatusClass = Literal[
-    "achieved", "missed", "met_now", "on_track", "at_risk", "off_track", "pace_unknown", "no_data"
-]
-TrendArrow = Literal["up", "down", "flat", "none"]
-TrendBasis = Literal["score", "group_rank", "percentile", "count", "none"]
-STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
-RULES = (
-    "achieved",
-    "missed",
-    "met_now",
-    "on_track",
-    "at_risk",
-    "off_track",
-    "threshold_falling",
-    "no_edition",
-    "no_score",
-    "not_in_group",
-    "horizon_edition_missing",
-    "no_trend",
-    "pace_not_comparable",
-    "no_records",
-    "no_record_by_horizon",
-    "direction_needs_two_records",
+from metrics.progress_models import (  # noqa: F401 - re-exported: the engine's public models
+    RULES,
+    RULES_FILE,
+    STATUS_CLASSES,
+    WORLD,
+    Assessment,
+    EditionScores,
+    Finding,
+    MeasureGap,
+    Projection,
+    Rival,
+    StatusClass,
+    StatusRules,
+    Trace,
+    TraceStep,
+    TrendArrow,
+    TrendBasis,
+    load_status_rules,
 )
-WORLD = "WORLD"
-RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "status_rules.toml"
-
-
-class TraceStep(BaseModel):
-    key: str  # i18n key of the step label, e.g. "trace.threshold"
-    formula: str  # the formula with its numbers, in English (render_formula gives any language)
-    value: float | int | str | None  # a str in TRACE_WORDS is a word to translate (trace_value.<word>)
-    template: str = ""  # i18n key formula.<template> of the formula
-    params: dict[str, Any] = Field(default_factory=dict)  # the numbers and names the template takes
-
-
-class Trace(BaseModel):
-    target_id: str
-    inputs: dict[str, Any]
-    steps: list[TraceStep]
-    result: StatusClass
-    rule: str  # i18n key of the rule applied, e.g. "rule.on_track"
-
-
-class Projection(BaseModel):
-    target_year: int
-    series: str
-    editions_used: list[int]
-    country_score: float
-    country_low: float
-    country_high: float
-    threshold: float | None
-    threshold_low: float | None
-    threshold_high: float | None
-    country_slope: float
-    threshold_slope: float | None
-
-
-class Rival(BaseModel):
-    iso3: str
-    score: float
-    rank: int
-
-
-class Assessment(BaseModel):
-    target_id: str
-    strategy_id: str
-    kind: str
-    horizon_year: int
-    comparator: str
-    target_value: float | None
-    group_id: str
-    yardstick_index: str | None
-    yardstick_measure: str | None
-    iso3: str
-    as_of_edition: int | None
-    current_rank: int | None
-    of: int | None
-    percentile: float | None
-    score: float | None
-    threshold: float | None
-    gap: float | None
-    rival_above: Rival | None
-    rival_below: Rival | None
-    trend_per_year: float | None
-    required_gain_per_year: float | None
-    projection: Projection | None
-    current_count: float | None
-    measured_on: dt.date | None
-    status: StatusClass
-    trend: TrendArrow
-    source_url: str
-    version_id: int | None
-    text_vi: str
-    text_en: str
-    trace: Trace
-    # Beyond the first contract (additive): what the pace was measured on, and the position pace
-    # used when a series is too short for a score trend (GAIRI 2025 is a series of one edition).
-    trend_basis: TrendBasis = "none"
-    pace_ratio: float | None = None
-    position_trend_per_year: float | None = None
-    required_position_per_year: float | None = None
-    computed_rank: int | None = None
-    published_rank: int | None = None
-    tie_at_threshold: bool = False
-    years_left: float | None = None
-
-
-class MeasureGap(BaseModel):
-    measure_id: str
-    level: str
-    parent_id: str
-    name_en: str
-    name_vi: str
-    score: float | None
-    threshold: float | None
-    gap: float | None
-    rival_above: Rival | None
-    rival_below: Rival | None
-    group_top_mean: float | None
-
-
-class Finding(BaseModel):
-    """A data-quality finding. `code` + `params` are for display in any language (finding_text);
-    `detail` is the same in English, for the CLI and JSON."""
-
-    kind: str
-    index_id: str
-    edition_year: int
-    iso3: str
-    published_rank: int | None
-    computed_rank: int | None
-    detail: str
-    code: str = ""  # i18n key finding.<code>; empty = show `detail`
-    params: dict[str, Any] = Field(default_factory=dict)
-
-
-def finding_text(finding: Finding, lang: str, names: dict[str, str] | None = None) -> str:
-    """A finding in `lang`: the template finding.<code> with its numbers formatted for the
-    language; `names` maps ids in the params (a measure id) to the words to show."""
-    text = i18n.catalog(lang).get(f"finding.{finding.code}") if finding.code else None
-    if text is None:
-        return finding.detail
-    names = names or {}
-    params = {k: names.get(v, v) if isinstance(v, str) else v for k, v in finding.params.items()}
-    if "method" in params:
-        method = finding.params["method"]
-        params["method"] = i18n.t(f"finding_method.{method}", lang) if method else "–"
-    shown = {k: _param_text(v, lang) for k, v in params.items()}
-    if isinstance(params.get("difference"), int | float) and params["difference"] > 0:
-        shown["difference"] = "+" + shown["difference"]  # a difference carries its sign
-    return text.format(**shown)
-
-
-def count_unit(value: float | None, lang: str, unit_en: str, unit_vi: str, unit_en_one: str = "") -> str:
-    """The unit of a counted target for a value: Vietnamese has no plural; English uses the
-    singular (data/targets.csv unit_en_one) for exactly 1, else the plural."""
-    if lang == "vi":
-        return unit_vi or ""
-    if value is not None and value == value and abs(float(value)) == 1 and unit_en_one:
-        return unit_en_one
-    return unit_en or ""
-
-
-class EditionScores(BaseModel):
-    """One edition of the yardstick, as the pure engine needs it (built by services from the store)."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    index_id: str
-    edition_year: int
-    series: str
-    measure_id: str = "total"
-    scores: dict[str, float]
-    published_ranks: dict[str, int] = Field(default_factory=dict)
-    members: list[str] | None = None  # None = WORLD (every country with a score)
-    membership_date: dt.date | None = None
-    countries_ranked: int | None = None
-    higher_is_better: bool = True
-    scale_min: float = 0.0
-    scale_max: float = 100.0
-    source_url: str = ""
-    version_id: int | None = None
-    _field: ranking.SortedField | None = PrivateAttr(default=None)
-
-    def field(self) -> ranking.SortedField:
-        """The countries that compete: members with a score (or everyone with a score), sorted once."""
-        private = self.__pydantic_private__  # direct access: this is called in the engine's inner loop
-        cached = private.get("_field")
-        if cached is None:
-            if self.members is None:
-                scores = self.scores
-            else:
-                scores = {k: self.scores[k] for k in self.members if k in self.scores}
-            cached = private["_field"] = ranking.SortedField(scores, self.higher_is_better)
-        return cached
-
-
-class StatusRules(BaseModel):
-    """The numbers that decide a status class; read from data/status_rules.toml (one place)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    on_track_ratio: float = 0.95
-    at_risk_ratio: float = 0.5
-    min_points: int = 2
-    min_pace_editions: int = 2
-    min_points_interval: int = 3
-    confidence: float = 0.90
-    flat_share_of_scale_per_year: float = 0.002
-    flat_rank_per_year: float = 0.1
-    flat_percentile_per_year: float = 0.5
-    flat_count_per_year: float = 0.0
-    about_tolerance: float = 0.05  # "khoảng" (about): met within ± this share of the target
-
-
-@functools.cache
-def load_status_rules(path: Path = RULES_FILE) -> StatusRules:
-    with open(path, "rb") as f:
-        tree = tomllib.load(f)
-    flat: dict[str, Any] = {}
-    for section in tree.values():
-        if isinstance(section, dict):
-            flat.update(section)
-    return StatusRules(**flat)
-
-
-# --- Statistics: least squares and a t-based prediction interval (no scipy) -----------------------
-
-
-def _betacf(a: float, b: float, x: float) -> float:
-    # Continued fraction of the incomplete beta function (modified Lentz), Numerical Recipes 6.4.
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c if abs(1.0 + aa / c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c if abs(1.0 + aa / c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 3e-14:
-            break
-    return h
-
-
-def _betainc(a: float, b: float, x: float) -> float:
-    """Regularised incomplete beta I_x(a, b)."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    ln = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    front = math.exp(ln)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
-
-
-def t_cdf(t: float, df: float) -> float:
-    """Student's t distribution function."""
-    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
-    return 1.0 - tail if t >= 0 else tail
-
-
-@functools.cache
-def t_quantile(p: float, df: float) -> float:
-    """Quantile of Student's t (bisection on t_cdf; exact to 1e-10)."""
-    if not 0.0 < p < 1.0:
-        raise ValueError("p must be in (0, 1)")
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-    lo, hi = 0.0, 1.0
-    while t_cdf(hi, df) < p:
-        hi *= 2.0
-    for _ in range(200):
-        mid = (lo + hi) / 2.0
-        if t_cdf(mid, df) < p:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-12:
-            break
-    return (lo + hi) / 2.0
-
-
-class LineFit(BaseModel):
-    """Ordinary least squares y = intercept + slope * x over n points."""
-
-    n: int
-    slope: float
-    intercept: float
-    x_mean: float
-    sxx: float
-    resid_sd: float | None  # None below 3 points (no degrees of freedom left)
-    xs: list[float]
-
-    def at(self, x: float) -> float:
-        return self.intercept + self.slope * x
-
-
-def fit_line(points: Sequence[tuple[float, float]]) -> LineFit | None:
-    """Least squares over (x, y) points; None when fewer than 2 distinct x."""
-    if len({x for x, _ in points}) < 2:
-        return None
-    n = len(points)
-    xm = sum(x for x, _ in points) / n
-    ym = sum(y for _, y in points) / n
-    sxx = sum((x - xm) ** 2 for x, _ in points)
-    slope = sum((x - xm) * (y - ym) for x, y in points) / sxx
-    intercept = ym - slope * xm
-    sd = None
-    if n >= 3:
-        ss = sum((y - (intercept + slope * x)) ** 2 for x, y in points)
-        sd = math.sqrt(ss / (n - 2))
-    return LineFit(
-        n=n, slope=slope, intercept=intercept, x_mean=xm, sxx=sxx, resid_sd=sd, xs=[x for x, _ in points]
-    )
-
-
-def predict(fit: LineFit, x0: float, rules: StatusRules) -> tuple[float, float, float, str]:
-    """(central, low, high, band basis) at x0.
-
-    With >= rules.min_points_interval points: the t-based prediction interval
-    yhat ± t(1-(1-conf)/2, n-2) · s · sqrt(1 + 1/n + (x0 - xbar)² / Sxx).
-    With fewer (2 points, a line through both): no spread to measure, so a deliberately wide band
-    from "no change after the last point" to "twice the projected change".
-    """
-    y = fit.at(x0)
-    if fit.n >= max(3, rules.min_points_interval) and fit.resid_sd is not None:
-        q = t_quantile(1.0 - (1.0 - rules.confidence) / 2.0, fit.n - 2)
-        half = q * fit.resid_sd * math.sqrt(1.0 + 1.0 / fit.n + (x0 - fit.x_mean) ** 2 / fit.sxx)
-        return y, y - half, y + half, "prediction_interval"
-    last_x = max(fit.xs)
-    half = abs(y - fit.at(last_x))
-    return y, y - half, y + half, "two_points_wide"
-
-
-# --- Helpers ---------------------------------------------------------------------------------------
-
-
-def _r(x: float | None, d: int = 4) -> float | None:
-    return None if x is None else round(x, d)
-
-
-def _ratio_class(ratio: float, rules: StatusRules) -> StatusClass:
-    if ratio >= rules.on_track_ratio:
-        return "on_track"
-    if ratio >= rules.at_risk_ratio:
-        return "at_risk"
-    return "off_track"
-
-
-MINUS = "\u2212"  # the typographic minus sign: a hyphen reads as a dash in a formula
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _param_text(value: Any, lang: str) -> str:
-    """A trace parameter for display: numbers with the language's decimal mark and a real minus
-    sign, dates (also the ISO strings a trace stores) as 26/10/2025 or 26 Oct 2025."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float | int):
-        if isinstance(value, float):
-            text = i18n.fmt_number(value, lang, 4)
-            sep = "," if lang == "vi" else "."
-            if sep in text:
-                text = text.rstrip("0").rstrip(sep)
-        else:
-            text = str(value)  # years and ranks: no thousands mark
-        if text == "-0":
-            return "0"
-        return MINUS + text[1:] if text.startswith("-") else text
-    if isinstance(value, dt.date):
-        return i18n.fmt_date(value, lang)
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            return i18n.fmt_date(dt.date.fromisoformat(value), lang)
-        except ValueError:
-            return value
-    if isinstance(value, list | tuple):
-        return ", ".join(_param_text(v, lang) for v in value)
-    return str(value)
-
-
-def render_formula(template: str, params: dict[str, Any], lang: str) -> str:
-    """A trace formula in `lang`: the i18n template `formula.<template>` with its numbers formatted
-    for the language (decimal comma in Vietnamese)."""
-    text = i18n.catalog(lang).get(f"formula.{template}")
-    if text is None:
-        return template
-    return text.format(**{k: _Shown(v, lang) for k, v in params.items()})
-
-
-class _Shown:
-    """A parameter as a template shows it: `{n}` is the number in the language's format, and
-    `{n:edition|editions}` the word for that number (the singular for exactly 1)."""
-
-    def __init__(self, value: Any, lang: str) -> None:
-        self.value, self.lang = value, lang
-
-    def __format__(self, spec: str) -> str:
-        if "|" in spec:
-            one, many = spec.split("|", 1)
-            return one if self.value == 1 else many
-        return _param_text(self.value, self.lang)
-
-
-def step_formula(step: TraceStep, lang: str) -> str:
-    return render_formula(step.template, step.params, lang) if step.template else step.formula
-
-
-def step_value(step: TraceStep, lang: str) -> str:
-    """The step's value for display: numbers in the language's format, words (yes/no/...) translated."""
-    if step.value is None:
-        return "–"
-    if isinstance(step.value, str):
-        if step.value in TRACE_WORDS:
-            return i18n.t(f"trace_value.{step.value}", lang)
-        return i18n.t(f"status.{step.value}", lang) if step.value in STATUS_CLASSES else step.value
-    return _param_text(step.value, lang)
-
-
-TRACE_WORDS = ("yes", "no", "not_computable", "tie", "skipped")
-
-
-class _Steps:
-    def __init__(self) -> None:
-        self.items: list[TraceStep] = []
-
-    def add(
-        self, key: str, value: float | int | str | None, template: str | None = None, /, **params: Any
-    ) -> None:
-        template = template or key
-        self.items.append(
-            TraceStep(
-                key=f"trace.{key}",
-                formula=render_formula(template, params, "en"),
-                value=value,
-                template=template,
-                params={k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in params.items()},
-            )
-        )
-
-
-def _position(
-    ed: EditionScores, iso3: str, n: int, is_world: bool, with_rivals: bool = True
-) -> dict[str, Any]:
-    """Rank, 'of', percentile, threshold, gap and rivals of iso3 in one edition's field."""
-    field = ed.field()
-    score = ed.scores.get(iso3)
-    member = is_world or (ed.members is not None and iso3 in ed.members)
-    thr = field.threshold(iso3, n)
-    out: dict[str, Any] = {
-        "score": score,
-        "member": member,
-        "threshold_iso3": thr[0] if thr else None,
-        "threshold": thr[1] if thr else None,
-        "gap": ranking.gap(score, thr[1] if thr else None, ed.higher_is_better),
-        "computed_rank": None,
-        "published_rank": None,
-        "rank": None,
-        "of": None,
-        "percentile": None,
-        "above": None,
-        "below": None,
-    }
-    if not member or score is None:
-        return out
-    computed = field.ranks[iso3]
-    published = ed.published_ranks.get(iso3) if is_world else None
-    rank = published if published is not None else computed
-    of = (ed.countries_ranked or len(field)) if is_world else len(field)
-    out.update(computed_rank=computed, published_rank=published, rank=rank, of=of)
-    if 1 <= rank <= of:
-        out["percentile"] = ranking.percentile(rank, of)
-    if not with_rivals:
-        return out
-    above, below = field.rivals(iso3)
-    out["above"] = Rival(iso3=above[0], score=above[1], rank=above[2]) if above else None
-    out["below"] = Rival(iso3=below[0], score=below[1], rank=below[2]) if below else None
-    return out
-
-
-def _assessment_parts(
-    target: Target, iso3: str, index_id: str | None, measure: str | None, inputs: dict, steps
-) -> tuple[dict[str, Any], Callable[[StatusClass, str], Assessment]]:
-    """The fields an assessment fills in as it goes, and `finish(status, rule)`: the Assessment
-    of those fields with its trace (the inputs and the steps recorded by then)."""
-    fields: dict[str, Any] = {
-        **_EMPTY,
-        **_target_fields(target),
-        "yardstick_index": index_id,
-        "yardstick_measure": measure,
-        "iso3": iso3,
-    }
-
-    def finish(status: StatusClass, rule: str) -> Assessment:
-        trace = Trace(
-            target_id=target.target_id, inputs=inputs, steps=steps.items, result=status, rule=f"rule.{rule}"
-        )
-        return Assessment(**fields, status=status, trace=trace)
-
-    return fields, finish
-
-
-def _target_fields(target: Target) -> dict[str, Any]:
-    return {
-        "target_id": target.target_id,
-        "strategy_id": target.strategy_id,
-        "kind": target.kind,
-        "horizon_year": target.horizon_year,
-        "comparator": target.comparator,
-        "target_value": target.target_value,
-        "group_id": target.group_id,
-        "text_vi": target.text_vi,
-        "text_en": target.text_en,
-    }
-
-
-_EMPTY: dict[str, Any] = {
-    "as_of_edition": None,
-    "current_rank": None,
-    "of": None,
-    "percentile": None,
-    "score": None,
-    "threshold": None,
-    "gap": None,
-    "rival_above": None,
-    "rival_below": None,
-    "trend_per_year": None,
-    "required_gain_per_year": None,
-    "projection": None,
-    "current_count": None,
-    "measured_on": None,
-    "trend": "none",
-    "source_url": "",
-    "version_id": None,
-}
-
-
-# --- Rank targets ----------------------------------------------------------------------------------
-
-
-def assess_rank_target(
-    target: Target,
-    iso3: str,
-    editions: Sequence[EditionScores],
-    *,
-    today: dt.date,
-    as_of: int | None = None,
-    rules: StatusRules | None = None,
-) -> Assessment:
-    """Status of a rank target ("top N of the group by year H") for one country, with its trace.
-
-    `editions` are every edition of the yardstick (one index, one measure), each with the group's
-    membership valid on its membership date (members=None for WORLD). `as_of` ignores later editions
-    ("what would we have said then"); `today` decides whether the horizon has passed.
-    """
-    rules = rules or load_status_rules()
-    n = int(target.target_value or 0)
-    is_world = target.group_id == WORLD
-    steps = _Steps()
-    usable = sorted(
-        (e for e in editions if as_of is None or e.edition_year <= as_of), key=lambda e: e.edition_year
-    )
-    index_id = editions[0].index_id if editions else target.yardstick_index
-    measure = target.yardstick_measure
-    inputs: dict[str, Any] = {
-        "iso3": iso3,
-        "index_id": index_id,
-        "measure_id": measure,
-        "group_id": target.group_id,
-        "n": n,
-        "horizon_year": target.horizon_year,
-        "today": today.isoformat(),
-        "as_of": as_of,
-        "editions_available": [e.edition_year for e in usable],
-    }
-    fields, finish = _assessment_parts(target, iso3, index_id, measure, inputs, steps)
-
-    if not usable:
-        if as_of is None:
-            steps.add("edition_judged", None, "no_edition", index=index_id)
-        else:
-            steps.add("edition_judged", None, "no_edition_as_of", index=index_id, as_of=as_of)
-        return finish("no_data", "no_edition")
-
-    horizon = target.horizon_year
-    horizon_ed = next((e for e in usable if e.edition_year == horizon), None)
-    final = horizon_ed is not None
-    passed_without_edition = not final and (today.year > horizon or usable[-1].edition_year > horizon)
-    if horizon_ed is not None:
-        judged = horizon_ed
-        steps.add(
-            "edition_judged", judged.edition_year, "edition_horizon", index=index_id, year=judged.edition_year
-        )
-    else:
-        with_score = [e for e in usable if iso3 in e.scores and e.edition_year <= horizon]
-        judged = with_score[-1] if with_score else usable[-1]
-        latest = usable[-1]
-        if latest.edition_year != judged.edition_year and iso3 not in latest.scores:
-            steps.add(
-                "missing_in_latest",
-                "skipped",
-                "no_score",
-                iso3=iso3,
-                index=index_id,
-                year=latest.edition_year,
-            )
-        if as_of is None:
-            steps.add(
-                "edition_judged",
-                judged.edition_year,
-                "edition_latest",
-                index=index_id,
-                year=judged.edition_year,
-            )
-        else:
-            steps.add(
-                "edition_judged",
-                judged.edition_year,
-                "edition_as_of",
-                index=index_id,
-                year=judged.edition_year,
-                as_of=as_of,
-            )
-    inputs.update(
-        edition_judged=judged.edition_year,
-        series=judged.series,
-        membership_date=judged.membership_date.isoformat() if judged.membership_date else None,
-        scale=[judged.scale_min, judged.scale_max],
-        source_url=judged.source_url,
-    )
-
-    pos = _position(judged, iso3, n, is_world)
-    field = judged.field()
-    sgn = 1.0 if judged.higher_is_better else -1.0
-    if is_world:
-        inputs["field_size"] = len(field)
-        inputs["countries_ranked"] = judged.countries_ranked
-        inputs["best_others"] = [[k, v] for k, v in field.others(iso3)[: n + 1]]
-        if iso3 in judged.scores:
-            inputs["country_score"] = judged.scores[iso3]
-    else:
-        inputs["members"] = sorted(judged.members or [])
-        inputs["scores"] = dict(field.ordered)
-        if iso3 in judged.scores and iso3 not in field.scores:
-            inputs["country_score"] = judged.scores[iso3]
-    fields.update(
-        as_of_edition=judged.edition_year,
-        score=pos["score"],
-        threshold=pos["threshold"],
-        gap=_r(pos["gap"], 6),
-        source_url=judged.source_url,
-        version_id=judged.version_id,
-        current_rank=pos["rank"],
-        of=pos["of"],
-        percentile=_r(pos["percentile"], 2),
-        rival_above=pos["above"],
-        rival_below=pos["below"],
-        computed_rank=pos["computed_rank"],
-        published_rank=pos["published_rank"],
-    )
-    if is_world:
-        steps.add("field", len(field), "field_world")
-    else:
-        steps.add("field", len(field), "field_group", group=target.group_id, date=judged.membership_date)
-    steps.add(
-        "score", pos["score"], "score", iso3=iso3, index=index_id, year=judged.edition_year, measure=measure
-    )
-    if pos["threshold"] is None:
-        steps.add("threshold", None, "threshold_none", n=n)
-    else:
-        steps.add(
-            "threshold",
-            pos["threshold"],
-            "threshold",
-            n=n,
-            rival=pos["threshold_iso3"],
-            threshold=pos["threshold"],
-        )
-    if pos["gap"] is not None:
-        template = "gap" if sgn > 0 else "gap_lower"
-        steps.add("gap", _r(pos["gap"], 6), template, score=pos["score"], threshold=pos["threshold"])
-        if pos["gap"] == 0:
-            fields["tie_at_threshold"] = True
-            steps.add("tie", "tie", "tie", iso3=iso3, rival=pos["threshold_iso3"], n=n)
-
-    if not pos["member"]:
-        steps.add(
-            "not_in_group",
-            None,
-            "not_in_group",
-            iso3=iso3,
-            group=target.group_id,
-            date=judged.membership_date,
-        )
-        return finish("no_data", "not_in_group")
-    if pos["score"] is None:
-        steps.add("score", None, "no_score", iso3=iso3, index=index_id, year=judged.edition_year)
-        return finish("no_data", "no_score")
-
-    if not is_world:
-        steps.add("rank", pos["rank"], "rank_group", rank=pos["rank"])
-    elif pos["published_rank"] is not None:
-        steps.add(
-            "rank",
-            pos["rank"],
-            "rank_published",
-            published=pos["published_rank"],
-            computed=pos["computed_rank"],
-        )
-    else:
-        steps.add("rank", pos["rank"], "rank_computed", rank=pos["computed_rank"])
-    if pos["percentile"] is not None:
-        steps.add("percentile", _r(pos["percentile"], 2), "percentile", of=pos["of"], rank=pos["rank"])
-    met = pos["rank"] <= n
-    steps.add("met_now", "yes" if met else "no", "met_now", rank=pos["rank"], n=n)
-
-    # Trends and pace: only editions comparable with the judged one (its series and, for a group,
-    # the same members), so neither a methodology break nor a change of membership moves a line.
-    comparable = _comparable_editions(usable, judged, is_world)
-    c_points = [(float(e.edition_year), e.scores[iso3]) for e in comparable if iso3 in e.scores]
-    t_points = []
-    for e in comparable:
-        thr = e.field().threshold(iso3, n)
-        if thr is not None and iso3 in e.scores:
-            t_points.append((float(e.edition_year), thr[1]))
-    inputs["comparable_editions"] = [e.edition_year for e in comparable]
-    inputs["series_points"] = [[int(x), y] for x, y in c_points]
-    inputs["threshold_points"] = [[int(x), y] for x, y in t_points]
-    c_fit = fit_line(c_points) if len(c_points) >= rules.min_points else None
-    t_fit = fit_line(t_points) if len(t_points) >= rules.min_points else None
-    years = [int(x) for x, _ in c_points]
-    if c_fit is None:
-        steps.add(
-            "country_trend",
-            "not_computable",
-            "trend_not_computable",
-            series=judged.series,
-            count=len(c_points),
-            years=years,
-            min=rules.min_points,
-        )
-    else:
-        steps.add("country_trend", _r(c_fit.slope, 4), "country_trend", iso3=iso3, years=years)
-    if t_fit is not None:
-        steps.add(
-            "threshold_trend", _r(t_fit.slope, 4), "threshold_trend", n=n, years=[int(x) for x, _ in t_points]
-        )
-    older = sorted(
-        {e.series for e in usable if e.series != judged.series and e.edition_year < judged.edition_year}
-    )
-    if older:
-        steps.add("break", len(older), "break", series=older)
-    other_members = [
-        e.edition_year
-        for e in usable
-        if e.series == judged.series and e.edition_year < judged.edition_year and e not in comparable
-    ]
-    if other_members:
-        steps.add("membership_change", len(other_members), "membership_change", years=other_members)
-
-    pos_points: list[tuple[float, float]] = []
-    for e in comparable:
-        if iso3 not in e.scores:
-            continue
-        p = _position(e, iso3, n, is_world, with_rivals=False)
-        if is_world and p["percentile"] is not None:
-            pos_points.append((float(e.edition_year), p["percentile"]))
-        elif not is_world and p["rank"] is not None:
-            pos_points.append((float(e.edition_year), float(p["rank"])))
-    inputs["position_points"] = [[int(x), y] for x, y in pos_points]
-    pos_fit = fit_line(pos_points) if len(pos_points) >= rules.min_points else None
-    if pos_fit is not None:
-        steps.add(
-            "position_trend",
-            _r(pos_fit.slope, 4),
-            "position_trend_pct" if is_world else "position_trend_rank",
-            years=[int(x) for x, _ in pos_points],
-        )
-        fields["position_trend_per_year"] = _r(pos_fit.slope, 4)
-
-    scale = judged.scale_max - judged.scale_min
-    if c_fit is not None:
-        fields["trend_per_year"] = _r(c_fit.slope, 6)
-        tol = rules.flat_share_of_scale_per_year * scale
-        fields["trend"] = (
-            "up" if sgn * c_fit.slope > tol else ("down" if sgn * c_fit.slope < -tol else "flat")
-        )
-        fields["trend_basis"] = "score"
-
-    if final:
-        return finish("achieved" if met else "missed", "achieved" if met else "missed")
-    if passed_without_edition:
-        steps.add("horizon", None, "horizon_missing", horizon=horizon, index=index_id)
-        return finish("no_data", "horizon_edition_missing")
-
-    years_left = float(horizon - judged.edition_year)
-    fields["years_left"] = years_left
-    steps.add("years_left", years_left, "years_left", horizon=horizon, year=judged.edition_year)
-
-    # Projection to the horizon (score series): the country and the threshold, each with a band
-    # kept on the index's scale (a score cannot leave it, however steep the line).
-    t_h = pos["threshold"]
-    lo_s, hi_s = judged.scale_min, judged.scale_max
-    if c_fit is not None:
-        cy, clo, chi, basis = _clip_band(predict(c_fit, float(horizon), rules), lo_s, hi_s)
-        ty = tlo = thi = None
-        if t_fit is not None:
-            ty, tlo, thi, _ = _clip_band(predict(t_fit, float(horizon), rules), lo_s, hi_s)
-            t_h = ty
-        fields["projection"] = Projection(
-            target_year=horizon,
-            series=judged.series,
-            editions_used=years,
-            country_score=round(cy, 4),
-            country_low=round(clo, 4),
-            country_high=round(chi, 4),
-            threshold=_r(ty),
-            threshold_low=_r(tlo),
-            threshold_high=_r(thi),
-            country_slope=round(c_fit.slope, 6),
-            threshold_slope=_r(t_fit.slope if t_fit else None, 6),
-        )
-        band = {
-            "iso3": iso3,
-            "horizon": horizon,
-            "value": round(cy, 2),
-            "low": round(clo, 2),
-            "high": round(chi, 2),
-        }
-        if basis == "prediction_interval":
-            steps.add(
-                "projection",
-                round(cy, 4),
-                "projection_pi",
-                **band,
-                conf=round(rules.confidence * 100),
-                n=c_fit.n,
-            )
-        else:
-            steps.add("projection", round(cy, 4), "projection_wide", **band)
-        if ty is not None:
-            steps.add(
-                "projection_threshold",
-                round(ty, 4),
-                "projection_threshold",
-                n=n,
-                horizon=horizon,
-                value=round(ty, 2),
-                low=round(tlo, 2),
-                high=round(thi, 2),
-            )
-    if t_h is not None:
-        required = (t_h - pos["score"]) / years_left
-        fields["required_gain_per_year"] = _r(required, 6)
-        projected = c_fit is not None and t_fit is not None
-        steps.add(
-            "required_gain",
-            _r(required, 4),
-            "required_gain_projected" if projected else "required_gain_held",
-            n=n,
-            horizon=horizon,
-            threshold=round(t_h, 4),
-            score=pos["score"],
-            years=years_left,
-        )
-
-    # The change in position needed (shown beside the score pace; never decides on its own).
-    need_pos = None
-    if is_world:
-        if n <= (pos["of"] or 0) and pos["percentile"] is not None:
-            needed_pct = ranking.percentile(n, pos["of"])
-            need_pos = (needed_pct - pos["percentile"]) / years_left
-            steps.add(
-                "required_position",
-                _r(need_pos, 4),
-                "required_position_pct",
-                n=n,
-                of=pos["of"],
-                needed=round(needed_pct, 2),
-                pct=round(pos["percentile"], 2),
-                years=years_left,
-            )
-    else:
-        need_pos = (n - pos["rank"]) / years_left
-        steps.add(
-            "required_position",
-            _r(need_pos, 4),
-            "required_position_rank",
-            n=n,
-            rank=pos["rank"],
-            years=years_left,
-        )
-    fields["required_position_per_year"] = _r(need_pos, 4)
-
-    if met:
-        return finish("met_now", "met_now")
-
-    if c_fit is None or t_h is None or len(c_points) < rules.min_pace_editions:
-        steps.add(
-            "pace_ratio",
-            None,
-            "pace_not_comparable",
-            series=judged.series,
-            count=len(c_points),
-            min=rules.min_pace_editions,
-            years=years,
-            members=len(field),
-        )
-        return finish("pace_unknown", "pace_not_comparable")
-    need = sgn * (t_h - pos["score"]) / years_left
-    if need <= 0:
-        steps.add("pace_ratio", None, "pace_threshold_falling")
-        return finish("on_track", "threshold_falling")
-    ratio = sgn * c_fit.slope / need
-    steps.add("pace_ratio", round(ratio, 4), "pace", trend=_r(c_fit.slope, 4), required=_r(sgn * need, 4))
-    fields["pace_ratio"] = round(ratio, 4)
-    cls = _ratio_class(ratio, rules)
-    steps.add("classify", cls, "classify", on=rules.on_track_ratio, risk=rules.at_risk_ratio)
-    return finish(cls, cls)
-
-
-def _comparable_editions(
-    usable: Sequence[EditionScores], judged: EditionScores, is_world: bool
-) -> list[EditionScores]:
-    """The editions up to the judged one whose scores and ranks compare with it: the same series
-    (no methodology break between them) and, for a group, the same field (the members with a
-    score: a member the index does not cover changes nothing, one it starts to cover does)."""
-    field = set(judged.field().scores)
-    return [
-        e
-        for e in usable
-        if e.edition_year <= judged.edition_year
-        and e.series == judged.series
-        and (is_world or set(e.field().scores) == field)
-    ]
-
-
-def _clip_band(
-    band: tuple[float, float, float, str], low: float, high: float
-) -> tuple[float, float, float, str]:
-    central, lo, hi, basis = band
-    return (min(max(central, low), high), min(max(lo, low), high), min(max(hi, low), high), basis)
-
+from metrics.progress_rank import assess_rank_target  # noqa: F401 - re-exported
+from metrics.progress_stats import LineFit, fit_line, predict, t_cdf, t_quantile  # noqa: F401 - re-exported
+from metrics.progress_steps import Steps, assessment_parts, ratio_class, rounded, year_fraction
+from metrics.progress_trace import (  # noqa: F401 - re-exported: the trace text the pages and reports show
+    METHODOLOGY_SECTIONS,
+    TRACE_WORDS,
+    count_unit,
+    finding_text,
+    methodology,
+    methodology_params,
+    render_formula,
+    step_formula,
+    step_value,
+)
 
 # --- Counted targets -------------------------------------------------------------------------------
 
 
-def _year_fraction(day: dt.date) -> float:
-    start = dt.date(day.year, 1, 1)
-    length = (dt.date(day.year + 1, 1, 1) - start).days
-    return day.year + (day - start).days / length
+class _Count(NamedTuple):
+    """One value record as the count assessment reads it: its value is known."""
+
+    recorded_on: dt.date
+    value: float
+    source_url: str
 
 
 def assess_count_target(
@@ -1016,10 +92,16 @@ def assess_count_target(
     analysts' progress records (date, value, source). Same classes as rank targets; the horizon is
     31 December of the horizon year."""
     rules = rules or load_status_rules()
-    steps = _Steps()
+    steps = Steps()
     horizon_end = dt.date(target.horizon_year, 12, 31)
     recs = sorted(
-        (r for r in records if r.target_id == target.target_id and (as_of is None or r.recorded_on <= as_of)),
+        (
+            _Count(r.recorded_on, r.value, r.source_url)
+            for r in records
+            if r.target_id == target.target_id
+            and r.value is not None  # a milestone has no value; the callers pass values only
+            and (as_of is None or r.recorded_on <= as_of)
+        ),
         key=lambda r: r.recorded_on,
     )
     inputs: dict[str, Any] = {
@@ -1031,7 +113,7 @@ def assess_count_target(
         "as_of": as_of.isoformat() if as_of else None,
         "records": [[r.recorded_on.isoformat(), r.value, r.source_url] for r in recs],
     }
-    fields, finish = _assessment_parts(target, iso3, None, None, inputs, steps)
+    fields, finish = assessment_parts(target, iso3, None, None, inputs, steps)
 
     steps.add("records", len(recs), "records")
     if not recs:
@@ -1046,13 +128,13 @@ def assess_count_target(
     fields.update(current_count=last.value, measured_on=last.recorded_on, source_url=last.source_url)
     steps.add("latest_record", last.value, "latest_record", value=last.value, date=last.recorded_on)
 
-    points = [(_year_fraction(r.recorded_on), r.value) for r in recs]
+    points = [(year_fraction(r.recorded_on), r.value) for r in recs]
     fit = fit_line(points) if len(points) >= rules.min_points else None
     if fit is not None:
-        fields.update(trend_per_year=_r(fit.slope, 6), trend_basis="count")
+        fields.update(trend_per_year=rounded(fit.slope, 6), trend_basis="count")
         tol = rules.flat_count_per_year
         fields["trend"] = "up" if fit.slope > tol else ("down" if fit.slope < -tol else "flat")
-        steps.add("country_trend", _r(fit.slope, 4), "count_trend", count=len(points))
+        steps.add("country_trend", rounded(fit.slope, 4), "count_trend", count=len(points))
 
     if target.kind == "direction":
         if len(recs) < 2:
@@ -1066,9 +148,9 @@ def assess_count_target(
 
     goal = float(target.target_value or 0)
     gap = last.value - goal
-    fields.update(gap=_r(gap, 6), threshold=goal)
+    fields.update(gap=rounded(gap, 6), threshold=goal)
     met = last.value >= goal
-    steps.add("gap", _r(gap, 6), "count_gap", value=last.value, goal=goal)
+    steps.add("gap", rounded(gap, 6), "count_gap", value=last.value, goal=goal)
     steps.add("met_now", "yes" if met else "no", "count_met", value=last.value, goal=goal)
     if passed:
         return finish("achieved" if met else "missed", "achieved" if met else "missed")
@@ -1077,10 +159,10 @@ def assess_count_target(
     years_left = max((horizon_end - last.recorded_on).days / 365.25, 1 / 365.25)
     fields["years_left"] = round(years_left, 4)
     required = (goal - last.value) / years_left
-    fields["required_gain_per_year"] = _r(required, 6)
+    fields["required_gain_per_year"] = rounded(required, 6)
     steps.add(
         "required_gain",
-        _r(required, 4),
+        rounded(required, 4),
         "count_required",
         goal=goal,
         value=last.value,
@@ -1091,8 +173,10 @@ def assess_count_target(
         return finish("pace_unknown", "no_trend")
     ratio = fit.slope / required
     fields["pace_ratio"] = round(ratio, 4)
-    steps.add("pace_ratio", round(ratio, 4), "pace", trend=_r(fit.slope, 4), required=_r(required, 4))
-    cls = _ratio_class(ratio, rules)
+    steps.add(
+        "pace_ratio", round(ratio, 4), "pace", trend=rounded(fit.slope, 4), required=rounded(required, 4)
+    )
+    cls = ratio_class(ratio, rules)
     steps.add("classify", cls, "classify", on=rules.on_track_ratio, risk=rules.at_risk_ratio)
     return finish(cls, cls)
 
@@ -1100,8 +184,23 @@ def assess_count_target(
 # --- Per-measure gaps and data-quality findings ----------------------------------------------------
 
 
+class MeasureName(Protocol):
+    """What a measure gap names: the store's measure row (metrics.store.rows.MeasureRecord)."""
+
+    @property
+    def measure_id(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def parent_id(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def name_vi(self) -> str: ...
+
+
 def measure_gap(
-    measure: dict[str, Any],
+    measure: MeasureName,
     scores: dict[str, float],
     members: Sequence[str] | None,
     iso3: str,
@@ -1121,17 +220,17 @@ def measure_gap(
         below = Rival(iso3=b[0], score=b[1], rank=b[2]) if b else None
     best = field.others(iso3)[:n]
     return MeasureGap(
-        measure_id=measure["measure_id"],
-        level=measure.get("level", ""),
-        parent_id=measure.get("parent_id", "") or "",
-        name_en=measure.get("name_en", measure["measure_id"]),
-        name_vi=measure.get("name_vi", measure["measure_id"]),
+        measure_id=measure.measure_id,
+        level=measure.level,
+        parent_id=measure.parent_id,
+        name_en=measure.name_en,
+        name_vi=measure.name_vi,
         score=score,
         threshold=thr[1] if thr else None,
-        gap=_r(ranking.gap(score, thr[1] if thr else None, higher_is_better), 6),
+        gap=rounded(ranking.gap(score, thr[1] if thr else None, higher_is_better), 6),
         rival_above=above,
         rival_below=below,
-        group_top_mean=_r(sum(v for _, v in best) / len(best), 6) if best else None,
+        group_top_mean=rounded(sum(v for _, v in best) / len(best), 6) if best else None,
     )
 
 
@@ -1151,44 +250,3 @@ def rank_findings(ed: EditionScores) -> list[Finding]:
         )
         for k, p, c in ranking.rank_disagreements(ed.published_ranks, ed.scores, ed.higher_is_better)
     ]
-
-
-# --- Methodology text (Methodology page, report appendix) ------------------------------------------
-
-METHODOLOGY_SECTIONS = (
-    "yardstick",
-    "ranks",
-    "percentiles",
-    "thresholds",
-    "breaks",
-    "trends",
-    "status",
-    "counted",
-    "quantitative",
-    "whatif",
-    "quality",
-)
-
-
-def methodology_params(lang: str, rules: StatusRules | None = None) -> dict[str, str]:
-    """The numbers of data/status_rules.toml, formatted for `lang`, that the methodology text quotes."""
-    rules = rules or load_status_rules()
-    return {
-        "on_track_ratio": i18n.fmt_number(rules.on_track_ratio, lang, 2),
-        "at_risk_ratio": i18n.fmt_number(rules.at_risk_ratio, lang, 2),
-        "min_points": str(rules.min_points),
-        "min_points_interval": str(rules.min_points_interval),
-        "min_pace_editions": str(rules.min_pace_editions),
-        "confidence_pct": i18n.fmt_number(rules.confidence * 100, lang, 0),
-        "about_tolerance_pct": i18n.fmt_number(rules.about_tolerance * 100, lang, 0),
-    }
-
-
-def methodology(lang: str, rules: StatusRules | None = None) -> list[tuple[str, str]]:
-    """(title, body) of every methodology section in `lang`, with the current thresholds filled in."""
-    params = methodology_params(lang, rules)
-    out = []
-    for section in METHODOLOGY_SECTIONS:
-        body = i18n.catalog(lang)[f"methodology.{section}.body"]
-        out.append((i18n.t(f"methodology.{section}.title", lang), body.format(**params)))
-    return out

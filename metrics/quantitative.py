@@ -32,7 +32,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from metrics import progress
+from metrics import progress, progress_steps
 from metrics.errors import MetricsError
 from metrics.models import BASE_YEAR_KINDS, QUANTITATIVE_KINDS, ProgressRecord, Target
 from metrics.progress import Assessment, StatusClass, StatusRules
@@ -136,7 +136,7 @@ class _Judge:
             return self.goal, -1
         return (self.low_edge, 1) if value < self.low_edge else (self.high_edge, -1)
 
-    def met_step(self, steps: progress._Steps, value: float) -> bool:
+    def met_step(self, steps: progress_steps.Steps, value: float) -> bool:
         met = self.met(value)
         word = "yes" if met else "no"
         v, goal = self._show(value), self._show(self.goal)
@@ -166,11 +166,11 @@ class _Run:
 
     def __init__(self, target: Target, rules: StatusRules, inputs: dict[str, Any], iso3: str) -> None:
         self.target, self.rules, self.inputs = target, rules, inputs
-        self.steps = progress._Steps()
+        self.steps = progress_steps.Steps()
         self.end_t = float(target.horizon_year + 1)  # the end of 31 December of the horizon year
         self.fields: dict[str, Any] = {
-            **progress._EMPTY,
-            **progress._target_fields(target),
+            **progress_steps.EMPTY_FIELDS,
+            **progress_steps.target_fields(target),
             "yardstick_index": None,
             "yardstick_measure": None,
             "iso3": iso3,
@@ -190,7 +190,7 @@ class _Run:
 
 
 def _when(day: dt.date) -> float:
-    return progress._year_fraction(day)
+    return progress_steps.year_fraction(day)
 
 
 def assess_quantitative_target(
@@ -431,6 +431,6 @@ def _classify(run: _Run, observed: float, required: float) -> None:
     run.steps.add(
         "pace_ratio", round(ratio, 4), "pace_cagr", observed=_pct(observed), required=_pct(required)
     )
-    cls = progress._ratio_class(ratio, run.rules)
+    cls = progress_steps.ratio_class(ratio, run.rules)
     run.steps.add("classify", cls, "classify", on=run.rules.on_track_ratio, risk=run.rules.at_risk_ratio)
     raise _Stop(cls, cls)

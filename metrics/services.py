@@ -6,8 +6,10 @@ dashboard and the reports cannot disagree on a number.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +36,7 @@ from metrics.scenario import ScenarioResult
 from metrics.store import Store
 from metrics.store import queries as q
 from metrics.store import targets_writes as tw
+from metrics.store.rows import EditionRecord, MeasureRecord
 from metrics.store.users import authorise
 
 DEFAULT_COUNTRY = "VNM"
@@ -71,37 +74,38 @@ def rank_history(
     edition_year: int | None = None,
     measure_id: str = "total",
 ) -> list[RankRow]:
-    rows = []
-    eds = q.editions(store, index_id)
-    if edition_year is not None:
-        eds = eds[eds["edition_year"] == edition_year]
-    for ed in eds.to_dict("records"):
-        rows.append(_rank_row(store, ed, iso3, group_id, measure_id))
-    return rows
+    return [
+        _rank_row(store, ed, iso3, group_id, measure_id)
+        for ed in q.edition_rows(store, index_id)
+        if edition_year is None or ed.edition_year == edition_year
+    ]
 
 
-def _rank_row(store: Store, ed: dict, iso3: str, group_id: str, measure_id: str) -> RankRow:
-    frame = q.scores(store, ed["index_id"], int(ed["edition_year"]), measure_id)
+def _published_ranks(frame: pd.DataFrame) -> dict[str, int]:
+    """{iso3: the publisher's rank} of a scores frame, for the countries that have one."""
+    return {k: int(v) for k, v in zip(frame["iso3"], frame["published_rank"], strict=True) if pd.notna(v)}
+
+
+def _rank_row(store: Store, ed: EditionRecord, iso3: str, group_id: str, measure_id: str) -> RankRow:
+    frame = q.scores(store, ed.index_id, ed.edition_year, measure_id)
     scores = dict(zip(frame["iso3"], frame["value"], strict=True))
-    higher = bool(ed["higher_is_better"])
+    higher = ed.higher_is_better
     computed = ranking.competition_ranks(scores, higher)
-    members_on = ed["membership_date"]
+    members_on = ed.membership_date
     members = q.group_members(store, group_id, members_on)
     in_group = ranking.group_ranks(scores, members, higher)
-    published = frame.loc[frame["iso3"] == iso3, "published_rank"]
-    published_rank = None if published.empty or published.isna().iloc[0] else int(published.iloc[0])
-    ranked = ed["countries_ranked"]
-    of = len(scores) if ranked is None or ranked != ranked else int(ranked)  # None or NaN: count the data
+    published_rank = _published_ranks(frame).get(iso3)
+    of = len(scores) if ed.countries_ranked is None else ed.countries_ranked  # unknown: count the data
     # The publisher's rank is the official figure; our computed rank stands in only when none is printed.
     shown = published_rank if published_rank is not None else computed.get(iso3)
     return RankRow(
-        index_id=ed["index_id"],
-        edition_year=int(ed["edition_year"]),
+        index_id=ed.index_id,
+        edition_year=ed.edition_year,
         iso3=iso3,
         score=scores.get(iso3),
-        scale_max=float(ed["scale_max"]),
-        framework=ed["framework"],
-        series=ed["series"],
+        scale_max=ed.scale_max,
+        framework=ed.framework,
+        series=ed.series,
         published_rank=published_rank,
         computed_rank=computed.get(iso3),
         countries_ranked=of,
@@ -111,9 +115,51 @@ def _rank_row(store: Store, ed: dict, iso3: str, group_id: str, measure_id: str)
         group_rank=in_group.get(iso3),
         group_size=len(in_group),
         group_membership_date=members_on,
-        source_url=ed["source_url"],
+        source_url=ed.source_url,
         # The version the scores came from (a rollback between the two queries must not mix them).
-        version_id=int(frame["version_id"].iloc[0]) if len(frame) else int(ed["version_id"]),
+        version_id=int(frame["version_id"].iloc[0]) if len(frame) else ed.version_id,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class IndexInfo:
+    """An index as the pages name it, and its editions with current data (by edition year)."""
+
+    index_id: str
+    editions: list[int]
+    publisher: str
+    name_en: str
+    name_vi: str
+    short_name: str
+    source_urls: dict[int, str]
+    series: dict[int, str]
+    frameworks: dict[int, str]
+    scale_max: dict[int, float]
+    imported_at: dict[int, dt.datetime | None]
+    version_ids: dict[int, int]
+    aggregation: dict[int, str]
+    membership_dates: dict[int, dt.date]  # whose group membership each edition's regional ranks use
+
+
+def index_info(store: Store, index_id: str) -> IndexInfo:
+    """An index and its editions; an index without data is named by its id."""
+    eds = q.edition_rows(store, index_id)
+    first = eds[0] if eds else None
+    return IndexInfo(
+        index_id=index_id,
+        editions=[e.edition_year for e in eds],
+        publisher=first.publisher if first else "",
+        name_en=first.index_name_en if first else index_id,
+        name_vi=first.index_name_vi if first else index_id,
+        short_name=first.short_name if first else index_id,
+        source_urls={e.edition_year: e.source_url for e in eds},
+        series={e.edition_year: e.series for e in eds},
+        frameworks={e.edition_year: e.framework for e in eds},
+        scale_max={e.edition_year: e.scale_max for e in eds},
+        imported_at={e.edition_year: e.imported_at for e in eds},
+        version_ids={e.edition_year: e.version_id for e in eds},
+        aggregation={e.edition_year: e.aggregation for e in eds},
+        membership_dates={e.edition_year: e.membership_date for e in eds},
     )
 
 
@@ -127,11 +173,11 @@ def index_order(store: Store) -> list[str]:
     and is the default), then the yardsticks of Resolution 57 / Decision 1671 (AI articles, EGDI),
     then the indices no target names (GII, AIPI, imported ones), each tier by the longest series
     of editions, then by id. No index is named in code: the order follows data/targets.csv."""
-    editions = q.editions(store)
-    counts = editions.groupby("index_id")["edition_year"].nunique().to_dict()
-    targets = q.targets(store)
-    used = targets["yardstick_index"].dropna().loc[lambda s: s != ""].value_counts().to_dict()
-    return sorted(counts, key=lambda i: (-used.get(i, 0), -counts[i], i))
+    counts = Counter(
+        index_id for index_id, _ in {(e.index_id, e.edition_year) for e in q.edition_rows(store)}
+    )
+    used = Counter(t.yardstick_index for t in q.target_rows(store) if t.yardstick_index)
+    return sorted(counts, key=lambda i: (-used[i], -counts[i], i))
 
 
 SECOND_OPINIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "second_opinions.toml"
@@ -181,30 +227,24 @@ def yardstick_editions(
     """Every edition of one index and measure, as the pure engine takes it, with the group's
     membership valid on each edition's membership date (members=None for WORLD)."""
     out = []
-    for ed in q.editions(store, index_id).to_dict("records"):
-        frame = q.scores(store, index_id, int(ed["edition_year"]), measure_id)
-        published = {
-            k: int(v) for k, v in zip(frame["iso3"], frame["published_rank"], strict=True) if pd.notna(v)
-        }
-        ranked = ed["countries_ranked"]
+    for ed in q.edition_rows(store, index_id):
+        frame = q.scores(store, index_id, ed.edition_year, measure_id)
         out.append(
             EditionScores(
                 index_id=index_id,
-                edition_year=int(ed["edition_year"]),
-                series=ed["series"],
+                edition_year=ed.edition_year,
+                series=ed.series,
                 measure_id=measure_id,
                 scores=dict(zip(frame["iso3"], frame["value"].astype(float), strict=True)),
-                published_ranks=published if measure_id == "total" else {},
-                members=None
-                if group_id == WORLD
-                else q.group_members(store, group_id, ed["membership_date"]),
-                membership_date=ed["membership_date"],
-                countries_ranked=None if ranked is None or ranked != ranked else int(ranked),
-                higher_is_better=bool(ed["higher_is_better"]),
-                scale_min=float(ed["scale_min"]),
-                scale_max=float(ed["scale_max"]),
-                source_url=ed["source_url"],
-                version_id=int(frame["version_id"].iloc[0]) if len(frame) else int(ed["version_id"]),
+                published_ranks=_published_ranks(frame) if measure_id == "total" else {},
+                members=_members(store, group_id, ed),
+                membership_date=ed.membership_date,
+                countries_ranked=ed.countries_ranked,
+                higher_is_better=ed.higher_is_better,
+                scale_min=ed.scale_min,
+                scale_max=ed.scale_max,
+                source_url=ed.source_url,
+                version_id=int(frame["version_id"].iloc[0]) if len(frame) else ed.version_id,
             )
         )
     return out
@@ -320,16 +360,18 @@ def yardstick_comparison(
     ]
 
 
-def _edition_frame(store: Store, index_id: str, edition_year: int) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    ed = q.edition(store, index_id, edition_year)
+def _edition_frame(
+    store: Store, index_id: str, edition_year: int
+) -> tuple[EditionRecord, pd.DataFrame, list[MeasureRecord]]:
+    """The edition, its scores wide (a row per country, a column per measure) and its measures."""
+    ed = q.edition_row(store, index_id, edition_year)
     obs = q.observations(store, index_id, edition_year)
     wide = obs.pivot_table(index="iso3", columns="measure_id", values="value", aggfunc="first")
-    measures = q.measures(store, index_id, ed["framework"])
-    return ed, wide, measures
+    return ed, wide, q.measure_rows(store, index_id, ed.framework)
 
 
-def _members(store: Store, group_id: str, ed: dict) -> list[str] | None:
-    return None if group_id == WORLD else q.group_members(store, group_id, ed["membership_date"])
+def _members(store: Store, group_id: str, ed: EditionRecord) -> list[str] | None:
+    return None if group_id == WORLD else q.group_members(store, group_id, ed.membership_date)
 
 
 def measure_gaps(
@@ -340,57 +382,48 @@ def measure_gaps(
     ed, wide, measures = _edition_frame(store, index_id, edition_year)
     members = _members(store, group_id, ed)
     order = {"total": 0, "pillar": 1, "dimension": 2, "indicator": 3}
-    rows = sorted(
-        measures.to_dict("records"), key=lambda m: (order.get(m["level"], 9), m["parent_id"], m["measure_id"])
-    )
-    out = []
-    for m in rows:
-        if m["measure_id"] not in wide.columns:
-            continue
-        col = wide[m["measure_id"]].dropna()
-        out.append(
-            progress.measure_gap(
-                m, col.astype(float).to_dict(), members, iso3, n, bool(ed["higher_is_better"])
-            )
+    rows = sorted(measures, key=lambda m: (order.get(m.level, 9), m.parent_id, m.measure_id))
+    return [
+        progress.measure_gap(
+            m, wide[m.measure_id].dropna().astype(float).to_dict(), members, iso3, n, ed.higher_is_better
         )
-    return out
+        for m in rows
+        if m.measure_id in wide.columns
+    ]
 
 
 def group_table(store: Store, index_id: str, edition_year: int, group_id: str = "ASEAN") -> pd.DataFrame:
     """One row per group member with a score: names, total, group rank, the publisher's global rank,
     the computed global rank, then one column per pillar (measure_id), best first."""
     ed, wide, measures = _edition_frame(store, index_id, edition_year)
-    higher = bool(ed["higher_is_better"])
+    higher = ed.higher_is_better
     total = wide["total"].dropna().astype(float).to_dict() if "total" in wide.columns else {}
     members = _members(store, group_id, ed)
     in_group = total if members is None else {k: total[k] for k in members if k in total}
     group_rank = ranking.competition_ranks(in_group, higher)
     computed = ranking.competition_ranks(total, higher)
-    published = q.scores(store, index_id, edition_year, "total").set_index("iso3")["published_rank"]
+    published = _published_ranks(q.scores(store, index_id, edition_year, "total"))
     names = q.countries(store).set_index("iso3")
-    pillars = [
-        m for m in measures.to_dict("records") if m["level"] == "pillar" and m["measure_id"] in wide.columns
-    ]
+    pillars = [m.measure_id for m in measures if m.level == "pillar" and m.measure_id in wide.columns]
+    pillar_scores = {p: wide[p].dropna().astype(float).to_dict() for p in pillars}
     rows = []
     for k in sorted(in_group, key=lambda c: (group_rank[c], c)):
-        pub = published.get(k)
-        row = {
+        row: dict[str, str | float | int | None] = {
             "iso3": k,
             "name_en": names["name_en"].get(k, k),
             "name_vi": names["name_vi"].get(k, k),
             "score": in_group[k],
             "group_rank": group_rank[k],
-            "published_rank": None if pub is None or pd.isna(pub) else int(pub),
+            "published_rank": published.get(k),
             "computed_rank": computed[k],
         }
         for p in pillars:
-            v = wide.at[k, p["measure_id"]] if k in wide.index else None
-            row[p["measure_id"]] = None if v is None or v != v else float(v)
+            row[p] = pillar_scores[p].get(k)  # None: a pillar the country has no score for
         rows.append(row)
     columns = ["iso3", "name_en", "name_vi", "score", "group_rank", "published_rank", "computed_rank"]
-    frame = pd.DataFrame(rows, columns=columns + [p["measure_id"] for p in pillars])
+    frame = pd.DataFrame(rows, columns=columns + pillars)
     frame.attrs.update(
-        index_id=index_id, edition_year=edition_year, group_id=group_id, source_url=ed["source_url"]
+        index_id=index_id, edition_year=edition_year, group_id=group_id, source_url=ed.source_url
     )
     return frame
 
@@ -402,13 +435,13 @@ def _scenario_inputs(
     return scenario.ScenarioInputs(
         index_id=index_id,
         edition_year=edition_year,
-        aggregation=ed["aggregation"],
-        scale_min=float(ed["scale_min"]),
-        scale_max=float(ed["scale_max"]),
-        higher_is_better=bool(ed["higher_is_better"]),
+        aggregation=ed.aggregation,
+        scale_min=ed.scale_min,
+        scale_max=ed.scale_max,
+        higher_is_better=ed.higher_is_better,
         measures=[
-            scenario.MeasureDef(measure_id=m["measure_id"], level=m["level"], parent_id=m["parent_id"] or "")
-            for m in measures.to_dict("records")
+            scenario.MeasureDef(measure_id=m.measure_id, level=m.level, parent_id=m.parent_id)
+            for m in measures
         ],
         values={c: {k: float(v) for k, v in wide[c].dropna().items()} for c in wide.columns},
         members=_members(store, group_id, ed),
@@ -444,8 +477,8 @@ def data_quality_findings(store: Store) -> list[Finding]:
     for index_id in q.indices(store)["index_id"]:
         for ed in yardstick_editions(store, index_id):
             out.extend(progress.rank_findings(ed))
-        for ed in q.editions(store, index_id).to_dict("records"):
-            inputs = _scenario_inputs(store, index_id, int(ed["edition_year"]), WORLD)
+        for e in q.edition_rows(store, index_id):
+            inputs = _scenario_inputs(store, index_id, e.edition_year, WORLD)
             out.extend(scenario.aggregation_findings(inputs))
     return out
 

@@ -9,6 +9,7 @@ these results, so they cannot disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from typing import Literal
@@ -18,11 +19,13 @@ from pydantic import BaseModel, Field
 from metrics import progress, quantitative
 from metrics.auth import Actor
 from metrics.errors import MetricsError, NotFound
-from metrics.models import ProgressRecord, Strategy, Target
+from metrics.models import EvidenceFit, EvidenceKind, EvidenceLabel, ProgressRecord, Strategy, Target
+from metrics.present import phrases
 from metrics.progress import Assessment, Trace
 from metrics.store import Store
 from metrics.store import queries as q
 from metrics.store import targets_writes as tw
+from metrics.store.rows import TargetRecord
 from metrics.store.users import authorise
 
 DEFAULT_COUNTRY = "VNM"
@@ -51,21 +54,10 @@ class StrategyRow(BaseModel):
 
 
 def _strategies(store: Store) -> list[Strategy]:
-    out = []
-    for r in q.strategies(store).to_dict("records"):
-        fields = {k: r[k] for k in Strategy.model_fields if k in r}
-        for key in ("signed_on", "superseded_on"):
-            fields[key] = _date(fields.get(key))
-        fields["superseded_by"] = fields.get("superseded_by") or ""
-        fields["kind"] = fields.get("kind") or "decision"
-        out.append(Strategy(**fields))
-    return out
-
-
-def _date(value) -> dt.date | None:
-    if value is None or value != value:  # None or NaT
-        return None
-    return value.date() if isinstance(value, dt.datetime) else value
+    return [
+        Strategy(**{k: v for k, v in dataclasses.asdict(r).items() if k in Strategy.model_fields})
+        for r in q.strategy_rows(store)
+    ]
 
 
 def default_strategy_id(store: Store) -> str | None:
@@ -110,26 +102,15 @@ def list_strategies(store: Store) -> list[StrategyRow]:
 # --- targets ---------------------------------------------------------------------------------------
 
 
-def target_from_row(row: dict) -> Target:
-    """A targets-table row -> Target (NaN and NULL of the store become the model's defaults)."""
-    fields = {}
-    for key in Target.model_fields:
-        if key not in row:
-            continue
-        value = row[key]
-        if value is None or (isinstance(value, float) and value != value):
-            continue
-        fields[key] = value
-    for key in ("horizon_year", "base_year"):
-        if key in fields:
-            fields[key] = int(fields[key])
-    if "yardstick_proxy" in fields:
-        fields["yardstick_proxy"] = bool(fields["yardstick_proxy"])
-    return Target(**fields)
+def target_of(row: TargetRecord) -> Target:
+    """A targets-table row -> Target (a NULL of the store becomes the model's default)."""
+    return Target(
+        **{k: v for k, v in dataclasses.asdict(row).items() if k in Target.model_fields and v is not None}
+    )
 
 
 def targets(store: Store, strategy_id: str | None = None) -> list[Target]:
-    return [target_from_row(r) for r in q.targets(store, strategy_id).to_dict("records")]
+    return [target_of(r) for r in q.target_rows(store, strategy_id)]
 
 
 class Agency(BaseModel):
@@ -140,37 +121,30 @@ class Agency(BaseModel):
 
 def agencies(store: Store) -> dict[str, Agency]:
     return {
-        r["agency_id"]: Agency(**{k: r[k] for k in Agency.model_fields})
-        for r in q.agencies(store).to_dict("records")
+        r.agency_id: Agency(agency_id=r.agency_id, name_vi=r.name_vi, name_en=r.name_en)
+        for r in q.agency_rows(store)
     }
 
 
-def goal_text(x: dict | Target, lang: str) -> str:
+def goal_text(x: Target, lang: str) -> str:
     """What a target asks for, in words: "Top 3 in SEA", "about 6 % of GDP", "10–15 % increase",
     "at least 3 times the 2025 level", "an increase"."""
     from metrics import i18n
 
-    row = x.model_dump() if isinstance(x, Target) else x
-    kind, comp = row["kind"], row["comparator"]
-    value, high = _none(row.get("target_value")), _none(row.get("target_high"))
-    if kind == "rank":
-        group = row["group_id"]
-        if group == WORLD:
-            return i18n.t("target_value.rank_world", lang, n=int(value))
-        return i18n.t("target_value.rank_group", lang, n=int(value), group=group)
-    if kind == "direction" or value is None:
+    value, high = x.target_value, x.target_high
+    if x.kind == "rank":
+        return phrases.goal(x.group_id, x.rank_n, lang)
+    if x.kind == "direction" or value is None:
         return i18n.t("target_value.direction", lang)
-    if kind == "count":  # "at least" is what a count means: "5 brands", "1 centre"
-        unit = progress.count_unit(
-            value, lang, row.get("unit_en", ""), row.get("unit_vi", ""), row.get("unit_en_one", "")
-        )
+    if x.kind == "count":  # "at least" is what a count means: "5 brands", "1 centre"
+        unit = progress.count_unit(value, lang, x.unit_en, x.unit_vi, x.unit_en_one)
         return i18n.t("target_value.count", lang, n=i18n.fmt_number(value, lang, 0), unit=unit)
-    unit = row.get("unit_vi" if lang == "vi" else "unit_en") or ""
+    unit = (x.unit_vi if lang == "vi" else x.unit_en) or ""
     decimals = 0 if float(value).is_integer() and (high is None or float(high).is_integer()) else 1
     number = i18n.fmt_number(value, lang, decimals)
     if high is not None:
         number = f"{number}–{i18n.fmt_number(high, lang, decimals)}"
-    key = {">=": "goal_at_least", "<=": "goal_at_most", "about": "goal_about"}.get(comp, "goal_value")
+    key = {">=": "goal_at_least", "<=": "goal_at_most", "about": "goal_about"}.get(x.comparator, "goal_value")
     amount = f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}".strip()
     return i18n.t(f"strategy.{key}", lang, amount=amount)
 
@@ -183,12 +157,12 @@ class EvidenceRow(BaseModel):
 
     record_id: int
     target_id: str
-    kind: Literal["value", "milestone"]
+    kind: EvidenceKind
     recorded_on: dt.date
     value: float | None
     unit: str
-    fit: str
-    label: str
+    fit: EvidenceFit
+    label: EvidenceLabel
     source_url: str
     note_en: str
     note_vi: str
@@ -201,39 +175,32 @@ class EvidenceRow(BaseModel):
     withdrawn_reason: str
 
 
-def _none(value):
-    return None if value is None or value != value else value
-
-
 def evidence(
     store: Store, target_id: str | None = None, include_withdrawn: bool = False
 ) -> list[EvidenceRow]:
-    frame = q.progress_records(store, target_id, include_withdrawn=include_withdrawn)
-    out = []
-    for r in frame.to_dict("records"):
-        out.append(
-            EvidenceRow(
-                record_id=int(r["record_id"]),
-                target_id=r["target_id"],
-                kind=r["kind"] or "value",
-                recorded_on=_date(r["recorded_on"]),
-                value=_none(r["value"]),
-                unit=r["unit"] or "",
-                fit=r["fit"] or "direct",
-                label=r["label"] or "V",
-                source_url=r["source_url"],
-                note_en=r["note_en"],
-                note_vi=r["note_vi"],
-                status=r["status"] or "active",
-                replaces=None if _none(r["replaces"]) is None else int(r["replaces"]),
-                created_by=r["created_by"],
-                created_at=_none(r["created_at"]),
-                withdrawn_by=r["withdrawn_by"] or "",
-                withdrawn_at=_none(r["withdrawn_at"]),
-                withdrawn_reason=r["withdrawn_reason"] or "",
-            )
+    return [
+        EvidenceRow(
+            record_id=r.record_id,
+            target_id=r.target_id,
+            kind=r.kind,
+            recorded_on=r.recorded_on,
+            value=r.value,
+            unit=r.unit,
+            fit=r.fit,
+            label=r.label,
+            source_url=r.source_url,
+            note_en=r.note_en,
+            note_vi=r.note_vi,
+            status=r.status,
+            replaces=r.replaces,
+            created_by=r.created_by,
+            created_at=r.created_at,
+            withdrawn_by=r.withdrawn_by,
+            withdrawn_at=r.withdrawn_at,
+            withdrawn_reason=r.withdrawn_reason,
         )
-    return out
+        for r in q.evidence_rows(store, target_id, include_withdrawn=include_withdrawn)
+    ]
 
 
 def records(store: Store, target_id: str | None = None) -> list[ProgressRecord]:

@@ -71,11 +71,9 @@ def validation_problems(
             # pydantic's "'rank', 'count' or 'direction'": keep the values, drop its English "or"
             params["choices"] = ", ".join(re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", ""))))
         elif limit:
-            bound = e.get("ctx", {}).get(limit)
+            bound = float(e.get("ctx", {})[limit])  # pydantic names the bound its message cites
             # a year or a length: no thousands mark; a fraction: the language's decimal mark
-            params["limit"] = (
-                str(int(bound)) if float(bound).is_integer() else i18n.fmt_number(bound, lang, 2)
-            )
+            params["limit"] = str(int(bound)) if bound.is_integer() else i18n.fmt_number(bound, lang, 2)
         out.append(Problem(code, row, column, None if value is None else str(value), params))
     return out
 

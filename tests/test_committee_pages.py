@@ -232,9 +232,6 @@ def test_evidence_needs_a_source_and_says_so_in_vietnamese(open_page, fresh_db):
     db.close()
 
 
-@pytest.mark.skipif(
-    not committee.has_strategy_services(), reason="milestones, fit and corrections need the strategy services"
-)
 def test_analyst_adds_a_milestone_with_fit_then_corrects_it(open_page, fresh_db):
     at = open_page("targets", "en", db=fresh_db, actor=ANALYST)
     target_id = at.selectbox(key="targets_select").value

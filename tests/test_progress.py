@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from metrics import i18n, progress
+from metrics import i18n, progress, progress_steps, progress_trace
 from metrics.models import ProgressRecord, Target
 from metrics.progress import EditionScores, StatusRules
 
@@ -429,12 +429,12 @@ def test_every_rule_and_step_key_has_a_label():
     ],
 )
 def test_trace_parameters_display_per_language(value, vi, en):
-    assert progress._param_text(value, "vi") == vi
-    assert progress._param_text(value, "en") == en
+    assert progress_trace._param_text(value, "vi") == vi
+    assert progress_trace._param_text(value, "en") == en
 
 
 def test_trace_formula_dates_and_minus_in_vietnamese():
-    steps = progress._Steps()
+    steps = progress_steps.Steps()
     steps.add("field", 11, "field_group", group="ASEAN", date=dt.date(2025, 10, 26))
     (step,) = steps.items
     assert step.params["date"] == "2025-10-26"  # stored as JSON-safe text

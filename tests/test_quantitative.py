@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics import i18n, progress, quantitative
+from metrics import i18n, progress, progress_steps, quantitative
 from metrics.errors import MetricsError
 from metrics.models import ProgressRecord, Target
 from metrics.progress import StatusRules
@@ -426,7 +426,7 @@ def test_any_records_give_a_class_with_its_trace(kind, pairs, today):
     assert a.status in progress.STATUS_CLASSES and a.trace.result == a.status
     assert a.trace.rule.removeprefix("rule.") in (*quantitative.RULES, *progress.RULES)
     if a.pace_ratio is not None:
-        assert a.status == progress._ratio_class(a.pace_ratio, RULES)
+        assert a.status == progress_steps.ratio_class(a.pace_ratio, RULES)
 
 
 def test_a_rate_is_shown_in_per_cent_in_the_trace():

@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics import auth, i18n, report_export, safe_text, services
+from metrics import auth, i18n, report_export, safe_text, services, target_sets
 from metrics.auth import ANONYMOUS, CLI_ACTOR, Actor
 from metrics.errors import PermissionDenied
 from metrics.ingest import pipeline
@@ -186,11 +186,9 @@ def test_input_limits_refuse_texts_longer_than_the_reports_render():
 
 
 def test_a_target_csv_with_a_too_long_wording_names_the_row_and_column():
-    from app_pages import common
-
     header = "strategy_id,target_id,horizon_year,kind,comparator,target_value,group_id,text_vi,text_en\n"
     row = f"QD127_2021,T2035_LONG,2035,count,>=,5,,ngắn,{'y' * (TEXT_MAX + 1)}\n"
-    _targets, problems = common.parse_target_set(
+    _targets, problems = target_sets.parse_target_set(
         (header + row).encode(), "t.csv", set(), {"QD127_2021"}, "en"
     )
     assert [(p.row, p.column, p.code) for p in problems] == [(2, "text_en", "field_too_long")]

@@ -11,10 +11,11 @@ import datetime as dt
 import functools
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-LANGS = ("vi", "en")
-DEFAULT_LANG = "vi"
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+DEFAULT_LANG: Lang = "vi"
 _DIR = Path(__file__).parent
 
 

@@ -23,35 +23,53 @@ def missing(value: Any) -> bool:
         return True
 
 
+def as_float(value: Any) -> float | None:
+    """The value as a float, or None where it is missing (None, NaN, pandas' NA)."""
+    return None if missing(value) else float(value)
+
+
+def as_int(value: Any) -> int | None:
+    """The value as an int, or None where it is missing (a rank read from a nullable column)."""
+    return None if missing(value) else int(value)
+
+
 def num(value: float | int | None, lang: str, decimals: int = 2) -> str:
     """12345.6 -> '12.345,60' (vi) / '12,345.60' (en); a value that rounds to zero has no sign."""
-    if missing(value):
+    x = as_float(value)
+    if x is None:
         return DASH
-    if round(float(value), decimals) == 0:
-        value = 0.0
+    if round(x, decimals) == 0:
+        return i18n.fmt_number(0.0, lang, decimals)
     return i18n.fmt_number(value, lang, decimals)
 
 
 def signed(value: float | None, lang: str, decimals: int = 2) -> str:
     """+1,50 / −2,25 / 0,00: the sign is printed, so a gap's direction does not rest on colour; a
     value that rounds to zero is shown as zero, without a sign either way."""
-    if missing(value):
+    x = as_float(value)
+    if x is None:
         return DASH
-    text = i18n.fmt_number(abs(float(value)), lang, decimals)
-    if round(float(value), decimals) == 0:
+    text = i18n.fmt_number(abs(x), lang, decimals)
+    if round(x, decimals) == 0:
         return text
-    return ("+" if value > 0 else MINUS) + text
+    return ("+" if x > 0 else MINUS) + text
+
+
+def whole(n: Any) -> str:
+    """A whole number as its digits (a rank in a table cell: no thousands mark), a dash if missing."""
+    k = as_int(n)
+    return DASH if k is None else str(k)
 
 
 def ordinal(n: int | None, lang: str) -> str:
     """45 -> '45th' in English, '45' in Vietnamese (where 'thứ 45' is built by the sentence)."""
-    if missing(n):
+    k = as_int(n)
+    if k is None:
         return DASH
-    n = int(n)
     if lang == "vi":
-        return str(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+        return str(k)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
 
 
 def date(day: Any, lang: str) -> str:
@@ -67,7 +85,8 @@ def plural(n: float | int | None, lang: str, one: str, many: str) -> str:
     """The word for a count: Vietnamese has no plural; English uses `one` for exactly 1."""
     if lang == "vi":
         return many
-    return one if not missing(n) and abs(float(n)) == 1 else many
+    x = as_float(n)
+    return one if x is not None and abs(x) == 1 else many
 
 
 def count(n: int, unit: str, lang: str) -> str:

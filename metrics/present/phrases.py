@@ -34,13 +34,18 @@ def goal(group_id: str, n: int, lang: str) -> str:
     return i18n.t("target_value.rank_group", lang, n=n, group=group_id)
 
 
+def _int_or_dash(n: int | None) -> int | str:
+    k = fmt.as_int(n)
+    return fmt.DASH if k is None else k
+
+
 def rank_of(rank: int | None, of: int | None, lang: str) -> str:
     """'45 of 195' (en) / '45/195' (vi); a dash for what is unknown."""
     return i18n.t(
         "common.rank_of",
         lang,
-        rank=fmt.DASH if fmt.missing(rank) else int(rank),
-        of=fmt.DASH if fmt.missing(of) else int(of),
+        rank=_int_or_dash(rank),
+        of=_int_or_dash(of),
     )
 
 
@@ -50,7 +55,7 @@ def rank_of_nth(rank: int | None, of: int | None, lang: str) -> str:
         "common.rank_of",
         lang,
         rank=fmt.ordinal(rank, lang),
-        of=fmt.DASH if fmt.missing(of) else int(of),
+        of=_int_or_dash(of),
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from metrics.errors import NotFound
+from metrics.store import rows
 from metrics.store.connection import Store
 
 
@@ -179,3 +180,39 @@ def versions(store: Store, index_id: str | None = None) -> pd.DataFrame:
 
 def audit_log(store: Store, limit: int = 500) -> pd.DataFrame:
     return _df(store, "SELECT * FROM audit_log ORDER BY event_id DESC LIMIT ?", [limit])
+
+
+# --- typed rows: for code that reads fields (metrics.store.rows); the frames above feed tables -----
+
+
+def strategy_rows(store: Store) -> list[rows.StrategyRecord]:
+    return rows.from_frame(rows.StrategyRecord, strategies(store))
+
+
+def target_rows(store: Store, strategy_id: str | None = None) -> list[rows.TargetRecord]:
+    return rows.from_frame(rows.TargetRecord, targets(store, strategy_id))
+
+
+def evidence_rows(
+    store: Store, target_id: str | None = None, include_withdrawn: bool = False
+) -> list[rows.EvidenceRecord]:
+    return rows.from_frame(rows.EvidenceRecord, progress_records(store, target_id, include_withdrawn))
+
+
+def agency_rows(store: Store) -> list[rows.AgencyRecord]:
+    return rows.from_frame(rows.AgencyRecord, agencies(store))
+
+
+def edition_rows(store: Store, index_id: str | None = None) -> list[rows.EditionRecord]:
+    return rows.from_frame(rows.EditionRecord, editions(store, index_id))
+
+
+def edition_row(store: Store, index_id: str, edition_year: int) -> rows.EditionRecord:
+    found = [e for e in edition_rows(store, index_id) if e.edition_year == edition_year]
+    if not found:
+        raise NotFound("edition_not_found", index_id=index_id, edition_year=edition_year)
+    return found[0]
+
+
+def measure_rows(store: Store, index_id: str, framework: str) -> list[rows.MeasureRecord]:
+    return rows.from_frame(rows.MeasureRecord, measures(store, index_id, framework))

@@ -1,0 +1,192 @@
+"""Typed rows of the store's queries, for code that reads fields (the services, the committee).
+
+A table shown as it is (st.dataframe, a data-pack sheet, a plotly trace) may stay a DataFrame; code
+that reads a row's fields gets one of these instead, with None for a missing value, so no caller
+tests `x != x` for NaN or converts a pandas Timestamp. A renamed column fails here, by name, at the
+first query (and mypy sees every field). Pure: no database driver.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import typing
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
+
+import pandas as pd
+
+from metrics.models import EvidenceFit, EvidenceKind, EvidenceLabel, StrategyKind
+
+R = TypeVar("R")
+EvidenceStatus = Literal["active", "withdrawn"]
+Convert = Callable[[Any], Any]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StrategyRecord:
+    strategy_id: str
+    country_iso3: str
+    name_en: str
+    name_vi: str
+    decision: str
+    signed_on: dt.date | None
+    source_url: str
+    kind: StrategyKind
+    superseded_by: str
+    superseded_on: dt.date | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TargetRecord:
+    strategy_id: str
+    target_id: str
+    horizon_year: int
+    kind: str
+    comparator: str
+    target_value: float | None
+    group_id: str
+    yardstick_index: str
+    yardstick_measure: str
+    unit_en: str
+    unit_en_one: str
+    unit_vi: str
+    text_vi: str
+    text_en: str
+    source_url: str
+    target_high: float | None
+    base_year: int | None
+    indicator_no: str
+    appendix_group: str
+    lead_agency: str
+    coordinating_agencies: str  # agency ids separated by ";"
+    yardstick_proxy: bool
+    succeeded_by: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """A row of progress_records: a value or a milestone, active or withdrawn."""
+
+    record_id: int
+    target_id: str
+    recorded_on: dt.date
+    value: float | None
+    source_url: str
+    note_en: str
+    note_vi: str
+    created_by: str
+    created_at: dt.datetime | None
+    kind: EvidenceKind
+    unit: str
+    fit: EvidenceFit
+    label: EvidenceLabel
+    status: EvidenceStatus
+    replaces: int | None
+    withdrawn_by: str
+    withdrawn_at: dt.datetime | None
+    withdrawn_reason: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AgencyRecord:
+    agency_id: str
+    name_vi: str
+    name_en: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EditionRecord:
+    """An edition with current data, its index's direction and its current version."""
+
+    index_id: str
+    edition_year: int
+    scale_min: float
+    scale_max: float
+    framework: str
+    series: str
+    aggregation: str
+    countries_ranked: int | None
+    membership_date: dt.date
+    source_url: str
+    version_id: int
+    imported_at: dt.datetime | None
+    short_name: str
+    index_name_en: str
+    index_name_vi: str
+    publisher: str
+    higher_is_better: bool
+    has_headline: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MeasureRecord:
+    index_id: str
+    framework: str
+    measure_id: str
+    level: str
+    parent_id: str
+    name_en: str
+    name_vi: str
+
+
+def from_frame(cls: type[R], frame: pd.DataFrame) -> list[R]:
+    """The frame's rows as `cls`, one field per column of the same name (other columns ignored);
+    NULL, NaN and NaT become None, a timestamp becomes the date or datetime the field names."""
+    kinds = _kinds(cls)
+    missing = [name for name in kinds if name not in frame.columns]
+    if missing:
+        raise KeyError(f"{cls.__name__}: the query has no column {', '.join(missing)}")
+    columns = [frame[name].tolist() for name in kinds]
+    return [
+        cls(**{name: _value(v, kind) for (name, kind), v in zip(kinds.items(), values, strict=True)})
+        for values in zip(*columns, strict=True)
+    ]
+
+
+_KINDS: dict[type, dict[str, Convert]] = {}
+
+
+def _kinds(cls: type) -> dict[str, Convert]:
+    """Each field's conversion of a stored value, by its type (`int | None` converts with int; a
+    Literal checks that the stored text is one of its values). Worked out once per class."""
+    if cls in _KINDS:
+        return _KINDS[cls]
+    hints = typing.get_type_hints(cls)
+    out = {}
+    for f in dataclasses.fields(cls):
+        args = [a for a in typing.get_args(hints[f.name]) if a is not type(None)]
+        kind = (
+            hints[f.name]
+            if typing.get_origin(hints[f.name]) is Literal
+            else (args[0] if args else hints[f.name])
+        )
+        out[f.name] = _converter(kind, f"{cls.__name__}.{f.name}")
+    _KINDS[cls] = out
+    return out
+
+
+def _converter(kind: Any, where: str) -> Convert:
+    if typing.get_origin(kind) is Literal:
+        allowed = typing.get_args(kind)
+
+        def literal(value: Any) -> Any:
+            if value not in allowed:
+                raise ValueError(f"{where}: {value!r} is none of {allowed}")
+            return value
+
+        return literal
+    if kind is dt.date:
+        return lambda v: v.date() if isinstance(v, dt.datetime) else v
+    if kind is dt.datetime:
+        return lambda v: v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
+    return kind  # numpy's int64, float64 and bool_ -> Python's int, float and bool
+
+
+def _value(value: Any, convert: Convert) -> Any:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return convert(value)
