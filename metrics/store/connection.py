@@ -50,10 +50,20 @@ def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame) -> None:
         cur.unregister("_insert_frame")
 
 
+SECRETS = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
 def default_db_path() -> Path:
-    """$AI_DASHBOARD_DB if set, else var/dashboard.duckdb in the checkout (git-ignored)."""
+    """$AI_DASHBOARD_DB if set, else a PostgreSQL connection in .streamlit/secrets.toml, else
+    var/dashboard.duckdb in the checkout (git-ignored). A `postgresql://` URL passes through Path
+    as `postgresql:/...`; Store reads it back (metrics.store.postgres.normalise_url)."""
     env = os.environ.get(DB_ENV)
-    return Path(env) if env else PROJECT_ROOT / "var" / "dashboard.duckdb"
+    if env:
+        return Path(env)
+    from metrics.store.secrets import secrets_url
+
+    url = secrets_url(SECRETS)
+    return Path(url) if url else PROJECT_ROOT / "var" / "dashboard.duckdb"
 
 
 # Never download extensions (the server may be offline; downloading code at run time is a risk).
@@ -109,6 +119,14 @@ class Store:
     process in the way. `hold(write=...)` keeps one connection for a longer piece of work (a CLI
     import). An in-memory store keeps its one connection for its life.
     """
+
+    def __new__(cls, path: str | Path, *, timeout: float | None = None) -> Store:
+        # A postgresql:// URL opens the PostgreSQL store, whoever asks (the CLI's --db, the env).
+        if cls is Store and str(path).startswith(("postgresql:/", "postgres:/")):
+            from metrics.store.postgres import PgStore
+
+            return super().__new__(PgStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | Path, *, timeout: float | None = None) -> None:
         self.path = str(path)
