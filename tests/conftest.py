@@ -114,8 +114,10 @@ def pg_seeded_template(pg_server) -> str:
 
 
 @pytest.fixture
-def fresh_pg(pg_server, pg_seeded_template) -> str:
-    """The URL of a private copy of the seeded PostgreSQL database, for tests that write."""
+def fresh_pg(pg_server, pg_seeded_template, tmp_path, monkeypatch) -> str:
+    """The URL of a private copy of the seeded PostgreSQL database, for tests that write (its
+    restore points and default backups go to the test's folder)."""
+    monkeypatch.setenv("AI_DASHBOARD_STATE_DIR", str(tmp_path / "state"))
     return pg_server.copy_database(pg_seeded_template)
 
 

@@ -65,7 +65,9 @@ class PgServer:
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
             " -c shared_buffers=32MB"
         )
-        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start", check=False)
+        done = self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start", check=False
+        )
         if done.returncode != 0:
             log = self.log.read_text(errors="replace") if self.log.exists() else ""
             raise RuntimeError(f"pg_ctl start failed: {done.stderr}\n{log[-2000:]}")

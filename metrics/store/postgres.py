@@ -26,16 +26,25 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 import psycopg
 
 from metrics.errors import StoreError
-from metrics.store.connection import _CONFIG, _OPEN_STORES, SCHEMA, SCHEMA_SHA, TABLES, Store, _error, lock_timeout
+from metrics.store.connection import (
+    _CONFIG,
+    _OPEN_STORES,
+    SCHEMA,
+    SCHEMA_SHA,
+    TABLES,
+    Store,
+    _error,
+    lock_timeout,
+)
+from metrics.store.urls import normalise_url, redacted
 
-SCHEMES = ("postgresql://", "postgres://")
 # The key of the advisory lock every writer of the app takes (any number; the same for all).
 WRITER_LOCK = 0x41494442
 CONNECT_TIMEOUT = 5  # seconds: a stopped server is reported this soon
@@ -49,29 +58,6 @@ _SEQUENCES = re.findall(
     r"CREATE TABLE IF NOT EXISTS (\w+) \(\s*(\w+)\s+INTEGER PRIMARY KEY DEFAULT nextval\('(\w+)'\)",
     SCHEMA.read_text(encoding="utf-8"),
 )
-
-
-def is_postgres_url(path: object) -> bool:
-    return str(path).startswith(("postgresql:/", "postgres:/"))
-
-
-def normalise_url(path: object) -> str:
-    """The URL as given, or as Path() left it (`postgresql:/host/db`: Path folds the `//`)."""
-    text = str(path)
-    scheme, _, rest = text.partition(":")
-    if not rest.startswith("//"):
-        rest = "/" + rest
-    return f"{scheme}:{rest}"
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for messages and the audit record."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def pg_schema() -> str:
@@ -128,7 +114,12 @@ class _Mirror:
                 rows = pg.execute(f"SELECT {quoted} FROM {table}").fetchall()  # noqa: S608 - schema names
                 cur.execute(f"DELETE FROM {table}")  # noqa: S608 - schema table
                 if rows:
-                    data = pa.table({c: pa.array(list(col)) for c, col in zip(names, zip(*rows), strict=True)})
+                    data = pa.table(
+                        {
+                            c: pa.array(list(col))
+                            for c, col in zip(names, zip(*rows, strict=True), strict=True)
+                        }
+                    )
                     cur.register("_mirror_rows", data)
                     cur.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _mirror_rows")  # noqa: S608
                     cur.unregister("_mirror_rows")
@@ -175,8 +166,10 @@ class _WriteCursor:
         upsert = verb == "UPDATE" or "REPLACE" in found.group(1).upper()
         returning = _RETURNING.search(sql)
         body = sql[: returning.start()] if returning else sql.rstrip().rstrip(";")
-        result = self._duck.execute(body + " RETURNING *", params) if params is not None else self._duck.execute(
-            body + " RETURNING *"
+        result = (
+            self._duck.execute(body + " RETURNING *", params)
+            if params is not None
+            else self._duck.execute(body + " RETURNING *")
         )
         columns = [d[0] for d in result.description or []]
         rows = result.fetchall()
@@ -194,6 +187,11 @@ class _WriteCursor:
             self._rows = [tuple(r[i] for i in at) for r in rows]
         else:
             self._rows = []
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Any]) -> _WriteCursor:
+        for params in rows:
+            self.execute(sql, params)
         return self
 
     def fetchall(self) -> list[tuple]:
@@ -214,7 +212,7 @@ class _WriteCursor:
 
 def _pg_copy(pg: psycopg.Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
     quoted = ", ".join(f'"{c}"' for c in columns)
-    with pg.cursor() as cur, cur.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:  # noqa: S608
+    with pg.cursor() as cur, cur.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
 
@@ -305,7 +303,9 @@ class PgStore(Store):
 
     @staticmethod
     def _revisions(pg: psycopg.Connection) -> dict[str, int]:
-        return {t: int(r) for t, r in pg.execute("SELECT table_name, revision FROM store_revisions").fetchall()}
+        return {
+            t: int(r) for t, r in pg.execute("SELECT table_name, revision FROM store_revisions").fetchall()
+        }
 
     def _sync(self) -> None:
         """Bring the mirror up to date (one small query when nothing changed). A write of this
@@ -362,8 +362,12 @@ class PgStore(Store):
                     " WHERE l.locktype = 'advisory' AND l.objid = %s AND l.granted",
                     [WRITER_LOCK],
                 ).fetchall()
-                who = ", ".join(f"{name or '?'} (server pid {pid}, {addr or 'local'})" for pid, name, addr in holders)
-                raise StoreError("store_busy", path=self.path, holders=who or "?", seconds=f"{self.timeout:g}")
+                who = ", ".join(
+                    f"{name or '?'} (server pid {pid}, {addr or 'local'})" for pid, name, addr in holders
+                )
+                raise StoreError(
+                    "store_busy", path=self.path, holders=who or "?", seconds=f"{self.timeout:g}"
+                )
             time.sleep(sleep)
             sleep = min(sleep * 2, 0.2)
 
@@ -372,7 +376,9 @@ class PgStore(Store):
         self, actor: str, action: str, detail: dict | None = None, *, bump_data_version: bool = True
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self._write_lock.acquire(timeout=self.timeout):
-            raise StoreError("store_busy", path=self.path, holders="this process", seconds=f"{self.timeout:g}")
+            raise StoreError(
+                "store_busy", path=self.path, holders="this process", seconds=f"{self.timeout:g}"
+            )
         try:
             with self._mirror.lock, self._connect_pg(autocommit=False) as pg:
                 yield from self._write(pg, actor, action, detail, bump_data_version)
@@ -441,6 +447,74 @@ class PgStore(Store):
         with pg_dump, which takes its own consistent snapshot)."""
         with self._write_lock, self._mirror.lock, self.reader() as cur:
             yield cur
+
+    # --- copies as DuckDB files (backups, restore points) ----------------------------------------
+
+    def export_duckdb(self, out: Path) -> None:
+        """Write the database, as it is after the last committed write, to a new DuckDB file with
+        the same schema: a backup or restore point that `restore` loads back into PostgreSQL and
+        that also opens as a DuckDB store. Writes of this process wait for the copy; writers of
+        other processes cannot make it inconsistent (the mirror is one snapshot)."""
+        with self.paused_writes() as cur:
+            copy = duckdb.connect(str(out), config=_CONFIG)
+            try:
+                copy.execute(SCHEMA.read_text(encoding="utf-8"))
+                for table in sorted(TABLES):
+                    names = ", ".join(f'"{c}"' for c in self._mirror.columns[table])
+                    data = cur.sql(f"SELECT {names} FROM {table}").to_arrow_table()  # noqa: S608
+                    copy.register("_copy_rows", data)
+                    copy.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _copy_rows")  # noqa: S608
+                    copy.unregister("_copy_rows")
+                self._mirror.advance_sequences(copy)
+                copy.execute("CHECKPOINT")
+            finally:
+                copy.close()
+
+    def replace_from(self, backup_file: Path, detail: dict) -> None:
+        """Replace every table's rows with a (checked) DuckDB backup's, in one PostgreSQL
+        transaction under the writer lock, then bump the data version past every one the old data
+        had (pages drop their caches at the next click). Columns the backup lacks take defaults."""
+        source = duckdb.connect(str(backup_file), read_only=True, config=_CONFIG)
+        try:
+            with self._write_lock, self._mirror.lock, self._connect_pg(autocommit=False) as pg:
+                try:
+                    self._take_writer_lock(pg)
+                    rows = pg.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+                    previous = int(rows[0][0]) if rows else 0
+                    present = {
+                        (t, c)
+                        for t, c in source.execute(
+                            "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal"
+                        ).fetchall()
+                    }
+                    for table in sorted(TABLES):
+                        pg.execute(f"DELETE FROM {table}")  # noqa: S608 - schema table
+                        names = [c for c in self._mirror.columns[table] if (table, c) in present]
+                        if names:
+                            quoted = ", ".join(f'"{c}"' for c in names)
+                            data = source.execute(f"SELECT {quoted} FROM {table}").fetchall()  # noqa: S608
+                            _pg_copy(pg, table, names, data)
+                        pg.execute(
+                            "INSERT INTO store_revisions VALUES (%s, 1) ON CONFLICT (table_name)"
+                            " DO UPDATE SET revision = store_revisions.revision + 1",
+                            [table],
+                        )
+                    pg.execute(
+                        "INSERT INTO meta VALUES ('data_version', %s) ON CONFLICT (key) DO UPDATE SET value ="
+                        " CAST(GREATEST(%s, CAST(meta.value AS INTEGER)) AS VARCHAR)",
+                        [str(previous), previous],
+                    )
+                    pg.commit()
+                except psycopg.OperationalError as exc:
+                    raise _unreachable(self.path, exc) from exc
+                except psycopg.Error as exc:
+                    raise StoreError("restore_failed", reason=str(exc).splitlines()[0]) from exc
+                finally:
+                    self._mirror.revisions = None
+        finally:
+            source.close()
+        with self.transaction("cli", "replace_file", detail):
+            pass
 
     def data_version(self) -> int:
         with self.reader() as cur:
