@@ -121,9 +121,10 @@ def fresh_pg(pg_server, pg_seeded_template, tmp_path, monkeypatch) -> str:
     return pg_server.copy_database(pg_seeded_template)
 
 
-@pytest.fixture(params=["duckdb", "postgresql"])
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.slow)])
 def fresh_store_path(request, tmp_path) -> str:
-    """A fresh seeded database on each store: a DuckDB file, then a PostgreSQL database."""
+    """A fresh seeded database on each store: a DuckDB file, then a PostgreSQL database (a server:
+    the slow tier, like every test that starts one)."""
     if request.param == "duckdb":
         return str(request.getfixturevalue("fresh_db"))
     return request.getfixturevalue("fresh_pg")

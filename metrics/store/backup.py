@@ -31,7 +31,7 @@ from pydantic import BaseModel
 from metrics import safe_paths
 from metrics.auth import Actor
 from metrics.errors import MetricsError, StoreError
-from metrics.store.connection import SCHEMA, Store, default_db_path, lock_timeout
+from metrics.store.connection import SCHEMA, DuckDBConfig, Store, default_db_path, lock_timeout
 from metrics.store.locking import DatabaseLock, LockTimeout
 from metrics.store.postgres import PgStore
 from metrics.store.urls import is_postgres_url, state_dir
@@ -41,7 +41,7 @@ from metrics.store.users import authorise
 TABLES: tuple[str, ...] = tuple(
     re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA.read_text(encoding="utf-8"))
 )
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_CONFIG: DuckDBConfig = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 class CheckReport(BaseModel):

@@ -67,7 +67,8 @@ def default_db_path() -> Path:
 
 
 # Never download extensions (the server may be offline; downloading code at run time is a risk).
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
+_CONFIG: DuckDBConfig = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 LOCK_TIMEOUT_ENV = "AI_DASHBOARD_LOCK_TIMEOUT"
 # How long a unit of work waits for the database (another process writing) before giving up.
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -155,6 +156,11 @@ class Store:
         self._version_file = Path(self.path + ".version")
         self._ensure_schema()
 
+    @property
+    def _file_lock(self) -> DatabaseLock:
+        assert self._lock is not None, "an in-memory store has no file lock"
+        return self._lock
+
     # --- opening --------------------------------------------------------------------------------
 
     def _connect(self, write: bool) -> duckdb.DuckDBPyConnection:
@@ -217,7 +223,7 @@ class Store:
                     break
                 except _Conflict:
                     if time.monotonic() >= deadline:
-                        raise self._busy(self._lock.holders()) from None
+                        raise self._busy(self._file_lock.holders()) from None
                     time.sleep(sleep)
                     sleep = min(sleep * 2, 0.1)
         except BaseException:
@@ -264,7 +270,9 @@ class Store:
                     if self._conn is not None:
                         joinable = self._mode == "write" or (
                             not write
-                            and (mine or (self._writers_waiting == 0 and not self._lock.writer_waiting()))
+                            and (
+                                mine or (self._writers_waiting == 0 and not self._file_lock.writer_waiting())
+                            )
                         )
                         if joinable:
                             break
@@ -275,14 +283,14 @@ class Store:
                             continue
                         remaining = deadline - time.monotonic()
                         if remaining <= 0:
-                            raise self._busy(self._lock.holders())
+                            raise self._busy(self._file_lock.holders())
                         self._cond.wait(min(remaining, 0.05))
                         continue
                     if not write and not mine and self._writers_waiting:
                         # A writer of this process is next: let it open the file first.
                         remaining = deadline - time.monotonic()
                         if remaining <= 0:
-                            raise self._busy(self._lock.holders())
+                            raise self._busy(self._file_lock.holders())
                         self._cond.wait(min(remaining, 0.05))
                         continue
                     self._open(write, deadline)
@@ -318,7 +326,7 @@ class Store:
                 if self._users == 0 and (
                     time.monotonic() - self._idle_since >= READ_LINGER
                     or self._writers_waiting
-                    or self._lock.writer_waiting()
+                    or self._file_lock.writer_waiting()
                 ):
                     self._close_conn()
                     break
@@ -431,7 +439,7 @@ class Store:
                     return int(text[0])
         with self.reader() as cur:
             version = _meta_version(cur)
-            if not self._memory and not self._lock.writer_waiting():
+            if not self._memory and not self._file_lock.writer_waiting():
                 # Under the shared lock no writer can change the file meanwhile.
                 with contextlib.suppress(OSError):
                     self._write_version_file(version)
