@@ -84,6 +84,20 @@ def test_the_seeded_postgresql_database_holds_what_the_duckdb_file_holds(pg, sto
     )
 
 
+def test_processes_starting_at_once_on_an_empty_database_seed_it_once(pg_server, store):
+    url = pg_server.new_database()
+    opened: list[Store] = []
+    threads = [threading.Thread(target=lambda: opened.append(open_store(url))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert len(opened) == 3
+    for s in opened:
+        assert len(q.versions(s)) == len(q.versions(store))  # `store`: the seeded DuckDB file
+        s.close()
+
+
 def test_another_process_s_write_shows_at_the_next_read(pg, fresh_pg):
     before = pg.data_version()
     done = _cli("users", "add", "carol@example.org", "--role", "viewer", "--no-password", "--db", fresh_pg)
