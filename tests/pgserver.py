@@ -18,7 +18,17 @@ import tempfile
 import uuid
 from pathlib import Path
 
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _newest_bin() -> Path:
+    """Debian's binaries of the newest installed major version (15 on bookworm)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = Path(os.environ["PG_BIN"]) if os.environ.get("PG_BIN") else _newest_bin()
 SERVICE_USER = "postgres"
 
 

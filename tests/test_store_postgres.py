@@ -209,6 +209,25 @@ def test_a_backup_is_a_duckdb_file_that_restores_into_postgresql(pg, fresh_pg, t
         file_store.close()
 
 
+def test_rebuild_of_a_postgresql_database_keeps_accounts_and_the_replaced_data(pg, fresh_pg):
+    seeded = fingerprint(pg)
+    with pg.transaction("t", "edit", {}) as cur:
+        cur.execute("INSERT INTO users (name, role) VALUES ('erin', 'viewer')")
+    run_import(pg, GAIRI_2022, edition_year=2022)
+    version = pg.data_version()
+    report = backup.rebuild(fresh_pg)
+    assert report.accounts_carried == 1 and report.kept and backup.check_file(report.kept).seeded
+    assert report.data_version > version
+    replaced = open_store(report.kept)
+    try:
+        assert len(q.versions(pg)) == len(q.versions(replaced)) - 1  # the import is gone
+    finally:
+        replaced.close()
+    with pg.reader() as cur:
+        assert cur.execute("SELECT name FROM users").fetchall() == [("erin",)]
+    assert fingerprint(pg) != seeded  # audit rows and the data version moved on
+
+
 def test_check_reads_the_postgresql_database(fresh_pg):
     done = _cli("check", "--db", fresh_pg)
     assert done.returncode == 0, done.stderr

@@ -435,6 +435,8 @@ def rebuild(db_path: str | Path | None = None) -> RebuildReport:
     from metrics.store.connection import open_store  # local: open_store seeds from data/
 
     db = Path(db_path) if db_path else default_db_path()
+    if is_postgres_url(db):
+        return _rebuild_pg(str(db))
     if db.exists():
         try:
             duckdb.connect(str(db), read_only=True, config=_CONFIG).close()
@@ -465,6 +467,46 @@ def rebuild(db_path: str | Path | None = None) -> RebuildReport:
         store.close()
     return RebuildReport(
         path=str(db), kept=str(kept) if kept else None, data_version=version, accounts_carried=len(accounts)
+    )
+
+
+def _rebuild_pg(url: str) -> RebuildReport:
+    """PostgreSQL: a database built from data/ in a scratch DuckDB file, the accounts carried into
+    it, then loaded like a restore (the replaced data kept as a DuckDB file first)."""
+    import tempfile
+
+    from metrics.store.connection import open_store
+
+    with tempfile.TemporaryDirectory(prefix="rebuild-") as folder:
+        fresh = Path(folder) / "rebuilt.duckdb"
+        current = Store(url)
+        try:
+            with current.reader() as cur:
+                accounts = cur.execute(
+                    "SELECT name, role, password_hash, created_at, created_by, last_sign_in, failed_attempts,"
+                    " locked_until FROM users ORDER BY name"
+                ).fetchall()
+        finally:
+            current.close()
+        built = open_store(fresh)
+        try:
+            if accounts:
+                with built.transaction("cli", "rebuild_accounts", {"accounts": len(accounts)}) as cur:
+                    cur.executemany(
+                        "INSERT INTO users (name, role, password_hash, created_at, created_by, last_sign_in,"
+                        " failed_attempts, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        accounts,
+                    )
+        finally:
+            built.close()
+        _, kept = _restore_pg(fresh, url)
+    store = Store(url)
+    try:
+        version = store.data_version()
+    finally:
+        store.close()
+    return RebuildReport(
+        path=url, kept=str(kept) if kept else None, data_version=version, accounts_carried=len(accounts)
     )
 
 

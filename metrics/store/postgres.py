@@ -343,6 +343,8 @@ class PgStore(Store):
     @contextlib.contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
         self._sync()
+        if self._closed:
+            raise StoreError("store_open_failed", path=self.path, reason="the store is closed")
         cur = self._mirror.conn.cursor()
         try:
             yield cur
@@ -527,12 +529,16 @@ class PgStore(Store):
                 self._mirror.conn.execute(sql, params)
 
     def close(self) -> None:
-        with self._reader_lock:
+        """Drop the PostgreSQL connection and the mirror (after a write of this process in
+        progress); a unit of work after this fails with store_open_failed."""
+        with self._mirror.lock, self._reader_lock:
             self._closed = True
             if self._reader_pg is not None:
                 with contextlib.suppress(Exception):
                     self._reader_pg.close()
                 self._reader_pg = None
+            with contextlib.suppress(duckdb.Error):
+                self._mirror.conn.close()
 
     @property
     def dsn(self) -> str:
