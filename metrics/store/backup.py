@@ -33,7 +33,6 @@ from metrics.auth import Actor
 from metrics.errors import MetricsError, StoreError
 from metrics.store.connection import SCHEMA, DuckDBConfig, Store, default_db_path, lock_timeout
 from metrics.store.locking import DatabaseLock, LockTimeout
-from metrics.store.postgres import PgStore
 from metrics.store.urls import is_postgres_url, state_dir
 from metrics.store.users import authorise
 
@@ -171,7 +170,7 @@ def _check_pg(store: Store) -> CheckReport:
 def check_store(store: Store, actor: Actor) -> CheckReport:
     """The same checks on the database the app has open (for the admin page): administrators only."""
     authorise(store, actor, "admin")
-    if isinstance(store, PgStore):
+    if is_postgres_url(store.path):
         with store.reader() as cur:
             report = _inspect(cur, store.path, 0)
         if report.problems:
@@ -209,7 +208,7 @@ def snapshot(store: Store, out: str | Path | None = None) -> BackupInfo:
     if store.path == ":memory:":
         raise StoreError("backup_needs_file")
     out = Path(out) if out else default_backup_path()
-    if isinstance(store, PgStore):
+    if is_postgres_url(store.path):
         return _snapshot_pg(store, out)
     source = Path(store.path).resolve()
     try:
@@ -259,9 +258,12 @@ def snapshot(store: Store, out: str | Path | None = None) -> BackupInfo:
     )
 
 
-def _snapshot_pg(store: PgStore, out: Path) -> BackupInfo:
+def _snapshot_pg(store: Store, out: Path) -> BackupInfo:
     """A PostgreSQL database's data as a checked DuckDB file (pg_dump is the server-side backup:
     docs/OPERATIONS.md); it restores into PostgreSQL or serves as a DuckDB store as it is."""
+    from metrics.store.postgres import PgStore  # local: psycopg only when PostgreSQL is used
+
+    assert isinstance(store, PgStore)
     partial = out.with_name(out.name + ".partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -289,6 +291,8 @@ def _restore_pg(backup_file: Path, url: str) -> tuple[CheckReport, Path | None]:
     """Load a checked DuckDB backup into PostgreSQL; the data it replaces is kept as a DuckDB file
     in var/backups first (a restore can be undone like any other)."""
     report = check_file(backup_file)
+    from metrics.store.postgres import PgStore
+
     store = Store(url)
     try:
         assert isinstance(store, PgStore)
