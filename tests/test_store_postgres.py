@@ -159,6 +159,16 @@ def test_a_failed_write_changes_neither_postgresql_nor_the_mirror(pg, fresh_pg):
         other.close()
 
 
+def test_a_write_the_store_cannot_pass_on_is_refused_not_kept_in_the_mirror(pg):
+    before = fingerprint(pg)
+    with pytest.raises(StoreError) as caught, pg.transaction("t", "edit", {}) as cur:
+        cur.execute(
+            "WITH n AS (SELECT 'fay' AS name) INSERT INTO users (name, role) SELECT name, 'viewer' FROM n"
+        )
+    assert caught.value.code == "store_write_failed" and "users" in caught.value.params["reason"]
+    assert fingerprint(pg) == before
+
+
 def test_a_real_workbook_imports_end_to_end_and_every_process_sees_it(pg, fresh_pg):
     other = Store(fresh_pg)
     try:

@@ -52,6 +52,13 @@ _REVISIONS_DDL = (
     "CREATE TABLE IF NOT EXISTS store_revisions (table_name VARCHAR PRIMARY KEY, revision BIGINT NOT NULL)"
 )
 _WRITE = re.compile(r"^\s*(INSERT\s+OR\s+REPLACE\s+INTO|INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.I)
+# A write of a schema table anywhere in a statement (a CTE, a second statement): refused when the
+# statement does not start with it, rather than written to the mirror only.
+_WRITE_ANYWHERE = re.compile(
+    r"\b(?:INSERT\s+(?:OR\s+REPLACE\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?"
+    r"|ALTER\s+TABLE)\s+(\w+)",
+    re.I,
+)
 _RETURNING = re.compile(r"\bRETURNING\s+([\w\s,]+?)\s*;?\s*$", re.I)
 # The id columns filled from a sequence: the mirror's sequence is moved past the highest id.
 _SEQUENCES = re.findall(
@@ -160,6 +167,13 @@ class _WriteCursor:
         self._rows = None
         found = _WRITE.match(sql)
         if not found or found.group(2).lower() not in TABLES:
+            hidden = [t for t in _WRITE_ANYWHERE.findall(sql) if t.lower() in TABLES]
+            if hidden:
+                raise StoreError(
+                    "store_write_failed",
+                    path="postgresql",
+                    reason=f"a write of {hidden[0]} the PostgreSQL store cannot pass on (it must start the statement)",
+                )
             self._duck.execute(sql, params) if params is not None else self._duck.execute(sql)
             return self
         verb, table = found.group(1).split()[0].upper(), found.group(2).lower()
