@@ -67,7 +67,8 @@ class PgServer:
         cmd = [str(PG_BIN / tool), *args]
         if self._as_root:
             cmd = ["runuser", "-u", SERVICE_USER, "--", *cmd]
-        return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)
+        # Run from the cluster's folder: the service user may not be allowed into the checkout.
+        return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120, cwd=self.root)
 
     def start(self) -> None:
         options = (
