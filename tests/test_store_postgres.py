@@ -145,6 +145,34 @@ def test_writes_of_many_stores_are_serialised_and_none_is_lost(fresh_pg):
         store.close()
 
 
+def test_a_write_waits_a_bounded_time_then_names_the_holder(fresh_pg):
+    holder, waiter = Store(fresh_pg), Store(fresh_pg, timeout=1.0)
+    inside, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with holder.transaction("t", "long_edit", {}):
+            inside.set()
+            done.wait(30)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        started = time.monotonic()
+        with pytest.raises(StoreError) as caught, waiter.transaction("t", "edit", {}):
+            pass
+        assert 1.0 <= time.monotonic() - started < 5
+        assert caught.value.code == "store_busy"
+        assert f"ai-dashboard pid {os.getpid()}" in caught.value.params["holders"]
+    finally:
+        done.set()
+        thread.join(30)
+    with waiter.transaction("t", "edit", {}):  # the holder has left: the write goes through
+        pass
+    holder.close()
+    waiter.close()
+
+
 def test_a_failed_write_changes_neither_postgresql_nor_the_mirror(pg, fresh_pg):
     before = fingerprint(pg)
     with pytest.raises(StoreError) as caught, pg.transaction("t", "edit", {}) as cur:
