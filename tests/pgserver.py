@@ -9,6 +9,7 @@ own (`new_database`), so tests never see each other's rows.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -114,7 +115,10 @@ class PgServer:
 
 
 def start_server() -> PgServer:
+    """A started cluster; stopped and removed at the end of the test process at the latest, even
+    when a test fails before its own clean-up."""
     server = PgServer()
+    atexit.register(server.destroy)
     try:
         server.start()
     except BaseException:
