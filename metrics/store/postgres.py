@@ -444,13 +444,18 @@ class PgStore(Store):
             if began:
                 with contextlib.suppress(duckdb.Error):
                     duck.execute("ROLLBACK")
-            # The mirror's ids may have moved on; a reload is cheap insurance against any drift.
-            mirror.revisions = None
+            # The mirror is back to the rows its revisions describe (a refused import is common:
+            # no reload for it). Had PostgreSQL committed after all (the connection lost during
+            # COMMIT), its revisions moved on and the next read reloads those tables.
             duck.close()
             raise
-        duck.execute("COMMIT")
-        duck.close()
-        mirror.revisions = revisions
+        try:
+            duck.execute("COMMIT")
+            mirror.revisions = revisions
+        except duckdb.Error:
+            mirror.revisions = None  # PostgreSQL has the write; reload everything from it
+        finally:
+            duck.close()
 
     @contextlib.contextmanager
     def hold(self, write: bool = False) -> Iterator[None]:
