@@ -84,6 +84,43 @@ def test_the_seeded_postgresql_database_holds_what_the_duckdb_file_holds(pg, sto
     )
 
 
+def test_every_kind_of_value_reaches_another_process_unchanged(pg, fresh_pg):
+    """Texts that CSV or NULL handling could bend, floats to the last bit, dates, timestamps with
+    microseconds, NULLs and booleans: what another process's mirror loads equals what was written."""
+    import datetime as dt
+
+    texts = ["", "NA", "NULL", 'a "quoted", text', "two\nlines", " spaced ", "Việt Nam", "\\N"]
+    target = q.targets(pg)["target_id"].iloc[0]
+    with pg.transaction("t", "edit", {}) as cur:
+        for i, text in enumerate(texts):
+            cur.execute(
+                "INSERT INTO progress_records (target_id, recorded_on, value, note_en, note_vi, created_at,"
+                " withdrawn_at, replaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [target, dt.date(2026, 1, 1 + i), 0.1 + 0.2 * i if i % 3 else None, text, text,
+                 dt.datetime(2026, 5, 4, 3, 2, 1, 123456 + i), None if i % 2 else dt.datetime(2026, 1, 1), None],
+            )  # fmt: skip
+        cur.execute("UPDATE indices SET higher_is_better = false WHERE index_id = 'GAIRI'")
+    sql = "SELECT * FROM progress_records ORDER BY record_id"
+    with pg.reader() as cur:
+        written = cur.execute(sql).fetchall()
+        flags = cur.execute("SELECT index_id, higher_is_better FROM indices ORDER BY 1").fetchall()
+    other = Store(fresh_pg)
+    try:
+        with other.reader() as cur:
+            assert cur.execute(sql).fetchall() == written
+            assert (
+                cur.execute("SELECT index_id, higher_is_better FROM indices ORDER BY 1").fetchall() == flags
+            )
+            notes = [
+                r[0]
+                for r in cur.execute("SELECT note_en FROM progress_records ORDER BY record_id").fetchall()
+            ]
+    finally:
+        other.close()
+    assert notes[-len(texts) :] == texts
+    assert ("GAIRI", False) in flags
+
+
 def test_processes_starting_at_once_on_an_empty_database_seed_it_once(pg_server, store):
     url = pg_server.new_database()
     opened: list[Store] = []

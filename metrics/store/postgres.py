@@ -19,6 +19,7 @@ write fails whole with a StoreError; nothing half-written stays anywhere.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -85,11 +86,14 @@ class _Mirror:
         self.conn = duckdb.connect(":memory:", config=_CONFIG)
         self.conn.execute(SCHEMA.read_text(encoding="utf-8"))
         self.columns: dict[str, list[str]] = {}
-        for table, column in self.conn.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal ORDER BY table_name, column_index"
+        self.types: dict[str, list[str]] = {}
+        for table, column, data_type in self.conn.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE NOT internal"
+            " ORDER BY table_name, column_index"
         ).fetchall():
             if table in TABLES:
                 self.columns.setdefault(table, []).append(column)
+                self.types.setdefault(table, []).append(data_type)
         self.keys: dict[str, list[str]] = {
             table: list(names)
             for table, names in self.conn.execute(
@@ -110,23 +114,15 @@ class _Mirror:
     def load(self, pg: psycopg.Connection, tables: Sequence[str], revisions: dict[str, int]) -> None:
         """Replace `tables` with PostgreSQL's rows (read by `pg`, in its snapshot), in one DuckDB
         transaction: readers see the old rows or the new, never a mix."""
-        import pyarrow as pa
-
         cur = self.conn.cursor()
         try:
             cur.execute("BEGIN TRANSACTION")
             for table in tables:
                 names = self.columns[table]
                 quoted = ", ".join(f'"{c}"' for c in names)
-                rows = pg.execute(f"SELECT {quoted} FROM {table}").fetchall()  # noqa: S608 - schema names
+                data = _read_table(pg, table, names, self.types[table])
                 cur.execute(f"DELETE FROM {table}")  # noqa: S608 - schema table
-                if rows:
-                    data = pa.table(
-                        {
-                            c: pa.array(list(col))
-                            for c, col in zip(names, zip(*rows, strict=True), strict=True)
-                        }
-                    )
+                if data is not None:
                     cur.register("_mirror_rows", data)
                     cur.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _mirror_rows")  # noqa: S608
                     cur.unregister("_mirror_rows")
@@ -150,6 +146,43 @@ class _Mirror:
             ).fetchall()[0][0]
             if top > last:
                 cur.execute(f"SELECT max(nextval('{sequence}')) FROM range(?)", [int(top - last)])  # noqa: S608
+
+
+def _read_table(pg: psycopg.Connection, table: str, names: list[str], types: list[str]):
+    """A table's rows as an Arrow table typed as the mirror's columns (None: no rows).
+
+    PostgreSQL writes them as CSV (COPY, in the connection's snapshot) and Arrow parses that: about
+    twice as fast as rows through Python objects (1M observations: 1.8 s against 3.6 s). In
+    PostgreSQL's CSV a NULL is an unquoted empty field and an empty text a quoted one; no other text
+    is read as NULL (a country code 'NA' stays 'NA'); booleans are t/f."""
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    arrow_types = {
+        "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+        "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
+    }  # fmt: skip
+    quoted = ", ".join(f'"{c}"' for c in names)
+    buffer = io.BytesIO()
+    with pg.cursor() as cur, cur.copy(f"COPY (SELECT {quoted} FROM {table}) TO STDOUT (FORMAT csv)") as copy:  # noqa: S608
+        for chunk in copy:
+            buffer.write(chunk)
+    if not buffer.tell():
+        return None
+    buffer.seek(0)
+    return pa_csv.read_csv(
+        buffer,
+        read_options=pa_csv.ReadOptions(column_names=names),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={n: arrow_types[t] for n, t in zip(names, types, strict=True)},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+            true_values=["t"],
+            false_values=["f"],
+        ),
+    )
 
 
 class _WriteCursor:
