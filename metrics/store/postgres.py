@@ -26,6 +26,7 @@ import re
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -152,7 +153,7 @@ def _read_table(pg: psycopg.Connection, table: str, names: list[str], types: lis
     """A table's rows as an Arrow table typed as the mirror's columns (None: no rows).
 
     PostgreSQL writes them as CSV (COPY, in the connection's snapshot) and Arrow parses that: about
-    twice as fast as rows through Python objects (1M observations: 1.8 s against 3.6 s). In
+    twice as fast as rows through Python objects (1M rows: 1.8 s against 3.6 s, measured). In
     PostgreSQL's CSV a NULL is an unquoted empty field and an empty text a quoted one; no other text
     is read as NULL (a country code 'NA' stays 'NA'); booleans are t/f."""
     import pyarrow as pa
@@ -218,20 +219,24 @@ class _WriteCursor:
             if params is not None
             else self._duck.execute(body + " RETURNING *")
         )
-        columns = [d[0] for d in result.description or []]
-        rows = result.fetchall()
-        if rows:
+        with warnings.catch_warnings():  # the copy it warns of is the one we want
+            warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+            data: Any = result.to_arrow_table()
+        columns = data.column_names
+        if data.num_rows:
             self.touched.add(table)
-            if verb == "DELETE":
-                _pg_delete(self._pg, table, columns, rows, self._mirror.keys.get(table))
-            elif upsert:
-                _pg_upsert(self._pg, table, columns, rows, self._mirror.keys.get(table))
+            if verb == "INSERT" and not upsert:
+                _pg_copy(self._pg, table, data)
             else:
-                _pg_copy(self._pg, table, columns, rows)
+                rows = [tuple(r.values()) for r in data.to_pylist()]
+                key = self._mirror.keys.get(table)
+                if verb == "DELETE":
+                    _pg_delete(self._pg, table, columns, rows, key)
+                else:
+                    _pg_upsert(self._pg, table, columns, rows, key)
         if returning:
             wanted = [c.strip() for c in returning.group(1).split(",")]
-            at = [columns.index(c) for c in wanted]
-            self._rows = [tuple(r[i] for i in at) for r in rows]
+            self._rows = [tuple(r.values()) for r in data.select(wanted).to_pylist()]
         else:
             self._rows = []
         return self
@@ -257,11 +262,18 @@ class _WriteCursor:
         return getattr(self._duck, name)
 
 
-def _pg_copy(pg: psycopg.Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    with pg.cursor() as cur, cur.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+def _pg_copy(pg: psycopg.Connection, table: str, data) -> None:
+    """An Arrow table's rows into `table` by COPY ... (FORMAT csv): every valid value quoted, a NULL
+    an unquoted empty field (so an empty text stays an empty text)."""
+    from pyarrow import csv as pa_csv
+
+    buffer = io.BytesIO()
+    pa_csv.write_csv(
+        data, buffer, write_options=pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
+    )
+    quoted = ", ".join(f'"{c}"' for c in data.column_names)
+    with pg.cursor() as cur, cur.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT csv)") as copy:
+        copy.write(buffer.getvalue())
 
 
 def _pg_upsert(pg: psycopg.Connection, table: str, columns: list[str], rows: list[tuple], key) -> None:
@@ -546,8 +558,9 @@ class PgStore(Store):
                         names = [c for c in self._mirror.columns[table] if (table, c) in present]
                         if names:
                             quoted = ", ".join(f'"{c}"' for c in names)
-                            data = source.execute(f"SELECT {quoted} FROM {table}").fetchall()  # noqa: S608
-                            _pg_copy(pg, table, names, data)
+                            data = source.sql(f"SELECT {quoted} FROM {table}").to_arrow_table()  # noqa: S608
+                            if data.num_rows:
+                                _pg_copy(pg, table, data)
                         pg.execute(
                             "INSERT INTO store_revisions VALUES (%s, 1) ON CONFLICT (table_name)"
                             " DO UPDATE SET revision = store_revisions.revision + 1",
