@@ -106,6 +106,7 @@ class _Mirror:
         # Held by a sync and by a write from its sync to its commit: a reader's sync never
         # reloads a table under a write of this process.
         self.lock = threading.RLock()
+        self.writing = False  # a write of this process holds `lock` for its whole transaction
 
     def stale(self, revisions: dict[str, int]) -> list[str]:
         if self.revisions is None:
@@ -368,9 +369,17 @@ class PgStore(Store):
 
     def _sync(self) -> None:
         """Bring the mirror up to date (one small query when nothing changed). A write of this
-        process in progress holds the mirror: readers then read it as it is."""
-        if not self._mirror.lock.acquire(blocking=False):
-            return
+        process in progress holds the mirror: readers then read it as it is (the data as of the
+        write's start, all committed). Another thread's sync is waited for: it may be loading the
+        very change this reader must see."""
+        deadline = time.monotonic() + self.timeout
+        while not self._mirror.lock.acquire(timeout=0.05):
+            if self._mirror.writing:
+                return
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    "store_busy", path=self.path, holders="this process", seconds=f"{self.timeout:g}"
+                )
         try:
             with self._reader_lock:
                 if self._closed:
@@ -442,7 +451,11 @@ class PgStore(Store):
             )
         try:
             with self._mirror.lock, self._connect_pg(autocommit=False) as pg:
-                yield from self._write(pg, actor, action, detail, bump_data_version)
+                self._mirror.writing = True
+                try:
+                    yield from self._write(pg, actor, action, detail, bump_data_version)
+                finally:
+                    self._mirror.writing = False
         finally:
             self._write_lock.release()
 
