@@ -87,3 +87,44 @@ def fresh_db(seeded_db_file, tmp_path) -> Path:
     path = tmp_path / "fresh.duckdb"
     shutil.copy(seeded_db_file, path)
     return path
+
+
+# --- PostgreSQL (tests/pgserver.py): a throw-away cluster per test process -------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL cluster of this test process (each xdist worker starts its own)."""
+    from tests import pgserver
+
+    reason = pgserver.missing_reason()
+    if reason:
+        pytest.skip(reason)
+    server = pgserver.start_server()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_seeded_template(pg_server) -> str:
+    """A database seeded by the app's own loader, once per session; tests copy it (fresh_pg)."""
+    url = pg_server.new_database()
+    open_store(url).close()
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def fresh_pg(pg_server, pg_seeded_template, tmp_path, monkeypatch) -> str:
+    """The URL of a private copy of the seeded PostgreSQL database, for tests that write (its
+    restore points and default backups go to the test's folder)."""
+    monkeypatch.setenv("AI_DASHBOARD_STATE_DIR", str(tmp_path / "state"))
+    return pg_server.copy_database(pg_seeded_template)
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.slow)])
+def fresh_store_path(request, tmp_path) -> str:
+    """A fresh seeded database on each store: a DuckDB file, then a PostgreSQL database (a server:
+    the slow tier, like every test that starts one)."""
+    if request.param == "duckdb":
+        return str(request.getfixturevalue("fresh_db"))
+    return request.getfixturevalue("fresh_pg")

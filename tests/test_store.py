@@ -27,11 +27,12 @@ def test_insert_frame_writes_rows_by_column_name():
         ]
 
 
-def test_a_write_can_leave_the_data_version_alone(fresh_db):
-    """Sign-in events are audited but change no figure: they must not empty every page's cache."""
+def test_a_write_can_leave_the_data_version_alone(fresh_store_path):
+    """Sign-in events are audited but change no figure: they must not empty every page's cache.
+    On both stores (the DuckDB file and PostgreSQL)."""
     from metrics.store import open_store
 
-    store = open_store(fresh_db)
+    store = open_store(fresh_store_path)
     before = store.data_version()
     with store.transaction("someone", "sign_in", {"ok": True}, bump_data_version=False):
         pass

@@ -17,6 +17,7 @@ from metrics.cli_support import add_common
 from metrics.errors import StoreError
 from metrics.store import Store, default_db_path
 from metrics.store import backup as ops
+from metrics.store.urls import is_postgres_url
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +49,10 @@ def _db(args: argparse.Namespace) -> Path:
 
 
 def open_existing(path: Path) -> Store:
-    """The Store of an existing file, never creating one; StoreError with a useful code otherwise."""
+    """The Store of an existing file, never creating one; StoreError with a useful code otherwise.
+    A PostgreSQL URL opens the server's database (store_unreachable when it cannot)."""
+    if is_postgres_url(path):
+        return Store(path)
     if not path.exists():
         raise StoreError("store_missing", path=str(path))
     try:

@@ -1,7 +1,8 @@
-"""The DuckDB adapter: the only package that imports duckdb.
+"""The store: the only package that imports duckdb or psycopg (docs/store.md).
 
-`Store` owns one connection per database file; every unit of work takes its own cursor.
-DuckDB errors become metrics.errors.StoreError here, so callers never see duckdb types.
+`Store(path)` is a DuckDB file (or ':memory:'), or, for a `postgresql://` URL, the PostgreSQL store
+(metrics.store.postgres) behind the same interface; every unit of work takes its own cursor.
+Driver errors become metrics.errors.StoreError here, so callers never see duckdb or psycopg types.
 """
 
 from metrics.store.connection import Store, default_db_path, open_store

@@ -31,15 +31,16 @@ from pydantic import BaseModel
 from metrics import safe_paths
 from metrics.auth import Actor
 from metrics.errors import MetricsError, StoreError
-from metrics.store.connection import SCHEMA, Store, default_db_path, lock_timeout
+from metrics.store.connection import SCHEMA, DuckDBConfig, Store, default_db_path, lock_timeout
 from metrics.store.locking import DatabaseLock, LockTimeout
+from metrics.store.urls import is_postgres_url, state_dir
 from metrics.store.users import authorise
 
 # Identifier allow-list: the tables our schema creates, in schema order.
 TABLES: tuple[str, ...] = tuple(
     re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA.read_text(encoding="utf-8"))
 )
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_CONFIG: DuckDBConfig = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 class CheckReport(BaseModel):
@@ -64,7 +65,10 @@ class BackupInfo(BaseModel):
 
 
 def default_backup_dir() -> Path:
-    return default_db_path().parent / "backups"
+    db = default_db_path()
+    if is_postgres_url(db):
+        return state_dir() / "backups"
+    return db.parent / "backups"
 
 
 def default_backup_path(now: dt.datetime | None = None) -> Path:
@@ -127,7 +131,10 @@ def _inspect(cur: duckdb.DuckDBPyConnection, path: str, size: int) -> CheckRepor
 
 
 def check_file(path: str | Path) -> CheckReport:
-    """Open the file read-only and check it. StoreError when missing, in use, corrupt or inconsistent."""
+    """Open the file read-only and check it. StoreError when missing, in use, corrupt or inconsistent.
+    A PostgreSQL URL: the same checks on its data, read through the store."""
+    if is_postgres_url(path):
+        return _check_pg(Store(path))
     path = Path(path)
     if not path.exists():
         raise StoreError("store_missing", path=str(path))
@@ -149,9 +156,26 @@ def check_file(path: str | Path) -> CheckReport:
     return report
 
 
+def _check_pg(store: Store) -> CheckReport:
+    try:
+        with store.reader() as cur:
+            report = _inspect(cur, store.path, 0)
+    finally:
+        store.close()
+    if report.problems:
+        raise StoreError("store_inconsistent", path=store.path, problems="; ".join(report.problems))
+    return report
+
+
 def check_store(store: Store, actor: Actor) -> CheckReport:
     """The same checks on the database the app has open (for the admin page): administrators only."""
     authorise(store, actor, "admin")
+    if is_postgres_url(store.path):
+        with store.reader() as cur:
+            report = _inspect(cur, store.path, 0)
+        if report.problems:
+            raise StoreError("store_inconsistent", path=store.path, problems="; ".join(report.problems))
+        return report
     size = Path(store.path).stat().st_size if store.path != ":memory:" else 0
     try:
         with store.reader() as cur:
@@ -184,6 +208,8 @@ def snapshot(store: Store, out: str | Path | None = None) -> BackupInfo:
     if store.path == ":memory:":
         raise StoreError("backup_needs_file")
     out = Path(out) if out else default_backup_path()
+    if is_postgres_url(store.path):
+        return _snapshot_pg(store, out)
     source = Path(store.path).resolve()
     try:
         safe_paths.check_output(out, [source])
@@ -232,6 +258,52 @@ def snapshot(store: Store, out: str | Path | None = None) -> BackupInfo:
     )
 
 
+def _snapshot_pg(store: Store, out: Path) -> BackupInfo:
+    """A PostgreSQL database's data as a checked DuckDB file (pg_dump is the server-side backup:
+    docs/OPERATIONS.md); it restores into PostgreSQL or serves as a DuckDB store as it is."""
+    from metrics.store.postgres import PgStore  # local: psycopg only when PostgreSQL is used
+
+    assert isinstance(store, PgStore)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _remove(partial)
+        store.export_duckdb(partial)
+        report = check_file(partial)
+        with open(partial, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, out)
+    except StoreError:
+        _remove(partial)
+        raise
+    except (OSError, duckdb.Error) as exc:
+        _remove(partial)
+        raise StoreError("backup_failed", reason=_reason(exc)) from exc
+    return BackupInfo(
+        path=str(out),
+        size_bytes=out.stat().st_size,
+        data_version=report.data_version,
+        created_at=dt.datetime.now(),
+    )
+
+
+def _restore_pg(backup_file: Path, url: str) -> tuple[CheckReport, Path | None]:
+    """Load a checked DuckDB backup into PostgreSQL; the data it replaces is kept as a DuckDB file
+    in var/backups first (a restore can be undone like any other)."""
+    report = check_file(backup_file)
+    from metrics.store.postgres import PgStore
+
+    store = Store(url)
+    try:
+        assert isinstance(store, PgStore)
+        kept = default_backup_dir() / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
+        _snapshot_pg(store, kept)
+        store.replace_from(backup_file, {"backup": str(backup_file), "kept": str(kept)})
+    finally:
+        store.close()
+    return report, kept
+
+
 def restore(backup_file: str | Path, db_path: str | Path | None = None) -> tuple[CheckReport, Path | None]:
     """Replace the database file with a checked backup, under the database's write lock.
 
@@ -242,6 +314,8 @@ def restore(backup_file: str | Path, db_path: str | Path | None = None) -> tuple
     """
     backup_file = safe_paths.check_input(backup_file)
     db = Path(db_path) if db_path else default_db_path()
+    if is_postgres_url(db):
+        return _restore_pg(backup_file, str(db))
     for guarded in safe_paths.database_files(db):
         if backup_file.resolve() == guarded or safe_paths.same_file(backup_file, guarded):
             raise StoreError("restore_same_file", path=str(db))
@@ -365,6 +439,8 @@ def rebuild(db_path: str | Path | None = None) -> RebuildReport:
     from metrics.store.connection import open_store  # local: open_store seeds from data/
 
     db = Path(db_path) if db_path else default_db_path()
+    if is_postgres_url(db):
+        return _rebuild_pg(str(db))
     if db.exists():
         try:
             duckdb.connect(str(db), read_only=True, config=_CONFIG).close()
@@ -395,6 +471,46 @@ def rebuild(db_path: str | Path | None = None) -> RebuildReport:
         store.close()
     return RebuildReport(
         path=str(db), kept=str(kept) if kept else None, data_version=version, accounts_carried=len(accounts)
+    )
+
+
+def _rebuild_pg(url: str) -> RebuildReport:
+    """PostgreSQL: a database built from data/ in a scratch DuckDB file, the accounts carried into
+    it, then loaded like a restore (the replaced data kept as a DuckDB file first)."""
+    import tempfile
+
+    from metrics.store.connection import open_store
+
+    with tempfile.TemporaryDirectory(prefix="rebuild-") as folder:
+        fresh = Path(folder) / "rebuilt.duckdb"
+        current = Store(url)
+        try:
+            with current.reader() as cur:
+                accounts = cur.execute(
+                    "SELECT name, role, password_hash, created_at, created_by, last_sign_in, failed_attempts,"
+                    " locked_until FROM users ORDER BY name"
+                ).fetchall()
+        finally:
+            current.close()
+        built = open_store(fresh)
+        try:
+            if accounts:
+                with built.transaction("cli", "rebuild_accounts", {"accounts": len(accounts)}) as cur:
+                    cur.executemany(
+                        "INSERT INTO users (name, role, password_hash, created_at, created_by, last_sign_in,"
+                        " failed_attempts, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        accounts,
+                    )
+        finally:
+            built.close()
+        _, kept = _restore_pg(fresh, url)
+    store = Store(url)
+    try:
+        version = store.data_version()
+    finally:
+        store.close()
+    return RebuildReport(
+        path=url, kept=str(kept) if kept else None, data_version=version, accounts_carried=len(accounts)
     )
 
 

@@ -50,14 +50,25 @@ def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame) -> None:
         cur.unregister("_insert_frame")
 
 
+SECRETS = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
 def default_db_path() -> Path:
-    """$AI_DASHBOARD_DB if set, else var/dashboard.duckdb in the checkout (git-ignored)."""
+    """$AI_DASHBOARD_DB if set, else a PostgreSQL connection in .streamlit/secrets.toml, else
+    var/dashboard.duckdb in the checkout (git-ignored). A `postgresql://` URL passes through Path
+    as `postgresql:/...`; Store reads it back (metrics.store.postgres.normalise_url)."""
     env = os.environ.get(DB_ENV)
-    return Path(env) if env else PROJECT_ROOT / "var" / "dashboard.duckdb"
+    if env:
+        return Path(env)
+    from metrics.store.secrets import secrets_url
+
+    url = secrets_url(SECRETS)
+    return Path(url) if url else PROJECT_ROOT / "var" / "dashboard.duckdb"
 
 
 # Never download extensions (the server may be offline; downloading code at run time is a risk).
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
+_CONFIG: DuckDBConfig = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 LOCK_TIMEOUT_ENV = "AI_DASHBOARD_LOCK_TIMEOUT"
 # How long a unit of work waits for the database (another process writing) before giving up.
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -110,6 +121,14 @@ class Store:
     import). An in-memory store keeps its one connection for its life.
     """
 
+    def __new__(cls, path: str | Path, *, timeout: float | None = None) -> Store:
+        # A postgresql:// URL opens the PostgreSQL store, whoever asks (the CLI's --db, the env).
+        if cls is Store and str(path).startswith(("postgresql:/", "postgres:/")):
+            from metrics.store.postgres import PgStore
+
+            return super().__new__(PgStore)
+        return super().__new__(cls)
+
     def __init__(self, path: str | Path, *, timeout: float | None = None) -> None:
         self.path = str(path)
         self.timeout = lock_timeout() if timeout is None else timeout
@@ -136,6 +155,11 @@ class Store:
         self._lock = DatabaseLock(self.path)
         self._version_file = Path(self.path + ".version")
         self._ensure_schema()
+
+    @property
+    def _file_lock(self) -> DatabaseLock:
+        assert self._lock is not None, "an in-memory store has no file lock"
+        return self._lock
 
     # --- opening --------------------------------------------------------------------------------
 
@@ -199,7 +223,7 @@ class Store:
                     break
                 except _Conflict:
                     if time.monotonic() >= deadline:
-                        raise self._busy(self._lock.holders()) from None
+                        raise self._busy(self._file_lock.holders()) from None
                     time.sleep(sleep)
                     sleep = min(sleep * 2, 0.1)
         except BaseException:
@@ -246,7 +270,9 @@ class Store:
                     if self._conn is not None:
                         joinable = self._mode == "write" or (
                             not write
-                            and (mine or (self._writers_waiting == 0 and not self._lock.writer_waiting()))
+                            and (
+                                mine or (self._writers_waiting == 0 and not self._file_lock.writer_waiting())
+                            )
                         )
                         if joinable:
                             break
@@ -257,14 +283,14 @@ class Store:
                             continue
                         remaining = deadline - time.monotonic()
                         if remaining <= 0:
-                            raise self._busy(self._lock.holders())
+                            raise self._busy(self._file_lock.holders())
                         self._cond.wait(min(remaining, 0.05))
                         continue
                     if not write and not mine and self._writers_waiting:
                         # A writer of this process is next: let it open the file first.
                         remaining = deadline - time.monotonic()
                         if remaining <= 0:
-                            raise self._busy(self._lock.holders())
+                            raise self._busy(self._file_lock.holders())
                         self._cond.wait(min(remaining, 0.05))
                         continue
                     self._open(write, deadline)
@@ -300,7 +326,7 @@ class Store:
                 if self._users == 0 and (
                     time.monotonic() - self._idle_since >= READ_LINGER
                     or self._writers_waiting
-                    or self._lock.writer_waiting()
+                    or self._file_lock.writer_waiting()
                 ):
                     self._close_conn()
                     break
@@ -413,7 +439,7 @@ class Store:
                     return int(text[0])
         with self.reader() as cur:
             version = _meta_version(cur)
-            if not self._memory and not self._lock.writer_waiting():
+            if not self._memory and not self._file_lock.writer_waiting():
                 # Under the shared lock no writer can change the file meanwhile.
                 with contextlib.suppress(OSError):
                     self._write_version_file(version)

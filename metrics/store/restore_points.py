@@ -14,12 +14,14 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from metrics.errors import StoreError
 from metrics.store import backup as ops
 from metrics.store.connection import Store
+from metrics.store.urls import is_postgres_url, normalise_url, state_dir
 
 _NAME = re.compile(r"(\d{8}-\d{6}-\d{6})-v(\d+)\.duckdb")
 
@@ -34,6 +36,14 @@ class RestorePoint(BaseModel):
 
 
 def restore_point_dir(db_path: str | Path) -> Path:
+    """Beside the database file; for PostgreSQL, in var/ of this checkout, one folder per server
+    and database (each machine keeps the restore points of the imports it made)."""
+    if is_postgres_url(db_path):
+        parts = urlsplit(normalise_url(db_path))
+        name = re.sub(
+            r"[^A-Za-z0-9_.-]+", "_", f"{parts.hostname or 'local'}_{parts.port or 5432}{parts.path}"
+        )
+        return state_dir() / f"postgresql-{name}.restore-points"
     db = Path(db_path)
     return db.with_name(f"{db.name}.restore-points")
 

@@ -269,6 +269,7 @@ def _authenticate(store: Store, key: str, raw: str, password: str, now: dt.datet
         if locked is not None and locked > now:
             raise MetricsError("account_locked", minutes=auth.LOCKOUT_MINUTES)
         raise MetricsError("sign_in_failed")
+    assert stored_hash is not None  # ok: the account exists and its password verified
     new_hash = auth.hash_password(password) if auth.needs_rehash(stored_hash) else stored_hash
     with _event(store, key, SIGN_IN, {**detail, "method": "password"}) as w:
         w.execute(

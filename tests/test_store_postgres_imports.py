@@ -1,0 +1,20 @@
+"""The import tests (tests/test_import_*.py) run again on the PostgreSQL store: the same tests, with
+`fresh_db` a private copy of the seeded PostgreSQL database instead of the DuckDB file. Their own
+modules keep running them on the DuckDB file. Star imports bring the test functions and their
+module fixtures; the `fresh_db` below takes precedence for them all."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_import_analyst_files import *  # noqa: F403
+from tests.test_import_bad_files import *  # noqa: F403
+from tests.test_import_fastpath import *  # noqa: F403
+from tests.test_import_real import *  # noqa: F403
+from tests.test_import_trust import *  # noqa: F403
+from tests.test_import_versions import *  # noqa: F403
+
+
+@pytest.fixture
+def fresh_db(fresh_pg) -> str:
+    return fresh_pg
