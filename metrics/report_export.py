@@ -42,4 +42,6 @@ def export_report(
 ) -> Export:
     """The report in each of `formats` for someone allowed to export (PermissionDenied otherwise)."""
     require_export(actor)
+    if "pdf" in formats:
+        reports.warm_up_charts()  # Chromium starts while the model is built
     return render_each(reports.build_report(store, options), formats)
