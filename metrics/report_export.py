@@ -44,4 +44,6 @@ def export_report(
     require_export(actor)
     if "pdf" in formats:
         reports.warm_up_charts()  # Chromium starts while the model is built
-    return render_each(reports.build_report(store, options), formats)
+    # the data pack's sheets are the XLSX's alone: not built for a PPTX or a PDF
+    model = reports.build_report(store, options, with_data_pack="xlsx" in formats)
+    return render_each(model, formats)

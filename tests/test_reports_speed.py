@@ -92,3 +92,13 @@ def test_a_browser_warmed_up_is_the_one_that_draws(monkeypatch):
     assert begun == [1] and browser.running and fake.drawn == 1
     browser.shutdown()
     assert not browser.running
+
+
+def test_the_data_pack_is_built_only_for_an_xlsx(store):
+    from metrics.auth import CLI_ACTOR
+    from metrics.report_export import export_report
+
+    options = ReportOptions(lang="en", meeting_date=MEETING, sections=("headline",))
+    assert export_report(store, CLI_ACTOR, options, ("pptx",)).model.data_pack == []
+    with_pack = export_report(store, CLI_ACTOR, options, ("pptx", "xlsx"))
+    assert with_pack.model.data_pack and set(with_pack.files) == {"pptx", "xlsx"}

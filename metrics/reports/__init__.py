@@ -27,10 +27,12 @@ __all__ = [
 WRITERS = {"pptx": "metrics.reports.pptx", "pdf": "metrics.reports.pdf", "xlsx": "metrics.reports.xlsx"}
 
 
-def build_report(store: Store, options: ReportOptions | None = None) -> ReportModel:
+def build_report(
+    store: Store, options: ReportOptions | None = None, *, with_data_pack: bool = True
+) -> ReportModel:
     from metrics.reports.build import build_report as build
 
-    return build(store, options)
+    return build(store, options, with_data_pack=with_data_pack)
 
 
 def render(model: ReportModel, fmt: str) -> bytes:
