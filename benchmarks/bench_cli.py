@@ -86,6 +86,8 @@ def main() -> int:
             ", ".join(_top_imports(argv if label != "backup" else ["backup", "--help"], env)) if argv else ""
         )
         print(f"{label:<24} {statistics.median(times):>7.2f}s {min(times):>7.2f}s   {heavy}")
+    # the machine is shared: the load at the end says how much the figures are worth
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -3,9 +3,12 @@ message and exit code 1), never a traceback from deep inside a service."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from metrics.errors import MetricsError
-from metrics.store import Store
-from metrics.store import queries as q
+
+if TYPE_CHECKING:  # the store (DuckDB, pandas) only for the checks that read it
+    from metrics.store import Store
 
 # Edition and as-of years the engine can reason about (dates are built from them).
 YEAR_MIN = 1900
@@ -23,6 +26,8 @@ def check_year(value: int | None, flag: str = "--as-of") -> int | None:
 
 def check_country(store: Store, iso3: str) -> str:
     """The ISO3 code in upper case when the reference list knows it."""
+    from metrics.store import queries as q
+
     code = str(iso3).strip().upper()
     if code not in set(q.countries(store)["iso3"]):
         raise MetricsError("country_code_unknown", iso3=str(iso3)[:24])

@@ -42,4 +42,8 @@ def export_report(
 ) -> Export:
     """The report in each of `formats` for someone allowed to export (PermissionDenied otherwise)."""
     require_export(actor)
-    return render_each(reports.build_report(store, options), formats)
+    if "pdf" in formats:
+        reports.warm_up_charts()  # Chromium starts while the model is built
+    # the data pack's sheets are the XLSX's alone: not built for a PPTX or a PDF
+    model = reports.build_report(store, options, with_data_pack="xlsx" in formats)
+    return render_each(model, formats)

@@ -84,9 +84,9 @@ def page(fresh_db, monkeypatch):
     calls = []
     real = metrics.reports.build_report
 
-    def counting(store, options=None):
+    def counting(store, options=None, **kwargs):
         calls.append(options)
-        return real(store, options)
+        return real(store, options, **kwargs)
 
     monkeypatch.setattr(metrics.reports, "build_report", counting)
     at = AppTest.from_file(str(ROOT / "app_pages" / "report.py"), default_timeout=120)

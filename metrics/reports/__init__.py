@@ -12,16 +12,27 @@ from metrics.reports.model import FORMATS, MIME, ReportModel, ReportOptions
 if TYPE_CHECKING:
     from metrics.store import Store
 
-__all__ = ["FORMATS", "MIME", "ReportModel", "ReportOptions", "build_report", "generate", "render"]
+__all__ = [
+    "FORMATS",
+    "MIME",
+    "ReportModel",
+    "ReportOptions",
+    "build_report",
+    "generate",
+    "render",
+    "warm_up_charts",
+]
 
 # The writer module of each format, imported only when a report is written in it.
 WRITERS = {"pptx": "metrics.reports.pptx", "pdf": "metrics.reports.pdf", "xlsx": "metrics.reports.xlsx"}
 
 
-def build_report(store: Store, options: ReportOptions | None = None) -> ReportModel:
+def build_report(
+    store: Store, options: ReportOptions | None = None, *, with_data_pack: bool = True
+) -> ReportModel:
     from metrics.reports.build import build_report as build
 
-    return build(store, options)
+    return build(store, options, with_data_pack=with_data_pack)
 
 
 def render(model: ReportModel, fmt: str) -> bytes:
@@ -30,6 +41,17 @@ def render(model: ReportModel, fmt: str) -> bytes:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")
     write: Callable[[ReportModel], bytes] = importlib.import_module(WRITERS[fmt]).write
     return write(model)
+
+
+def warm_up_charts() -> None:
+    """Start the PDF's chart browser in the background (metrics.reports.figures.warm_up), so its
+    start-up overlaps the report's build; a browser that cannot start shows later as tables."""
+    from metrics.reports import figures  # local: plotly/kaleido only for a PDF
+
+    try:
+        figures.warm_up()
+    except Exception as exc:  # no kaleido, no Chromium: the PDF will say so with its tables
+        figures.log.warning("chart browser did not start: %r", exc)
 
 
 def generate(store: Store, options: ReportOptions, fmt: str) -> bytes:

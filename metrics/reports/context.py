@@ -21,6 +21,7 @@ from metrics.present import format as fmt
 from metrics.present import phrases, vocabulary
 from metrics.progress import Assessment, MeasureGap, Rival, count_unit
 from metrics.reports.model import Cell, ReportOptions, Section, SectionId, Source
+from metrics.reports.snapshot import read_cache
 from metrics.reports.strategy import StrategyData
 from metrics.store import Store
 from metrics.store import queries as q
@@ -43,7 +44,8 @@ def usable_editions(store: Store, index_id: str, iso3: str = ISO3) -> list[int]:
 
 class ReportContext:
     def __init__(self, store: Store, opts: ReportOptions) -> None:
-        self.store = store
+        # one reading of the data per report: the services ask the same queries many times over
+        self.store = store = read_cache(store)
         self.opts = opts
         self.lang = opts.lang
         self.today = opts.meeting_date or dt.date.today()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import logging
 import threading
@@ -143,6 +144,7 @@ class _WarmBrowser:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None  # a kaleido.Kaleido (the library has no type information)
+        self._starting: concurrent.futures.Future | None = None  # the browser on its way up
         self._timer: threading.Timer | None = None
         atexit.register(self.shutdown)
 
@@ -162,6 +164,14 @@ class _WarmBrowser:
                     self._close()
             return [None] * len(figures)
 
+    def warm_up(self) -> None:
+        """Start the browser now, without waiting for it: a PDF is on its way (its model is being
+        built), and Chromium's start-up then overlaps that work instead of following it."""
+        with self._lock:
+            if self._loop is None:
+                self._begin()
+                self._arm_idle_timer()  # a browser warmed up for nothing still closes
+
     def shutdown(self) -> None:
         with self._lock:
             self._close()
@@ -170,7 +180,8 @@ class _WarmBrowser:
     def running(self) -> bool:
         return self._kaleido is not None
 
-    def _open(self) -> asyncio.AbstractEventLoop:
+    def _begin(self) -> None:
+        """The event loop on its thread and the browser's start submitted to it (not awaited)."""
         import kaleido  # local: only PDF reports need a browser
 
         async def start():
@@ -187,8 +198,16 @@ class _WarmBrowser:
 
         self._thread = threading.Thread(target=run, name="report-charts", daemon=True)
         self._thread.start()
-        self._kaleido = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=START_TIMEOUT_S)
-        return loop
+        self._starting = asyncio.run_coroutine_threadsafe(start(), loop)
+
+    def _open(self) -> asyncio.AbstractEventLoop:
+        """The running browser's loop: started here, or by warm_up, waited for here."""
+        if self._loop is None or self._starting is None:
+            self._begin()
+        assert self._loop is not None and self._starting is not None
+        self._kaleido = self._starting.result(timeout=START_TIMEOUT_S)
+        self._starting = None
+        return self._loop
 
     async def _render_all(self, figures: list[go.Figure]) -> list[bytes | None]:
         out: list[bytes | None] = []
@@ -218,10 +237,13 @@ class _WarmBrowser:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        loop, k = self._loop, self._kaleido
-        self._loop = self._thread = self._kaleido = None
+        loop, k, starting = self._loop, self._kaleido, self._starting
+        self._loop = self._thread = self._kaleido = self._starting = None
         if loop is None:
             return
+        if k is None and starting is not None:  # warmed up, never used: close what started
+            with contextlib.suppress(Exception):
+                k = starting.result(timeout=START_TIMEOUT_S)
         if k is not None:
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=20)
@@ -237,6 +259,11 @@ def render_png(charts: Sequence[Chart], lang: str = "vi") -> dict[str, bytes | N
         return {}
     images = _browser.render([to_figure(c, lang) for c in charts])
     return {c.chart_id: img for c, img in zip(charts, images, strict=True)}
+
+
+def warm_up() -> None:
+    """Start the browser in the background for a PDF about to be written (see _WarmBrowser)."""
+    _browser.warm_up()
 
 
 def shutdown() -> None:

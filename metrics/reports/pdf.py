@@ -7,12 +7,14 @@ in one kaleido session; a chart that cannot be drawn becomes its table, with a n
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 from collections.abc import Callable
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, TTFFont
 
 from metrics.reports import style
 from metrics.reports.model import Bullet, Chart, ReportModel, Section, Table, nfc
@@ -38,13 +40,29 @@ def _default_renderer(charts: list[Chart], lang: str) -> dict[str, bytes | None]
 def write(model: ReportModel, render: Renderer | None = None) -> bytes:
     """`render` turns charts into PNG bytes (None = failed); the default uses kaleido + Chromium."""
     charts = [c for s in model.sections for c in s.charts]
-    images = (render or _default_renderer)(charts, model.lang) if charts else {}
+    images = _Images(render or _default_renderer, charts, model.lang)
     pdf = _Pdf(model)
     pdf.title_page()
     for section in model.sections:
         pdf.section(section, images)
     out = pdf.output()
     return bytes(out) if not isinstance(out, bytes) else out
+
+
+class _Images:
+    """The charts' images, drawn on a thread of their own while the pages before the first chart
+    are laid out: Chromium draws on the other core while fpdf breaks lines here. The first chart
+    waits for them all (one batch, one browser session), and a failure of `render` is raised there."""
+
+    def __init__(self, render: Renderer, charts: list[Chart], lang: str) -> None:
+        self._future: concurrent.futures.Future[dict[str, bytes | None]] | None = None
+        if charts:
+            pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="report-images")
+            self._future = pool.submit(render, charts, lang)
+            pool.shutdown(wait=False)
+
+    def get(self, chart_id: str) -> bytes | None:
+        return self._future.result().get(chart_id) if self._future is not None else None
 
 
 class _Pdf(FPDF):
@@ -57,6 +75,7 @@ class _Pdf(FPDF):
         self.add_font(FAMILY, "B", str(style.FONT_BOLD))
         self.add_font("DejaVu", "", str(style.FONT_FALLBACK))
         self.set_fallback_fonts(["DejaVu"], exact_match=False)
+        _memoise_widths(self.fonts)
         self.set_title(nfc(model.title))
         self.set_subject(nfc(model.subtitle))
         self.set_lang(model.lang)
@@ -128,7 +147,7 @@ class _Pdf(FPDF):
         self.set_y(-40)
         self._para(m.footer, 8.5, False, style.MUTED, 4.5)
 
-    def section(self, sec: Section, images: dict[str, bytes | None]) -> None:
+    def section(self, sec: Section, images: _Images) -> None:
         self.add_page()
         if sec.section_id in self.section_links:
             self.set_link(self.section_links[sec.section_id], page=self.page_no())
@@ -244,6 +263,37 @@ class _Pdf(FPDF):
             self.ln(1)
             self._para(table.note, 8, False, style.MUTED, 4)
         self.ln(4)
+
+
+def _memoise_widths(fonts: dict[str, Any]) -> None:
+    """Remember the fonts' text widths for this document. fpdf2 measures a line again after every
+    character it adds, and a table cell twice (its height first, then its text): the default report
+    asks about 265,000 widths of 33,000 distinct strings, most of the layout's time.
+
+    A width is a function of the font, the text and the size (text shaping, which takes more, is not
+    used and not cached); the one side effect, the font's biggest size used, is the same for a
+    repeated size. fpdf2's fonts have slots, so each TTF font of the document becomes an instance of
+    a subclass made for this document, whose class holds the document's widths and goes with it."""
+    ttf = [f for f in fonts.values() if isinstance(f, TTFFont) and type(f) is TTFFont]
+    if not ttf:
+        return
+    widths: dict[tuple[str, str, float], tuple[int, float]] = {}
+
+    class _Measured(TTFFont):
+        __slots__ = ()
+
+        def get_text_width(
+            self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+        ) -> tuple[int, float]:
+            if text_shaping_params:
+                return super().get_text_width(text, font_size_pt, text_shaping_params)
+            key = (self.fontkey, text, font_size_pt)
+            if key not in widths:
+                widths[key] = super().get_text_width(text, font_size_pt, text_shaping_params)
+            return widths[key]
+
+    for font in ttf:
+        font.__class__ = _Measured
 
 
 def _cell_chars(width_mm: float, size_pt: float) -> int:

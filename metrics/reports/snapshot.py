@@ -1,0 +1,117 @@
+"""The store as one report build reads it: each distinct read query runs once per build.
+
+A report asks the engine's services for the same things many times over (every yardstick's
+editions, each with its scores and its group's members, for the headline, the status histories,
+the second opinions, the strategy scorecard and the data pack): about 450 queries for about 80
+distinct ones. The services take a store and query it; rather than thread a cache through each of
+them, the build hands them a `ReadCache`, whose cursors answer a query already asked in this build
+from its first answer (a copy, so a caller that changes its frame changes only its own).
+
+Only `cur.execute(sql, params).df()` is cached, the one shape of metrics.store.queries; anything
+else a cursor is asked (fetchone, fetchall, ...) runs the query for real. The cache lives as long
+as the build: a report is one reading of the data, and the next report reads afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Hashable, Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from metrics.store import Store
+
+Key = tuple[str, tuple[Hashable, ...]]
+
+
+def read_cache(store: Store) -> Store:
+    """`store` with its read queries memoised for one report build (the services take a Store)."""
+    return store if isinstance(store, ReadCache) else cast("Store", ReadCache(store))
+
+
+class ReadCache:
+    """A wrapper of a Store: `reader()` memoises `.df()` answers; everything else is the store's."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._frames: dict[Key, pd.DataFrame] = {}
+        self._version: int | None = None
+        self.asked = 0  # `.df()` queries the build asked for
+        self.queries = 0  # queries that reached the store (for tests and benchmarks)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def data_version(self) -> int:
+        if self._version is None:
+            self._version = self._store.data_version()
+        return self._version
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Any]:
+        with self._store.reader() as cur:
+            yield _Cursor(self, cur)
+
+    def frame(self, cur: Any, sql: str, params: list | tuple | None) -> pd.DataFrame:
+        self.asked += 1
+        key = _key(sql, params)
+        if key is None:
+            self.queries += 1
+            return cur.execute(sql, params or []).df()
+        if key not in self._frames:
+            self.queries += 1
+            self._frames[key] = cur.execute(sql, params or []).df()
+        return self._frames[key].copy()
+
+
+def _key(sql: str, params: list | tuple | None) -> Key | None:
+    """The cache key of a query, or None when a parameter is not hashable (then it is not cached)."""
+    values = tuple(params or ())
+    try:
+        hash(values)
+    except TypeError:
+        return None
+    # the type too: 2024 and 2024.0 (or True and 1) are equal keys but may not be equal queries
+    return sql, tuple((type(v).__name__, v) for v in values)
+
+
+class _Cursor:
+    """A cursor whose `execute(...)` is run when its answer is asked for: `.df()` through the cache,
+    anything else on the real cursor."""
+
+    def __init__(self, cache: ReadCache, cur: Any) -> None:
+        self._cache = cache
+        self._cur = cur
+        self._last: _Pending | None = None
+
+    def execute(self, sql: str, params: list | tuple | None = None) -> _Pending:
+        self._last = _Pending(self, sql, params)
+        return self._last
+
+    def __getattr__(self, name: str) -> Any:
+        # `cur.execute(sql); cur.fetchone()`: the query must have run on the real cursor
+        if self._last is not None:
+            self._last.run()
+        return getattr(self._cur, name)
+
+
+class _Pending:
+    def __init__(self, cursor: _Cursor, sql: str, params: list | tuple | None) -> None:
+        self._cursor = cursor
+        self._sql = sql
+        self._params = params
+        self._ran: Any = None
+
+    def df(self) -> pd.DataFrame:
+        return self._cursor._cache.frame(self._cursor._cur, self._sql, self._params)
+
+    def run(self) -> Any:
+        if self._ran is None:
+            self._cursor._cache.queries += 1
+            self._ran = self._cursor._cur.execute(self._sql, self._params or [])
+        return self._ran
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.run(), name)

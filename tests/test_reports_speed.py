@@ -1,0 +1,104 @@
+"""The PDF writer's shortcuts change nothing in the file: widths remembered per document, charts
+drawn while the pages are laid out, the browser started while the model is built."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import threading
+
+import pytest
+
+from metrics.reports import ReportOptions, build_report, figures, pdf
+from metrics.reports.model import Chart, ReportModel
+
+MEETING = dt.date(2026, 1, 15)
+
+
+def _no_images(charts: list[Chart], lang: str) -> dict[str, bytes | None]:
+    return {c.chart_id: None for c in charts}
+
+
+def _stable(data: bytes) -> bytes:
+    """The PDF without what differs between two writes of one model (its dates and file id)."""
+    data = re.sub(rb"/CreationDate \([^)]*\)", b"", data)
+    return re.sub(rb"/ID \[[^\]]*\]", b"", data)
+
+
+@pytest.fixture(scope="module")
+def model(store) -> ReportModel:
+    return build_report(store, ReportOptions(lang="vi", meeting_date=MEETING))
+
+
+def test_remembered_widths_lay_out_the_same_pdf(model, monkeypatch):
+    remembered = pdf.write(model, _no_images)
+    monkeypatch.setattr(pdf, "_memoise_widths", lambda fonts: None)
+    measured = pdf.write(model, _no_images)
+    assert _stable(remembered) == _stable(measured)
+    assert len(remembered) > 50_000  # a whole report, tables and all
+
+
+def test_charts_are_drawn_on_another_thread_and_their_failure_is_the_writers(model):
+    threads: list[threading.Thread] = []
+
+    def render(charts: list[Chart], lang: str) -> dict[str, bytes | None]:
+        threads.append(threading.current_thread())
+        return _no_images(charts, lang)
+
+    pdf.write(model, render)
+    assert threads and threads[0] is not threading.main_thread()
+
+    def broken(charts: list[Chart], lang: str) -> dict[str, bytes | None]:
+        raise RuntimeError("renderer bug")
+
+    with pytest.raises(RuntimeError, match="renderer bug"):
+        pdf.write(model, broken)
+
+
+class _FakeKaleido:
+    def __init__(self) -> None:
+        self.drawn = 0
+
+    async def calc_fig(self, fig, opts):
+        self.drawn += 1
+        return b"png"
+
+    async def close(self) -> None:
+        return None
+
+
+def test_a_browser_warmed_up_is_the_one_that_draws(monkeypatch):
+    browser = figures._WarmBrowser()
+    fake = _FakeKaleido()
+    begun: list[int] = []
+
+    def begin(self) -> None:  # what _begin does, with a fake browser in place of Chromium
+        begun.append(1)
+        loop = self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=loop.run_forever, daemon=True)
+        self._thread.start()
+
+        async def start():
+            return fake
+
+        self._starting = asyncio.run_coroutine_threadsafe(start(), loop)
+
+    monkeypatch.setattr(figures._WarmBrowser, "_begin", begin)
+    browser.warm_up()
+    browser.warm_up()  # a second warm-up while it starts: still one browser
+    assert begun == [1] and not browser.running
+    assert browser.render([figures.go.Figure()]) == [b"png"]
+    assert begun == [1] and browser.running and fake.drawn == 1
+    browser.shutdown()
+    assert not browser.running
+
+
+def test_the_data_pack_is_built_only_for_an_xlsx(store):
+    from metrics.auth import CLI_ACTOR
+    from metrics.report_export import export_report
+
+    options = ReportOptions(lang="en", meeting_date=MEETING, sections=("headline",))
+    assert export_report(store, CLI_ACTOR, options, ("pptx",)).model.data_pack == []
+    with_pack = export_report(store, CLI_ACTOR, options, ("pptx", "xlsx"))
+    assert with_pack.model.data_pack and set(with_pack.files) == {"pptx", "xlsx"}
