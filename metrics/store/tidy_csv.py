@@ -14,6 +14,9 @@ from metrics.errors import MetricsError
 
 _GROUPED_NUMBER = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
 _RANK = r"[=t]?\s*(\d+)\s*(st|nd|rd|th)?\s*=?"
+# The spaces a marker may hold, all removed before the comparison, as metrics.ingest.cells.SPACES
+# does (tabs, no-break, narrow no-break, thin and figure spaces; trim() strips ASCII spaces only).
+_SPACES = "[\\s\u00a0\u202f\u2009\u2007]+"
 
 
 SCRATCH_DB = "import_scratch"
@@ -100,7 +103,7 @@ def read_tidy_csv(
         # The text test runs only where the number did not parse (CASE evaluates lazily).
         return (
             f"CASE WHEN {parsed} IS NOT NULL AND NOT isnan({parsed}) THEN false "
-            f"ELSE ({expr} IS NULL OR lower(replace(trim({expr}), ' ', '')) IN ({miss})) END"
+            f"ELSE ({expr} IS NULL OR lower(regexp_replace({expr}, '{_SPACES}', '', 'g')) IN ({miss})) END"
         )
 
     def number(expr: str) -> str:
