@@ -4,8 +4,9 @@ Tiers. `make test-fast` runs `-m "not slow and not e2e"`: the pure core and the 
 The markers are set here, from what each test module imports, so a new test lands in its tier
 without thought: a module that imports anything in SLOW_IMPORTS (a subprocess, Streamlit's AppTest,
 the report writers, the import pipeline on real spreadsheets, the CLI, password hashing) is `slow`,
-everything under tests/e2e/ is `e2e` (a real browser against a server), and every other test is
-fast. A single test that is slow for another reason takes `@pytest.mark.slow` by hand.
+everything under tests/e2e/ is `e2e` (a real browser against a server), a test that uses a
+PostgreSQL fixture (PG_FIXTURES) is `slow`, and every other test is fast. A single test that is
+slow for another reason takes `@pytest.mark.slow` by hand.
 """
 
 from __future__ import annotations
@@ -59,9 +60,15 @@ def tier_of(path: Path) -> str:
     return "fast"
 
 
+# A test that uses one of these needs a PostgreSQL server (a throw-away cluster): never fast.
+PG_FIXTURES = frozenset({"pg_server", "pg_seeded_template", "fresh_pg"})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         tier = tier_of(Path(item.fspath))
+        if tier == "fast" and PG_FIXTURES & set(getattr(item, "fixturenames", ())):
+            tier = "slow"
         if tier != "fast":
             item.add_marker(getattr(pytest.mark, tier))
 
