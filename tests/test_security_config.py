@@ -104,7 +104,12 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|INTO)\b")
 REVIEWED = {
     # column references c0..cN, ints, and the missing-value / note markers of
     # metrics.ingest.headers (constants) quoted by _sql_text; the file path is a bound parameter.
-    ("metrics/store/imports.py", "read_tidy_csv"),
+    ("metrics/store/tidy_csv.py", "read_tidy_csv"),
+    # the PostgreSQL store's mirror writes: a table checked against the schema (_schema_table) and
+    # the columns the mirror's RETURNING gave, each quoted; every value is a bound parameter.
+    ("metrics/store/postgres.py", "_pg_copy"),
+    ("metrics/store/postgres.py", "_pg_upsert"),
+    ("metrics/store/postgres.py", "_pg_delete"),
 }
 
 
@@ -151,7 +156,8 @@ def test_sql_built_with_formatting_is_rare_and_each_case_says_why():
     # names (allow-listed), and each place says so where it happens (or was reviewed above).
     cases = {c for p in sorted((ROOT / "metrics").rglob("*.py")) for c in _formatted_sql(p)}
     assert sorted(where for where, justified in cases if not justified) == []
-    assert len(cases) < 40, sorted(cases)
+    # 35 before the PostgreSQL store; its mirror writes add 14 (schema tables and their columns).
+    assert len(cases) < 55, sorted(cases)
 
 
 def test_the_sql_check_catches_a_formatted_value(tmp_path):
@@ -166,3 +172,12 @@ def test_the_sql_check_catches_a_formatted_value(tmp_path):
         assert _formatted_sql(bad) == [("metrics/q.py:2 (f)", False)]
     finally:
         me.ROOT = root
+
+
+def test_every_reviewed_sql_builder_still_exists():
+    # a function that moved leaves its review behind: the entry must follow it, or go
+    for rel, name in sorted(REVIEWED):
+        path = ROOT / rel
+        assert path.exists(), rel
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert any(isinstance(n, ast.FunctionDef) and n.name == name for n in ast.walk(tree)), (rel, name)

@@ -263,6 +263,13 @@ class _WriteCursor:
         return getattr(self._duck, name)
 
 
+def _schema_table(table: str) -> None:
+    """Only the schema's own tables are ever formatted into a PostgreSQL statement (their columns
+    come from the mirror's RETURNING, so from the same schema); values are always bound."""
+    if table not in TABLES:
+        raise ValueError(f"{table!r} is not a table of the schema")
+
+
 def _pg_copy(pg: psycopg.Connection, table: str, data) -> None:
     """An Arrow table's rows into `table` by COPY ... (FORMAT csv): every valid value quoted, a NULL
     an unquoted empty field (so an empty text stays an empty text)."""
@@ -272,6 +279,7 @@ def _pg_copy(pg: psycopg.Connection, table: str, data) -> None:
     pa_csv.write_csv(
         data, buffer, write_options=pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
     )
+    _schema_table(table)
     quoted = ", ".join(f'"{c}"' for c in data.column_names)
     with pg.cursor() as cur, cur.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT csv)") as copy:
         copy.write(buffer.getvalue())
@@ -280,6 +288,7 @@ def _pg_copy(pg: psycopg.Connection, table: str, data) -> None:
 def _pg_upsert(pg: psycopg.Connection, table: str, columns: list[str], rows: list[tuple], key) -> None:
     if not key:
         raise StoreError("store_write_failed", path="postgresql", reason=f"{table} has no key to update by")
+    _schema_table(table)
     quoted = ", ".join(f'"{c}"' for c in columns)
     sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c not in key)
     conflict = ", ".join(f'"{c}"' for c in key)
@@ -293,6 +302,7 @@ def _pg_upsert(pg: psycopg.Connection, table: str, columns: list[str], rows: lis
 
 
 def _pg_delete(pg: psycopg.Connection, table: str, columns: list[str], rows: list[tuple], key) -> None:
+    _schema_table(table)
     names = key or columns
     at = [columns.index(c) for c in names]
     match = " AND ".join(f'"{c}" IS NOT DISTINCT FROM %s' for c in names)
