@@ -167,6 +167,8 @@ class EditionScores(BaseModel):
     membership_date: dt.date | None = None
     countries_ranked: int | None = None
     higher_is_better: bool = True
+    # The one peer group the index covers ("" = the world): such an index has no world field.
+    coverage: str = ""
     scale_min: float = 0.0
     scale_max: float = 100.0
     source_url: str = ""

@@ -476,6 +476,37 @@ def test_indices_count_every_second_opinion_with_data(open_page, store):
     assert "2 of 3 indices with data place Viet Nam within" in texts(at)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_rankings_of_a_regional_index_show_no_world_rank(open_page, store, lang):
+    """ETO's AI articles cover Southeast Asia only: no world rank, percentile, world-rank chart or
+    world target; the page says the index covers only that region; the ASEAN rank stays."""
+    at = open_page("rankings", lang)
+    at.radio(key="rankings_index").set_value("ETO_CAT_AI").run()
+    assert not at.exception, [e.message for e in at.exception]
+    region = "Southeast Asia" if lang == "en" else "Đông Nam Á"
+    said = tr("rankings.regional_coverage", lang, index="AI articles", region=region, group="ASEAN")
+    assert said in [str(e.value) for e in at.main.info]
+    table = frame_with(at, tr("data_page.col_series", lang))
+    assert tr("common.global_rank", lang) not in table.columns
+    assert tr("common.percentile", lang) not in table.columns
+    history = services.rank_history(store, "ETO_CAT_AI", "VNM", "ASEAN")
+    rows = {r[tr("common.edition", lang)]: r for r in table.to_dict("records")}
+    assert len(rows) == len(history) == 9
+    for r in history:
+        assert rows[str(r.edition_year)][tr("common.asean_rank", lang)] == rank_of(
+            r.group_rank, r.group_size, lang
+        )
+    assert rows["2024"][tr("common.asean_rank", lang)] == rank_of(4, 10, lang)
+    text = texts(at)
+    # no "4 of 11" (a rank among the 11 it covers, read as a world one), no percentile
+    computed = tr("present.rank_computed_short", lang, rank=4, covered=11)
+    assert rank_of(4, 11, lang) not in text and computed not in text
+    assert tr("common.percentile", lang).lower() not in text.lower().replace(said.lower(), "")
+    assert len(figures(at)) == 1  # the ASEAN bump chart only: no world-rank line
+    options = at.selectbox(key="rankings_target").options
+    assert options and not any(tr("ui.world", lang) in o.lower() for o in options)
+
+
 def test_rankings_label_a_computed_rank_and_give_one_edition_no_best(open_page):
     at = open_page("rankings", "en")
     at.radio(key="rankings_index").set_value("IMF_AIPI").run()
@@ -506,11 +537,17 @@ def test_indices_side_by_side(open_page, store, lang):
         assert row[tr("common.status", lang)] == badge(a.status, lang)
     percentile = figures(at)[0]
     # the percentile chart places Viet Nam in every index with data (index_order), not only the
-    # second opinions: AI articles and EGDI are the yardsticks of Decision 1671 / Resolution 57
+    # second opinions (EGDI is a yardstick of Decision 1671 / Resolution 57), except an index of one
+    # region alone: AI articles covers Southeast Asia only, so it has no world percentile (the
+    # caption under the chart says so)
     short = dict(
         zip(services.q.indices(store)["index_id"], services.q.indices(store)["short_name"], strict=True)
     )
-    assert [t_["name"] for t_ in percentile["data"]] == [short[i] for i in services.index_order(store)]
+    world = [i for i in services.index_order(store) if i != "ETO_CAT_AI"]
+    assert [t_["name"] for t_ in percentile["data"]] == [short[i] for i in world]
+    region = "Southeast Asia" if lang == "en" else "Đông Nam Á"
+    said = tr("indices.percentile_regional", lang, index=short["ETO_CAT_AI"], region=region)
+    assert said in [str(c.value) for c in at.main.caption]
     assert percentile["data"][0]["y"][-1] == pytest.approx(
         services.rank_history(store, "GAIRI")[-1].percentile
     )

@@ -111,6 +111,20 @@ def test_world_uses_the_published_rank_and_shows_the_computed_one():
     assert a.percentile == pytest.approx(100 * (150 - 4) / 149, abs=0.01)
 
 
+def test_a_world_target_on_an_index_of_one_region_is_no_data_with_the_reason():
+    """ETO's AI articles cover Southeast Asia only: 3rd of those 4 scores is no world rank."""
+    scores = {"A": 90.0, "B": 80.0, "V": 70.0, "C": 60.0}
+    regional = ed(2025, scores).model_copy(update={"coverage": "SEA"})
+    a = assess(target(3, group="WORLD"), [regional])
+    assert (a.status, a.trace.rule) == ("no_data", "rule.regional_coverage")
+    assert (a.current_rank, a.percentile, a.of) == (None, None, None)
+    assert step(a, "regional_coverage").formula == "IDX covers only SEA: no world field, so no world rank"
+    inside = assess(
+        target(3, group="G"), [ed(2025, scores, ["A", "V", "C"]).model_copy(update={"coverage": "SEA"})]
+    )
+    assert (inside.status, inside.current_rank) == ("achieved", 2)  # the regional rank stays
+
+
 def test_lower_is_better_turns_the_gap_sign():
     scores = {"A": 1.0, "B": 2.0, "V": 3.0, "C": 4.0}
     a = assess(target(2, group="WORLD"), [ed(2025, scores, None, higher=False)])
