@@ -94,7 +94,12 @@ shown = pd.DataFrame(
         t("common.rank"): table["group_rank"].astype(int).astype(str),
         t("data_page.col_country"): [("▶ " if c == VN else "") + names.get(c, c) for c in table["iso3"]],
         t("common.score"): [common.num(v) for v in table["score"]],
-        t("common.global_rank"): [fmt.whole(p) for p in table["published_rank"]],
+        # an index of one region alone (ETO's AI articles) has no world rank
+        **(
+            {}
+            if info.regional
+            else {t("common.global_rank"): [fmt.whole(p) for p in table["published_rank"]]}
+        ),
         **{pillar_names[c]: [common.num(v) for v in table[c]] for c in pillar_cols},
     }
 )

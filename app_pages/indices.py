@@ -89,7 +89,11 @@ st.caption(common.tm("indices.gap_note"))
 
 # --- percentile over editions, each index ----------------------------------------------------------
 series_rows = []
+# An index of one region alone (ETO's AI articles: Southeast Asia) has no world percentile.
+regional = [i for i in common.indices() if common.index_info(version, i).regional]
 for index_id in common.indices():
+    if index_id in regional:
+        continue
     for r in common.rank_history(version, index_id, VN, common.DEFAULT_GROUP):
         if r.score is None:
             continue
@@ -138,6 +142,15 @@ if not frame.empty:
     )
     common.chart(fig, frame, "indices_percentile", sources)
     st.caption(common.tm("indices.percentile_note"))
+for index_id in regional:
+    info = common.index_info(version, index_id)
+    st.caption(
+        common.tm(
+            "indices.percentile_regional",
+            index=common.index_name(index_id),
+            region=info.coverage_names[0 if lang == "en" else 1],
+        )
+    )
     fig = charts.multi_line(
         frame.dropna(subset=["group_rank"]),
         charts.Labels(

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from metrics.errors import Problem, ValidationFailed
 from metrics.models import (
+    WORLD,
     Country,
     Edition,
     Index,
@@ -197,10 +198,14 @@ def check_references(ds: Dataset) -> list[Problem]:
             problems.append(_ref("observations.csv", line, "measure_id", o.measure_id, "unknown_measure"))
         elif not edition.scale_min <= o.value <= edition.scale_max:
             problems.append(_ref("observations.csv", line, "value", str(o.value), "value_outside_scale"))
-    groups = {g.group_id for g in ds.groups} | {"WORLD"}
+    groups = {g.group_id for g in ds.groups} | {WORLD}
+    for line, i in enumerate(ds.indices, start=2):
+        if i.region is not None and i.region not in groups:
+            problems.append(_ref("indices.csv", line, "coverage", i.coverage, "unknown_group"))
     for line, t in enumerate(ds.targets, start=2):
         if t.group_id and t.group_id not in groups:
             problems.append(_ref("targets.csv", line, "group_id", t.group_id, "unknown_group"))
+    problems.extend(_world_targets_on_regional_indices(ds))
     signed = {s.strategy_id: s.signed_on for s in ds.strategies}
     for p in cross_row_problems(enumerate(ds.targets, start=2), signed, (a.agency_id for a in ds.agencies)):
         problems.append(Problem(**{**p.__dict__, "params": {**p.params, "file": "targets.csv"}}))
@@ -215,6 +220,27 @@ def check_references(ds: Dataset) -> list[Problem]:
         if m.iso3 not in countries:
             problems.append(_ref("peer_group_members.csv", line, "iso3", m.iso3, "unknown_country"))
     return problems
+
+
+def _world_targets_on_regional_indices(ds: Dataset) -> list[Problem]:
+    """A world target judged by an index of one region alone: its field is that region, so the
+    rank it would report as a world rank is a regional one (ETO's tracker covers Southeast Asia)."""
+    regions = {i.index_id: i.region for i in ds.indices if i.region is not None}
+    return [
+        Problem(
+            code="world_target_regional_index",
+            row=line,
+            column="group_id",
+            value=t.group_id,
+            params={
+                "file": "targets.csv",
+                "index_id": t.yardstick_index,
+                "region": regions[t.yardstick_index],
+            },
+        )
+        for line, t in enumerate(ds.targets, start=2)
+        if t.group_id == WORLD and t.yardstick_index in regions
+    ]
 
 
 def _ref(file_name: str, line: int, column: str, value: str, code: str) -> Problem:

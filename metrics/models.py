@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from metrics.safe_text import safe_url
 
 ISO3 = Field(pattern=r"^[A-Z]{3}$")
+WORLD = "WORLD"  # the group id of a world target, and the coverage of an index of every country
 IDENT = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)
 # Longest texts input accepts (forms and target CSVs); every report renders texts of these lengths.
 TEXT_MAX = 1000  # a target's wording (the longest in Decision 127 has about 120 characters)
@@ -87,6 +88,25 @@ class Index(_Model):
     homepage: str = ""
     licence: str = ""
     higher_is_better: bool = True
+    # The countries the index covers: the world ("" or WORLD in data/indices.csv), or the one peer
+    # group it covers alone (ETO's tracker: the 11 of Southeast Asia). A regional index's ranks are
+    # ranks in that region, so it has no world rank, no world percentile and no world target.
+    coverage: str = Field(default="", pattern=r"^([A-Za-z][A-Za-z0-9_]*)?$", max_length=64)
+
+    @field_validator("coverage")
+    @classmethod
+    def _world_is_blank(cls, v: str) -> str:
+        return "" if v == WORLD else v
+
+    @property
+    def region(self) -> str | None:
+        return coverage_region(self.coverage)
+
+
+def coverage_region(coverage: str | None) -> str | None:
+    """The peer group an index's coverage is limited to, or None for a world index (a blank, NULL
+    or WORLD coverage: the store of an older database, or an index an analyst imported)."""
+    return None if not coverage or coverage == WORLD else coverage
 
 
 Aggregation = Literal["none", "mean_of_pillars", "published_total"]

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple, Protocol
 from metrics import ranking
 from metrics.models import ProgressRecord, Target
 from metrics.progress_models import (  # noqa: F401 - re-exported: the engine's public models
+    COUNT_RULES,
     RULES,
     RULES_FILE,
     STATUS_CLASSES,
@@ -143,8 +144,8 @@ def assess_count_target(
         up = last.value > first.value
         steps.add("met_now", "yes" if up else "no", "direction", last=last.value, first=first.value)
         if passed:
-            return finish("achieved" if up else "missed", "achieved" if up else "missed")
-        return finish("met_now" if up else "off_track", "met_now" if up else "off_track")
+            return finish("achieved" if up else "missed", "direction_achieved" if up else "direction_missed")
+        return finish("met_now" if up else "off_track", "direction_met_now" if up else "direction_off_track")
 
     goal = float(target.target_value or 0)
     gap = last.value - goal
@@ -153,9 +154,9 @@ def assess_count_target(
     steps.add("gap", rounded(gap, 6), "count_gap", value=last.value, goal=goal)
     steps.add("met_now", "yes" if met else "no", "count_met", value=last.value, goal=goal)
     if passed:
-        return finish("achieved" if met else "missed", "achieved" if met else "missed")
+        return finish("achieved" if met else "missed", "count_achieved" if met else "count_missed")
     if met:
-        return finish("met_now", "met_now")
+        return finish("met_now", "count_met_now")
     years_left = max((horizon_end - last.recorded_on).days / 365.25, 1 / 365.25)
     fields["years_left"] = round(years_left, 4)
     required = (goal - last.value) / years_left
@@ -170,7 +171,7 @@ def assess_count_target(
     )
     if fit is None:
         steps.add("pace_ratio", None, "pace_none_records")
-        return finish("pace_unknown", "no_trend")
+        return finish("pace_unknown", "count_no_trend")
     ratio = fit.slope / required
     fields["pace_ratio"] = round(ratio, 4)
     steps.add(

@@ -21,6 +21,7 @@ StatusClass = Literal[
 TrendArrow = Literal["up", "down", "flat", "none"]
 TrendBasis = Literal["score", "group_rank", "percentile", "count", "none"]
 STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
+# Every rule (i18n rule.<key>) the rank targets' assessments apply, and the counted targets' first ones.
 RULES = (
     "achieved",
     "missed",
@@ -38,6 +39,26 @@ RULES = (
     "no_records",
     "no_record_by_horizon",
     "direction_needs_two_records",
+    "regional_coverage",
+)
+# Every rule (i18n rule.<key>) a counted or direction target can finish with: their own wording,
+# about progress records, where the rank targets' speak of editions and ranks. on_track / at_risk /
+# off_track are the pace ratio's classes, worded for both.
+COUNT_RULES = (
+    "no_records",
+    "no_record_by_horizon",
+    "direction_needs_two_records",
+    "direction_achieved",
+    "direction_missed",
+    "direction_met_now",
+    "direction_off_track",
+    "count_achieved",
+    "count_missed",
+    "count_met_now",
+    "count_no_trend",
+    "on_track",
+    "at_risk",
+    "off_track",
 )
 WORLD = "WORLD"
 RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "status_rules.toml"
@@ -167,6 +188,8 @@ class EditionScores(BaseModel):
     membership_date: dt.date | None = None
     countries_ranked: int | None = None
     higher_is_better: bool = True
+    # The one peer group the index covers ("" = the world): such an index has no world field.
+    coverage: str = ""
     scale_min: float = 0.0
     scale_max: float = 100.0
     source_url: str = ""

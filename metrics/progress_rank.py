@@ -103,6 +103,11 @@ def assess_rank_target(
         else:
             steps.add("edition_judged", None, "no_edition_as_of", index=index_id, as_of=as_of)
         return finish("no_data", "no_edition")
+    region = usable[-1].coverage
+    if run.is_world and region:
+        # The field would be that region's countries alone: a rank in it is no world rank.
+        steps.add("regional_coverage", None, "regional_coverage", index=index_id, region=region)
+        return finish("no_data", "regional_coverage")
 
     horizon = target.horizon_year
     judged, final = _judged_edition(run, usable, as_of)

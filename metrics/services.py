@@ -19,7 +19,7 @@ from metrics import progress, ranking, scenario
 from metrics import services_strategy as strategy
 from metrics.auth import Actor
 from metrics.errors import NotFound
-from metrics.models import ProgressRecord, Target
+from metrics.models import ProgressRecord, Target, coverage_region
 from metrics.progress import (  # noqa: F401 - re-exported: the engine's public result models
     Assessment,
     EditionScores,
@@ -64,6 +64,13 @@ class RankRow(BaseModel):
     group_membership_date: dt.date
     source_url: str
     version_id: int
+    # WORLD, or the one peer group the index covers: then the world rank fields (published and
+    # computed rank, countries ranked, percentile) are None, as the index has no world field.
+    coverage: str = WORLD
+
+    @property
+    def regional(self) -> bool:
+        return self.coverage != WORLD
 
 
 def rank_history(
@@ -95,9 +102,12 @@ def _rank_row(store: Store, ed: EditionRecord, iso3: str, group_id: str, measure
     members = q.group_members(store, group_id, members_on)
     in_group = ranking.group_ranks(scores, members, higher)
     published_rank = _published_ranks(frame).get(iso3)
-    of = len(scores) if ed.countries_ranked is None else ed.countries_ranked  # unknown: count the data
+    of: int | None = len(scores) if ed.countries_ranked is None else ed.countries_ranked  # unknown: count
     # The publisher's rank is the official figure; our computed rank stands in only when none is printed.
     shown = published_rank if published_rank is not None else computed.get(iso3)
+    region = coverage_region(ed.coverage)
+    if region is not None:  # the scores are one region's: a rank among them is no world rank
+        published_rank, shown, computed, of = None, None, {}, None
     return RankRow(
         index_id=ed.index_id,
         edition_year=ed.edition_year,
@@ -110,7 +120,9 @@ def _rank_row(store: Store, ed: EditionRecord, iso3: str, group_id: str, measure
         computed_rank=computed.get(iso3),
         countries_ranked=of,
         countries_in_data=len(scores),
-        percentile=None if shown is None or shown > of else round(ranking.percentile(shown, of), 1),
+        percentile=None
+        if shown is None or of is None or shown > of
+        else round(ranking.percentile(shown, of), 1),
         group_id=group_id,
         group_rank=in_group.get(iso3),
         group_size=len(in_group),
@@ -118,6 +130,7 @@ def _rank_row(store: Store, ed: EditionRecord, iso3: str, group_id: str, measure
         source_url=ed.source_url,
         # The version the scores came from (a rollback between the two queries must not mix them).
         version_id=int(frame["version_id"].iloc[0]) if len(frame) else ed.version_id,
+        coverage=region or WORLD,
     )
 
 
@@ -139,12 +152,19 @@ class IndexInfo:
     version_ids: dict[int, int]
     aggregation: dict[int, str]
     membership_dates: dict[int, dt.date]  # whose group membership each edition's regional ranks use
+    coverage: str = WORLD  # or the one peer group the index covers: then it has no world rank
+    coverage_names: tuple[str, str] = ("", "")  # that group's name in English and Vietnamese
+
+    @property
+    def regional(self) -> bool:
+        return self.coverage != WORLD
 
 
 def index_info(store: Store, index_id: str) -> IndexInfo:
     """An index and its editions; an index without data is named by its id."""
     eds = q.edition_rows(store, index_id)
     first = eds[0] if eds else None
+    region = coverage_region(first.coverage) if first else None
     return IndexInfo(
         index_id=index_id,
         editions=[e.edition_year for e in eds],
@@ -160,7 +180,18 @@ def index_info(store: Store, index_id: str) -> IndexInfo:
         version_ids={e.edition_year: e.version_id for e in eds},
         aggregation={e.edition_year: e.aggregation for e in eds},
         membership_dates={e.edition_year: e.membership_date for e in eds},
+        coverage=region or WORLD,
+        coverage_names=_group_names(store, region),
     )
+
+
+def _group_names(store: Store, group_id: str | None) -> tuple[str, str]:
+    """A peer group's (English, Vietnamese) names; a group not in the store is named by its id."""
+    if group_id is None:
+        return ("", "")
+    groups = q.peer_groups(store)
+    row = groups[groups["group_id"] == group_id]
+    return (row["name_en"].iloc[0], row["name_vi"].iloc[0]) if len(row) else (group_id, group_id)
 
 
 # --- The progress engine (issue 3): store in, pure results out -------------------------------------
@@ -241,6 +272,7 @@ def yardstick_editions(
                 membership_date=ed.membership_date,
                 countries_ranked=ed.countries_ranked,
                 higher_is_better=ed.higher_is_better,
+                coverage=coverage_region(ed.coverage) or "",
                 scale_min=ed.scale_min,
                 scale_max=ed.scale_max,
                 source_url=ed.source_url,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import functools
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ SLOW_IMPORTS = (
     "metrics.ingest.pipeline",  # whole imports, most of them of the real publisher workbooks
     "metrics.ingest.workbook",
     "tests.test_import_helpers",
+    "tests.pages_support",  # the page tests' helpers: the tests run pages through AppTest
     "metrics.cli",  # whole commands
     "metrics.store.users",  # accounts: every password is hashed with Argon2id, slow on purpose
     "argon2",
@@ -135,3 +137,29 @@ def fresh_store_path(request, tmp_path) -> str:
     if request.param == "duckdb":
         return str(request.getfixturevalue("fresh_db"))
     return request.getfixturevalue("fresh_pg")
+
+
+@pytest.fixture
+def open_page(store, seeded_db_file, monkeypatch):
+    """open_page(page, lang, db=None, actor=None, strategy=OLD) -> AppTest after its first run of
+    that page; strategy=None: the default (the strategy in force). For the tests/test_pages_*.py
+    files (a module may define its own open_page, as test_committee_pages.py does)."""
+    from streamlit.testing.v1 import AppTest  # here, not at the top: most tests open no page
+
+    from tests.pages_support import OLD
+
+    def _open(page: str, lang: str, db=None, actor=None, strategy: str | None = OLD) -> AppTest:
+        monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(db or seeded_db_file)])
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+        at.query_params["lang"] = lang
+        if strategy is not None:
+            at.session_state["strategy_choice"] = strategy
+        if actor is not None:
+            at.session_state["actor"] = actor
+        at.run()
+        if page != "overview":
+            at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return _open

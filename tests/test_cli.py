@@ -30,6 +30,7 @@ EXPECTED_KEYS_RANK = {
     "group_membership_date",
     "source_url",
     "version_id",
+    "coverage",
 }
 EXPECTED_KEYS_STATUS = {
     # The engine's Assessment (metrics/progress.py), documented in docs/cli.md; "trace" only with --trace.
@@ -106,6 +107,35 @@ def test_rank_table_lists_every_edition(fresh_db):
     lines = out.stdout.splitlines()
     assert len(lines) == 1 + 7
     assert "54,48" in out.stdout  # decimal comma in Vietnamese
+
+
+def test_rank_of_a_regional_index_shows_no_world_rank_or_percentile(fresh_db):
+    """ETO's AI articles cover the 11 countries of Southeast Asia only: '4/11, percentile 70' would
+    read as a world rank. The regional rank stays; the note says why the world columns are absent."""
+    out = run("rank", "--index", "ETO_CAT_AI", "--edition", "2024", "--json", db=fresh_db)
+    assert out.returncode == 0, out.stderr
+    [row] = json.loads(out.stdout)
+    assert set(row) == EXPECTED_KEYS_RANK and row["coverage"] == "SEA"
+    world = ("published_rank", "computed_rank", "countries_ranked", "percentile")
+    assert [row[k] for k in world] == [None] * 4
+    assert (row["group_id"], row["group_rank"], row["group_size"], row["countries_in_data"]) == (
+        "ASEAN",
+        4,
+        10,
+        11,
+    )
+    gairi = json.loads(run("rank", "--index", "GAIRI", "--edition", "2023", "--json", db=fresh_db).stdout)
+    assert gairi[0]["coverage"] == "WORLD"
+
+    for lang, note in (("en", "ETO_CAT_AI covers only SEA"), ("vi", "ETO_CAT_AI chỉ bao gồm SEA")):
+        out = run("rank", "--index", "ETO_CAT_AI", "--edition", "2024", "--lang", lang, db=fresh_db)
+        assert out.returncode == 0, out.stderr
+        header, line, said = out.stdout.splitlines()
+        assert header.split() == ["edition", "score", "ASEAN_rank", "framework"]
+        assert line.split()[2] == "4/10" and "/11" not in line
+        assert said.startswith(note)
+    out = run("rank", "--index", "ETO_CAT_AI", "--edition", "2024", "--group", "SEA", db=fresh_db)
+    assert out.stdout.splitlines()[1].split()[2] == "4/11"  # the rank among the region it covers
 
 
 def _documented_status_keys() -> set[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics import i18n
 from metrics.dataset import DATA_DIR, load_dataset
 from metrics.errors import ValidationFailed
 from metrics.store import open_store
@@ -193,3 +194,56 @@ def test_a_repeated_observation_is_reported(tmp_path):
     [problem] = info.value.problems
     assert (problem.code, problem.row) == ("duplicate_row", len(lines) + 1)
     assert problem.params["first_row"] == lines.index(vnm) + 1
+
+
+def test_an_index_of_one_region_declares_its_coverage():
+    """ETO's AI articles cover the 11 countries of Southeast Asia only; the other indices the world
+    (blank, or WORLD, in data/indices.csv)."""
+    coverage = {i.index_id: i.region for i in load_dataset().indices}
+    assert coverage.pop("ETO_CAT_AI") == "SEA"
+    assert set(coverage.values()) == {None}
+
+
+def test_a_world_coverage_may_be_written_world_and_an_unknown_region_is_reported(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    lines = (data / "indices.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith("GAIRI,") and lines[1].endswith(",")
+    lines[1] = lines[1] + "WORLD"  # GAIRI: coverage written WORLD instead of blank
+    eto = next(i for i, line in enumerate(lines) if line.startswith("ETO_CAT_AI,"))
+    lines[eto] = lines[eto].removesuffix(",SEA") + ",MARS"
+    (data / "indices.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_dataset(data)
+    [problem] = info.value.problems
+    assert (problem.code, problem.row, problem.column, problem.value) == (
+        "unknown_group",
+        eto + 1,
+        "coverage",
+        "MARS",
+    )
+
+
+def test_a_world_target_judged_by_a_regional_index_is_refused(tmp_path):
+    """Decision 1671's 'top 3 of Southeast Asia in AI research' turned into a world target: ETO's
+    tracker has no world field, so the loader names the row, the column and the reason."""
+    row = "QD1671_2026,T1671_01,1,impact,2030,rank,<=,3,,,SEA,ETO_CAT_AI,"
+    data = _broken_copy(tmp_path, "targets.csv", row, row.replace(",SEA,", ",WORLD,"))
+    with pytest.raises(ValidationFailed) as info:
+        load_dataset(data)
+    [problem] = info.value.problems
+    with open(data / "targets.csv", encoding="utf-8") as f:
+        line = next(i for i, text in enumerate(f, start=1) if text.startswith("QD1671_2026,T1671_01,"))
+    assert (problem.code, problem.row, problem.column, problem.value) == (
+        "world_target_regional_index",
+        line,
+        "group_id",
+        "WORLD",
+    )
+    assert problem.params == {"file": "targets.csv", "index_id": "ETO_CAT_AI", "region": "SEA"}
+    english = i18n.problem_message(problem, "en")
+    assert english == (
+        f"row {line}, column “group_id”, value “WORLD”: a world target cannot be judged by ETO_CAT_AI:"
+        " that index covers only SEA, so it has no world rank (targets.csv)"
+    )
+    assert "không có thứ hạng thế giới" in i18n.problem_message(problem, "vi")

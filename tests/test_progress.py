@@ -111,6 +111,20 @@ def test_world_uses_the_published_rank_and_shows_the_computed_one():
     assert a.percentile == pytest.approx(100 * (150 - 4) / 149, abs=0.01)
 
 
+def test_a_world_target_on_an_index_of_one_region_is_no_data_with_the_reason():
+    """ETO's AI articles cover Southeast Asia only: 3rd of those 4 scores is no world rank."""
+    scores = {"A": 90.0, "B": 80.0, "V": 70.0, "C": 60.0}
+    regional = ed(2025, scores).model_copy(update={"coverage": "SEA"})
+    a = assess(target(3, group="WORLD"), [regional])
+    assert (a.status, a.trace.rule) == ("no_data", "rule.regional_coverage")
+    assert (a.current_rank, a.percentile, a.of) == (None, None, None)
+    assert step(a, "regional_coverage").formula == "IDX covers only SEA: no world field, so no world rank"
+    inside = assess(
+        target(3, group="G"), [ed(2025, scores, ["A", "V", "C"]).model_copy(update={"coverage": "SEA"})]
+    )
+    assert (inside.status, inside.current_rank) == ("achieved", 2)  # the regional rank stays
+
+
 def test_lower_is_better_turns_the_gap_sign():
     scores = {"A": 1.0, "B": 2.0, "V": 3.0, "C": 4.0}
     a = assess(target(2, group="WORLD"), [ed(2025, scores, None, higher=False)])
@@ -333,13 +347,13 @@ def rec(day, value):
     ("records", "today", "status", "rule"),
     [
         ([], TODAY, "no_data", "no_records"),
-        ([rec("2025-01-01", 4)], TODAY, "pace_unknown", "no_trend"),  # one record, not met: no pace
-        ([rec("2025-01-01", 12)], TODAY, "met_now", "met_now"),
+        ([rec("2025-01-01", 4)], TODAY, "pace_unknown", "count_no_trend"),  # one record, not met: no pace
+        ([rec("2025-01-01", 12)], TODAY, "met_now", "count_met_now"),
         # 2 a year from 2024 to 2026-01-01; needs (10 - 6) / (1826 / 365.25) = 0.8 a year
         ([rec("2024-01-01", 2), rec("2025-01-01", 4), rec("2026-01-01", 6)], TODAY, "on_track", "on_track"),
         ([rec("2024-01-01", 6), rec("2026-01-01", 6)], TODAY, "off_track", "off_track"),
-        ([rec("2029-06-01", 11)], dt.date(2031, 1, 1), "achieved", "achieved"),
-        ([rec("2029-06-01", 9), rec("2031-02-01", 12)], dt.date(2031, 3, 1), "missed", "missed"),
+        ([rec("2029-06-01", 11)], dt.date(2031, 1, 1), "achieved", "count_achieved"),
+        ([rec("2029-06-01", 9), rec("2031-02-01", 12)], dt.date(2031, 3, 1), "missed", "count_missed"),
         ([rec("2031-02-01", 12)], dt.date(2031, 3, 1), "no_data", "no_record_by_horizon"),
     ],
 )
@@ -360,12 +374,58 @@ def test_counted_target_pace_by_hand():
 
 
 @pytest.mark.parametrize(
-    ("records", "status"),
-    [([rec("2024-01-01", 3)], "no_data"), ([rec("2024-01-01", 3), rec("2025-01-01", 5)], "met_now")],
+    ("records", "today", "status", "rule"),
+    [
+        ([rec("2024-01-01", 3)], TODAY, "no_data", "direction_needs_two_records"),
+        ([rec("2024-01-01", 3), rec("2025-01-01", 5)], TODAY, "met_now", "direction_met_now"),
+        ([rec("2024-01-01", 5), rec("2025-01-01", 5)], TODAY, "off_track", "direction_off_track"),
+        ([rec("2024-01-01", 3), rec("2025-01-01", 5)], dt.date(2031, 1, 1), "achieved", "direction_achieved"),
+        ([rec("2024-01-01", 5), rec("2025-01-01", 4)], dt.date(2031, 1, 1), "missed", "direction_missed"),
+    ],
 )
-def test_direction_target_needs_an_increase(records, status):
-    a = progress.assess_count_target(count_target(kind="direction"), records, today=TODAY, rules=RULES)
-    assert a.status == status
+def test_direction_target_needs_an_increase(records, today, status, rule):
+    a = progress.assess_count_target(count_target(kind="direction"), records, today=today, rules=RULES)
+    assert (a.status, a.trace.rule) == (status, f"rule.{rule}")
+
+
+# Words that belong to a rank target's rule (its editions and ranks), in each language.
+RANK_WORDS = {"en": ("rank", "edition"), "vi": ("hạng", "kỳ công bố")}
+
+
+def _counted_rules() -> set[str]:
+    """Every rule the counted and direction targets finish with over records that reach each branch
+    (none, one, a pace in each class, the deadline passed with and without a record)."""
+    cases = [
+        (count_target(), []),
+        (count_target(), [rec("2025-01-01", 4)]),
+        (count_target(), [rec("2025-01-01", 12)]),
+        (count_target(), [rec("2024-01-01", 2), rec("2025-01-01", 4), rec("2026-01-01", 6)]),
+        (count_target(), [rec("2024-01-01", 5), rec("2026-01-01", 6)]),  # R = 0.5 / 0.8: at risk
+        (count_target(), [rec("2024-01-01", 6), rec("2026-01-01", 6)]),
+        (count_target(kind="direction"), [rec("2024-01-01", 3)]),
+        (count_target(kind="direction"), [rec("2024-01-01", 3), rec("2025-01-01", 5)]),
+        (count_target(kind="direction"), [rec("2024-01-01", 5), rec("2025-01-01", 5)]),
+    ]
+    rules = set()
+    for t, records in cases:
+        for today in (TODAY, dt.date(2031, 3, 1)):
+            for late in ([], [rec("2031-02-01", 12)]):
+                a = progress.assess_count_target(t, [*records, *late], today=today, rules=RULES)
+                rules.add(a.trace.rule.removeprefix("rule."))
+    return rules
+
+
+def test_counted_rules_speak_of_records_not_ranks():
+    """A counted or direction target is judged by progress records: the rule it finishes with never
+    says 'rank within the target' or 'the edition of the deadline year' (both languages)."""
+    reached = _counted_rules()
+    assert reached <= set(progress.COUNT_RULES), reached - set(progress.COUNT_RULES)
+    assert {"count_achieved", "count_missed", "count_met_now", "direction_off_track", "at_risk"} <= reached
+    for lang, words in RANK_WORDS.items():
+        for rule in progress.COUNT_RULES:
+            text = i18n.t(f"rule.{rule}", lang).lower()
+            assert text != f"rule.{rule}", (lang, rule)  # a text exists
+            assert not any(w in text for w in words), (lang, rule, text)
 
 
 # --- Statistics and trace rendering -----------------------------------------------------------------
@@ -403,7 +463,7 @@ def test_every_rule_and_step_key_has_a_label():
         cat = i18n.catalog(lang)
         for cls in progress.STATUS_CLASSES:
             assert f"status.{cls}" in cat and f"status_help.{cls}" in cat
-        for rule in progress.RULES:
+        for rule in (*progress.RULES, *progress.COUNT_RULES):
             assert f"rule.{rule}" in cat
         for word in progress.TRACE_WORDS:
             assert f"trace_value.{word}" in cat

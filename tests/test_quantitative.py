@@ -424,9 +424,25 @@ def test_changing_the_unit_leaves_the_status_unchanged(kind, pairs, today, k):
 def test_any_records_give_a_class_with_its_trace(kind, pairs, today):
     a = quantitative.assess_quantitative_target(_target_of(*kind), _records(pairs), today, RULES)
     assert a.status in progress.STATUS_CLASSES and a.trace.result == a.status
-    assert a.trace.rule.removeprefix("rule.") in (*quantitative.RULES, *progress.RULES)
+    assert a.trace.rule.removeprefix("rule.") in FINISHES
     if a.pace_ratio is not None:
         assert a.status == progress_steps.ratio_class(a.pace_ratio, RULES)
+
+
+# Every rule a level, share, range or growth assessment finishes with: its own, and the pace classes
+# and "no records" it shares with the counted targets (quantitative.RULES says so).
+FINISHES = (*quantitative.RULES, "on_track", "at_risk", "off_track", "no_records")
+RANK_WORDS = {"en": ("rank", "edition"), "vi": ("hạng", "kỳ công bố")}
+
+
+def test_quantitative_rules_speak_of_values_not_ranks():
+    """The rules of the quantitative kinds are judged by value records: none says 'rank' or
+    'edition' (the rank targets' wording), in either language."""
+    for lang, words in RANK_WORDS.items():
+        for rule in FINISHES:
+            text = i18n.t(f"rule.{rule}", lang).lower()
+            assert text != f"rule.{rule}", (lang, rule)
+            assert not any(w in text for w in words), (lang, rule, text)
 
 
 def test_a_rate_is_shown_in_per_cent_in_the_trace():

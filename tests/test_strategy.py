@@ -249,6 +249,7 @@ def test_a_database_seeded_before_1671_is_upgraded_on_open(fresh_db):
     con.execute("DELETE FROM editions WHERE index_id IN ('UN_EGDI', 'ETO_CAT_AI')")
     con.execute("DELETE FROM peer_group_members WHERE group_id IN ('SEA', 'ASIA')")
     con.execute("ALTER TABLE editions DROP COLUMN notes_vi")  # added with the Vietnamese notes
+    con.execute("ALTER TABLE indices DROP COLUMN coverage")  # added with regional indices
     con.execute("DELETE FROM meta WHERE key = 'schema_sha'")  # written by an older schema.sql
     con.execute("DELETE FROM meta WHERE key = ?", [DATA_KEY])
     con.close()
@@ -263,6 +264,8 @@ def test_a_database_seeded_before_1671_is_upgraded_on_open(fresh_db):
     assert len(records) == 25 and "ana" in set(records["created_by"])  # the analyst's record kept
     notes = q.editions(db, "GAIRI").set_index("edition_year")["notes_vi"]
     assert notes[2023].startswith("Một bài báo được sao chép rộng rãi")
+    coverage = q.indices(db).set_index("index_id")["coverage"]
+    assert (coverage["ETO_CAT_AI"], coverage["GAIRI"]) == ("SEA", "")
     assert q.audit_log(db, 1)["action"].iloc[0] == "upgrade_default_data"
     assert seed_or_upgrade(db) == "current"
     db.close()

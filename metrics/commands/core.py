@@ -65,20 +65,30 @@ def cmd_rank(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
         return 0
-    print_table(
-        [
-            {
-                "edition": r.edition_year,
-                "score": i18n.fmt_number(r.score, args.lang),
-                "rank": f"{r.published_rank or r.computed_rank or '–'}/{r.countries_ranked}",
-                "percentile": i18n.fmt_number(r.percentile, args.lang, 1),
-                f"{r.group_id}_rank": f"{r.group_rank or '–'}/{r.group_size}",
-                "framework": r.framework,
-            }
-            for r in rows
-        ]
-    )
+    print_table([_rank_line(r, args.lang) for r in rows])
+    region = next((r.coverage for r in rows if r.regional), None)
+    if region is not None:
+        print(i18n.t("cli.rank_regional", args.lang, index=args.index, region=region))
     return 0
+
+
+def _rank_line(r: services.RankRow, lang: str) -> dict[str, object]:
+    """One edition's line; an index of one region alone has no world rank or percentile columns."""
+    world = (
+        {}
+        if r.regional
+        else {
+            "rank": f"{r.published_rank or r.computed_rank or '–'}/{r.countries_ranked}",
+            "percentile": i18n.fmt_number(r.percentile, lang, 1),
+        }
+    )
+    return {
+        "edition": r.edition_year,
+        "score": i18n.fmt_number(r.score, lang),
+        **world,
+        f"{r.group_id}_rank": f"{r.group_rank or '–'}/{r.group_size}",
+        "framework": r.framework,
+    }
 
 
 def cmd_seed(args: argparse.Namespace) -> int:

@@ -118,6 +118,7 @@ class EditionRecord:
     publisher: str
     higher_is_better: bool
     has_headline: bool
+    coverage: str  # the index's: "" for the world, else the one peer group it covers (models.Index)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
