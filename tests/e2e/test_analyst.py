@@ -29,7 +29,9 @@ def _sign_in(page, server: str) -> None:
     page.get_by_label("Account name").fill(name)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text(f"Signed in as {name}").wait_for()
+    # 60 s, not the default 30: once (1 run in 4 of the whole suite, 2 workers) the sign-in right
+    # after an import's first page load took over 30 s; alone the whole test takes 50 s.
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=60_000)
 
 
 def _open_import(page) -> None:
