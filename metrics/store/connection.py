@@ -256,7 +256,8 @@ class Store:
         """Borrow the process's connection to the file: shared by every reader, read-write for a
         writer (which waits until readers of this process and others have left)."""
         if self._memory:
-            yield self._conn  # type: ignore[misc]
+            assert self._conn is not None  # an in-memory store opens its connection in __init__
+            yield self._conn
             return
         deadline = self._deadline()
         mine = self._depth() > 0
@@ -301,7 +302,8 @@ class Store:
                     self._writers_waiting -= 1
         self._local.depth = self._depth() + 1
         try:
-            yield self._conn  # type: ignore[misc]
+            assert self._conn is not None  # opened above, before this lease was counted
+            yield self._conn
         finally:
             self._local.depth = self._depth() - 1
             with self._cond:

@@ -102,10 +102,10 @@ class DatabaseLock:
         self.held: str | None = None  # None, "read" or "write"
 
     def _fds(self) -> tuple[int, int]:
-        if self._main is None:
+        if self._main is None or self._gate is None:
             self._main = _open_lock_file(self.main_path)
             self._gate = _open_lock_file(self.gate_path)
-        return self._main, self._gate  # type: ignore[return-value]
+        return self._main, self._gate
 
     def acquire(self, write: bool, deadline: float) -> None:
         """Take the lock shared (read) or exclusive (write) before `deadline` (time.monotonic()),

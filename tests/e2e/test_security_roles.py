@@ -105,11 +105,14 @@ def test_demoted_then_removed_account_loses_its_rights_at_the_next_click(roles_s
 
         # The analyst's form is still on screen; pressing it again is the next click.
         _save_record(analyst, "https://example.org/second")
-        saved = [t.inner_text() for t in analyst.get_by_text(SAVED).all()]
-        assert set(saved) <= {first}, saved  # no second record (only, at most, the first one's notice)
+        # The click's run is over once the page says the role changed; only then read the notices
+        # (read sooner, a notice of the earlier run can vanish between listing and reading it).
         analyst.get_by_text("Analysts (once signed in) can add progress records").wait_for()
         analyst.get_by_text("An administrator changed your role").wait_for()
         analyst.get_by_text(f"Signed in as {ANALYST[0]} (Viewer)").wait_for()
+        _wait_idle(analyst)
+        saved = [t.inner_text() for t in analyst.get_by_text(SAVED).all()]
+        assert set(saved) <= {first}, saved  # no second record (only, at most, the first one's notice)
 
         # Removed: signed out at the next click.
         _choose(admin, "Account", ANALYST[0])
