@@ -40,6 +40,7 @@ RULES = (
     "no_record_by_horizon",
     "direction_needs_two_records",
     "regional_coverage",
+    "group_outside_coverage",
 )
 # Every rule (i18n rule.<key>) a counted or direction target can finish with: their own wording,
 # about progress records, where the rank targets' speak of editions and ranks. on_track / at_risk /
@@ -190,6 +191,9 @@ class EditionScores(BaseModel):
     higher_is_better: bool = True
     # The one peer group the index covers ("" = the world): such an index has no world field.
     coverage: str = ""
+    # That region's members on the membership date (None: a world index, or not known): a group
+    # target is judged by such an index only if every member of its group is one of these.
+    coverage_members: list[str] | None = None
     scale_min: float = 0.0
     scale_max: float = 100.0
     source_url: str = ""

@@ -108,6 +108,18 @@ def assess_rank_target(
         # The field would be that region's countries alone: a rank in it is no world rank.
         steps.add("regional_coverage", None, "regional_coverage", index=index_id, region=region)
         return finish("no_data", "regional_coverage")
+    if region and not _group_within_coverage(target.group_id, usable[-1]):
+        # e.g. an index of Southeast Asia judging "top 10 of Asia": most of the group has no score
+        # because the index never looked at it, so a rank among those scored is no rank in the group.
+        steps.add(
+            "regional_coverage",
+            None,
+            "group_outside_coverage",
+            index=index_id,
+            region=region,
+            group=target.group_id,
+        )
+        return finish("no_data", "group_outside_coverage")
 
     horizon = target.horizon_year
     judged, final = _judged_edition(run, usable, as_of)
@@ -577,3 +589,12 @@ def _clip_band(
 ) -> tuple[float, float, float, str]:
     central, lo, hi, basis = band
     return (min(max(central, low), high), min(max(lo, low), high), min(max(hi, low), high), basis)
+
+
+def _group_within_coverage(group_id: str, edition: EditionScores) -> bool:
+    """Every member of the target's group is a country the regional index covers."""
+    if group_id == edition.coverage:
+        return True
+    if edition.members is None or edition.coverage_members is None:
+        return False
+    return set(edition.members) <= set(edition.coverage_members)

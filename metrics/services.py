@@ -273,6 +273,9 @@ def yardstick_editions(
                 countries_ranked=ed.countries_ranked,
                 higher_is_better=ed.higher_is_better,
                 coverage=coverage_region(ed.coverage) or "",
+                coverage_members=_members(store, region, ed)
+                if (region := coverage_region(ed.coverage))
+                else None,
                 scale_min=ed.scale_min,
                 scale_max=ed.scale_max,
                 source_url=ed.source_url,

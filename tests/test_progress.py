@@ -119,10 +119,28 @@ def test_a_world_target_on_an_index_of_one_region_is_no_data_with_the_reason():
     assert (a.status, a.trace.rule) == ("no_data", "rule.regional_coverage")
     assert (a.current_rank, a.percentile, a.of) == (None, None, None)
     assert step(a, "regional_coverage").formula == "IDX covers only SEA: no world field, so no world rank"
-    inside = assess(
-        target(3, group="G"), [ed(2025, scores, ["A", "V", "C"]).model_copy(update={"coverage": "SEA"})]
-    )
+    sea = {"coverage": "SEA", "coverage_members": ["A", "B", "V", "C"]}
+    inside = assess(target(3, group="G"), [ed(2025, scores, ["A", "V", "C"]).model_copy(update=sea)])
     assert (inside.status, inside.current_rank) == ("achieved", 2)  # the regional rank stays
+
+
+def test_a_group_reaching_beyond_a_regional_index_is_no_data_with_the_reason():
+    """'Top 10 of Asia' judged by an index of Southeast Asia: the rest of Asia was never scored, so
+    3rd among the scored members is no rank in Asia (the Overview once showed it as met)."""
+    scores = {"A": 90.0, "B": 80.0, "V": 70.0, "C": 60.0}
+    sea = {"coverage": "SEA", "coverage_members": ["A", "B", "V", "C"]}
+    asia = ed(2025, scores, ["A", "B", "V", "C", "J", "K"]).model_copy(update=sea)
+    a = assess(target(3, group="ASIA"), [asia])
+    assert (a.status, a.trace.rule) == ("no_data", "rule.group_outside_coverage")
+    assert a.current_rank is None
+    assert (
+        step(a, "regional_coverage").formula
+        == "IDX covers only SEA; ASIA has countries outside it, so no rank in ASIA"
+    )
+    unknown = ed(2025, scores, ["A", "V", "C"]).model_copy(update={"coverage": "SEA"})
+    assert assess(target(3, group="G"), [unknown]).status == "no_data"  # members of SEA not known: no claim
+    same = ed(2025, scores, ["A", "V", "C"]).model_copy(update={"coverage": "G"})
+    assert assess(target(3, group="G"), [same]).status == "achieved"  # the group is the region itself
 
 
 def test_lower_is_better_turns_the_gap_sign():

@@ -269,3 +269,17 @@ def test_a_database_seeded_before_1671_is_upgraded_on_open(fresh_db):
     assert q.audit_log(db, 1)["action"].iloc[0] == "upgrade_default_data"
     assert seed_or_upgrade(db) == "current"
     db.close()
+
+
+def test_an_asian_target_is_not_judged_by_the_southeast_asian_ai_articles(store):
+    """AI articles cover the 11 Southeast Asian countries: 'top 10 of Asia' (1671 #32) has no rank
+    by them (the Overview's other-yardsticks table once said 4 of 11, met), 'top 3 of SEA' has."""
+    by = {
+        a.target_id: a
+        for a in services.assess_targets(
+            store, strategy_id="QD1671_2026", yardsticks={"*": "ETO_CAT_AI"}, today=AFTER
+        )
+    }
+    assert (by["T1671_32"].status, by["T1671_32"].trace.rule) == ("no_data", "rule.group_outside_coverage")
+    assert by["T1671_32"].current_rank is None
+    assert (by["T1671_01"].current_rank, by["T1671_01"].of) == (4, 11)
