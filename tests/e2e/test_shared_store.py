@@ -12,6 +12,7 @@ import pytest
 
 from metrics.store import backup
 from tests.conftest import ROOT
+from tests.e2e.test_postgres import _listed_soon
 
 pytestmark = pytest.mark.e2e
 
@@ -76,8 +77,10 @@ def test_cli_commands_run_while_the_dashboard_serves_the_same_file(server, e2e_d
     )  # fmt: skip
     assert imported.returncode == 0, imported.stdout + imported.stderr
 
-    # The same browser session, next click: the page reads the new data version and shows it.
+    # The same browser session, next click: the page reads the new data version and shows it. The
+    # click's run may not have begun when _settled first looks (the status widget appears after a
+    # moment), so the list is read until it names the import or 30 s have passed.
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Data", exact=True).click()
-    _settled(page)
+    listed = _listed_soon(page, NAME)
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert NAME in _data_page_indices(page)
+    assert NAME in listed
