@@ -8,13 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
 from tests import pgserver
 from tests.conftest import ROOT
-from tests.e2e.conftest import _serve
+from tests.e2e.conftest import _data_page_indices, _listed_soon, _serve, _settled
 
 pytestmark = pytest.mark.e2e
 
@@ -32,35 +31,6 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "metrics", *args],
         text=True, capture_output=True, cwd=ROOT, env=env, timeout=180,
     )  # fmt: skip
-
-
-def _settled(page) -> None:
-    page.wait_for_selector('[data-testid="stMain"] h1', state="visible")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
-
-
-def _data_page_indices(page) -> str:
-    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
-    listbox = page.locator('[role="listbox"]').first
-    listbox.wait_for()
-    text = listbox.inner_text()
-    page.keyboard.press("Escape")
-    return text
-
-
-def _listed_soon(page, name: str, seconds: float = 30.0) -> str:
-    """The index list once it names `name`, or as it is after `seconds`: the first run after an
-    import reloads the changed tables, and the page may still show the previous run meanwhile
-    (the status widget appears only after a moment)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        _settled(page)
-        text = _data_page_indices(page)
-        if name in text or time.monotonic() >= deadline:
-            return text
-        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 
 from metrics.store import backup
 from tests.conftest import ROOT
-from tests.e2e.test_postgres import _listed_soon
+from tests.e2e.conftest import _data_page_indices, _listed_soon, _settled
 
 pytestmark = pytest.mark.e2e
 
@@ -30,22 +30,6 @@ def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
         [sys.executable, "-m", "metrics", *args],
         input=stdin, text=True, capture_output=True, cwd=ROOT, env=env, timeout=180,
     )  # fmt: skip
-
-
-def _settled(page) -> None:
-    page.wait_for_selector('[data-testid="stMain"] h1', state="visible")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
-
-
-def _data_page_indices(page) -> str:
-    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
-    listbox = page.locator('[role="listbox"]').first
-    listbox.wait_for()
-    text = listbox.inner_text()
-    page.keyboard.press("Escape")
-    return text
 
 
 def test_cli_commands_run_while_the_dashboard_serves_the_same_file(server, e2e_db, page, tmp_path):
