@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import ROOT
 
@@ -127,6 +128,52 @@ def _serve(db: Path, tmp_path_factory):
         text = log.read_text(errors="replace")
         if "Traceback" in text:
             print(text[-4000:])
+
+
+def wait_idle(page) -> None:
+    """Until the script run is over: the title is drawn and Streamlit's 'running' widget is gone."""
+    page.wait_for_selector('[data-testid="stMain"] h1', state="visible")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(400)  # let plotly finish drawing before a screenshot
+
+
+_SIGN_IN_OUTCOME = """name => {
+  const side = document.querySelector('[data-testid="stSidebar"]');
+  if (!side) return null;
+  if (side.innerText.includes('Signed in as ' + name)) return 'signed in';
+  const alert = side.querySelector('[data-testid="stAlertContentError"], [data-testid="stAlertContentWarning"]');
+  const crash = document.querySelector('[data-testid="stException"]');
+  if (crash) return 'exception: ' + crash.innerText.slice(0, 2000);
+  return alert ? 'refused: ' + alert.innerText : null;
+}"""
+
+
+def sign_in(
+    page, server: str, name: str, password: str, *, load: bool = True, timeout: float = 60_000
+) -> None:
+    """A fresh page load (a new session; load=False: the page as it is), then the sidebar's sign-in form. Fails with what the page
+    says when the sign-in is refused or a traceback shows, instead of only a timeout (one
+    whole-suite run in CI waited 60 s for 'Signed in as' with no clue why)."""
+    if load:
+        page.goto(f"{server}/?lang=en")
+        wait_idle(page)
+    page.get_by_text("Sign in", exact=True).first.click()
+    page.get_by_label("Account name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    try:
+        outcome = page.wait_for_function(_SIGN_IN_OUTCOME, arg=name, timeout=timeout).json_value()
+    except PlaywrightTimeout:
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        raise AssertionError(
+            f"no sign-in outcome after {timeout / 1000:g} s; the sidebar reads: {sidebar!r}"
+        ) from None
+    assert outcome == "signed in", outcome
+    wait_idle(page)
 
 
 # Page helpers shared by the tests that watch a page change under them (tests/e2e/test_postgres.py,

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import ANALYST
+from tests.e2e.conftest import ANALYST, sign_in
 from tests.e2e.test_browser import _shoot, _wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -24,14 +24,7 @@ def _sign_in(page, server: str) -> None:
     page.goto(f"{server}/?lang=en")
     _wait_idle(page)
     assert page.get_by_role("link", name="Import").count() == 0  # a viewer's menu has no Import
-    page.get_by_text("Sign in", exact=True).first.click()
-    name, password = ANALYST
-    page.get_by_label("Account name").fill(name)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    # 60 s, not the default 30: once (1 run in 4 of the whole suite, 2 workers) the sign-in right
-    # after an import's first page load took over 30 s; alone the whole test takes 50 s.
-    page.get_by_text(f"Signed in as {name}").wait_for(timeout=60_000)
+    sign_in(page, server, *ANALYST, load=False)
 
 
 def _open_import(page) -> None:

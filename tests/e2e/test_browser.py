@@ -16,22 +16,12 @@ from metrics import i18n
 from metrics.store import queries as q
 from tests.conftest import ROOT
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import wait_idle as _wait_idle
 
 pytestmark = pytest.mark.e2e
 
 PUBLIC = [name for name, _path, role in available_pages() if role == "viewer"]
 README_SHOT = ROOT / "docs" / "screenshots" / "overview.png"
-
-
-def _wait_idle(page) -> None:
-    """Until the script run is over: the title is drawn and Streamlit's 'running' widget is gone."""
-    page.wait_for_selector('[data-testid="stMain"] h1', state="visible")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(400)  # let plotly finish drawing before a screenshot
 
 
 def _open(page, server: str, name: str, lang: str) -> None:

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import _serve
+from tests.e2e.conftest import _serve, sign_in
 from tests.e2e.test_browser import _wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -45,17 +45,6 @@ def _context(browser):
     page = context.new_page()
     page.set_default_timeout(30_000)
     return context, page
-
-
-def _sign_in(page, server: str, name: str, password: str) -> None:
-    page.goto(f"{server}/?lang=en")
-    _wait_idle(page)
-    page.get_by_text("Sign in", exact=True).first.click()
-    page.get_by_label("Account name").fill(name)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text(f"Signed in as {name}").wait_for()
-    _wait_idle(page)
 
 
 def _open(page, link: str, heading: str) -> None:
@@ -91,12 +80,12 @@ def test_demoted_then_removed_account_loses_its_rights_at_the_next_click(roles_s
     analyst_ctx, analyst = _context(browser)
     admin_ctx, admin = _context(browser)
     try:
-        _sign_in(analyst, roles_server, *ANALYST)
+        sign_in(analyst, roles_server, *ANALYST)
         _open(analyst, "Targets", "Targets")
         _save_record(analyst, "https://example.org/first")
         first = analyst.get_by_text(SAVED).inner_text()  # the seed's evidence may come before it
 
-        _sign_in(admin, roles_server, *ADMIN)
+        sign_in(admin, roles_server, *ADMIN)
         _open(admin, "Administration", "Administration")
         _choose(admin, "Account", ANALYST[0])
         _choose(admin, "New role", "Viewer")

@@ -15,9 +15,8 @@ import uuid
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.conftest import ANALYST
+from tests.e2e.conftest import ANALYST, sign_in
 from tests.e2e.test_browser import _wait_idle
-from tests.e2e.test_security_roles import _sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +75,6 @@ def test_an_anonymous_session_cannot_make_the_server_hold_an_upload(analyst_serv
     assert status < 400, f"the endpoint refused the request outright ({status}): nothing measured"
     assert _held_upload_bytes(page, analyst_server) - before < SIZE  # the anonymous file is dropped
 
-    _sign_in(page, analyst_server, *ANALYST)  # a fresh page load: a new session, now an analyst's
+    sign_in(page, analyst_server, *ANALYST)  # a fresh page load: a new session, now an analyst's
     assert _put(page, analyst_server, ids[-1]) < 400
     assert _held_upload_bytes(page, analyst_server) - before >= SIZE  # kept for an analyst
