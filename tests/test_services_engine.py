@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from metrics import progress, services
+from metrics import i18n, progress, services
 from metrics.auth import Actor
-from metrics.errors import MetricsError, NotFound, PermissionDenied
+from metrics.errors import MetricsError, NotFound, PermissionDenied, ValidationFailed
 from metrics.models import ProgressRecord, Target
 from metrics.store import open_store
 from metrics.store import queries as q
@@ -281,11 +281,44 @@ def test_add_target_for_a_new_strategy_is_audited_and_checked(fresh_db):
         (new, "target_exists"),
         (new.model_copy(update={"target_id": "T_X", "strategy_id": "NOPE"}), "unknown_strategy"),
         (new.model_copy(update={"target_id": "T_Y", "group_id": "NOPE"}), "unknown_group_id"),
+        # the AI-articles index covers Southeast Asia only: it has no world rank to judge by
+        (
+            new.model_copy(update={"target_id": "T_Z", "yardstick_index": "ETO_CAT_AI"}),
+            "world_target_regional_index",
+        ),
     ]:
         with pytest.raises(MetricsError) as err:
             services.add_target(store, ANALYST, bad)
         assert err.value.code == code
     assert q.audit_log(store, 1)["action"].iloc[0] == "add_target"
+    store.close()
+
+
+def test_a_target_set_with_a_world_target_on_a_regional_index_is_refused_whole(fresh_db):
+    store = open_store(fresh_db)
+    world = Target(
+        strategy_id="QD127_2021",
+        target_id="T_SET_WORLD",
+        horizon_year=2035,
+        kind="rank",
+        comparator="<=",
+        target_value=40,
+        group_id="WORLD",
+        yardstick_index="GAIRI",
+        yardstick_measure="total",
+        text_vi="Top 40 thế giới",
+        text_en="Top 40 in the world",
+    )
+    regional = world.model_copy(update={"target_id": "T_SET_ETO", "yardstick_index": "ETO_CAT_AI"})
+    before = len(q.targets(store))
+    with pytest.raises(ValidationFailed) as err:
+        services.add_targets(store, ANALYST, [world, regional])
+    [problem] = err.value.problems
+    assert (problem.code, problem.row, problem.column) == ("world_target_regional_index", 3, "group_id")
+    assert problem.params["region"] == "SEA"
+    assert "ETO_CAT_AI" in i18n.problem_message(problem, "en")
+    assert "không có thứ hạng thế giới" in i18n.problem_message(problem, "vi")
+    assert len(q.targets(store)) == before  # all or nothing: the valid row is not written either
     store.close()
 
 

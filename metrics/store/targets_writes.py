@@ -6,7 +6,7 @@ Callers (metrics.services) check the actor's role first; the models arrive valid
 from __future__ import annotations
 
 from metrics.errors import MetricsError, NotFound, Problem, ValidationFailed
-from metrics.models import ProgressRecord, Target
+from metrics.models import WORLD, ProgressRecord, Target, coverage_region
 from metrics.store.connection import Store
 from metrics.target_rules import cross_row_problems
 
@@ -135,6 +135,17 @@ def _target_values(target: Target) -> list:
     ]
 
 
+def _index_regions(cur) -> dict[str, str]:
+    """Index id -> the one peer group its coverage is limited to, for the indices that have one
+    (the loader refuses a world target on such an index; so does every write of a target)."""
+    rows = cur.execute("SELECT index_id, coverage FROM indices").fetchall()
+    return {index_id: region for index_id, coverage in rows if (region := coverage_region(coverage))}
+
+
+def _regional_params(target: Target, region: str) -> dict[str, str]:
+    return {"file": "targets", "index_id": target.yardstick_index, "region": region}
+
+
 def add_target(store: Store, actor: str, target: Target) -> None:
     """Insert one target of an existing strategy; its id must be new, its group and index known."""
     with store.transaction(actor, "add_target", target.model_dump(mode="json")) as cur:
@@ -153,6 +164,9 @@ def add_target(store: Store, actor: str, target: Target) -> None:
                 raise NotFound("unknown_group_id", group_id=target.group_id)
             if not count("SELECT count(*) FROM indices WHERE index_id = ?", target.yardstick_index):
                 raise MetricsError("unknown_index", index_id=target.yardstick_index)
+            region = _index_regions(cur).get(target.yardstick_index)
+            if target.group_id == WORLD and region:
+                raise MetricsError("world_target_regional_index", **_regional_params(target, region))
         values = _target_values(target)
         cur.execute(
             f"INSERT INTO targets ({', '.join(_TARGET_COLUMNS)}) VALUES ({', '.join('?' * len(values))})",  # noqa: S608 - fixed names
@@ -176,6 +190,7 @@ def add_targets(store: Store, actor: str, targets: list[Target]) -> int:
         groups = known("SELECT group_id FROM peer_groups") | {"WORLD"}
         indices = known("SELECT index_id FROM indices")
         agencies = known("SELECT agency_id FROM agencies")
+        regions = _index_regions(cur)
         numbered = list(enumerate(targets, start=2))
         problems: list[Problem] = cross_row_problems(numbered, strategies, agencies, taken)
         for row, target in numbered:
@@ -198,6 +213,17 @@ def add_targets(store: Store, actor: str, targets: list[Target]) -> int:
                             "yardstick_index",
                             target.yardstick_index,
                             {"index_id": target.yardstick_index},
+                        )
+                    )
+                elif target.group_id == WORLD and target.yardstick_index in regions:
+                    region = regions[target.yardstick_index]
+                    problems.append(
+                        Problem(
+                            "world_target_regional_index",
+                            row,
+                            "group_id",
+                            target.group_id,
+                            _regional_params(target, region),
                         )
                     )
         if problems:
