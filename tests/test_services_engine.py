@@ -249,21 +249,25 @@ def test_progress_records_need_an_analyst_and_move_the_status(fresh_db):
     store.close()
 
 
+# A new world rank target of Decision 127 on GAIRI (the adding tests vary one field of it).
+WORLD_TARGET = Target(
+    strategy_id="QD127_2021",
+    target_id="T2035_WORLD_RANK",
+    horizon_year=2035,
+    kind="rank",
+    comparator="<=",
+    target_value=40,
+    group_id="WORLD",
+    yardstick_index="GAIRI",
+    yardstick_measure="total",
+    text_vi="Top 40 thế giới",
+    text_en="Top 40 in the world",
+)
+
+
 def test_add_target_for_a_new_strategy_is_audited_and_checked(fresh_db):
     store = open_store(fresh_db)
-    new = Target(
-        strategy_id="QD127_2021",
-        target_id="T2035_WORLD_RANK",
-        horizon_year=2035,
-        kind="rank",
-        comparator="<=",
-        target_value=40,
-        group_id="WORLD",
-        yardstick_index="GAIRI",
-        yardstick_measure="total",
-        text_vi="Top 40 thế giới",
-        text_en="Top 40 in the world",
-    )
+    new = WORLD_TARGET
     with pytest.raises(PermissionDenied):
         services.add_target(store, VIEWER, new)
     services.add_target(store, ANALYST, new)
@@ -296,19 +300,7 @@ def test_add_target_for_a_new_strategy_is_audited_and_checked(fresh_db):
 
 def test_a_target_set_with_a_world_target_on_a_regional_index_is_refused_whole(fresh_db):
     store = open_store(fresh_db)
-    world = Target(
-        strategy_id="QD127_2021",
-        target_id="T_SET_WORLD",
-        horizon_year=2035,
-        kind="rank",
-        comparator="<=",
-        target_value=40,
-        group_id="WORLD",
-        yardstick_index="GAIRI",
-        yardstick_measure="total",
-        text_vi="Top 40 thế giới",
-        text_en="Top 40 in the world",
-    )
+    world = WORLD_TARGET.model_copy(update={"target_id": "T_SET_WORLD"})
     regional = world.model_copy(update={"target_id": "T_SET_ETO", "yardstick_index": "ETO_CAT_AI"})
     before = len(q.targets(store))
     with pytest.raises(ValidationFailed) as err:
