@@ -298,8 +298,8 @@ def test_add_target_for_a_new_strategy_is_audited_and_checked(fresh_db):
     store.close()
 
 
-def test_a_target_set_with_a_world_target_on_a_regional_index_is_refused_whole(fresh_db):
-    store = open_store(fresh_db)
+def test_a_target_set_with_a_world_target_on_a_regional_index_is_refused_whole(fresh_store_path):
+    store = open_store(fresh_store_path)  # on the DuckDB file and on PostgreSQL
     world = WORLD_TARGET.model_copy(update={"target_id": "T_SET_WORLD"})
     regional = world.model_copy(update={"target_id": "T_SET_ETO", "yardstick_index": "ETO_CAT_AI"})
     before = len(q.targets(store))
