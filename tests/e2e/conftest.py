@@ -130,15 +130,37 @@ def _serve(db: Path, tmp_path_factory):
             print(text[-4000:])
 
 
+# Streamlit's own state of the script run on the app's root ("initial" until the first run, then
+# "running", "notRunning", ...): the status widget alone shows only after a delay, so a page that
+# draws its title and then computes looked idle for a moment.
+_IDLE_JS = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+  && !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-testid="stSkeleton"]')"""
+
+
 def wait_idle(page) -> None:
     """Until the script run is over: the title is drawn and Streamlit's 'running' widget is gone."""
     page.wait_for_selector('[data-testid="stMain"] h1', state="visible")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(400)  # let plotly finish drawing before a screenshot
+    page.wait_for_function(_IDLE_JS, timeout=30_000)
+    wait_quiet(page)  # plotly draws its legend and labels after the first frame
+
+
+# Resolves once nothing in the page has changed for `quiet` ms (or after `cap` ms): plotly lays out
+# legends and labels after its first frame and again after a resize, so a fixed pause was either
+# too short on a loaded machine or wasted on a quiet one.
+_QUIET_JS = """([quiet, cap]) => new Promise(resolve => {
+  let timer;
+  const done = () => { observer.disconnect(); clearTimeout(timer); clearTimeout(limit); resolve(true); };
+  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  timer = setTimeout(done, quiet);
+  const limit = setTimeout(done, cap);
+})"""
+
+
+def wait_quiet(page, quiet_ms: int = 200, cap_ms: int = 5_000) -> None:
+    """Until the DOM has been still for `quiet_ms` (at most `cap_ms`)."""
+    page.evaluate(_QUIET_JS, [quiet_ms, cap_ms])
 
 
 _SIGN_IN_OUTCOME = """name => {

@@ -1,27 +1,21 @@
-"""The dashboard in a real browser: every page in both languages without an exception box, the
-language switch that survives navigation, a filter and a CSV download whose content is checked
-against the database. Screenshots of every page land in tests/artifacts/screenshots/ (git-ignored);
-the Vietnamese Overview is also copied to docs/screenshots/overview.png for the README."""
+"""The dashboard in a real browser: the language switch that survives navigation, a filter and a CSV
+download whose content is checked against the database. Every page in both languages, at desktop
+and phone width, is walked by tests/e2e/test_phone.py (which also refreshes the README's
+screenshot)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
 
-from app_pages.registry import available_pages
 from metrics import i18n
 from metrics.store import queries as q
-from tests.conftest import ROOT
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, wait_quiet
 from tests.e2e.conftest import wait_idle as _wait_idle
 
 pytestmark = pytest.mark.e2e
-
-PUBLIC = [name for name, _path, role in available_pages() if role == "viewer"]
-README_SHOT = ROOT / "docs" / "screenshots" / "overview.png"
 
 
 def _open(page, server: str, name: str, lang: str) -> None:
@@ -37,53 +31,9 @@ def _shoot(page, name: str) -> None:
         " return Math.max(900, m ? m.scrollHeight : 900); }"
     )
     page.set_viewport_size({"width": 1440, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(300)
+    wait_quiet(page)  # plotly lays the charts out again at the new size
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 900})
-
-
-@pytest.mark.parametrize("lang", ["vi", "en"])
-def test_every_page_renders_without_an_exception(server, page, lang):
-    for name in PUBLIC:
-        _open(page, server, name, lang)
-        assert page.locator('[data-testid="stException"]').count() == 0, f"{name} ({lang}) shows an exception"
-        title = page.locator('[data-testid="stMain"] h1').first.inner_text()
-        assert title.strip(), name
-        # no raw i18n key in the visible text (a missing translation shows its key)
-        text = page.locator('[data-testid="stMain"]').inner_text()
-        for prefix in (
-            "ui.",
-            "overview.",
-            "rankings.",
-            "asean.",
-            "pillars.",
-            "whatif.",
-            "indices.",
-            "data_page.",
-        ):
-            assert f" {prefix}" not in f" {text}", f"{name} ({lang}) shows an untranslated key {prefix}…"
-        if name == "overview" and lang == "vi":
-            page.screenshot(path=str(SCREENSHOTS / "overview_vi_viewport.png"))
-        _shoot(page, f"{name}_{lang}")
-    # the whole page: the chart that proves the scorecard sits below the first screen
-    if lang == "vi" and _changed(SCREENSHOTS / "overview_vi.png", README_SHOT):
-        README_SHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SCREENSHOTS / "overview_vi.png", README_SHOT)
-
-
-def _changed(new, old) -> bool:
-    """Whether the README screenshot is missing or the page now looks different (a stray pixel of
-    anti-aliasing does not count, so a test run does not dirty the tree for nothing)."""
-    if not old.exists():
-        return True
-    from PIL import Image, ImageChops
-
-    a, b = Image.open(new).convert("L"), Image.open(old).convert("L")
-    if a.size != b.size:
-        return True
-    histogram = ImageChops.difference(a, b).histogram()
-    mean = sum(level * count for level, count in enumerate(histogram)) / max(sum(histogram), 1)
-    return mean > 0.05
 
 
 def test_language_switch_persists_across_pages(server, page):
