@@ -45,6 +45,32 @@ def sheets(data: bytes) -> dict[str, list[list]]:
     return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
 
 
+class Built:
+    """The report on Decision 1671 (meeting after it was signed) per language, and each of its files,
+    built once for the module: the tests read the same report from different sides, and a PDF
+    render alone takes seconds."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self._models: dict[str, object] = {}
+        self._files: dict[tuple[str, str], bytes] = {}
+
+    def model(self, lang: str):
+        if lang not in self._models:
+            self._models[lang] = build_report(self.store, ReportOptions(lang=lang, meeting_date=AFTER_1671))
+        return self._models[lang]
+
+    def file(self, lang: str, fmt: str) -> bytes:
+        if (lang, fmt) not in self._files:
+            self._files[lang, fmt] = render(self.model(lang), fmt)
+        return self._files[lang, fmt]
+
+
+@pytest.fixture(scope="module")
+def built(store) -> Built:
+    return Built(store)
+
+
 def in_force(store, day):
     return committee.in_force_on(committee.strategies(store), day)
 
@@ -59,11 +85,11 @@ def test_the_report_leads_with_the_strategy_in_force():
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_headline_counts_and_scorecard_rows_match_the_engine(store, lang):
+def test_headline_counts_and_scorecard_rows_match_the_engine(store, built, lang):
     strategy = in_force(store, AFTER_1671)
     if strategy.strategy_id != "QD1671_2026":
         pytest.skip("Decision 1671 is not in this database")
-    model = build_report(store, ReportOptions(lang=lang, meeting_date=AFTER_1671))
+    model = built.model(lang)
     statuses = {
         a.target_id: a.status
         for a in services.assess_targets(store, "VNM", strategy_id=strategy.strategy_id, today=AFTER_1671)
@@ -82,7 +108,7 @@ def test_headline_counts_and_scorecard_rows_match_the_engine(store, lang):
         others="",
     ).rstrip(".")
     assert head.lead.startswith(expected)
-    pptx = slides_text(render(model, "pptx"))
+    pptx = slides_text(built.file(lang, "pptx"))
     assert any(head.lead in s for s in pptx)
     # the scorecard: one row per target in Appendix I's groups, status as the engine says
     card = model.section("strategy_scorecard")
@@ -99,7 +125,7 @@ def test_headline_counts_and_scorecard_rows_match_the_engine(store, lang):
         tr(f"status.{s}", lang) for s in statuses.values()
     )  # every status word, as many times as the engine gives it
     # the same rows in the XLSX data pack, numbers as numbers
-    book = sheets(render(model, "xlsx"))
+    book = sheets(built.file(lang, "xlsx"))
     pack = [
         row
         for name, data in book.items()
@@ -112,8 +138,8 @@ def test_headline_counts_and_scorecard_rows_match_the_engine(store, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_rank_targets_carry_their_proxy_caveat_and_other_yardsticks(store, lang):
-    model = build_report(store, ReportOptions(lang=lang, meeting_date=AFTER_1671))
+def test_rank_targets_carry_their_proxy_caveat_and_other_yardsticks(store, built, lang):
+    model = built.model(lang)
     rows = committee.scorecard(store, in_force(store, AFTER_1671).strategy_id, today=AFTER_1671)
     ranks = [r for r in rows if r.kind == "rank"]
     section = model.section("strategy_ranks")
@@ -129,13 +155,13 @@ def test_rank_targets_carry_their_proxy_caveat_and_other_yardsticks(store, lang)
         assert len(table.rows) == sum(1 + len(r.other_yardsticks) for r in ranks)
         proxies = [row for row in table.rows if row[5].value is True]
         assert len(proxies) == sum(r.yardstick_proxy for r in ranks)
-    text = "\n".join(PdfReader(io.BytesIO(render(model, "pdf"))).pages[i].extract_text() for i in range(3))
+    text = "\n".join(PdfReader(io.BytesIO(built.file(lang, "pdf"))).pages[i].extract_text() for i in range(3))
     assert section.title in text or model.section("strategy_headline").title in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_agencies_with_missing_evidence(store, lang):
-    model = build_report(store, ReportOptions(lang=lang, meeting_date=AFTER_1671))
+def test_agencies_with_missing_evidence(store, built, lang):
+    model = built.model(lang)
     strategy = in_force(store, AFTER_1671)
     targets = q.targets(store, strategy.strategy_id)
     if "lead_agency" not in targets or not (targets["lead_agency"].fillna("") != "").any():
@@ -152,7 +178,7 @@ def test_agencies_with_missing_evidence(store, lang):
         return
     (table,) = section.tables
     assert {row[0].value: row[3].value for row in table.rows} == dict(missing)
-    book = sheets(render(model, "xlsx"))
+    book = sheets(built.file(lang, "xlsx"))
     sheet = book[tr("report.strategy.sheet_agencies", lang)[:31]]
     assert sum(r[3] for r in sheet[1:]) == sum(missing.values())
 
@@ -204,12 +230,12 @@ def test_a_report_dated_before_1671_speaks_of_the_strategy_then_in_force(store):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_report_of_1671_names_it_and_the_source_of_every_section(store, lang):
+def test_the_report_of_1671_names_it_and_the_source_of_every_section(store, built, lang):
     """A report on Decision 1671 (targets of levels, shares, growth, milestones) renders in every
     format, its title and decision source are 1671's own, and each section links the files its
     numbers come from: the ranks section every index edition its table quotes."""
     strategy = in_force(store, AFTER_1671)
-    model = build_report(store, ReportOptions(lang=lang, meeting_date=AFTER_1671))
+    model = built.model(lang)
     decision = strategy.decision_name(lang)
     assert decision in model.title and decision in model.footer
     for section in model.sections:
@@ -222,4 +248,4 @@ def test_the_report_of_1671_names_it_and_the_source_of_every_section(store, lang
     linked = {(s.index_id, s.edition_year) for s in ranks.sources if s.url}
     assert quoted <= linked
     for fmt in ("pptx", "pdf", "xlsx"):
-        assert render(model, fmt)
+        assert built.file(lang, fmt)
