@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import sys
 
 import pytest
@@ -160,6 +161,23 @@ def _open(page: str, db, monkeypatch) -> AppTest:
     return at
 
 
+@pytest.fixture(scope="module")
+def opened(seeded_db_file, tmp_path_factory):
+    """Each page run once for the module, on one private copy of the seeded database: the checks
+    below read the same run (a page view writes nothing)."""
+    db = tmp_path_factory.mktemp("vi_pages") / "vi.duckdb"
+    shutil.copy(seeded_db_file, db)
+    runs: dict[str, AppTest] = {}
+
+    def run(page: str) -> AppTest:
+        if page not in runs:
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                runs[page] = _open(page, db, monkeypatch)
+        return runs[page]
+
+    return run
+
+
 PAGES = [name for name, _path, _role in available_pages()]
 PAGES_NO_ENGLISH = PAGES
 
@@ -180,8 +198,8 @@ def test_the_check_finds_english():
 
 
 @pytest.mark.parametrize("page", PAGES_NO_ENGLISH)
-def test_vietnamese_page_carries_no_english(page, fresh_db, monkeypatch):
-    at = _open(page, fresh_db, monkeypatch)
+def test_vietnamese_page_carries_no_english(page, opened):
+    at = opened(page)
     texts = visible_texts(at)
     found = {w for text in texts for w in english_words(text)}
     assert not found, f"English on the Vietnamese {page} page: {sorted(found)[:15]} in " + repr(
@@ -199,8 +217,8 @@ NUMBER = re.compile(r"(?<![\w.,/:-])\d{1,3}\.\d{1,2}(?![\w.,/-])")
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_vietnamese_numbers_have_a_decimal_comma(page, fresh_db, monkeypatch):
-    at = _open(page, fresh_db, monkeypatch)
+def test_vietnamese_numbers_have_a_decimal_comma(page, opened):
+    at = opened(page)
     texts = [URL.sub(" ", t) for t in visible_texts(at)]
     dotted = sorted({m for t in texts for m in NUMBER.findall(t)})
     assert not dotted, f"decimal points on the Vietnamese {page} page: {dotted[:10]}"
