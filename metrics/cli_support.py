@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 from collections.abc import Sequence
 
 from metrics import i18n
+from metrics.auth import CLI_ACTOR, Actor
 
 
 def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -31,3 +33,12 @@ def print_table(rows: list[dict]) -> None:
     print("  ".join(k.ljust(widths[k]) for k in keys))
     for r in rows:
         print("  ".join(str(r[k]).ljust(widths[k]) for k in keys))
+
+
+def cli_actor() -> Actor:
+    """The command line acts with the server's rights; the OS user is kept for the provenance."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor(name=f"{CLI_ACTOR.name}:{user}", role=CLI_ACTOR.role)

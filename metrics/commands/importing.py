@@ -16,27 +16,16 @@ written), 1 any other error. --json prints a list of objects (stable snake_case 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from dataclasses import asdict
 
 from metrics import cli_checks, i18n, safe_paths
-from metrics.auth import CLI_ACTOR, Actor
-from metrics.cli_support import add_common, print_json, print_table
+from metrics.cli_support import add_common, cli_actor, print_json, print_table
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.ingest import pipeline
 from metrics.store import imports as store_imports
 from metrics.store import open_store, restore_points
-
-
-def cli_actor() -> Actor:
-    """The command line acts with the server's rights; the OS user is kept for the provenance."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return Actor(name=f"{CLI_ACTOR.name}:{user}", role=CLI_ACTOR.role)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

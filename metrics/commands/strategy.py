@@ -15,8 +15,7 @@ import pydantic
 from metrics import i18n
 from metrics import services_strategy as strategies
 from metrics.auth import Actor
-from metrics.cli_support import add_common, print_json, print_table
-from metrics.commands.importing import cli_actor
+from metrics.cli_support import add_common, cli_actor, print_json, print_table
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.models import ProgressRecord
 from metrics.store import open_store
