@@ -1,4 +1,5 @@
-"""`make serve`: two dashboard processes on one DuckDB file behind Debian's nginx (deploy/serve.py).
+"""`make serve`: two dashboard processes behind Debian's nginx (deploy/serve.py), on one DuckDB file
+and on one PostgreSQL database (a throw-away cluster, tests/pgserver.py).
 
 Each browser stays on one process (a cookie); an import shows on every process; a process killed
 mid-page leaves the others serving, nginx sends new sessions (and the killed one's browser) to
@@ -39,21 +40,27 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, str, str | None]:
         return r.status, r.headers.get("X-Dashboard-Worker", ""), got
 
 
-@pytest.fixture(scope="module")
-def served(seeded_db_file, tmp_path_factory):
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def served(request, seeded_db_file, tmp_path_factory):
     if not os.path.exists(NGINX):
         pytest.fail("nginx is missing: install Debian's nginx (make sysdeps)")
     folder = tmp_path_factory.mktemp("serve")
-    db = folder / "served.duckdb"
-    shutil.copy(seeded_db_file, db)
+    if request.param == "duckdb":
+        db = str(folder / "served.duckdb")
+        shutil.copy(seeded_db_file, db)
+    else:
+        pg_server = request.getfixturevalue("pg_server")
+        db = pg_server.copy_database(request.getfixturevalue("pg_seeded_template"))
+    # the restore point before each import goes here, not into the checkout's var/
+    env = {**os.environ, "AI_DASHBOARD_STATE_DIR": str(folder / "state")}
     port = _free_port()
     while any(_port_busy(port + i) for i in range(1, 3)):
         port = _free_port()
     log = open(folder / "serve.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "serve.py"), "--workers", "2", "--port", str(port),
-         "--db", str(db), "--dir", str(folder / "run")],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+         "--db", db, "--dir", str(folder / "run")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -62,7 +69,7 @@ def served(seeded_db_file, tmp_path_factory):
             assert proc.poll() is None, (folder / "serve.log").read_text()
             assert time.monotonic() < deadline, "make serve did not come up"
             time.sleep(0.5)
-        yield {"url": url, "db": db, "dir": folder / "run", "ports": [port + 1, port + 2]}
+        yield {"url": url, "db": db, "env": env, "dir": folder / "run", "ports": [port + 1, port + 2]}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the supervisor stops its workers and nginx
         try:
@@ -120,8 +127,8 @@ def test_an_import_shows_on_every_worker(served, browser, tmp_path):
         source.write_text(CSV, encoding="utf-8")
         done = subprocess.run(
             [sys.executable, "-m", "metrics", "import", str(source), "--index", "SERVED_CHECK", "--name", NAME,
-             "--unit", "points", "--source-url", "https://example.org/served", "--db", str(served["db"])],
-            cwd=ROOT, capture_output=True, text=True, timeout=180,
+             "--unit", "points", "--source-url", "https://example.org/served", "--db", served["db"]],
+            cwd=ROOT, env=served["env"], capture_output=True, text=True, timeout=180,
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         for page in pages:
