@@ -15,7 +15,8 @@ sends an exception element or an error message (st.error), a session that cannot
 --think MIN MAX pauses a random MIN-MAX seconds between pages, as people read before they click
 (sessions then start spread over the first MAX seconds instead of all at once). --workers N
 starts `deploy/serve.py --workers N` on --port (nginx) and the next N ports, on a copy of
---db (default: a database seeded into a temporary folder), and stops it afterwards.
+--db (default: a database seeded into a temporary folder), and stops it afterwards; a
+postgresql:// URL as --db is served as it is (seeded first when empty: give it a scratch database).
 
 Bounded on purpose: only 127.0.0.1/localhost, at most 100 sessions, at most 10 rounds and a hard
 overall time limit (--max-seconds). It prints the error count and p50/p95 page times (overall and
@@ -210,7 +211,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--workers", type=int, help="start this many dashboard processes behind nginx (deploy/serve.py)"
     )
-    parser.add_argument("--db", help="with --workers: the database to copy (default: a new seeded one)")
+    parser.add_argument(
+        "--db",
+        help="with --workers: the DuckDB file to copy (default: a new seeded one), or a postgresql:// URL "
+        "to serve as it is (seeded first if empty)",
+    )
     args = parser.parse_args(argv)
     if args.think and not 0 <= args.think[0] <= args.think[1] <= 60:
         parser.error("--think needs 0 <= MIN <= MAX <= 60")
@@ -228,9 +233,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_workers(args: argparse.Namespace, folder: Path) -> subprocess.Popen:
-    """deploy/serve.py with --workers on a copy of the database; returns once nginx answers."""
-    db = folder / "load.duckdb"
-    if args.db:
+    """deploy/serve.py with --workers on a copy of the DuckDB file, or on the PostgreSQL database
+    itself (a URL cannot be copied: use a scratch database); returns once nginx answers."""
+    db: str | Path = folder / "load.duckdb"
+    if args.db and args.db.startswith(("postgresql://", "postgres://")):
+        db = args.db
+        subprocess.run([sys.executable, "-m", "metrics", "seed", "--db", db], cwd=ROOT, check=True)
+    elif args.db:
         shutil.copy(args.db, db)
     else:
         subprocess.run([sys.executable, "-m", "metrics", "seed", "--db", str(db)], cwd=ROOT, check=True)
