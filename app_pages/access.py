@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import streamlit as st
@@ -37,8 +38,27 @@ def _t(key: str, **params) -> str:
     return i18n.t(key, _lang(), **params)
 
 
+@functools.cache
+def _secrets_paths() -> tuple[str, ...]:
+    """Where Streamlit looks for secrets (its `secrets.files` option, fixed for the process)."""
+    return tuple(st.get_option("secrets.files"))
+
+
+def _no_secrets() -> bool:
+    """True when no secrets are loaded and none are on disk. Streamlit parses its secrets once when
+    a file exists, but with no file it probes the disk again on every access, under its config lock
+    and its secrets lock: five lookups a run, and under a burst of sessions those locks were where
+    the script threads waited most (py-spy on a served process, 20 sessions: about 40% of the
+    samples). Secrets already loaded (a file, or AppTest's `at.secrets`) are read as before."""
+    if getattr(st.secrets, "_secrets", None) is not None:
+        return False
+    return not any(os.path.exists(path) for path in _secrets_paths())
+
+
 def _secret(key: str, default=None):
     """A top-level value of .streamlit/secrets.toml, or `default` when there is no such file/key."""
+    if _no_secrets():
+        return default
     try:
         if not st.secrets.load_if_toml_exists() and key not in st.secrets:
             return default
