@@ -102,3 +102,44 @@ def test_the_data_pack_is_built_only_for_an_xlsx(store):
     assert export_report(store, CLI_ACTOR, options, ("pptx",)).model.data_pack == []
     with_pack = export_report(store, CLI_ACTOR, options, ("pptx", "xlsx"))
     assert with_pack.model.data_pack and set(with_pack.files) == {"pptx", "xlsx"}
+
+
+def test_one_reports_images_are_kaleidos_own_without_a_reload_per_image(model, monkeypatch):
+    """The page is reloaded once per report, not after every image, and the images are the bytes
+    kaleido makes when it reloads after each one (a kaleido whose tab hand-back is renamed would
+    leave the override unused: the reload count says so)."""
+    import kaleido
+    from kaleido._kaleido_tab import _KaleidoTab
+
+    figs = [figures.to_figure(c, model.lang) for s in model.sections for c in s.charts][:3]
+    assert len(figs) == 3
+    reloads: list[int] = []
+    reload = _KaleidoTab.reload
+
+    async def counted(self):
+        reloads.append(1)
+        await reload(self)
+
+    monkeypatch.setattr(_KaleidoTab, "reload", counted)
+
+    async def draw(cls: type, batches: int) -> list[list[bytes]]:
+        k = cls(n=1, timeout=figures.IMAGE_TIMEOUT_S, mathjax=False)
+        await k.open()
+        try:
+            out = []
+            for batch in range(batches):
+                if batch:
+                    await k.fresh_pages()
+                out.append(
+                    [await k.calc_fig(f, opts={"format": "png", "scale": figures.SCALE}) for f in figs]
+                )
+            return out
+        finally:
+            await k.close()
+
+    [stock] = asyncio.run(draw(kaleido.Kaleido, 1))
+    assert len(reloads) == len(figs)  # kaleido's own: one reload per image
+    reloads.clear()
+    first, second = asyncio.run(draw(figures._kaleido_class(), 2))
+    assert len(reloads) == 1  # ours: one, between the two reports
+    assert first == stock and second == stock

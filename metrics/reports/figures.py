@@ -146,6 +146,7 @@ class _WarmBrowser:
         self._kaleido: Any = None  # a kaleido.Kaleido (the library has no type information)
         self._starting: concurrent.futures.Future | None = None  # the browser on its way up
         self._timer: threading.Timer | None = None
+        self._drawn = False  # the running browser's page has drawn a report's charts
         atexit.register(self.shutdown)
 
     def render(self, figures: list[go.Figure]) -> list[bytes | None]:
@@ -182,11 +183,10 @@ class _WarmBrowser:
 
     def _begin(self) -> None:
         """The event loop on its thread and the browser's start submitted to it (not awaited)."""
-        import kaleido  # local: only PDF reports need a browser
 
         async def start():
             # mathjax=False: never fetch MathJax from a CDN (the server may be offline).
-            k = kaleido.Kaleido(n=1, timeout=IMAGE_TIMEOUT_S, mathjax=False)
+            k = _kaleido_class()(n=1, timeout=IMAGE_TIMEOUT_S, mathjax=False)
             await k.open()
             return k
 
@@ -210,6 +210,9 @@ class _WarmBrowser:
         return self._loop
 
     async def _render_all(self, figures: list[go.Figure]) -> list[bytes | None]:
+        if self._drawn:  # the page drew an earlier report's charts: a fresh page for this one
+            await self._kaleido.fresh_pages()
+        self._drawn = True
         out: list[bytes | None] = []
         for fig in figures:
             try:
@@ -239,6 +242,7 @@ class _WarmBrowser:
             self._timer = None
         loop, k, starting = self._loop, self._kaleido, self._starting
         self._loop = self._thread = self._kaleido = self._starting = None
+        self._drawn = False
         if loop is None:
             return
         if k is None and starting is not None:  # warmed up, never used: close what started
@@ -248,6 +252,32 @@ class _WarmBrowser:
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=20)
         loop.call_soon_threadsafe(loop.stop)
+
+
+def _kaleido_class() -> type:
+    """kaleido.Kaleido, except that its page is reloaded once per report instead of after every
+    image. Kaleido reloads the page (plotly.js parsed again: about 0.4 s of the browser's CPU) each
+    time it hands a tab back; a report's five charts then cost five reloads, most of their drawing
+    time. The images do not need it (kaleido's `Plotly.toImage` of a figure spec draws in a div of
+    its own and purges it); the page is still renewed, by `fresh_pages`, before the next report's
+    charts in a warm browser. `_return_kaleido_tab` is kaleido's (1.5.0, pinned in
+    requirements.txt); tests/test_reports_speed.py checks that the images are the same."""
+    import kaleido  # local: only PDF reports need a browser
+
+    class _ReportKaleido(kaleido.Kaleido):
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            await self.tabs_ready.put(tab)  # no reload: see above
+
+        async def fresh_pages(self) -> None:
+            """Reload every page (tab), as kaleido does after each image."""
+            tabs = [self.tabs_ready.get_nowait() for _ in range(self.tabs_ready.qsize())]
+            try:
+                await asyncio.gather(*(tab.reload() for tab in tabs))
+            finally:
+                for tab in tabs:
+                    self.tabs_ready.put_nowait(tab)
+
+    return _ReportKaleido
 
 
 _browser = _WarmBrowser()
