@@ -143,3 +143,27 @@ def test_one_reports_images_are_kaleidos_own_without_a_reload_per_image(model, m
     first, second = asyncio.run(draw(figures._kaleido_class(), 2))
     assert len(reloads) == 1  # ours: one, between the two reports
     assert first == stock and second == stock
+
+
+def test_table_cells_copied_from_the_first_of_their_look_are_the_cells_python_pptx_makes():
+    from lxml import etree
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from metrics.reports import pptx as deck
+    from metrics.reports import style
+
+    texts = ["Việt Nam", "a\nb", "bell\x07 tab\t", "", "=1+1", "Việt Nam"]
+    looks = [(11, True, style.WHITE, style.PRIMARY), (10, False, style.TEXT, style.LIGHT)]
+    slide = Presentation().slides.add_slide(Presentation().slide_layouts[6])
+
+    def table(fill) -> list[bytes]:
+        grid = slide.shapes.add_table(len(texts), len(looks), 0, 0, Inches(4), Inches(4)).table
+        for i, text in enumerate(texts):
+            for j, look in enumerate(looks):
+                fill(grid.cell(i, j), text, *look)
+        return [etree.tostring(grid.cell(i, j)._tc) for i in range(len(texts)) for j in range(len(looks))]
+
+    cells = deck._Cells()
+    assert table(cells.fill) == table(deck._cell)
+    assert b"bell_x0007_ tab\t" in b"".join(table(cells.fill))
