@@ -167,3 +167,17 @@ def test_table_cells_copied_from_the_first_of_their_look_are_the_cells_python_pp
     cells = deck._Cells()
     assert table(cells.fill) == table(deck._cell)
     assert b"bell_x0007_ tab\t" in b"".join(table(cells.fill))
+
+
+def test_data_pack_cells_shared_between_equal_values_are_the_cells_made_afresh():
+    from metrics.reports.datapack import _columns
+
+    values = ["Việt Nam", "Vie\u0302\u0323t Nam", "", 1, True, 1.0, 0.0, -0.0, None, float("nan"), 2024]
+    for value in values:
+        for fmt, url in (("", ""), ("0", "https://example.org/a")):
+            fresh = _columns._datum(value, fmt, url)
+            assert _columns.datum(value, fmt, url) == fresh
+            assert type(_columns.datum(value, fmt, url).value) is type(fresh.value)
+    assert _columns.datum("x") is _columns.datum("x")  # shared
+    assert _columns.datum(1).value is not True and _columns.datum(True).value is True
+    assert _columns.datum(-0.0).text == "-0.0" and _columns.datum(0.0).text == "0.0"
