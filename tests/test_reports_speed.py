@@ -181,3 +181,38 @@ def test_data_pack_cells_shared_between_equal_values_are_the_cells_made_afresh()
     assert _columns.datum("x") is _columns.datum("x")  # shared
     assert _columns.datum(1).value is not True and _columns.datum(True).value is True
     assert _columns.datum(-0.0).text == "-0.0" and _columns.datum(0.0).text == "0.0"
+
+
+def test_a_browser_for_one_report_closes_once_its_images_are_drawn(monkeypatch):
+    """keep=False (the CLI): the browser is closing when render returns, and shutdown (at exit)
+    waits for it; a later report starts a browser that is kept warm again."""
+    closed: list[int] = []
+    started: list[_FakeKaleido] = []
+
+    class Closing(_FakeKaleido):
+        async def close(self) -> None:
+            await asyncio.sleep(0.2)  # render must not wait for this
+            closed.append(1)
+
+    def begin(self) -> None:
+        loop = self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=loop.run_forever, daemon=True)
+        self._thread.start()
+        started.append(Closing())
+
+        async def start():
+            return started[-1]
+
+        self._starting = asyncio.run_coroutine_threadsafe(start(), loop)
+
+    monkeypatch.setattr(figures._WarmBrowser, "_begin", begin)
+    browser = figures._WarmBrowser()
+    browser.warm_up(keep=False)
+    assert browser.render([figures.go.Figure()]) == [b"png"]
+    assert not browser.running and closed == []  # closing, not waited for
+    browser.shutdown()
+    assert closed == [1]
+    assert browser.render([figures.go.Figure()]) == [b"png"]  # a new browser, kept warm
+    assert len(started) == 2 and browser.running
+    browser.shutdown()
+    assert closed == [1, 1] and not browser.running
