@@ -256,7 +256,20 @@ def yardstick_editions(
     store: Store, index_id: str, measure_id: str = "total", group_id: str = WORLD
 ) -> list[EditionScores]:
     """Every edition of one index and measure, as the pure engine takes it, with the group's
-    membership valid on each edition's membership date (members=None for WORLD)."""
+    membership valid on each edition's membership date (members=None for WORLD).
+
+    A report build's store (metrics.reports.snapshot.ReadCache) keeps the answer for the build: a
+    report asks for the same ten yardsticks 22 times (the headline, the second opinions, the
+    strategy scorecard), each answer a few dozen frames turned into models. A new list each time;
+    the editions in it are shared, as they already are between the targets of one call."""
+    memo = getattr(store, "memo", None)
+    if memo is None:
+        return _yardstick_editions(store, index_id, measure_id, group_id)
+    key = ("yardstick_editions", index_id, measure_id, group_id)
+    return list(memo(key, lambda: _yardstick_editions(store, index_id, measure_id, group_id)))
+
+
+def _yardstick_editions(store: Store, index_id: str, measure_id: str, group_id: str) -> list[EditionScores]:
     out = []
     for ed in q.edition_rows(store, index_id):
         frame = q.scores(store, index_id, ed.edition_year, measure_id)

@@ -43,13 +43,14 @@ def render(model: ReportModel, fmt: str) -> bytes:
     return write(model)
 
 
-def warm_up_charts() -> None:
+def warm_up_charts(keep: bool = True) -> None:
     """Start the PDF's chart browser in the background (metrics.reports.figures.warm_up), so its
-    start-up overlaps the report's build; a browser that cannot start shows later as tables."""
+    start-up overlaps the report's build; a browser that cannot start shows later as tables.
+    keep=False: close it once the images are drawn (a process that writes one report)."""
     from metrics.reports import figures  # local: plotly/kaleido only for a PDF
 
     try:
-        figures.warm_up()
+        figures.warm_up(keep)
     except Exception as exc:  # no kaleido, no Chromium: the PDF will say so with its tables
         figures.log.warning("chart browser did not start: %r", exc)
 

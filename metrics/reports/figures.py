@@ -146,6 +146,9 @@ class _WarmBrowser:
         self._kaleido: Any = None  # a kaleido.Kaleido (the library has no type information)
         self._starting: concurrent.futures.Future | None = None  # the browser on its way up
         self._timer: threading.Timer | None = None
+        self._drawn = False  # the running browser's page has drawn a report's charts
+        self._keep = True  # False: close the browser once its images are drawn (see warm_up)
+        self._closing: concurrent.futures.Future | None = None  # a browser closing in the background
         atexit.register(self.shutdown)
 
     def render(self, figures: list[go.Figure]) -> list[bytes | None]:
@@ -157,23 +160,35 @@ class _WarmBrowser:
                         loop = self._open()
                     future = asyncio.run_coroutine_threadsafe(self._render_all(figures), loop)
                     images = future.result(timeout=BATCH_TIMEOUT_S)
-                    self._arm_idle_timer()
+                    if self._keep:
+                        self._arm_idle_timer()
+                    else:
+                        self._close_in_background()
                     return images
                 except Exception as exc:  # no browser, crash, hang: retry, then tables
                     log.warning("chart images failed (attempt %d): %r", attempt, exc)
                     self._close()
             return [None] * len(figures)
 
-    def warm_up(self) -> None:
+    def warm_up(self, keep: bool = True) -> None:
         """Start the browser now, without waiting for it: a PDF is on its way (its model is being
-        built), and Chromium's start-up then overlaps that work instead of following it."""
+        built), and Chromium's start-up then overlaps that work instead of following it.
+
+        keep=False: a process that writes this one report (the CLI). The browser then closes as
+        soon as the report's images are drawn, in the background while the PDF is laid out,
+        instead of at exit, where the process would wait for it."""
         with self._lock:
+            self._keep = keep
             if self._loop is None:
                 self._begin()
                 self._arm_idle_timer()  # a browser warmed up for nothing still closes
 
     def shutdown(self) -> None:
         with self._lock:
+            closing, self._closing = self._closing, None
+            if closing is not None:
+                with contextlib.suppress(Exception):
+                    closing.result(timeout=20)
             self._close()
 
     @property
@@ -182,11 +197,10 @@ class _WarmBrowser:
 
     def _begin(self) -> None:
         """The event loop on its thread and the browser's start submitted to it (not awaited)."""
-        import kaleido  # local: only PDF reports need a browser
 
         async def start():
             # mathjax=False: never fetch MathJax from a CDN (the server may be offline).
-            k = kaleido.Kaleido(n=1, timeout=IMAGE_TIMEOUT_S, mathjax=False)
+            k = _kaleido_class()(n=1, timeout=IMAGE_TIMEOUT_S, mathjax=False)
             await k.open()
             return k
 
@@ -210,6 +224,9 @@ class _WarmBrowser:
         return self._loop
 
     async def _render_all(self, figures: list[go.Figure]) -> list[bytes | None]:
+        if self._drawn:  # the page drew an earlier report's charts: a fresh page for this one
+            await self._kaleido.fresh_pages()
+        self._drawn = True
         out: list[bytes | None] = []
         for fig in figures:
             try:
@@ -233,12 +250,27 @@ class _WarmBrowser:
             finally:
                 self._lock.release()
 
+    def _close_in_background(self) -> None:
+        """Close the browser without waiting for it (shutdown waits, at exit); the next report
+        would start another."""
+        loop, k = self._loop, self._kaleido
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._loop = self._thread = self._kaleido = self._starting = None
+        self._drawn, self._keep = False, True
+        if loop is None or k is None:
+            return
+        self._closing = asyncio.run_coroutine_threadsafe(k.close(), loop)
+        self._closing.add_done_callback(lambda _: loop.call_soon_threadsafe(loop.stop))
+
     def _close(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         loop, k, starting = self._loop, self._kaleido, self._starting
         self._loop = self._thread = self._kaleido = self._starting = None
+        self._drawn = False
         if loop is None:
             return
         if k is None and starting is not None:  # warmed up, never used: close what started
@@ -248,6 +280,32 @@ class _WarmBrowser:
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=20)
         loop.call_soon_threadsafe(loop.stop)
+
+
+def _kaleido_class() -> type:
+    """kaleido.Kaleido, except that its page is reloaded once per report instead of after every
+    image. Kaleido reloads the page (plotly.js parsed again: about 0.4 s of the browser's CPU) each
+    time it hands a tab back; a report's five charts then cost five reloads, most of their drawing
+    time. The images do not need it (kaleido's `Plotly.toImage` of a figure spec draws in a div of
+    its own and purges it); the page is still renewed, by `fresh_pages`, before the next report's
+    charts in a warm browser. `_return_kaleido_tab` is kaleido's (1.5.0, pinned in
+    requirements.txt); tests/test_reports_speed.py checks that the images are the same."""
+    import kaleido  # local: only PDF reports need a browser
+
+    class _ReportKaleido(kaleido.Kaleido):
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            await self.tabs_ready.put(tab)  # no reload: see above
+
+        async def fresh_pages(self) -> None:
+            """Reload every page (tab), as kaleido does after each image."""
+            tabs = [self.tabs_ready.get_nowait() for _ in range(self.tabs_ready.qsize())]
+            try:
+                await asyncio.gather(*(tab.reload() for tab in tabs))
+            finally:
+                for tab in tabs:
+                    self.tabs_ready.put_nowait(tab)
+
+    return _ReportKaleido
 
 
 _browser = _WarmBrowser()
@@ -261,9 +319,10 @@ def render_png(charts: Sequence[Chart], lang: str = "vi") -> dict[str, bytes | N
     return {c.chart_id: img for c, img in zip(charts, images, strict=True)}
 
 
-def warm_up() -> None:
-    """Start the browser in the background for a PDF about to be written (see _WarmBrowser)."""
-    _browser.warm_up()
+def warm_up(keep: bool = True) -> None:
+    """Start the browser in the background for a PDF about to be written (see _WarmBrowser);
+    keep=False closes it once the PDF's images are drawn (a process writing one report)."""
+    _browser.warm_up(keep)
 
 
 def shutdown() -> None:

@@ -15,7 +15,7 @@ as the build: a report is one reading of the data, and the next report reads afr
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -37,12 +37,20 @@ class ReadCache:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._frames: dict[Key, pd.DataFrame] = {}
+        self._memo: dict[Hashable, Any] = {}
         self._version: int | None = None
         self.asked = 0  # `.df()` queries the build asked for
         self.queries = 0  # queries that reached the store (for tests and benchmarks)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """`compute()`'s answer, computed once per build for `key`: for a service that turns the
+        same frames into the same models many times over (services.yardstick_editions)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def data_version(self) -> int:
         if self._version is None:

@@ -5,6 +5,7 @@ may return a whole `Cell` instead (a status to colour, a link)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -22,7 +23,24 @@ def datum(value: Any, num_format: str = "", url: str = "") -> Cell:
     """A data-pack cell: the raw value first (numbers stay numbers), its text as written.
 
     Tens of thousands of these make the data pack, so they are built without pydantic's
-    validation; what the validator would do (NFC, plain Python scalars) is done here."""
+    validation; what the validator would do (NFC, plain Python scalars) is done here. A cell of a
+    text, a whole number or nothing is made once and shared (cells are frozen): the "data" sheet's
+    33,000 cells repeat a few hundred such values (the index, the countries, the files, the
+    versions), and making each again was most of the data pack's time. Floats are not shared
+    (0.0 and -0.0 are equal keys with different texts)."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return _shared(kind.__name__, value, num_format, url)
+    return _datum(value, num_format, url)
+
+
+@functools.lru_cache(maxsize=16384)
+def _shared(kind: str, value: str | int | None, num_format: str, url: str) -> Cell:
+    """datum of a str, an int or None; `kind` keeps 1 and True apart (equal keys otherwise)."""
+    return _datum(value, num_format, url)
+
+
+def _datum(value: Any, num_format: str, url: str) -> Cell:
     if missing(value):
         value = None
     elif isinstance(value, str):
