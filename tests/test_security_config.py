@@ -38,6 +38,8 @@ def test_streamlit_reads_these_values():
         assert st_config.get_option("server.enableCORS") is True
         assert st_config.get_option("client.showErrorDetails") == "none"
         assert st_config.get_option("browser.gatherUsageStats") is False
+        # no full garbage collection after each page run: it held every other session (README, Benchmarks)
+        assert st_config.get_option("runner.postScriptGC") is False
     finally:
         st_config.get_config_options(force_reparse=True, options_from_flags={})
 
