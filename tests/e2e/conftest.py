@@ -200,11 +200,10 @@ def sign_in(
 
 # Page helpers shared by the tests that watch a page change under them (tests/e2e/test_postgres.py,
 # test_shared_store.py).
-def _settled(page) -> None:
-    page.wait_for_selector('[data-testid="stMain"] h1', state="visible")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
+def _settled(page, timeout: float = 60_000) -> None:
+    """The title drawn and the script run over (as wait_idle, without waiting for a still page)."""
+    page.wait_for_selector('[data-testid="stMain"] h1', state="visible", timeout=timeout)
+    page.wait_for_function(_IDLE_JS, timeout=timeout)
 
 
 def _data_page_indices(page) -> str:

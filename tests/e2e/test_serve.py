@@ -21,6 +21,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.e2e.conftest import _free_port
+from tests.e2e.conftest import _settled as settled
 
 pytestmark = pytest.mark.e2e
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -98,10 +99,7 @@ def test_each_browser_stays_on_one_worker_and_both_are_used(served):
 
 
 def _settled(page) -> None:
-    page.wait_for_selector('[data-testid="stMain"] h1', state="visible", timeout=90_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000
-    )
+    settled(page, timeout=90_000)  # a worker's first page, on a cold cache, while the other starts
 
 
 def _index_options(page) -> str:
