@@ -7,8 +7,8 @@ STAMP := $(VENV)/.requirements.stamp
 PORT ?= 8501
 DB ?=
 DB_ARG := $(if $(DB),--db $(DB),)
-# Debian packages: chromium for chart images (kaleido) and browser tests; fonts with every Vietnamese
-# glyph, and an emoji font so status icons render in screenshots and chart images; nginx for
+# Debian packages: chromium for the browser tests; fonts with every Vietnamese glyph, and an emoji
+# font so status icons render in screenshots; nginx for
 # `make serve` (several dashboard processes) and its tests; postgresql for served deployments.
 SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji nginx postgresql
 WORKERS ?= 2

@@ -1,6 +1,6 @@
 """Benchmark of the meeting reports on the default data: the time of each format, end to end
 (the report model from the store through the engine, then the file), after a first warm-up run
-(the app's first report: imports, caches, and the PDF's Chromium started once and kept warm).
+(the app's first report: imports and caches).
 
     .venv/bin/python benchmarks/bench_reports.py [--repeat 5] [--lang vi]
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 from benchmarks.machine import describe
 from metrics.auth import CLI_ACTOR
 from metrics.report_export import export_report
-from metrics.reports import build_report, figures, render
+from metrics.reports import build_report, render
 from metrics.reports.model import FORMATS, ReportOptions
 from metrics.store import open_store
 
@@ -38,7 +38,7 @@ def main() -> int:
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
-    print(f"machine: {describe(with_browser=True)}")
+    print(f"machine: {describe()}")
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         store = open_store(Path(tmp) / "bench.duckdb")  # seeded from data/, as on the app's first start
@@ -46,7 +46,7 @@ def main() -> int:
         options = ReportOptions(lang=args.lang, meeting_date=dt.date(2026, 1, 15))
 
         # As the Report page makes them: one model, the three files (report_export.export_report).
-        for when in ("first (imports, caches, Chromium start)", "second"):
+        for when in ("first (imports, caches)", "second"):
             started = time.perf_counter()
             done = export_report(store, CLI_ACTOR, options)
             assert set(done.files) == set(FORMATS), done.failures
@@ -67,7 +67,6 @@ def main() -> int:
                 totals[fmt].append(t2 - t0)
                 assert data
         store.close()
-    figures.shutdown()
 
     print(f"sections: {len(model.sections)}, charts: {sum(len(s.charts) for s in model.sections)}, "
           f"data-pack sheets: {len(model.data_pack)}, repeat={args.repeat}, lang={args.lang}")  # fmt: skip

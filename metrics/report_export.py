@@ -42,15 +42,9 @@ def export_report(
     actor: Actor,
     options: ReportOptions,
     formats: tuple[str, ...] = FORMATS,
-    *,
-    keep_browser: bool = True,
 ) -> Export:
-    """The report in each of `formats` for someone allowed to export (PermissionDenied otherwise).
-    keep_browser=False: the PDF's chart browser closes once its images are drawn, rather than
-    staying warm for the next report (a process that writes one report, the CLI)."""
+    """The report in each of `formats` for someone allowed to export (PermissionDenied otherwise)."""
     require_export(actor)
-    if "pdf" in formats:
-        reports.warm_up_charts(keep_browser)  # Chromium starts while the model is built
     # the data pack's sheets are the XLSX's alone: not built for a PPTX or a PDF
     model = reports.build_report(store, options, with_data_pack="xlsx" in formats)
     return render_each(model, formats)

@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from metrics import committee, i18n, services
-from metrics.reports import build_report, figures, render
+from metrics.reports import build_report, render
 from metrics.reports import style as report_style
 from metrics.reports.model import ReportOptions
 
@@ -42,8 +42,7 @@ def reports(store):
     for lang in LANGS:
         model = build_report(store, ReportOptions(lang=lang, meeting_date=MEETING))
         out[lang] = {"model": model, **{fmt: render(model, fmt) for fmt in ("pptx", "pdf", "xlsx")}}
-    yield out
-    figures.shutdown()  # the warm Chromium of the PDFs, closed now rather than at exit
+    return out
 
 
 @pytest.fixture(scope="module")

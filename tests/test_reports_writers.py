@@ -1,5 +1,5 @@
 """The report model and the three writers on small hand-made models (no database): NFC, validation,
-formula-like text in XLSX, the PDF's table fallback when a chart image cannot be drawn."""
+formula-like text in XLSX, the PDF's vector charts and its table fallback when a chart cannot be drawn."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pptx import Presentation
 from pydantic import ValidationError
 from pypdf import PdfReader
 
-from metrics.reports import figures, pdf, pptx, xlsx
+from metrics.reports import pdf, pptx, xlsx
 from metrics.reports.model import (
     SECTION_IDS,
     Bullet,
@@ -182,57 +182,32 @@ def test_pptx_chart_is_an_editable_chart_with_the_model_numbers():
 # --- PDF ----------------------------------------------------------------------------------------------
 
 
+def _broken_layout(*args):
+    raise ValueError("a chart of a shape the layout does not know")
+
+
 def test_pdf_shows_the_table_and_says_so_when_a_chart_cannot_be_drawn():
-    data = pdf.write(_model(), render=lambda charts, lang: {c.chart_id: None for c in charts})
+    data = pdf.write(_model(), layout=_broken_layout)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert LABELS["chart_fallback"] in text.replace("\n", " ")
     assert "Hạng thế giới" in text and "45" in text
     assert "Việt Nam – Mục tiêu" in text  # the NFD title comes out NFC
 
 
-def test_pdf_draws_the_image_when_a_chart_renders():
-    png = figures_png()
-    data = pdf.write(_model(), render=lambda charts, lang: {c.chart_id: png for c in charts})
-    reader = PdfReader(io.BytesIO(data))
-    images = [img for page in reader.pages for img in page.images]
-    assert len(images) == 1
-    assert LABELS["chart_fallback"] not in "".join(p.extract_text() for p in reader.pages)
-
-
-def figures_png() -> bytes:
-    """A tiny valid PNG (1x1 white), so this test needs no browser."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    raw = zlib.compress(b"\x00\xff\xff\xff")
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-
-
-def test_chart_images_fall_back_to_none_when_the_browser_cannot_start(monkeypatch):
-    broken = figures._WarmBrowser()
-
-    def no_browser(self):
-        raise OSError("no chromium here")
-
-    monkeypatch.setattr(figures._WarmBrowser, "_open", no_browser)
-    monkeypatch.setattr(figures, "_browser", broken)
-    assert figures.render_png([_chart()], "vi") == {"c1": None}
-    assert not broken.running
-    # And the PDF still comes out, with the table in place of the picture.
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.write(_model()))).pages)
-    assert LABELS["chart_fallback"] in text.replace("\n", " ")
-
-
-def test_figure_uses_decimal_comma_in_vietnamese_and_integer_rank_ticks():
-    fig = figures.to_figure(_chart(), "vi")
-    assert fig.layout.separators == ",."
-    assert fig.layout.yaxis.autorange == "reversed"
-    assert fig.layout.yaxis.dtick >= 1
-    assert figures.to_figure(_chart(), "en").layout.separators == ".,"
+def test_pdf_draws_its_chart_as_vectors_in_the_reports_fonts():
+    reader = PdfReader(io.BytesIO(pdf.write(_model())))
+    assert not [img for page in reader.pages for img in page.images]  # no picture: lines and text
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert LABELS["chart_fallback"] not in text.replace("\n", " ")
+    # the chart's own words are text in the PDF: categories, series names, rank ticks
+    for word in ("2023", "2024", "2025", "Việt Nam", "Top 50"):
+        assert word in text
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].values()
+    }
+    assert any("NotoSans" in f for f in fonts)
 
 
 def test_only_web_links_are_clickable_in_the_pdf():
@@ -244,7 +219,7 @@ def test_only_web_links_are_clickable_in_the_pdf():
     section = Section(
         section_id="counted", title="Nguồn", tables=[Table(table_id="t", title="", columns=["x"], rows=rows)]
     )
-    data = pdf.write(_model(sections=[section]), render=lambda charts, lang: {})
+    data = pdf.write(_model(sections=[section]))
     reader = PdfReader(io.BytesIO(data))
     uris = [
         a.get_object()["/A"]["/URI"]

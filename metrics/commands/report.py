@@ -82,9 +82,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         safe_paths.check_output(args.out, [db])
     store = open_store(db)
     try:
-        # one report per process: the PDF's browser closes as soon as its images are drawn (while
-        # the pages are laid out), not at exit
-        done = report_export.export_report(store, CLI_ACTOR, options, (args.format,), keep_browser=False)
+        done = report_export.export_report(store, CLI_ACTOR, options, (args.format,))
     finally:
         store.close()
     if args.format in done.failures:

@@ -20,7 +20,6 @@ __all__ = [
     "build_report",
     "generate",
     "render",
-    "warm_up_charts",
 ]
 
 # The writer module of each format, imported only when a report is written in it.
@@ -41,18 +40,6 @@ def render(model: ReportModel, fmt: str) -> bytes:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")
     write: Callable[[ReportModel], bytes] = importlib.import_module(WRITERS[fmt]).write
     return write(model)
-
-
-def warm_up_charts(keep: bool = True) -> None:
-    """Start the PDF's chart browser in the background (metrics.reports.figures.warm_up), so its
-    start-up overlaps the report's build; a browser that cannot start shows later as tables.
-    keep=False: close it once the images are drawn (a process that writes one report)."""
-    from metrics.reports import figures  # local: plotly/kaleido only for a PDF
-
-    try:
-        figures.warm_up(keep)
-    except Exception as exc:  # no kaleido, no Chromium: the PDF will say so with its tables
-        figures.log.warning("chart browser did not start: %r", exc)
 
 
 def generate(store: Store, options: ReportOptions, fmt: str) -> bytes:

@@ -1,14 +1,14 @@
-"""ReportModel -> PDF bytes (fpdf2) for circulation: A4, embedded fonts, charts as images, page numbers.
+"""ReportModel -> PDF bytes (fpdf2) for circulation: A4, embedded fonts, vector charts, page numbers.
 
 The fonts ship in metrics/reports/assets (Noto Sans with every Vietnamese glyph, DejaVu Sans as a
-fallback for symbols), so the PDF never depends on the machine. All text is NFC. Charts are rendered
-in one kaleido session; a chart that cannot be drawn becomes its table, with a note saying so.
+fallback for symbols), so the PDF never depends on the machine. All text is NFC. Charts are drawn
+as vector graphics in those fonts (metrics.reports.pdf_chart); a chart whose layout fails becomes
+its table, with a note saying so.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import io
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -16,65 +16,45 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace, TTFFont
 
-from metrics.reports import style
+from metrics.reports import pdf_chart, style
 from metrics.reports.model import Bullet, Chart, ReportModel, Section, Table, nfc
 
+log = logging.getLogger(__name__)
+
 FAMILY = "NotoSans"
+FALLBACK = "DejaVu"
 MARGIN = 15  # mm
 PAGE_W = 210
 CONTENT_W = PAGE_W - 2 * MARGIN
-CHART_H = CONTENT_W * 520 / 1100  # keeps the image's aspect ratio
+CHART_H = CONTENT_W * 520 / 1100  # the proportions the charts had as images
 # A table row must fit on one page (fpdf2 refuses a taller one): a cell shows at most this many
 # wrapped lines of its text, the rest cut with an ellipsis (the XLSX data pack keeps it whole).
 CELL_MAX_LINES = 30
 
-Renderer = Callable[[list[Chart], str], dict[str, bytes | None]]
+# A chart's shapes in a box of w x h mm (pdf_chart.layout); a test passes one that fails.
+Layout = Callable[[Chart, float, float, str, pdf_chart.Measure], pdf_chart.Plot]
 
 
-def _default_renderer(charts: list[Chart], lang: str) -> dict[str, bytes | None]:
-    from metrics.reports.figures import render_png  # local: plotly/kaleido only when charts are drawn
-
-    return render_png(charts, lang)
-
-
-def write(model: ReportModel, render: Renderer | None = None) -> bytes:
-    """`render` turns charts into PNG bytes (None = failed); the default uses kaleido + Chromium."""
-    charts = [c for s in model.sections for c in s.charts]
-    images = _Images(render or _default_renderer, charts, model.lang)
-    pdf = _Pdf(model)
+def write(model: ReportModel, layout: Layout = pdf_chart.layout) -> bytes:
+    pdf = _Pdf(model, layout)
     pdf.title_page()
     for section in model.sections:
-        pdf.section(section, images)
+        pdf.section(section)
     out = pdf.output()
     return bytes(out) if not isinstance(out, bytes) else out
 
 
-class _Images:
-    """The charts' images, drawn on a thread of their own while the pages before the first chart
-    are laid out: Chromium draws on the other core while fpdf breaks lines here. The first chart
-    waits for them all (one batch, one browser session), and a failure of `render` is raised there."""
-
-    def __init__(self, render: Renderer, charts: list[Chart], lang: str) -> None:
-        self._future: concurrent.futures.Future[dict[str, bytes | None]] | None = None
-        if charts:
-            pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="report-images")
-            self._future = pool.submit(render, charts, lang)
-            pool.shutdown(wait=False)
-
-    def get(self, chart_id: str) -> bytes | None:
-        return self._future.result().get(chart_id) if self._future is not None else None
-
-
 class _Pdf(FPDF):
-    def __init__(self, model: ReportModel) -> None:
+    def __init__(self, model: ReportModel, layout: Layout) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.model = model
+        self.layout = layout
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=18)
         self.add_font(FAMILY, "", str(style.FONT_REGULAR))
         self.add_font(FAMILY, "B", str(style.FONT_BOLD))
-        self.add_font("DejaVu", "", str(style.FONT_FALLBACK))
-        self.set_fallback_fonts(["DejaVu"], exact_match=False)
+        self.add_font(FALLBACK, "", str(style.FONT_FALLBACK))
+        self.set_fallback_fonts([FALLBACK], exact_match=False)
         _memoise_widths(self.fonts)
         self.set_title(nfc(model.title))
         self.set_subject(nfc(model.subtitle))
@@ -147,7 +127,7 @@ class _Pdf(FPDF):
         self.set_y(-40)
         self._para(m.footer, 8.5, False, style.MUTED, 4.5)
 
-    def section(self, sec: Section, images: _Images) -> None:
+    def section(self, sec: Section) -> None:
         self.add_page()
         if sec.section_id in self.section_links:
             self.set_link(self.section_links[sec.section_id], page=self.page_no())
@@ -161,7 +141,7 @@ class _Pdf(FPDF):
         if sec.bullets:
             self._bullets(sec.bullets)
         for chart in sec.charts:
-            self._chart(chart, images.get(chart.chart_id))
+            self._chart(chart)
         for table in sec.tables:
             self._table(table)
         if sec.notes:
@@ -198,18 +178,33 @@ class _Pdf(FPDF):
             self.ln(2)
         self.ln(2)
 
-    def _chart(self, chart: Chart, image: bytes | None) -> None:
-        self._room(CHART_H + 16 if image else 30)
+    def _chart(self, chart: Chart) -> None:
+        plot = self._plot(chart)
+        self._room(CHART_H + 16 if plot else 30)
         self._para(chart.title, 12, True, style.PRIMARY, 6.5)
-        if image is not None:
-            self.image(io.BytesIO(image), x=MARGIN, w=CONTENT_W, h=CHART_H)
-            self.set_y(self.get_y() + 1)
+        if plot is not None:
+            top = self.get_y()
+            pdf_chart.paint(self, plot, MARGIN, top, FAMILY, FALLBACK)
+            self.set_xy(MARGIN, top + CHART_H + 1)
         else:
             self._para(self.model.labels["chart_fallback"], 9, False, style.ACCENT, 4.8)
             self._table(chart.table, with_title=False)
         if chart.note:
             self._para(chart.note, 8.5, False, style.MUTED, 4.4)
         self.ln(4)
+
+    def _plot(self, chart: Chart) -> pdf_chart.Plot | None:
+        """The chart's shapes, or None when they cannot be laid out (its table is shown instead:
+        the numbers must reach the meeting even if a chart of an odd shape trips the layout)."""
+        try:
+            return self.layout(chart, CONTENT_W, CHART_H, self.model.lang, self._measure)
+        except Exception:
+            log.exception("chart %s could not be laid out; its table is shown", chart.chart_id)
+            return None
+
+    def _measure(self, text: str, size: float, bold: bool) -> float:
+        self.set_font(FAMILY, "B" if bold else "", size)
+        return float(self.get_string_width(nfc(text)))
 
     def _table(self, table: Table, with_title: bool = True) -> None:
         self._room(25)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from metrics.present import theme, vocabulary
+
+if TYPE_CHECKING:
+    from metrics.reports.model import Chart
 
 ASSETS = Path(__file__).with_name("assets")
 FONT_REGULAR = ASSETS / "NotoSans-Regular.ttf"
@@ -68,3 +72,13 @@ def series_colours(roles: Sequence[str]) -> list[str]:
         else:
             out.append(CYCLE[(n + len(seen)) % len(CYCLE)])
     return out
+
+
+def bar_colour(chart: Chart, category: str, value: float | None, default: str) -> str:
+    """A bar's colour: by its sign for gaps, the accent for the highlighted country (Viet Nam) with
+    the others grey, else its series' colour. The PPTX and the PDF draw bars alike."""
+    if chart.colour_by_sign and value is not None:
+        return sign_colour(value)
+    if chart.highlight and category == chart.highlight:
+        return ACCENT
+    return PEER if chart.highlight else default
