@@ -55,3 +55,19 @@ def test_an_unknown_command_is_refused_with_the_list():
     )
     assert done.returncode == 2
     assert "invalid choice" in done.stderr and "import" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_csv_import_does_not_load_the_spreadsheet_reader_and_a_pdf_no_chart_browser(fresh_db, tmp_path):
+    """Each of these libraries costs every process that loads one 0.15-0.5 s: openpyxl only for
+    an XLSX, and no plotly or kaleido for a report at all (the PDF draws its charts itself)."""
+    table = tmp_path / "tidy.csv"
+    table.write_text("country,year,measure,value\nViet Nam,2031,Score,50.5\nThailand,2031,Score,60\n")
+    imported = _imported(
+        "import", str(table), "--index", "CSVONLY", "--name", "CSV", "--unit", "points",
+        "--source-url", "https://example.org", "--db", str(fresh_db),
+    )  # fmt: skip
+    assert "metrics.ingest.pipeline" in imported  # the import ran
+    assert "openpyxl" not in imported
+    report = _imported("report", "--format", "pdf", "--out", str(tmp_path / "r.pdf"), "--db", str(fresh_db))
+    assert (tmp_path / "r.pdf").stat().st_size > 50_000
+    assert not report & {"plotly", "kaleido", "openpyxl", "streamlit"}

@@ -24,8 +24,6 @@ from os import PathLike
 from typing import Any
 
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from metrics.errors import MetricsError, Problem, ValidationFailed
 from metrics.ingest import headers as H
@@ -143,6 +141,9 @@ class _Book:
 
     def __init__(self, source: Source) -> None:
         try:
+            # here, not at import: openpyxl costs every process 0.15 s, and a CSV import never opens it
+            from openpyxl import load_workbook
+
             handle = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
             self._wb = load_workbook(handle, read_only=True, data_only=True)
         except FileNotFoundError as exc:
@@ -295,7 +296,7 @@ def _table(sheet: str, rows: list[tuple], r: int, block: list[int]) -> tuple[Tab
     if not is_long:
         # Non-numeric leftovers (e.g. a region column) are not worth reporting as unread measures.
         roles["unmapped"] = [i for i in roles["unmapped"] if _column_has_numbers(rows, r, i)]
-    letter = get_column_letter
+    letter = _column_letter
     table = Table(
         sheet=sheet,
         header_row=r + 1,
@@ -319,7 +320,17 @@ def _column_has_numbers(rows: list[tuple], r: int, i: int) -> bool:
 
 
 def _letter(i: int | None) -> str | None:
-    return None if i is None else get_column_letter(i + 1)
+    return None if i is None else _column_letter(i + 1)
+
+
+def _column_letter(n: int) -> str:
+    """1 -> A, 27 -> AA: openpyxl's get_column_letter, local so that importing this module does not
+    import openpyxl."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _role(is_long: bool, roles: dict[str, Any]) -> str:
