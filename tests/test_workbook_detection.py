@@ -329,3 +329,11 @@ def test_new_framework_headers_need_no_code_change(tmp_path):
     assert layout.kind == "ranking+detail"
     assert set(df.measure_id) == {"total", "pillar_policy_capacity", "pillar_ai_infrastructure"}
     assert layout.describe()["unmapped"] == {"Dimensions-Pillars": ["Something New"]}
+
+
+def test_column_letters_are_openpyxls():
+    from openpyxl.utils import get_column_letter
+
+    from metrics.ingest.workbook import _column_letter
+
+    assert [_column_letter(n) for n in range(1, 18279)] == [get_column_letter(n) for n in range(1, 18279)]
