@@ -229,3 +229,35 @@ def test_only_web_links_are_clickable_in_the_pdf():
     ]
     assert "https://example.org/a" in uris
     assert not [u for u in uris if not u.startswith("http")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tỷ lệ khai thác thương mại các sáng chế được cấp văn bằng bảo hộ đạt 8 - 10%",
+        "https://oxfordinsights.com/wp-content/uploads/2026/01/2025-Government-AI-Readiness-Index-data-1.xlsx",
+        "hai  dấu cách\nmột dòng mới, rồi mộttừrấtdàikhôngcódấucáchnàocảđểngắtdòngchữ " * 3,
+        "",
+    ],
+)
+def test_pdf_wraps_by_words_within_the_width_and_loses_no_character(text):
+    doc = pdf._Pdf(_model(), pdf.pdf_chart.layout)
+    doc.set_font(pdf.FAMILY, "", 8.5)
+    for width in (20.0, 45.0, 180.0):
+        lines = doc.wrap(text, width)
+        assert all(doc.get_string_width(line) <= width + 1e-6 for line in lines), (width, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+        whole_words = [w for w in text.split() if doc.get_string_width(w) <= width]
+        kept = " ".join(lines).split()
+        assert all(w in kept for w in whole_words)  # a word that fits is never cut
+
+
+def test_a_pdf_table_cell_shows_at_most_its_line_limit_and_says_it_was_cut():
+    long = "chữ " * 4000
+    table = Table(table_id="t", title="Dài", columns=["a", "b"], rows=[[Cell(text=long), Cell(text="x")]])
+    section = Section(section_id="counted", title="Bảng dài", tables=[table])
+    reader = PdfReader(io.BytesIO(pdf.write(_model(sections=[section]))))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "…" in text
+    assert text.count("chữ") < 4000  # cut, not spilled over pages
+    assert len(reader.pages) <= 3  # the title page, the section, at most one more

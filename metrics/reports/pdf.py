@@ -14,7 +14,7 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace, TTFFont
+from fpdf.fonts import TTFFont
 
 from metrics.reports import pdf_chart, style
 from metrics.reports.model import Bullet, Chart, ReportModel, Section, Table, nfc
@@ -30,6 +30,7 @@ CHART_H = CONTENT_W * 520 / 1100  # the proportions the charts had as images
 # A table row must fit on one page (fpdf2 refuses a taller one): a cell shows at most this many
 # wrapped lines of its text, the rest cut with an ellipsis (the XLSX data pack keeps it whole).
 CELL_MAX_LINES = 30
+PT_MM = 0.3528  # one point in millimetres
 
 # A chart's shapes in a box of w x h mm (pdf_chart.layout); a test passes one that fails.
 Layout = Callable[[Chart, float, float, str, pdf_chart.Measure], pdf_chart.Plot]
@@ -211,53 +212,129 @@ class _Pdf(FPDF):
         if with_title and table.title:
             self._para(table.title, 11.5, True, style.PRIMARY, 6.5)
             self.ln(1)
-        n = len(table.columns)
-        size = 8.5 if n <= 6 else 7.5
-        headings = FontFace(
-            family=FAMILY,
-            emphasis="BOLD",
-            size_pt=size,
-            color=style.rgb(style.WHITE),
-            fill_color=style.rgb(style.PRIMARY),
-        )
-        self.set_font(FAMILY, "", size)
-        self.set_text_color(*style.rgb(style.TEXT))
-        self.set_draw_color(*style.rgb(style.RULE))
-        self.set_line_width(0.2)
-        widths = list(table.widths) if table.widths else [1.0] * max(n, 1)
-        limits = [_cell_chars(CONTENT_W * w / sum(widths), size) for w in widths]
-        with self.table(
-            col_widths=tuple(table.widths) if table.widths else None,
-            width=CONTENT_W,
-            text_align="LEFT",
-            headings_style=headings,
-            line_height=size * 0.5,
-            padding=1.2,
-            borders_layout="HORIZONTAL_LINES",
-            repeat_headings=1,
-        ) as grid:
-            head = grid.row()
-            for name in table.columns:
-                head.cell(nfc(name))
-            for i, row in enumerate(table.rows):
-                line = grid.row()
-                # Explicit fill on every row: otherwise a cell takes the page's current fill colour.
-                band = style.rgb(style.LIGHT if i % 2 else style.WHITE)
-                for j, c in enumerate(row):
-                    if c.status:
-                        face = FontFace(
-                            emphasis="BOLD",
-                            color=style.rgb(style.WHITE),
-                            fill_color=style.rgb(style.status_colour(c.status)),
-                        )
-                    else:
-                        face = FontFace(fill_color=band)
-                    limit = limits[j] if j < len(limits) else limits[-1]
-                    line.cell(_clip(nfc(c.text), limit), style=face, link=_safe_link(c.url))
+        _Grid(self, table).draw()
         if table.note:
             self.ln(1)
             self._para(table.note, 8, False, style.MUTED, 4)
         self.ln(4)
+
+    # --- text without fpdf2's line breaker -------------------------------------------------------
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """`text` broken into lines no wider than `width` at the current font: at spaces, and inside
+        a word only when the word alone is too wide (a URL). Greedy, as fpdf2's multi_cell, but by
+        words (widths remembered by _memoise_widths) instead of character by character, which made
+        the tables most of a PDF's time."""
+        lines: list[str] = []
+        space = self.get_string_width(" ")
+        for paragraph in text.split("\n"):
+            line, used = "", 0.0
+            for word in paragraph.split(" "):
+                w = self.get_string_width(word)
+                if line and used + space + w <= width:
+                    line, used = f"{line} {word}", used + space + w
+                    continue
+                if line:
+                    lines.append(line)
+                while w > width and len(word) > 1:
+                    cut = self._longest_prefix(word, width)
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                    w = self.get_string_width(word)
+                line, used = word, w
+            lines.append(line)
+        return lines
+
+    def _longest_prefix(self, word: str, width: float) -> int:
+        lo, hi = 1, len(word)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.get_string_width(word[:mid]) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def text_line(self, x: float, baseline: float, text: str, bold: bool) -> None:
+        """One line at (x, baseline) in the current size and colour; a glyph Noto Sans lacks (an
+        arrow, a check mark) in DejaVu Sans, as fpdf2's cells do."""
+        pdf_chart.draw_text(self, x, baseline, text, FAMILY, FALLBACK, "B" if bold else "")
+
+
+class _Grid:
+    """A table drawn row by row: the heading row in the primary colour, banded rows, a status cell
+    in its status colour, rules between rows, the heading repeated after a page break. Each cell's
+    text is wrapped by words and shows at most CELL_MAX_LINES lines (the XLSX keeps it whole), so a
+    row always fits on one page."""
+
+    PAD = 1.2
+
+    def __init__(self, pdf: _Pdf, table: Table) -> None:
+        self.pdf = pdf
+        self.table = table
+        n = max(len(table.columns), 1)
+        self.size = 8.5 if n <= 6 else 7.5
+        self.line_h = self.size * 0.5
+        shares = list(table.widths) if table.widths else [1.0] * n
+        self.widths = [CONTENT_W * w / sum(shares) for w in shares]
+
+    def draw(self) -> None:
+        pdf = self.pdf
+        pdf.set_draw_color(*style.rgb(style.RULE))
+        pdf.set_line_width(0.2)
+        heading = self._row([(nfc(c), None, "") for c in self.table.columns], head=True)
+        self._put(heading, head=True)
+        for i, row in enumerate(self.table.rows):
+            band = style.LIGHT if i % 2 else style.WHITE
+            cells = [(nfc(c.text), c.status, _safe_link(c.url) or "") for c in row]
+            laid = self._row(cells, head=False, band=band)
+            if pdf.get_y() + laid[0] > pdf.page_break_trigger:
+                pdf.add_page()
+                self._put(heading, head=True)
+            self._put(laid, head=False)
+        pdf.set_xy(MARGIN, pdf.get_y())
+
+    def _row(self, cells: list[tuple[str, str | None, str]], head: bool, band: str = style.WHITE):
+        """(height, [(width, lines, fill, colour, bold, link)]) of one row."""
+        pdf = self.pdf
+        out = []
+        for j, (text, status, link) in enumerate(cells):
+            width = self.widths[j] if j < len(self.widths) else self.widths[-1]
+            bold = head or bool(status)
+            pdf.set_font(FAMILY, "B" if bold else "", self.size)
+            lines = pdf.wrap(text, width - 2 * self.PAD) if text else []
+            if len(lines) > CELL_MAX_LINES:
+                lines = lines[:CELL_MAX_LINES]
+                lines[-1] = pdf._fit(lines[-1] + "…", width - 2 * self.PAD)
+            if head:
+                fill, colour = style.PRIMARY, style.WHITE
+            elif status:
+                fill, colour = style.status_colour(status), style.WHITE
+            else:
+                fill, colour = band, style.TEXT
+            out.append((width, lines, fill, colour, bold, link))
+        height = max((len(c[1]) for c in out), default=1) * self.line_h + 2 * self.PAD
+        return height, out
+
+    def _put(self, laid, head: bool) -> None:
+        pdf = self.pdf
+        height, cells = laid
+        x, y = MARGIN, pdf.get_y()
+        for width, lines, fill, colour, bold, link in cells:
+            pdf.set_fill_color(*style.rgb(fill))
+            pdf.rect(x, y, width, height, style="F")
+            pdf.set_font(FAMILY, "B" if bold else "", self.size)
+            pdf.set_text_color(*style.rgb(colour))
+            for k, line in enumerate(lines):
+                # the baseline where fpdf2's cell puts it in a line of this height
+                baseline = y + self.PAD + k * self.line_h + self.line_h / 2 + 0.3 * self.size * PT_MM
+                pdf.text_line(x + self.PAD, baseline, line, bold)
+            if link:
+                pdf.link(x, y, width, height, link)
+            x += width
+        if not head:
+            pdf.line(MARGIN, y + height, MARGIN + CONTENT_W, y + height)
+        pdf.set_y(y + height)
 
 
 def _memoise_widths(fonts: dict[str, Any]) -> None:
@@ -289,17 +366,6 @@ def _memoise_widths(fonts: dict[str, Any]) -> None:
 
     for font in ttf:
         font.__class__ = _Measured
-
-
-def _cell_chars(width_mm: float, size_pt: float) -> int:
-    """How many characters CELL_MAX_LINES lines of a column this wide hold (a generous average
-    glyph width of 0.5 em, so the estimate errs towards fewer characters)."""
-    per_line = max(4, int(width_mm / (size_pt * 0.3528 * 0.5)))
-    return per_line * CELL_MAX_LINES
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _safe_link(url: str) -> str | None:

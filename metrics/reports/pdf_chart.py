@@ -396,6 +396,8 @@ def _runs(pdf: Any, text: str, family: str, fallback: str, style_: str) -> list[
     """(family, text) runs: fpdf2's `text()` does not fall back to another font by itself."""
     pdf.set_font(family, style_)
     have = pdf.current_font.cmap
+    if all(ord(ch) in have for ch in text):
+        return [(family, text)]
     runs: list[tuple[str, str]] = []
     for ch in text:
         fam = family if ord(ch) in have else fallback
@@ -406,19 +408,38 @@ def _runs(pdf: Any, text: str, family: str, fallback: str, style_: str) -> list[
     return runs
 
 
+def draw_text(
+    pdf: Any, x: float, baseline: float, text: str, family: str, fallback: str, style_: str
+) -> float:
+    """`text` from x on `baseline` at the current size (and colour), each glyph `family` lacks in
+    `fallback`; returns its width. The PDF's tables write their lines with it too."""
+    size = pdf.font_size_pt
+    runs = _runs(pdf, text, family, fallback, style_)
+    pos = x
+    for fam, part in runs:
+        pdf.set_font(fam, style_ if fam == family else "", size)
+        pdf.text(pos, baseline, part)
+        pos += pdf.get_string_width(part)
+    if runs and runs[-1][0] != family:
+        pdf.set_font(family, style_, size)
+    return pos - x
+
+
+def _width(pdf: Any, text: str, family: str, fallback: str, style_: str, size: float) -> float:
+    total = 0.0
+    for fam, part in _runs(pdf, text, family, fallback, style_):
+        pdf.set_font(fam, style_ if fam == family else "", size)
+        total += pdf.get_string_width(part)
+    return total
+
+
 def _paint_text(pdf: Any, t: Text, x: float, y: float, family: str, fallback: str) -> None:
     style_ = "B" if t.bold else ""
-    runs = _runs(pdf, nfc(t.text), family, fallback, style_)
-    widths = []
-    for fam, part in runs:
-        pdf.set_font(fam, style_ if fam == family else "", t.size)
-        widths.append(pdf.get_string_width(part))
+    text = nfc(t.text)
+    width = _width(pdf, text, family, fallback, style_, t.size)
+    pdf.set_font(family, style_, t.size)
     pdf.set_text_color(*style.rgb(t.colour))
-    shift = {"L": 0.0, "C": sum(widths) / 2, "R": sum(widths)}[t.align]
+    shift = {"L": 0.0, "C": width / 2, "R": width}[t.align]
     at_x, at_y = x + t.x, y + t.y
     with pdf.rotation(90 if t.vertical else 0, at_x, at_y):
-        pos = at_x - shift
-        for (fam, part), w in zip(runs, widths, strict=True):
-            pdf.set_font(fam, style_ if fam == family else "", t.size)
-            pdf.text(pos, at_y, part)
-            pos += w
+        draw_text(pdf, at_x - shift, at_y, text, family, fallback, style_)
