@@ -85,15 +85,27 @@ class _Pdf(FPDF):
     def _fit(self, text: str, width: float) -> str:
         if self.get_string_width(text) <= width:
             return text
-        while text and self.get_string_width(text + "…") > width:
-            text = text[:-1]
-        return text + "…"
+        room = width - self.get_string_width("…")
+        if room <= 0 or not text:
+            return "…"
+        cut = self._longest_prefix(text, room)
+        return (text[:cut] if self.get_string_width(text[:cut]) <= room else "") + "…"
 
     def _para(
         self, text: str, size: float = 10.5, bold: bool = False, colour: str = style.TEXT, h: float = 5.2
     ):
+        """A paragraph from the current x to the right margin, lines of height h, a page break
+        between lines where the page is full (as multi_cell, without its line breaker)."""
         self._font(size, bold, colour)
-        self.multi_cell(0, h, nfc(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        x = self.get_x()
+        for line in self.wrap(nfc(text), self.w - self.r_margin - x - 2 * self.c_margin):
+            if self.get_y() + h > self.page_break_trigger:
+                self.add_page()
+                self._font(size, bold, colour)  # the footer set its own
+            baseline = self.get_y() + h / 2 + 0.3 * size * PT_MM
+            self.text_line(x + self.c_margin, baseline, line, bold)
+            self.set_y(self.get_y() + h)
+        self.set_x(self.l_margin)
 
     def _room(self, height: float) -> None:
         if self.get_y() + height > self.h - 20:
