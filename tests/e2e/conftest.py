@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -143,6 +144,27 @@ def wait_idle(page) -> None:
     page.wait_for_selector('[data-testid="stMain"] h1', state="visible")
     page.wait_for_function(_IDLE_JS, timeout=30_000)
     wait_quiet(page)  # plotly draws its legend and labels after the first frame
+
+
+_NEW_TITLE_JS = """old => {
+  const h = document.querySelector('[data-testid="stMain"] h1');
+  return !!h && h.innerText.trim() !== old;
+}"""
+
+
+def go(page, link) -> None:
+    """Click a menu link (client-side: the session and its sign-in stay) and wait for that page.
+    Until the new run draws its title, the page before is still on screen and still idle, so
+    waiting for idle alone could read the old page on a loaded machine: first the title must
+    change (every page has its own), then the run must end."""
+    title = page.locator('[data-testid="stMain"] h1').first
+    old = title.inner_text().strip() if title.count() else ""
+    here = urllib.parse.urlsplit(page.url).path.rstrip("/")
+    there = urllib.parse.urlsplit(link.get_attribute("href") or "").path.rstrip("/")
+    link.click()
+    if there != here:  # the page already shown (its link clicked again) keeps its title
+        page.wait_for_function(_NEW_TITLE_JS, arg=old, timeout=30_000)
+    wait_idle(page)
 
 
 # Resolves once nothing in the page has changed for `quiet` ms (or after `cap` ms): plotly lays out

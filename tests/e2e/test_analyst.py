@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import ANALYST, sign_in
+from tests.e2e.conftest import ANALYST, go, sign_in
 from tests.e2e.test_browser import _shoot, _wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -136,8 +136,7 @@ def _choose(page, label: str, option: str) -> None:
 def _go(page, link: str) -> str:
     """A menu link (client-side: the session and its sign-in stay); the main area's text once the
     page has settled."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link, exact=True).click()
-    _wait_idle(page)
+    go(page, page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link, exact=True))
     return page.locator('[data-testid="stMain"]').inner_text()
 
 

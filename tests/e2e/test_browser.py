@@ -12,7 +12,7 @@ import pytest
 
 from metrics import i18n
 from metrics.store import queries as q
-from tests.e2e.conftest import SCREENSHOTS, wait_quiet
+from tests.e2e.conftest import SCREENSHOTS, go, wait_quiet
 from tests.e2e.conftest import wait_idle as _wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -49,9 +49,11 @@ def test_language_switch_persists_across_pages(server, page):
         arg=i18n.t("overview.title", "en"),
     )
     assert "lang=en" in page.url
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(i18n.t("nav.rankings", "en"), exact=True).click()
-    page.wait_for_url("**/rankings**")
-    _wait_idle(page)
+    go(
+        page,
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(i18n.t("nav.rankings", "en"), exact=True),
+    )
+    assert "/rankings" in page.url
     assert h1.inner_text().strip() == i18n.t("rankings.title", "en")
     assert "lang=en" in page.url
     page.reload()
