@@ -249,3 +249,33 @@ def test_the_report_of_1671_names_it_and_the_source_of_every_section(store, buil
     assert quoted <= linked
     for fmt in ("pptx", "pdf", "xlsx"):
         assert built.file(lang, fmt)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_gap_in_another_yardsticks_units_is_not_drawn_on_the_report_indexs_axis(store, built, lang):
+    """A target judged on AI research output has its gap in articles: the margins chart (the
+    report index's points, its editions) leaves it out and says where it is; its projection's
+    axis and title name the yardstick, not a score."""
+    model = built.model(lang)
+    rank = [
+        a
+        for a in services.assess_targets(
+            store, "VNM", strategy_id=in_force(store, AFTER_1671).strategy_id, today=AFTER_1671
+        )
+        if a.kind == "rank"
+    ]
+    own = [a for a in rank if a.yardstick_index == model.index_id]
+    other = [a for a in rank if a.yardstick_index != model.index_id]
+    if not other:
+        pytest.skip("every rank target is judged on the report's index in this database")
+    charts = {c.chart_id: c for c in model.section("trajectory").charts}
+    gaps = charts["gaps_by_edition"]
+    assert len(gaps.series) == len(own)
+    short = dict(zip(q.indices(store)["index_id"], q.indices(store)["short_name"], strict=True))
+    for a in other:
+        assert short[a.yardstick_index] in gaps.note
+        chart = charts.get(f"projection_{a.target_id}")
+        if chart is not None:
+            assert chart.y_title == short[a.yardstick_index]
+            assert short[a.yardstick_index] in chart.title
+            assert tr("report.trajectory.axis_score", lang) != chart.y_title

@@ -90,7 +90,11 @@ def _rank_chart(ctx: ReportContext, world: bool) -> Chart:
 def _gap_chart(ctx: ReportContext) -> Chart:
     categories = [str(r.edition_year) for r in ctx.history]
     series = []
-    for i, a in enumerate(ctx.rank_assessments):
+    # Only the targets judged on the report's index: the axis is its points and its editions (a
+    # target judged on research output has its gap in articles, in its own editions' years).
+    own = [a for a in ctx.rank_assessments if a.yardstick_index == ctx.index]
+    others = [a for a in ctx.rank_assessments if a.yardstick_index != ctx.index]
+    for i, a in enumerate(own):
         by_edition = {h.as_of_edition: h.gap for h in ctx.status_histories.get(a.target_id, [])}
         # The judged assessment is the reference for the edition as of (the scorecard's number).
         by_edition[a.as_of_edition] = a.gap
@@ -120,7 +124,22 @@ def _gap_chart(ctx: ReportContext) -> Chart:
         series=series,
         y_title=ctx.t("report.trajectory.axis_gap"),
         number_format="0.0",
-        note=ctx.t("report.trajectory.gap_note", breaks=", ".join(breaks) or "–"),
+        note=" ".join(
+            [ctx.t("report.trajectory.gap_note", breaks=", ".join(breaks) or "–")]
+            + (
+                [
+                    ctx.t(
+                        "report.trajectory.gap_elsewhere",
+                        targets="; ".join(
+                            f"{ctx.goal(a)} ({ctx.short_names().get(a.yardstick_index or '', a.yardstick_index)})"
+                            for a in others
+                        ),
+                    )
+                ]
+                if others
+                else []
+            )
+        ),
         table=_chart_table(ctx, "chart_gaps", title, series, rows),
     )
 
@@ -131,8 +150,19 @@ def _projection_chart(ctx: ReportContext, a: Assessment) -> Chart | None:
         return None
     years = list(range(min(p.editions_used), max(p.target_year, max(p.editions_used)) + 1))
     series = _projection_series(ctx, a, p, years)
+    # the yardstick's own quantity on the axis: the report index's score, or (a target judged on
+    # another yardstick, such as AI research output) that yardstick's name, e.g. "AI articles"
+    quantity = (
+        ctx.t("report.trajectory.axis_score")
+        if a.yardstick_index == ctx.index
+        else ctx.short_names().get(a.yardstick_index or "", a.yardstick_index or "")
+    )
     title = ctx.t(
-        "report.trajectory.projection_title", goal=ctx.goal(a), year=a.horizon_year, series=p.series
+        "report.trajectory.projection_title",
+        goal=ctx.goal(a),
+        year=a.horizon_year,
+        series=p.series,
+        quantity=quantity.lower() if a.yardstick_index == ctx.index else quantity,
     )
     note = ctx.t(
         "report.trajectory.projection_note",
@@ -153,7 +183,7 @@ def _projection_chart(ctx: ReportContext, a: Assessment) -> Chart | None:
         kind="line",
         categories=[str(y) for y in years],
         series=series,
-        y_title=ctx.t("report.trajectory.axis_score"),
+        y_title=quantity,
         number_format="0.0",
         note=note,
         table=_chart_table(ctx, f"chart_projection_{a.target_id}", title, series, rows),
