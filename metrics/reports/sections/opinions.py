@@ -49,7 +49,13 @@ def build(ctx: ReportContext) -> Section:
         "opinions",
         ctx.t("report.section.opinions"),
         unique,
-        lead=ctx.t("report.opinions.lead", index=ctx.index),
+        lead=ctx.t(
+            "report.opinions.lead",
+            index=ctx.index,
+            decision=ctx.in_force.decision_name(ctx.lang)
+            if ctx.in_force
+            else ctx.t("report.opinions.the_strategy"),
+        ),
         bullets=bullets,
         tables=tables,
     )
