@@ -278,4 +278,9 @@ def test_a_gap_in_another_yardsticks_units_is_not_drawn_on_the_report_indexs_axi
         if chart is not None:
             assert chart.y_title == short[a.yardstick_index]
             assert short[a.yardstick_index] in chart.title
+            assert all(
+                short[a.yardstick_index] in s.name
+                for s in chart.series
+                if s.role == "threshold" and not s.dashed
+            )
             assert tr("report.trajectory.axis_score", lang) != chart.y_title

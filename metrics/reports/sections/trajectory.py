@@ -149,20 +149,14 @@ def _projection_chart(ctx: ReportContext, a: Assessment) -> Chart | None:
     if p is None or not p.editions_used:
         return None
     years = list(range(min(p.editions_used), max(p.target_year, max(p.editions_used)) + 1))
-    series = _projection_series(ctx, a, p, years)
-    # the yardstick's own quantity on the axis: the report index's score, or (a target judged on
-    # another yardstick, such as AI research output) that yardstick's name, e.g. "AI articles"
-    quantity = (
-        ctx.t("report.trajectory.axis_score")
-        if a.yardstick_index == ctx.index
-        else ctx.short_names().get(a.yardstick_index or "", a.yardstick_index or "")
-    )
+    quantity, phrase = _quantity(ctx, a)
+    series = _projection_series(ctx, a, p, years, phrase)
     title = ctx.t(
         "report.trajectory.projection_title",
         goal=ctx.goal(a),
         year=a.horizon_year,
         series=p.series,
-        quantity=quantity.lower() if a.yardstick_index == ctx.index else quantity,
+        quantity=phrase,
     )
     note = ctx.t(
         "report.trajectory.projection_note",
@@ -190,7 +184,19 @@ def _projection_chart(ctx: ReportContext, a: Assessment) -> Chart | None:
     )
 
 
-def _projection_series(ctx: ReportContext, a: Assessment, p: Projection, years: list[int]) -> list[Series]:
+def _quantity(ctx: ReportContext, a: Assessment) -> tuple[str, str]:
+    """What a target's yardstick measures, for an axis and inside a sentence: the report index's
+    score ("Score", "score"), or another yardstick's name ("AI articles" for research output)."""
+    if a.yardstick_index == ctx.index:
+        axis = ctx.t("report.trajectory.axis_score")
+        return axis, axis.lower()
+    name = ctx.short_names().get(a.yardstick_index or "", a.yardstick_index or "")
+    return name, name
+
+
+def _projection_series(
+    ctx: ReportContext, a: Assessment, p: Projection, years: list[int], quantity: str
+) -> list[Series]:
     """Viet Nam's score and the threshold in the editions used, then both projected from the last
     of them to the horizon."""
     history = {h.as_of_edition: h for h in ctx.status_histories.get(a.target_id, [])}
@@ -214,6 +220,7 @@ def _projection_series(ctx: ReportContext, a: Assessment, p: Projection, years: 
         Series(
             name=ctx.t(
                 "report.trajectory.series_threshold",
+                quantity=quantity,
                 nth=ctx.nth(int(a.target_value or 0)),
                 year=a.horizon_year,
             ),
