@@ -31,6 +31,7 @@ from metrics.committee_rows import (  # noqa: F401 - re-exported: the pages and 
     headline_counts,
     headline_text,
     in_force_on,
+    indicator_count,
     latest_dates,
     no_data_text,
     value_text,

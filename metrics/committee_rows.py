@@ -290,6 +290,15 @@ def goal_text(row: ScoreRow, lang: str) -> str:
     return text
 
 
+def indicator_count(rows: Sequence[ScoreRow]) -> int:
+    """How many numbered indicators the rows measure, when some indicator is measured by more than
+    one target (0 otherwise: then each target is an indicator, or the decision numbers none)."""
+    numbers = {row.indicator_no for row in rows}
+    if "" in numbers or len(numbers) == len(rows):
+        return 0
+    return len(numbers)
+
+
 def headline_text(decision: str, rows: Sequence[ScoreRow], lang: str, word) -> str:
     """One plain sentence: how many met, on track, at risk, without data (then any other class).
     `word(status)` = the status word in `lang`."""
@@ -299,10 +308,14 @@ def headline_text(decision: str, rows: Sequence[ScoreRow], lang: str, word) -> s
         for s, n in counts.items()
         if s not in HEADLINE and n
     ]
+    # Decision 1671 counts 32 indicators; two of them (27, 28) are judged as two targets each, so
+    # the sentence names both numbers rather than calling 34 targets "34 indicators".
+    indicators = indicator_count(rows)
     return i18n.t(
-        "committee.headline",
+        "committee.headline_parts" if indicators else "committee.headline",
         lang,
         decision=decision,
+        indicators=indicators,
         total=len(rows),
         met=counts["met"],
         on_track=counts["on_track"],

@@ -38,6 +38,24 @@ def test_headline_counts_add_up_and_keep_every_other_class():
     assert sum(counts.values()) == len(rows)
 
 
+def test_the_headline_names_indicators_when_one_is_measured_by_two_targets():
+    word = str.title
+    split = [row("27a", "no_data", indicator_no="27"), row("27b", "at_risk", indicator_no="27"),
+             row("28", "met_now", indicator_no="28")]  # fmt: skip
+    assert committee.indicator_count(split) == 2
+    for lang, words in (
+        ("en", "2 indicators, measured as 3 targets"),
+        ("vi", "2 chỉ tiêu, đo bằng 3 mục tiêu"),
+    ):
+        assert words in committee.headline_text("D", split, lang, word)
+    # one target per indicator, or targets without numbers (Decision 127): each target is counted once
+    plain = [row("a", "no_data", indicator_no="1"), row("b", "no_data", indicator_no="2")]
+    unnumbered = [row("a", "no_data"), row("b", "no_data")]
+    for rows in (plain, unnumbered):
+        assert committee.indicator_count(rows) == 0
+        assert "has 2 targets:" in committee.headline_text("D", rows, "en", word)
+
+
 def test_groups_follow_appendix_order_and_unknown_groups_go_last():
     rows = [row("1", "no_data", "inputs"), row("2", "no_data", "impact"), row("3", "no_data", "")]
     rows.append(row("4", "no_data", "results"))
