@@ -237,6 +237,19 @@ class ReportContext:
             q.measures(self.store, self.index, self.ed["framework"]), "measure_id", "name", self.lang
         )
 
+    def yardstick_quantity(self, index_id: str, measure_id: str | None) -> str:
+        """What another index's target measure counts, in the report's language ("Số bài báo AI"
+        for research output): its latest framework's name of the measure; the index's short name
+        when the store has none."""
+        editions = q.editions(self.store, index_id).to_dict("records")
+        if editions:
+            names = phrases.names_of(
+                q.measures(self.store, index_id, editions[-1]["framework"]), "measure_id", "name", self.lang
+            )
+            if names.get(measure_id or "total"):
+                return names[measure_id or "total"]
+        return self.short_names().get(index_id, index_id)
+
     def short_names(self) -> dict[str, str]:
         """{index_id: short name} of every index in the store."""
         indices = q.indices(self.store)

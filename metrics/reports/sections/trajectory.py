@@ -186,12 +186,19 @@ def _projection_chart(ctx: ReportContext, a: Assessment) -> Chart | None:
 
 def _quantity(ctx: ReportContext, a: Assessment) -> tuple[str, str]:
     """What a target's yardstick measures, for an axis and inside a sentence: the report index's
-    score ("Score", "score"), or another yardstick's name ("AI articles" for research output)."""
+    score ("Score", "score"), or another yardstick's measure ("Số bài báo AI", "số bài báo AI")."""
     if a.yardstick_index == ctx.index:
         axis = ctx.t("report.trajectory.axis_score")
         return axis, axis.lower()
-    name = ctx.short_names().get(a.yardstick_index or "", a.yardstick_index or "")
-    return name, name
+    name = ctx.yardstick_quantity(a.yardstick_index or "", a.yardstick_measure)
+    return name, _mid_sentence(name)
+
+
+def _mid_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: first letter lowered, unless it starts an acronym."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
 
 
 def _projection_series(
