@@ -59,18 +59,20 @@ class ReadCache:
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Any]:
-        with self._store.reader() as cur:
-            yield _Cursor(self, cur)
+        # The store's own reader (a lease and a file lock) is taken only when a query misses the
+        # cache: most of a build's reads are answered here.
+        with contextlib.ExitStack() as stack:
+            yield _Cursor(self, lambda: stack.enter_context(self._store.reader()))
 
-    def frame(self, cur: Any, sql: str, params: list | tuple | None) -> pd.DataFrame:
+    def frame(self, cursor: _Cursor, sql: str, params: list | tuple | None) -> pd.DataFrame:
         self.asked += 1
         key = _key(sql, params)
         if key is None:
             self.queries += 1
-            return cur.execute(sql, params or []).df()
+            return cursor.real().execute(sql, params or []).df()
         if key not in self._frames:
             self.queries += 1
-            self._frames[key] = cur.execute(sql, params or []).df()
+            self._frames[key] = cursor.real().execute(sql, params or []).df()
         return self._frames[key].copy()
 
 
@@ -89,10 +91,17 @@ class _Cursor:
     """A cursor whose `execute(...)` is run when its answer is asked for: `.df()` through the cache,
     anything else on the real cursor."""
 
-    def __init__(self, cache: ReadCache, cur: Any) -> None:
+    def __init__(self, cache: ReadCache, open_reader: Callable[[], Any]) -> None:
         self._cache = cache
-        self._cur = cur
+        self._open_reader = open_reader
+        self._cur: Any = None
         self._last: _Pending | None = None
+
+    def real(self) -> Any:
+        """The store's cursor, opened on first use."""
+        if self._cur is None:
+            self._cur = self._open_reader()
+        return self._cur
 
     def execute(self, sql: str, params: list | tuple | None = None) -> _Pending:
         self._last = _Pending(self, sql, params)
@@ -102,7 +111,7 @@ class _Cursor:
         # `cur.execute(sql); cur.fetchone()`: the query must have run on the real cursor
         if self._last is not None:
             self._last.run()
-        return getattr(self._cur, name)
+        return getattr(self.real(), name)
 
 
 class _Pending:
@@ -113,12 +122,12 @@ class _Pending:
         self._ran: Any = None
 
     def df(self) -> pd.DataFrame:
-        return self._cursor._cache.frame(self._cursor._cur, self._sql, self._params)
+        return self._cursor._cache.frame(self._cursor, self._sql, self._params)
 
     def run(self) -> Any:
         if self._ran is None:
             self._cursor._cache.queries += 1
-            self._ran = self._cursor._cur.execute(self._sql, self._params or [])
+            self._ran = self._cursor.real().execute(self._sql, self._params or [])
         return self._ran
 
     def __getattr__(self, name: str) -> Any:

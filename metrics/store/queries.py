@@ -33,7 +33,17 @@ def editions(store: Store, index_id: str | None = None) -> pd.DataFrame:
 
     has_headline: at least half of the edition's countries have the headline measure (the total).
     An edition imported without totals has it false and is never a page's or report's default
-    "latest" edition (see latest_headline_edition)."""
+    "latest" edition (see latest_headline_edition).
+
+    One index's editions are cut from every index's (one query, which a report's read cache
+    answers once for all the indices it cites)."""
+    frame = _all_editions(store)
+    if index_id is None:
+        return frame
+    return frame[frame["index_id"] == index_id].reset_index(drop=True)
+
+
+def _all_editions(store: Store) -> pd.DataFrame:
     return _df(
         store,
         """
@@ -50,10 +60,8 @@ def editions(store: Store, index_id: str | None = None) -> pd.DataFrame:
             SEMI JOIN versions c ON c.version_id = o.version_id AND c.is_current
             WHERE o.measure_id = 'total' GROUP BY o.version_id
         ) h ON h.version_id = v.version_id
-        WHERE ? IS NULL OR e.index_id = ?
         ORDER BY e.index_id, e.edition_year
         """,
-        [index_id, index_id],
     )
 
 
@@ -73,16 +81,25 @@ def edition(store: Store, index_id: str, edition_year: int) -> dict:
 
 
 def scores(store: Store, index_id: str, edition_year: int, measure_id: str = "total") -> pd.DataFrame:
-    """Current scores of one measure in one edition: iso3, value, published_rank."""
+    """Current scores of one measure in one edition: iso3, value, published_rank, best first.
+
+    Cut from the measure's scores in every edition (one query, which a report's read cache
+    answers once for the editions it walks through)."""
+    frame = _measure_scores(store, index_id, measure_id)
+    rows = frame[frame["edition_year"] == int(edition_year)]
+    return rows.drop(columns="edition_year").reset_index(drop=True)
+
+
+def _measure_scores(store: Store, index_id: str, measure_id: str) -> pd.DataFrame:
     return _df(
         store,
         """
-        SELECT iso3, value, published_rank, name_in_source, version_id
+        SELECT edition_year, iso3, value, published_rank, name_in_source, version_id
         FROM current_observations
-        WHERE index_id = ? AND edition_year = ? AND measure_id = ?
-        ORDER BY value DESC, iso3
+        WHERE index_id = ? AND measure_id = ?
+        ORDER BY edition_year, value DESC, iso3
         """,
-        [index_id, edition_year, measure_id],
+        [index_id, measure_id],
     )
 
 
@@ -126,16 +143,14 @@ def peer_groups(store: Store) -> pd.DataFrame:
 
 def group_members(store: Store, group_id: str, on: dt.date) -> list[str]:
     """Members of a peer group on a date (membership has validity periods: ASEAN grew in 2025)."""
-    frame = _df(
-        store,
-        """
-        SELECT iso3 FROM peer_group_members
-        WHERE group_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)
-        ORDER BY iso3
-        """,
-        [group_id, on, on],
-    )
-    return frame["iso3"].tolist()
+    # the group's whole membership, filtered here: a report asks for many dates of few groups
+    frame = memberships(store, group_id)
+    day = pd.Timestamp(on)
+    return [
+        iso3
+        for iso3, start, end in zip(frame["iso3"], frame["valid_from"], frame["valid_to"], strict=True)
+        if start <= day and (pd.isna(end) or end >= day)
+    ]
 
 
 def memberships(store: Store, group_id: str) -> pd.DataFrame:
