@@ -98,7 +98,7 @@ class _Deck:
         para.alignment = align
         run = para.add_run()
         run.text = text
-        _font(run.font, size, bold, colour)
+        _run_font(run, size, bold, colour)
         return box
 
     def _slide(self, title: str, lead: str = "", notes: str = ""):
@@ -331,7 +331,7 @@ class _Deck:
                 para.alignment = PP_ALIGN.CENTER
                 run = para.add_run()
                 run.text = b.status_label
-                _font(run.font, 11, True, style.WHITE)
+                _run_font(run, 11, True, style.WHITE)
             else:
                 self._text(slide, left, y, Inches(0.3), Inches(0.4), "•", size, True, style.ACCENT)
             box = slide.shapes.add_textbox(left + indent, y, width - indent, row_h)
@@ -341,11 +341,11 @@ class _Deck:
             frame.margin_left = frame.margin_right = Inches(0.05)
             run = frame.paragraphs[0].add_run()
             run.text = b.text
-            _font(run.font, size, False, style.TEXT)
+            _run_font(run, size, False, style.TEXT)
             if b.detail:
                 run = frame.add_paragraph().add_run()
                 run.text = b.detail
-                _font(run.font, max(size - 4, 9), False, style.MUTED)
+                _run_font(run, max(size - 4, 9), False, style.MUTED)
             y += row_h + Inches(_gap(size))
 
     def _chart(self, slide, chart: Chart, left, top, width, height) -> None:
@@ -450,10 +450,16 @@ class _Deck:
         for j, w in enumerate(weights):
             grid.columns[j].width = Emu(int(width * w / total))
         # Rows as tall as their estimated text (PowerPoint grows a row to fit, never shrinks it).
+        # Set on the rows' XML, then the frame's height once: python-pptx's row.height setter
+        # adds up every row again after each one (a third of a long table's writing time).
         part = Table(table_id=table.table_id, title="", columns=table.columns, rows=rows, widths=table.widths)
-        grid.rows[0].height = Inches(_header_height(table, width, size))
-        for i, h in enumerate(_row_heights(part, width, size), start=1):
-            grid.rows[i].height = Inches(h)
+        heights = [
+            Emu(int(Inches(h)))
+            for h in [_header_height(table, width, size), *_row_heights(part, width, size)]
+        ]
+        for tr, h in zip(grid._tbl.tr_lst, heights, strict=True):
+            tr.h = h
+        shape.height = Emu(sum(heights))
         cells = _Cells()
         for j, name in enumerate(table.columns):
             cells.fill(grid.cell(0, j), name, size, True, style.WHITE, style.PRIMARY)
@@ -590,7 +596,26 @@ def _cell(cell, text: str, size: int, bold: bool, colour: str, fill: str) -> Non
     para = frame.paragraphs[0]
     run = para.add_run()
     run.text = text
-    _font(run.font, size, bold, colour)
+    _run_font(run, size, bold, colour)
+
+
+# One `a:rPr` per look, made by python-pptx's setters the first time and copied after: the setters
+# cost about 0.3 ms a run, over 400 runs a deck.
+_RUN_LOOKS: dict[tuple[int, bool, str], Any] = {}
+
+
+def _run_font(run, size: int, bold: bool, colour: str) -> None:
+    """A text run's font, size, weight and colour (as _font sets them)."""
+    look = (size, bold, colour)
+    made = _RUN_LOOKS.get(look)
+    if made is None:
+        _font(run.font, size, bold, colour)
+        _RUN_LOOKS[look] = copy.deepcopy(run._r.rPr)
+        return
+    r = run._r
+    if r.rPr is not None:
+        r.remove(r.rPr)
+    r.insert(0, copy.deepcopy(made))  # rPr is the run's first child
 
 
 def _font(font, size: int, bold: bool, colour: str) -> None:
