@@ -14,6 +14,11 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-e
 WORKERS ?= 2
 SERVE_PORT ?= 8500
 PYTEST_ARGS ?=
+# Python caches each module's bytecode in __pycache__/ (git-ignored) unless told not to; some
+# containers and CI images set PYTHONDONTWRITEBYTECODE, and then every process (a CLI command, a
+# dashboard worker, each of the suite's hundreds of subprocesses) compiles the project again:
+# about 0.2 s a process here. The commands below run as on a user's machine.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run serve test check lint format format-check contracts sysdeps seed bench clean screenshots
 

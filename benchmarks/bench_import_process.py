@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_import import generate  # noqa: E402
-from benchmarks.machine import describe  # noqa: E402
+from benchmarks.machine import describe, user_env  # noqa: E402
 
 BASELINE = (
     "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
@@ -36,7 +36,7 @@ BASELINE = (
 
 def _timed(command: list[str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=user_env())
     took = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{command[:4]} failed:\n{done.stdout[-1000:]}\n{done.stderr[-1000:]}")

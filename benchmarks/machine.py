@@ -9,6 +9,14 @@ import subprocess
 from pathlib import Path
 
 
+def user_env(**extra: str) -> dict[str, str]:
+    """The environment of a process as a user's machine runs it: without PYTHONDONTWRITEBYTECODE,
+    which some containers set (then every process compiles the project's modules again, about
+    0.2 s each here; a user's Python keeps them in __pycache__/)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **extra}
+
+
 def describe(with_browser: bool = False) -> str:
     model = "unknown CPU"
     cpuinfo = Path("/proc/cpuinfo")

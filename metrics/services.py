@@ -271,8 +271,11 @@ def yardstick_editions(
 
 def _yardstick_editions(store: Store, index_id: str, measure_id: str, group_id: str) -> list[EditionScores]:
     out = []
+    by_edition = q.scores_by_edition(store, index_id, measure_id)
     for ed in q.edition_rows(store, index_id):
-        frame = q.scores(store, index_id, ed.edition_year, measure_id)
+        frame = by_edition.get(ed.edition_year)
+        if frame is None:
+            frame = q.scores(store, index_id, ed.edition_year, measure_id)  # none: an empty frame
         out.append(
             EditionScores(
                 index_id=index_id,

@@ -110,7 +110,13 @@ def target_of(row: TargetRecord) -> Target:
 
 
 def targets(store: Store, strategy_id: str | None = None) -> list[Target]:
-    return [target_of(r) for r in q.target_rows(store, strategy_id)]
+    """The strategy's targets (every strategy's with None). A report build's store keeps them for
+    the build (see services.yardstick_editions): the sections ask eight times. Targets are frozen,
+    so the models are shared; the list is new each time."""
+    memo = getattr(store, "memo", None)
+    if memo is None:
+        return [target_of(r) for r in q.target_rows(store, strategy_id)]
+    return list(memo(("targets", strategy_id), lambda: [target_of(r) for r in q.target_rows(store, strategy_id)]))
 
 
 class Agency(BaseModel):

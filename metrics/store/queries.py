@@ -90,6 +90,15 @@ def scores(store: Store, index_id: str, edition_year: int, measure_id: str = "to
     return rows.drop(columns="edition_year").reset_index(drop=True)
 
 
+def scores_by_edition(store: Store, index_id: str, measure_id: str = "total") -> dict[int, pd.DataFrame]:
+    """{edition_year: that edition's scores, as `scores` gives them} for every edition with any."""
+    frame = _measure_scores(store, index_id, measure_id)
+    return {
+        int(year): rows.drop(columns="edition_year").reset_index(drop=True)
+        for year, rows in frame.groupby("edition_year", sort=True)
+    }
+
+
 def _measure_scores(store: Store, index_id: str, measure_id: str) -> pd.DataFrame:
     return _df(
         store,
