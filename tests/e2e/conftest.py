@@ -213,8 +213,13 @@ def sign_in(
         outcome = page.wait_for_function(_SIGN_IN_OUTCOME, arg=name, timeout=timeout).json_value()
     except PlaywrightTimeout:
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        # The form clears on submit (clear_on_submit), on the server: a name still in its box means
+        # the submit never reached the server; an empty box, that it did and its answer was lost.
+        left = page.get_by_label("Account name").input_value()
         raise AssertionError(
-            f"no sign-in outcome after {timeout / 1000:g} s; the sidebar reads: {sidebar!r}"
+            f"no sign-in outcome after {timeout / 1000:g} s; the name box holds {left!r}"
+            f" ({'submit not received' if left else 'submit received, no answer drawn'});"
+            f" the sidebar reads: {sidebar!r}"
         ) from None
     assert outcome == "signed in", outcome
     wait_idle(page)
