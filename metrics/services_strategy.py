@@ -116,7 +116,9 @@ def targets(store: Store, strategy_id: str | None = None) -> list[Target]:
     memo = getattr(store, "memo", None)
     if memo is None:
         return [target_of(r) for r in q.target_rows(store, strategy_id)]
-    return list(memo(("targets", strategy_id), lambda: [target_of(r) for r in q.target_rows(store, strategy_id)]))
+    return list(
+        memo(("targets", strategy_id), lambda: [target_of(r) for r in q.target_rows(store, strategy_id)])
+    )
 
 
 class Agency(BaseModel):
