@@ -2,10 +2,13 @@
 
 A report asks the engine's services for the same things many times over (every yardstick's
 editions, each with its scores and its group's members, for the headline, the status histories,
-the second opinions, the strategy scorecard and the data pack): about 450 queries for about 80
-distinct ones. The services take a store and query it; rather than thread a cache through each of
-them, the build hands them a `ReadCache`, whose cursors answer a query already asked in this build
-from its first answer (a copy, so a caller that changes its frame changes only its own).
+the second opinions, the strategy scorecard and the data pack): about 300 queries for 20-30
+distinct ones on the default data (metrics.store.queries asks for a measure's scores of every
+edition, every index's editions and a group's whole membership, and cuts them). The services
+take a store and query it; rather than thread a cache through each of them, the build hands
+them a `ReadCache`, whose cursors answer a query already asked in this build from its first
+answer (a copy, so a caller that changes its frame changes only its own); the store's own reader
+is taken only for a query not yet answered.
 
 Only `cur.execute(sql, params).df()` is cached, the one shape of metrics.store.queries; anything
 else a cursor is asked (fetchone, fetchall, ...) runs the query for real. The cache lives as long
