@@ -199,9 +199,16 @@ _SIGN_IN_OUTCOME = """name => {
 def sign_in(
     page, server: str, name: str, password: str, *, load: bool = True, timeout: float = 60_000
 ) -> None:
-    """A fresh page load (a new session; load=False: the page as it is), then the sidebar's sign-in form. Fails with what the page
-    says when the sign-in is refused or a traceback shows, instead of only a timeout (one
-    whole-suite run in CI waited 60 s for 'Signed in as' with no clue why)."""
+    """A fresh page load (a new session; load=False: the page as it is), then the sidebar's
+    sign-in form. Fails with what the page says when the sign-in is refused or a traceback shows,
+    instead of only a timeout (one whole-suite run in CI waited 60 s for 'Signed in as' with no
+    clue why).
+
+    A press of the button that never reaches the server is pressed once more, as a user would,
+    and said on stderr: whole-suite runs on 2 cores lost the first sign-in on a freshly started
+    server in about one run in two (2026-12-03), the name still in its box (the server clears the
+    form when it receives it, clear_on_submit) and nothing recorded in the accounts. A submit the
+    server received and did not answer still fails."""
     if load:
         page.goto(f"{server}/?lang=en")
         wait_idle(page)
@@ -209,9 +216,18 @@ def sign_in(
     page.get_by_label("Account name").fill(name)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    try:
-        outcome = page.wait_for_function(_SIGN_IN_OUTCOME, arg=name, timeout=timeout).json_value()
-    except PlaywrightTimeout:
+    outcome = _sign_in_outcome(page, name, RESUBMIT_AFTER_MS)
+    if outcome is None and page.get_by_label("Account name").input_value() == name:
+        print(f"sign_in: the submit of {name!r} did not reach the server in {RESUBMIT_AFTER_MS / 1000:g} s;"
+              " pressing it again", file=sys.stderr)  # fmt: skip
+        try:  # the form is gone if the first press was only slow and has signed in meanwhile
+            page.get_by_role("textbox", name="Password").fill(password, timeout=5_000)
+            page.get_by_role("button", name="Sign in").click(timeout=5_000)
+        except PlaywrightTimeout:
+            pass
+    if outcome is None:
+        outcome = _sign_in_outcome(page, name, timeout)
+    if outcome is None:
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
         # The form clears on submit (clear_on_submit), on the server: a name still in its box means
         # the submit never reached the server; an empty box, that it did and its answer was lost.
@@ -220,9 +236,20 @@ def sign_in(
             f"no sign-in outcome after {timeout / 1000:g} s; the name box holds {left!r}"
             f" ({'submit not received' if left else 'submit received, no answer drawn'});"
             f" the sidebar reads: {sidebar!r}"
-        ) from None
+        )
     assert outcome == "signed in", outcome
     wait_idle(page)
+
+
+RESUBMIT_AFTER_MS = 20_000
+
+
+def _sign_in_outcome(page, name: str, timeout: float) -> str | None:
+    """'signed in', 'refused: ...', 'exception: ...', or None when nothing shows within `timeout`."""
+    try:
+        return page.wait_for_function(_SIGN_IN_OUTCOME, arg=name, timeout=timeout).json_value()
+    except PlaywrightTimeout:
+        return None
 
 
 # Page helpers shared by the tests that watch a page change under them (tests/e2e/test_postgres.py,
