@@ -111,9 +111,20 @@ def translator():
 
 
 def rank_goal(t, group_id: str, n: int) -> str:
-    """'Top 60 in the world' / 'Top 4 in ASEAN' in the language of the caller's translator (see
-    translator(): format_funcs run outside the script run, where lang() is not at hand)."""
-    return phrases.goal(group_id, n, getattr(t, "lang", None) or lang())
+    """'Top 60 in the world' / 'Top 3 in Southeast Asia' in the language of the caller's translator
+    (see translator(): format_funcs run outside the script run, where lang() is not at hand)."""
+    language = getattr(t, "lang", None) or lang()
+    return phrases.goal(group_id, n, language, group_names(language).get(group_id))
+
+
+def group_names(language: str) -> dict[str, str]:
+    """{group_id: its name in the language} (data/peer_groups.csv, as seeded)."""
+    return _group_names(version(), language)
+
+
+@st.cache_data(show_spinner=False)
+def _group_names(data_version: Version, language: str) -> dict[str, str]:
+    return phrases.names_of(services.q.peer_groups(store()), "group_id", "name", language)
 
 
 def num(value: float | int | None, decimals: int = 2) -> str:
@@ -428,7 +439,7 @@ def _targets(data_version: Version, strategy: str | None) -> list[Target]:
 
 
 def goal_text(x: Target, language: str) -> str:
-    return strategies.goal_text(x, language)
+    return strategies.goal_text(x, language, group_names(language))
 
 
 @st.cache_data(show_spinner=False)

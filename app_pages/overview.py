@@ -27,7 +27,7 @@ counted = [a for a in assessments if a.kind != "rank"]
 
 def goal(a) -> str:
     if a.kind == "rank":
-        return phrases.goal(a.group_id, int(a.target_value), lang)
+        return phrases.goal(a.group_id, int(a.target_value), lang, common.group_names(lang).get(a.group_id))
     return phrases.localized(a, "text", lang)
 
 

@@ -32,7 +32,7 @@ world_targets = {
     if x.group_id == "WORLD"
 }
 group_targets = {
-    t("target_value.rank_group", n=x.rank_n, group=x.group_id) + f" ({x.horizon_year})": x.rank_n
+    common.rank_goal(t, x.group_id, x.rank_n) + f" ({x.horizon_year})": x.rank_n
     for x in rank_targets
     if x.group_id == common.DEFAULT_GROUP
 }

@@ -92,7 +92,8 @@ def value_text(row: ScoreRow) -> str:
 
 def goal_text(row: ScoreRow, lang: str | None = None) -> str:
     """`lang` given when called from a widget's format_func (outside the run, see common.translator)."""
-    return committee.goal_text(row, lang or common.lang())
+    language = lang or common.lang()
+    return committee.goal_text(row, language, common.group_names(language))
 
 
 def _n(value: float | None, lang: str) -> str:

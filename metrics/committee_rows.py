@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
 from metrics import i18n
+from metrics.present import phrases
 
 # Appendix I of Decision 1671 groups its indicators in this order; "" = a target outside it.
 GROUPS: tuple[str, ...] = ("impact", "results", "outputs", "inputs", "")
@@ -266,17 +267,15 @@ def value_text(row: ScoreRow, lang: str) -> str:
     return with_unit(figure(row.value, lang), _unit(row, lang, unit))
 
 
-def goal_text(row: ScoreRow, lang: str) -> str:
-    """The target as a short figure: "Top 3 SEA", "≥ 10 – 15 %", "≈ 6 % GDP"."""
+def goal_text(row: ScoreRow, lang: str, group_names: Mapping[str, str] | None = None) -> str:
+    """The target as a short figure: "Top 3 Đông Nam Á", "≥ 10 – 15 %", "≈ 6 % GDP" (a group by
+    its name in `group_names`, {group_id: name in lang}, else by its id)."""
 
     def t(key: str, **params) -> str:
         return i18n.t(key, lang, **params)
 
     if row.kind == "rank" and row.target_value is not None:
-        n = int(row.target_value)
-        if row.group_id == "WORLD":
-            return t("target_value.rank_world", n=n)
-        return t("target_value.rank_group", n=n, group=row.group_id)
+        return phrases.goal(row.group_id, int(row.target_value), lang, (group_names or {}).get(row.group_id))
     if row.kind == "direction" or row.target_value is None:
         return t("target_value.direction") if row.kind == "direction" else "–"
     sign = {"<=": "≤", ">=": "≥", "about": "≈", "increase": "↗"}.get(row.comparator, "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -134,14 +135,15 @@ def agencies(store: Store) -> dict[str, Agency]:
     }
 
 
-def goal_text(x: Target, lang: str) -> str:
-    """What a target asks for, in words: "Top 3 in SEA", "about 6 % of GDP", "10–15 % increase",
-    "at least 3 times the 2025 level", "an increase"."""
+def goal_text(x: Target, lang: str, group_names: Mapping[str, str] | None = None) -> str:
+    """What a target asks for, in words: "Top 3 in Southeast Asia", "about 6 % of GDP", "10–15 %
+    increase", "at least 3 times the 2025 level", "an increase" (a group by its name in
+    `group_names`, {group_id: name in lang}, else by its id)."""
     from metrics import i18n
 
     value, high = x.target_value, x.target_high
     if x.kind == "rank":
-        return phrases.goal(x.group_id, x.rank_n, lang)
+        return phrases.goal(x.group_id, x.rank_n, lang, (group_names or {}).get(x.group_id))
     if x.kind == "direction" or value is None:
         return i18n.t("target_value.direction", lang)
     if x.kind == "count":  # "at least" is what a count means: "5 brands", "1 centre"

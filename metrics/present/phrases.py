@@ -27,11 +27,12 @@ def localized(row: Any, name: str, lang: str) -> str:
     return "" if fmt.missing(value) else str(value)
 
 
-def goal(group_id: str, n: int, lang: str) -> str:
-    """'Top 60 in the world' / 'Top 4 in ASEAN'."""
+def goal(group_id: str, n: int, lang: str, group_name: str | None = None) -> str:
+    """'Top 60 in the world' / 'Top 4 in ASEAN' / 'Top 3 in Southeast Asia': the group by its name
+    in the language (data/peer_groups.csv) when the caller has it, else by its id."""
     if group_id == WORLD:
         return i18n.t("target_value.rank_world", lang, n=n)
-    return i18n.t("target_value.rank_group", lang, n=n, group=group_id)
+    return i18n.t("target_value.rank_group", lang, n=n, group=group_name or group_id)
 
 
 def _int_or_dash(n: int | None) -> int | str:

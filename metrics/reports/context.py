@@ -83,6 +83,7 @@ class ReportContext:
         ]
         self.row = self.history[-1] if self.history else None
         self.names = phrases.names_of(q.countries(store), "iso3", "name", self.lang)
+        self.group_names = phrases.names_of(q.peer_groups(store), "group_id", "name", self.lang)
         self.members = q.group_members(store, self.group, self.ed["membership_date"])
         self.records = q.progress_records(store)
         self.decision_url = self.in_force.source_url if self.in_force else ""
@@ -132,7 +133,7 @@ class ReportContext:
     def goal(self, a: Assessment) -> str:
         n = int(a.target_value) if a.target_value is not None else 0
         if a.kind == "rank":
-            return phrases.goal(a.group_id, n, self.lang)
+            return phrases.goal(a.group_id, n, self.lang, self.group_names.get(a.group_id))
         if a.kind == "direction":
             return self.t("report.headline.direction_goal")
         row = self.target_rows.get(a.target_id, {})

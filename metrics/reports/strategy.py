@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from metrics import committee, i18n
 from metrics.committee import ScoreRow, StrategyChoice
-from metrics.present import vocabulary
+from metrics.present import phrases, vocabulary
 from metrics.reports import registry
 from metrics.reports.model import Cell, Section, SectionId, Source, Table
 from metrics.store import Store
+from metrics.store import queries as q
 
 if TYPE_CHECKING:
     from metrics.reports.context import ReportContext
@@ -36,6 +37,7 @@ class StrategyData:
         sid = self.strategy.strategy_id if self.strategy else None
         self.rows: list[ScoreRow] = committee.scorecard(store, sid, today=today) if sid else []
         self.names = committee.agency_names(store)
+        self.group_names = phrases.names_of(q.peer_groups(store), "group_id", "name", lang)
         self.latest = committee.latest_dates(committee.evidence(store))
         # the strategy the one in force replaced: the subject of a closing review
         self.closed: StrategyChoice | None = next(
@@ -86,7 +88,10 @@ class StrategyData:
         return [Source(index_id="EVIDENCE", label=self.t("report.progress_source"), url=u) for u in urls]
 
     def goal_cell(self, r: ScoreRow) -> Cell:
-        return Cell(text=f"{committee.goal_text(r, self.lang)} ({r.horizon_year})", value=r.target_value)
+        return Cell(text=f"{self.goal(r)} ({r.horizon_year})", value=r.target_value)
+
+    def goal(self, r: ScoreRow) -> str:
+        return committee.goal_text(r, self.lang, self.group_names)
 
     def row_cells(self) -> dict[str, RowCell]:
         """The cells of a scorecard row, by column (`committee.col_<key>` is its header)."""

@@ -56,7 +56,7 @@ def _bullet(d: StrategyData, r: ScoreRow, short: dict[str, str]) -> Bullet:
         )
     )
     return Bullet(
-        text=f"{committee.goal_text(r, d.lang)} ({r.horizon_year}): {reading}",
+        text=f"{d.goal(r)} ({r.horizon_year}): {reading}",
         status=d.colour_of(r.status),
         status_label=d.word(r.status),
         detail=d.t("committee.proxy_caveat", index=short.get(index, index))
@@ -87,7 +87,7 @@ def _yardstick_cells(d: StrategyData, r: ScoreRow, y: Yardstick, short: dict[str
         of=y.of if y.of is not None else "–",
     )
     return [
-        Cell(text=committee.goal_text(r, d.lang), value=r.target_id),
+        Cell(text=d.goal(r), value=r.target_id),
         Cell(text=short.get(y.index_id, y.index_id), value=y.index_id),
         Cell(text=str(y.edition_year or "–"), value=y.edition_year),
         Cell(text=rank, value=y.rank),
