@@ -140,6 +140,18 @@ def test_rank_targets_show_their_yardstick_and_the_proxy_caveat(open_page, store
     assert captions.count("the decision names no index") == len(proxies)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_rank_cards_name_the_group_in_the_users_language(open_page, store, lang):
+    """'Top 3 Đông Nam Á — 2030' on the card, not the group's id ('Top 3 SEA')."""
+    at = open_page("overview", lang)
+    groups = q.peer_groups(store).set_index("group_id")
+    ranks = [r for r in committee.scorecard(store) if r.kind == "rank" and r.group_id in groups.index]
+    text = markdown(at)
+    for r in ranks:
+        name = groups.loc[r.group_id, f"name_{lang}"]
+        assert tr("target_value.rank_group", lang, n=int(r.target_value), group=name) in text
+
+
 def _superseded(store):
     return next((s for s in committee.strategies(store) if not s.in_force), None)
 

@@ -142,6 +142,24 @@ def test_headline_counts_and_scorecard_rows_match_the_engine(store, built, lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_a_rank_goal_names_its_group_in_the_readers_language(store, built, lang):
+    """'Top 3 Đông Nam Á' / 'Top 3 in Southeast Asia', not the group's id ('SEA')."""
+    model = built.model(lang)
+    rows = committee.scorecard(store, in_force(store, AFTER_1671).strategy_id, today=AFTER_1671)
+    groups = q.peer_groups(store).set_index("group_id")
+    named = [r for r in rows if r.kind == "rank" and r.group_id in groups.index]
+    if not named:
+        pytest.skip("no rank target of a peer group in this database")
+    bullets = model.section("strategy_ranks").bullets
+    for r in named:
+        name = groups.loc[r.group_id, f"name_{lang}"]
+        goal = tr("target_value.rank_group", lang, n=int(r.target_value), group=name)
+        assert any(b.text.startswith(f"{goal} ({r.horizon_year})") for b in bullets), (goal, bullets)
+        if name != r.group_id:
+            assert not any(f" {r.group_id} (" in b.text for b in bullets)
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_rank_targets_carry_their_proxy_caveat_and_other_yardsticks(store, built, lang):
     model = built.model(lang)
     rows = committee.scorecard(store, in_force(store, AFTER_1671).strategy_id, today=AFTER_1671)
