@@ -40,7 +40,7 @@ fig_source = common.source_line(INDEX, [edition], url=False)
 
 vn = table[table["iso3"] == VN]
 if vn.empty:
-    st.warning(common.tm("asean.no_vn", index=info.short_name, edition=edition))
+    st.warning(common.tm("asean.no_vn", index=info.short(common.lang()), edition=edition))
     st.stop()
 vn_row = vn.iloc[0]
 vn_rank = int(vn_row["group_rank"])
@@ -52,7 +52,7 @@ st.markdown(
     "#### "
     + common.tm(
         "asean.headline",
-        index=info.short_name,
+        index=info.short(common.lang()),
         edition=edition,
         rank=common.rank_of_nth(vn_rank, n),
         group=GROUP,
@@ -159,7 +159,7 @@ if pillar_cols:
     )
     common.chart(fig, radar_frame, "asean_radar", source)
 else:
-    st.info(common.tm("asean.no_pillars", index=info.short_name, edition=edition))
+    st.info(common.tm("asean.no_pillars", index=info.short(common.lang()), edition=edition))
 st.caption(
     common.tm(
         "common.membership",

@@ -254,8 +254,10 @@ def membership_date(index_id: str, edition_year: int) -> dt.date | None:
     return index_info(version(), index_id).membership_dates.get(edition_year)
 
 
-def index_name(index_id: str) -> str:
-    return index_info(version(), index_id).short_name
+def index_name(index_id: str, language: str | None = None) -> str:
+    """The index's short name in the run's language (`language` given inside a format_func,
+    which Streamlit may call outside the run, see translator())."""
+    return index_info(version(), index_id).short(language or lang())
 
 
 def strategy_id() -> str | None:
@@ -411,7 +413,7 @@ def no_pillars_notice(index_id: str, with_pillars: list[int]) -> None:
     info = index_info(version(), index_id)
     for e in info.editions:
         if e not in with_pillars and e > (max(with_pillars) if with_pillars else 0):
-            st.info(tm("error.no_pillars", index=info.short_name, edition=e), icon=":material/info:")
+            st.info(tm("error.no_pillars", index=info.short(lang()), edition=e), icon=":material/info:")
 
 
 def targets_table(data_version: Version) -> pd.DataFrame:
@@ -474,7 +476,7 @@ def source_line(index_id: str, editions: Sequence[int] | None = None, url: bool 
     urls = [info.source_urls.get(e, "") for e in eds]
     words = {
         "publisher": info.publisher,
-        "index": info.short_name,
+        "index": info.short(lang()),
         "editions": ", ".join(str(e) for e in eds),
     }
     if not url:  # drawn inside a figure: plain text, no Markdown there
@@ -541,7 +543,15 @@ def index_picker(key: str, label_key: str = "common.index") -> str:
     """A horizontal choice among every index that has data (services.index_order: the default
     yardstick first, then any other, an analyst's imported dataset included)."""
     available = indices()
-    return st.radio(t(label_key), available, index=0, format_func=index_name, key=key, horizontal=True)
+    language = lang()
+    return st.radio(
+        t(label_key),
+        available,
+        index=0,
+        format_func=lambda i: index_name(i, language),
+        key=key,
+        horizontal=True,
+    )
 
 
 def choose(many: bool = False) -> str:

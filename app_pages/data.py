@@ -89,7 +89,7 @@ table = pd.DataFrame(
 st.subheader(
     t(
         "data_page.table_title",
-        index=info.short_name,
+        index=info.short(common.lang()),
         edition=edition,
         rows=common.num(len(table), 0),
         countries=common.num(table["ISO3"].nunique(), 0),
@@ -114,7 +114,7 @@ st.caption(
     t(
         "data_page.source_caption",
         publisher=common.md(info.publisher),
-        index=common.md(info.short_name),
+        index=common.md(info.short(common.lang())),
         edition=edition,
         url=common.link(source_url),
         version=info.version_ids.get(edition, "–"),
@@ -127,7 +127,7 @@ common.download(
     xlsx=True,
     notes={
         t("common.source"): source_url,
-        t("common.index"): f"{info.publisher} — {info.short_name} {edition}",
+        t("common.index"): f"{info.publisher} — {info.short(common.lang())} {edition}",
         t("data_page.col_version"): str(info.version_ids.get(edition, "")),
     },
 )

@@ -35,12 +35,12 @@ st.title(t("overview.title"))
 overview_strategy.render()
 st.divider()
 if latest is None:
-    st.warning(common.tm("overview.headline_none", index=info.short_name))
+    st.warning(common.tm("overview.headline_none", index=info.short(common.lang())))
 else:
     st.caption(
         common.tm(
             "overview.latest_data",
-            index=info.short_name,
+            index=info.short(common.lang()),
             edition=latest.edition_year,
             date=common.date(info.imported_at.get(latest.edition_year)),
         )
@@ -49,7 +49,7 @@ else:
         "#### "
         + common.tm(
             "overview.headline",
-            index=info.short_name,
+            index=info.short(common.lang()),
             edition=latest.edition_year,
             rank=common.ordinal(phrases.shown_rank(latest)),
             of=latest.countries_ranked,
@@ -172,7 +172,7 @@ if ranked:
         charts.Labels(
             title=t(
                 "overview.chart_title",
-                index=info.short_name,
+                index=info.short(common.lang()),
                 edition=last.edition_year,
                 rank=common.ordinal(rank_now),
                 verdict=verdict,
@@ -194,7 +194,7 @@ if ranked:
     common.chart(fig, proof, "overview_rank_chart", common.source_line(INDEX, proof["edition_year"].tolist()))
 
 # --- the history that proves it -------------------------------------------------------------------
-st.subheader(t("overview.history_title", index=info.short_name))
+st.subheader(t("overview.history_title", index=info.short(common.lang())))
 table = pd.DataFrame(
     [
         {
@@ -271,7 +271,7 @@ st.caption(
         "overview.source_caption",
         publisher=common.md(info.publisher),
         index_name=common.md(name),
-        index=common.md(info.short_name),
+        index=common.md(info.short(common.lang())),
         editions=", ".join(str(e) for e in info.editions),
         url=common.link(info.source_urls.get(latest.edition_year, "") if latest else ""),
     )

@@ -38,7 +38,7 @@ group_targets = {
 }
 
 if not rows:
-    st.warning(common.tm("overview.headline_none", index=info.short_name))
+    st.warning(common.tm("overview.headline_none", index=info.short(common.lang())))
     st.stop()
 
 first, last = rows[0], rows[-1]
@@ -48,7 +48,7 @@ if info.regional:
         "#### "
         + common.tm(
             "rankings.headline_regional",
-            index=info.short_name,
+            index=info.short(common.lang()),
             group=common.DEFAULT_GROUP,
             first_edition=first.edition_year,
             first_rank=common.rank_of(first.group_rank, first.group_size),
@@ -59,7 +59,7 @@ if info.regional:
     st.info(
         common.tm(
             "rankings.regional_coverage",
-            index=info.short_name,
+            index=info.short(common.lang()),
             region=info.coverage_names[0 if lang == "en" else 1],
             group=common.DEFAULT_GROUP,
         )
@@ -69,7 +69,7 @@ else:
         "#### "
         + common.tm(
             "rankings.headline",
-            index=info.short_name,
+            index=info.short(common.lang()),
             first_edition=first.edition_year,
             first_rank=common.world_rank(first, short=True),
             first_pct=common.num(first.percentile, 0),
@@ -114,7 +114,7 @@ def global_rank_chart() -> None:
         charts.Labels(
             title=t(
                 title_key,
-                index=info.short_name,
+                index=info.short(common.lang()),
                 rank=common.world_rank(last, short=True, nth=True),
                 edition=last.edition_year,
                 best=int(best["rank"]),
@@ -208,7 +208,7 @@ def projection_section() -> None:
                 a, fallback = candidate, year
                 break
     if a.projection is None:
-        st.info(common.tm("rankings.projection_none", index=info.short_name))
+        st.info(common.tm("rankings.projection_none", index=info.short(common.lang())))
     else:
         p = a.projection
         points = [common.assessment(version, target_id, index_id, e) for e in p.editions_used]
@@ -296,7 +296,7 @@ def projection_section() -> None:
                     series=p.series,
                     as_of=fallback,
                     latest=info.editions[-1],
-                    index=info.short_name,
+                    index=info.short(common.lang()),
                 )
             )
         st.caption(

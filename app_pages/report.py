@@ -74,7 +74,7 @@ with left:
         key="report_lang",
     )
     as_of = st.selectbox(
-        t("report.page.as_of", index=info.short_name),
+        t("report.page.as_of", index=info.short(common.lang())),
         editions,
         index=editions.index(default_as_of),
         key="report_as_of",
@@ -94,7 +94,7 @@ with right:
         t("report.page.meeting_date"), value=dt.date.today(), key="report_meeting_date", format="DD/MM/YYYY"
     )
     section_names = {
-        s: t(f"report.section.{s}", group=group, edition=info.short_name)
+        s: t(f"report.section.{s}", group=group, edition=info.short(common.lang()))
         if s != "changes"
         else t("report.section.changes_none")
         for s in SECTION_IDS

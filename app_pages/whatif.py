@@ -21,7 +21,7 @@ info = common.index_info(version, INDEX)
 with_pillars = common.editions_with_pillars(version, INDEX)
 common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
-    st.info(common.tm("pillars.none", index=info.short_name))
+    st.info(common.tm("pillars.none", index=info.short(common.lang())))
     st.stop()
 edition = st.selectbox(
     t("common.edition"),
@@ -45,7 +45,7 @@ def _reset() -> None:
 
 
 # --- sliders ---------------------------------------------------------------------------------------
-st.subheader(t("whatif.sliders_title", index=info.short_name, edition=edition))
+st.subheader(t("whatif.sliders_title", index=info.short(common.lang()), edition=edition))
 changes: dict[str, float] = {}
 cols = st.columns(min(len(pillars), 3))
 for i, m in enumerate(pillars["measure_id"]):

@@ -84,6 +84,9 @@ class Index(_Model):
     name_en: str = Field(min_length=1)
     name_vi: str = Field(min_length=1)
     short_name: str = Field(min_length=1)
+    # The short name in Vietnamese, where the short name is words rather than an acronym ("AI
+    # articles" -> "Bài báo AI"); blank: the short name in both languages.
+    short_name_vi: str = ""
     publisher: str = ""
     homepage: str = ""
     licence: str = ""

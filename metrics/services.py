@@ -20,6 +20,7 @@ from metrics import services_strategy as strategy
 from metrics.auth import Actor
 from metrics.errors import NotFound
 from metrics.models import ProgressRecord, Target, coverage_region
+from metrics.present import phrases
 from metrics.progress import (  # noqa: F401 - re-exported: the engine's public result models
     Assessment,
     EditionScores,
@@ -154,6 +155,11 @@ class IndexInfo:
     membership_dates: dict[int, dt.date]  # whose group membership each edition's regional ranks use
     coverage: str = WORLD  # or the one peer group the index covers: then it has no world rank
     coverage_names: tuple[str, str] = ("", "")  # that group's name in English and Vietnamese
+    short_name_vi: str = ""  # blank: the short name in both languages
+
+    def short(self, lang: str) -> str:
+        """The short name in the language ("Bài báo AI" / "AI articles"; "GAIRI" in both)."""
+        return phrases.short_name(self, lang)
 
     @property
     def regional(self) -> bool:
@@ -172,6 +178,7 @@ def index_info(store: Store, index_id: str) -> IndexInfo:
         name_en=first.index_name_en if first else index_id,
         name_vi=first.index_name_vi if first else index_id,
         short_name=first.short_name if first else index_id,
+        short_name_vi=first.short_name_vi if first else "",
         source_urls={e.edition_year: e.source_url for e in eds},
         series={e.edition_year: e.series for e in eds},
         frameworks={e.edition_year: e.framework for e in eds},

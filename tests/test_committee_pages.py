@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import committee, i18n, services
 from metrics.auth import Actor
-from metrics.present import vocabulary
+from metrics.present import phrases, vocabulary
 from metrics.store import open_store
 from metrics.store import queries as q
 from tests.conftest import ROOT
@@ -150,6 +150,22 @@ def test_rank_cards_name_the_group_in_the_users_language(open_page, store, lang)
     for r in ranks:
         name = groups.loc[r.group_id, f"name_{lang}"]
         assert tr("target_value.rank_group", lang, n=int(r.target_value), group=name) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rank_cards_name_the_index_in_the_users_language(open_page, store, lang):
+    """'Theo Bài báo AI 2024: 4/11' in Vietnamese, 'By AI articles 2024' in English; an acronym
+    (GAIRI) alike in both."""
+    at = open_page("overview", lang)
+    indices = q.indices(store).set_index("index_id", drop=False)
+    text = markdown(at) + "\n".join(c.value for c in at.main.caption)
+    for r in committee.scorecard(store):
+        if r.kind != "rank" or r.value is None or r.yardstick_index not in indices.index:
+            continue
+        row = indices.loc[r.yardstick_index]
+        assert f"{phrases.short_name(row, lang)} {r.yardstick_edition}" in text
+        if lang == "vi" and row["short_name_vi"]:
+            assert row["short_name"] not in text  # the English words nowhere on the Vietnamese page
 
 
 def _superseded(store):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from metrics import services
+from metrics.present import phrases
 from tests.pages_support import (
     LANGS,
     badge,
@@ -46,9 +47,7 @@ def test_indices_side_by_side(open_page, store, lang):
     # second opinions (EGDI is a yardstick of Decision 1671 / Resolution 57), except an index of one
     # region alone: AI articles covers Southeast Asia only, so it has no world percentile (the
     # caption under the chart says so)
-    short = dict(
-        zip(services.q.indices(store)["index_id"], services.q.indices(store)["short_name"], strict=True)
-    )
+    short = {r["index_id"]: phrases.short_name(r, lang) for r in services.q.indices(store).to_dict("records")}
     world = [i for i in services.index_order(store) if i != "ETO_CAT_AI"]
     assert [t_["name"] for t_ in percentile["data"]] == [short[i] for i in world]
     region = "Southeast Asia" if lang == "en" else "Đông Nam Á"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from metrics import i18n, services
+from metrics.present import phrases
+from metrics.store import queries as q
 from tests.pages_support import (
     LANGS,
     OLD,
@@ -96,7 +98,10 @@ def test_rankings_of_a_regional_index_show_no_world_rank(open_page, store, lang)
     at.radio(key="rankings_index").set_value("ETO_CAT_AI").run()
     assert not at.exception, [e.message for e in at.exception]
     region = "Southeast Asia" if lang == "en" else "Đông Nam Á"
-    said = tr("rankings.regional_coverage", lang, index="AI articles", region=region, group="ASEAN")
+    row = q.indices(store).set_index("index_id").loc["ETO_CAT_AI"]
+    said = tr(
+        "rankings.regional_coverage", lang, index=phrases.short_name(row, lang), region=region, group="ASEAN"
+    )
     assert said in [str(e.value) for e in at.main.info]
     table = frame_with(at, tr("data_page.col_series", lang))
     assert tr("common.global_rank", lang) not in table.columns

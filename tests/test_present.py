@@ -118,3 +118,11 @@ def test_second_opinions_count_unfavourable_verdicts():
     assert phrases.second_opinions([A(5), A(3), A(7), A(None)]) == (2, 3)
     assert phrases.localized({"name_vi": "Tên", "name_en": "Name"}, "name", "en") == "Name"
     assert phrases.localized({"name_vi": "", "name_en": "Name"}, "name", "vi") == "Name"
+
+
+def test_an_index_short_name_is_its_vietnamese_one_in_vietnamese_else_the_acronym():
+    eto = {"short_name": "AI articles", "short_name_vi": "Bài báo AI"}
+    gairi = {"short_name": "GAIRI", "short_name_vi": ""}
+    assert [phrases.short_name(eto, lang) for lang in ("vi", "en")] == ["Bài báo AI", "AI articles"]
+    assert [phrases.short_name(gairi, lang) for lang in ("vi", "en")] == ["GAIRI", "GAIRI"]
+    assert phrases.short_name({"short_name": "X", "short_name_vi": float("nan")}, "vi") == "X"

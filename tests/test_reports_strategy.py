@@ -14,6 +14,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from metrics import committee, i18n, services
+from metrics.present import phrases
 from metrics.reports import ReportOptions, build_report, render
 from metrics.reports.model import SECTION_IDS
 from metrics.store import queries as q
@@ -166,9 +167,9 @@ def test_rank_targets_carry_their_proxy_caveat_and_other_yardsticks(store, built
     ranks = [r for r in rows if r.kind == "rank"]
     section = model.section("strategy_ranks")
     assert len(section.bullets) == len(ranks)
-    # the caveat names the index as readers know it (its short name, "AI articles"), not its id
-    indices = q.indices(store)
-    short = dict(zip(indices["index_id"], indices["short_name"], strict=True))
+    # the caveat names the index as readers know it (its short name in the report's language,
+    # "Bài báo AI" / "AI articles"), not its id
+    short = {r["index_id"]: phrases.short_name(r, lang) for r in q.indices(store).to_dict("records")}
     for b, r in zip(section.bullets, ranks, strict=True):
         if r.yardstick_proxy:
             assert b.detail == tr("committee.proxy_caveat", lang, index=short[r.yardstick_index])
@@ -293,7 +294,7 @@ def test_a_gap_in_another_yardsticks_units_is_not_drawn_on_the_report_indexs_axi
     charts = {c.chart_id: c for c in model.section("trajectory").charts}
     gaps = charts["gaps_by_edition"]
     assert len(gaps.series) == len(own)
-    short = dict(zip(q.indices(store)["index_id"], q.indices(store)["short_name"], strict=True))
+    short = {r["index_id"]: phrases.short_name(r, lang) for r in q.indices(store).to_dict("records")}
     for a in other:
         assert short[a.yardstick_index] in gaps.note
         chart = charts.get(f"projection_{a.target_id}")

@@ -27,6 +27,16 @@ def localized(row: Any, name: str, lang: str) -> str:
     return "" if fmt.missing(value) else str(value)
 
 
+def short_name(row: Any, lang: str) -> str:
+    """An index's short name in the language: short_name_vi in Vietnamese when it has one, else
+    short_name (an acronym such as GAIRI reads the same in both)."""
+    if lang == "vi":
+        vi = field(row, "short_name_vi", "")
+        if vi and not fmt.missing(vi):
+            return str(vi)
+    return str(field(row, "short_name", ""))
+
+
 def goal(group_id: str, n: int, lang: str, group_name: str | None = None) -> str:
     """'Top 60 in the world' / 'Top 4 in ASEAN' / 'Top 3 in Southeast Asia': the group by its name
     in the language (data/peer_groups.csv) when the caller has it, else by its id."""

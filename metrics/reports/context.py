@@ -252,9 +252,11 @@ class ReportContext:
         return self.short_names().get(index_id, index_id)
 
     def short_names(self) -> dict[str, str]:
-        """{index_id: short name} of every index in the store."""
-        indices = q.indices(self.store)
-        return dict(zip(indices["index_id"], indices["short_name"], strict=True))
+        """{index_id: short name in the report's language} of every index in the store."""
+        return {
+            row["index_id"]: phrases.short_name(row, self.lang)
+            for row in q.indices(self.store).to_dict("records")
+        }
 
     # --- sources -----------------------------------------------------------------------------------
 
@@ -264,7 +266,7 @@ class ReportContext:
             label=self.t(
                 "report.source_label",
                 publisher=ed["publisher"],
-                index=ed["short_name"],
+                index=phrases.short_name(ed, self.lang),
                 edition=int(ed["edition_year"]),
             ),
             edition_year=int(ed["edition_year"]),

@@ -48,7 +48,7 @@ def _all_editions(store: Store) -> pd.DataFrame:
         store,
         """
         SELECT e.*, v.version_id, v.imported_at, v.file_name, v.sha256, v.row_count, v.country_count,
-               i.short_name, i.name_en AS index_name_en, i.name_vi AS index_name_vi, i.publisher,
+               i.short_name, i.short_name_vi, i.name_en AS index_name_en, i.name_vi AS index_name_vi, i.publisher,
                i.higher_is_better, i.coverage, coalesce(h.countries, 0) AS headline_countries,
                coalesce(h.countries, 0) > 0 AND 2 * coalesce(h.countries, 0) >= v.country_count
                    AS has_headline

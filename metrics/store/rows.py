@@ -113,6 +113,7 @@ class EditionRecord:
     version_id: int
     imported_at: dt.datetime | None
     short_name: str
+    short_name_vi: str
     index_name_en: str
     index_name_vi: str
     publisher: str

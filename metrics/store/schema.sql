@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS indices (
     homepage         VARCHAR NOT NULL DEFAULT '',
     licence          VARCHAR NOT NULL DEFAULT '',
     higher_is_better BOOLEAN NOT NULL DEFAULT true,
-    coverage         VARCHAR NOT NULL DEFAULT ''
+    coverage         VARCHAR NOT NULL DEFAULT '',
+    short_name_vi    VARCHAR NOT NULL DEFAULT ''
 );
 
 CREATE TABLE IF NOT EXISTS frameworks (
@@ -217,6 +218,7 @@ ALTER TABLE targets ADD COLUMN IF NOT EXISTS coordinating_agencies VARCHAR DEFAU
 ALTER TABLE targets ADD COLUMN IF NOT EXISTS yardstick_proxy BOOLEAN DEFAULT false;
 ALTER TABLE editions ADD COLUMN IF NOT EXISTS notes_vi VARCHAR DEFAULT '';
 ALTER TABLE indices ADD COLUMN IF NOT EXISTS coverage VARCHAR DEFAULT '';
+ALTER TABLE indices ADD COLUMN IF NOT EXISTS short_name_vi VARCHAR DEFAULT '';
 ALTER TABLE targets ADD COLUMN IF NOT EXISTS succeeded_by VARCHAR DEFAULT '';
 ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'value';
 ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS unit VARCHAR DEFAULT '';
