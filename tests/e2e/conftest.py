@@ -218,8 +218,8 @@ def sign_in(
     page.get_by_role("button", name="Sign in").click()
     outcome = _sign_in_outcome(page, name, RESUBMIT_AFTER_MS)
     if outcome is None and page.get_by_label("Account name").input_value() == name:
-        print(f"sign_in: the submit of {name!r} did not reach the server in {RESUBMIT_AFTER_MS / 1000:g} s;"
-              " pressing it again", file=sys.stderr)  # fmt: skip
+        _note_resubmit(f"sign_in: the submit of {name!r} did not reach the server in {RESUBMIT_AFTER_MS / 1000:g} s;"
+                       " pressing it again")  # fmt: skip
         try:  # the form is gone if the first press was only slow and has signed in meanwhile
             page.get_by_role("textbox", name="Password").fill(password, timeout=5_000)
             page.get_by_role("button", name="Sign in").click(timeout=5_000)
@@ -242,6 +242,16 @@ def sign_in(
 
 
 RESUBMIT_AFTER_MS = 20_000
+# Each second press is also appended here (pytest drops a passing test's stderr), so a run's
+# artifacts say how often a submit was lost.
+RESUBMIT_LOG = ROOT / "tests" / "artifacts" / "sign_in_resubmits.log"
+
+
+def _note_resubmit(line: str) -> None:
+    print(line, file=sys.stderr)
+    RESUBMIT_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with open(RESUBMIT_LOG, "a", encoding="utf-8") as f:
+        f.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
 
 
 def _sign_in_outcome(page, name: str, timeout: float) -> str | None:
