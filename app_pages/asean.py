@@ -20,6 +20,7 @@ VN = common.COUNTRY
 common.page_header("asean.title", "asean.intro")
 INDEX = common.index_picker("asean_index")
 info = common.index_info(version, INDEX)
+index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
 edition = st.selectbox(
     t("common.edition"),
     info.editions[::-1],
@@ -40,7 +41,7 @@ fig_source = common.source_line(INDEX, [edition], url=False)
 
 vn = table[table["iso3"] == VN]
 if vn.empty:
-    st.warning(common.tm("asean.no_vn", index=info.short(common.lang()), edition=edition))
+    st.warning(common.tm("asean.no_vn", index=index_short, edition=edition))
     st.stop()
 vn_row = vn.iloc[0]
 vn_rank = int(vn_row["group_rank"])
@@ -52,7 +53,7 @@ st.markdown(
     "#### "
     + common.tm(
         "asean.headline",
-        index=info.short(common.lang()),
+        index=index_short,
         edition=edition,
         rank=common.rank_of_nth(vn_rank, n),
         group=GROUP,
@@ -159,7 +160,7 @@ if pillar_cols:
     )
     common.chart(fig, radar_frame, "asean_radar", source)
 else:
-    st.info(common.tm("asean.no_pillars", index=info.short(common.lang()), edition=edition))
+    st.info(common.tm("asean.no_pillars", index=index_short, edition=edition))
 st.caption(
     common.tm(
         "common.membership",

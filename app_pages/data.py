@@ -31,6 +31,7 @@ with c1:
         placeholder=common.choose(),
     )
 info = common.index_info(version, index_id)
+index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
 with c2:
     edition = st.selectbox(
         t("common.edition"),
@@ -89,7 +90,7 @@ table = pd.DataFrame(
 st.subheader(
     t(
         "data_page.table_title",
-        index=info.short(common.lang()),
+        index=index_short,
         edition=edition,
         rows=common.num(len(table), 0),
         countries=common.num(table["ISO3"].nunique(), 0),
@@ -114,7 +115,7 @@ st.caption(
     t(
         "data_page.source_caption",
         publisher=common.md(info.publisher),
-        index=common.md(info.short(common.lang())),
+        index=common.md(index_short),
         edition=edition,
         url=common.link(source_url),
         version=info.version_ids.get(edition, "–"),
@@ -127,7 +128,7 @@ common.download(
     xlsx=True,
     notes={
         t("common.source"): source_url,
-        t("common.index"): f"{info.publisher} — {info.short(common.lang())} {edition}",
+        t("common.index"): f"{info.publisher} — {index_short} {edition}",
         t("data_page.col_version"): str(info.version_ids.get(edition, "")),
     },
 )

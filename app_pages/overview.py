@@ -20,6 +20,7 @@ GROUP = common.DEFAULT_GROUP
 history = common.rank_history(version, INDEX, common.COUNTRY, GROUP)
 assessments = common.assess_targets(version, common.COUNTRY)
 info = common.index_info(version, INDEX)
+index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
 latest = next((r for r in reversed(history) if r.score is not None), None)
 rank_targets = [a for a in assessments if a.kind == "rank"]
 counted = [a for a in assessments if a.kind != "rank"]
@@ -35,12 +36,12 @@ st.title(t("overview.title"))
 overview_strategy.render()
 st.divider()
 if latest is None:
-    st.warning(common.tm("overview.headline_none", index=info.short(common.lang())))
+    st.warning(common.tm("overview.headline_none", index=index_short))
 else:
     st.caption(
         common.tm(
             "overview.latest_data",
-            index=info.short(common.lang()),
+            index=index_short,
             edition=latest.edition_year,
             date=common.date(info.imported_at.get(latest.edition_year)),
         )
@@ -49,7 +50,7 @@ else:
         "#### "
         + common.tm(
             "overview.headline",
-            index=info.short(common.lang()),
+            index=index_short,
             edition=latest.edition_year,
             rank=common.ordinal(phrases.shown_rank(latest)),
             of=latest.countries_ranked,
@@ -172,7 +173,7 @@ if ranked:
         charts.Labels(
             title=t(
                 "overview.chart_title",
-                index=info.short(common.lang()),
+                index=index_short,
                 edition=last.edition_year,
                 rank=common.ordinal(rank_now),
                 verdict=verdict,
@@ -194,7 +195,7 @@ if ranked:
     common.chart(fig, proof, "overview_rank_chart", common.source_line(INDEX, proof["edition_year"].tolist()))
 
 # --- the history that proves it -------------------------------------------------------------------
-st.subheader(t("overview.history_title", index=info.short(common.lang())))
+st.subheader(t("overview.history_title", index=index_short))
 table = pd.DataFrame(
     [
         {
@@ -271,7 +272,7 @@ st.caption(
         "overview.source_caption",
         publisher=common.md(info.publisher),
         index_name=common.md(name),
-        index=common.md(info.short(common.lang())),
+        index=common.md(index_short),
         editions=", ".join(str(e) for e in info.editions),
         url=common.link(info.source_urls.get(latest.edition_year, "") if latest else ""),
     )

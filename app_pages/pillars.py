@@ -16,10 +16,11 @@ INDEX = common.DEFAULT_INDEX
 
 common.page_header("pillars.title", "pillars.intro")
 info = common.index_info(version, INDEX)
+index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
 with_pillars = common.editions_with_pillars(version, INDEX)
 common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
-    st.info(common.tm("pillars.none", index=info.short(common.lang())))
+    st.info(common.tm("pillars.none", index=index_short))
     st.stop()
 
 options = sorted({(x.group_id, x.rank_n) for x in common.rank_targets(version)})  # each goal once
@@ -68,7 +69,7 @@ if total is not None and total.gap is not None:
             "pillars.headline_inside" if total.gap >= 0 else "pillars.headline_outside",
             target=target_words,
             edition=edition,
-            index=info.short(common.lang()),
+            index=index_short,
             gap=common.num(abs(total.gap)),
             threshold=common.num(total.threshold),
         )

@@ -21,6 +21,7 @@ common.page_header("rankings.title")
 
 index_id = common.index_picker("rankings_index")
 info = common.index_info(version, index_id)
+index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
 history = common.rank_history(version, index_id, common.COUNTRY, common.DEFAULT_GROUP)
 rows = [r for r in history if r.score is not None]
 rank_targets = common.rank_targets(version)
@@ -38,7 +39,7 @@ group_targets = {
 }
 
 if not rows:
-    st.warning(common.tm("overview.headline_none", index=info.short(common.lang())))
+    st.warning(common.tm("overview.headline_none", index=index_short))
     st.stop()
 
 first, last = rows[0], rows[-1]
@@ -48,7 +49,7 @@ if info.regional:
         "#### "
         + common.tm(
             "rankings.headline_regional",
-            index=info.short(common.lang()),
+            index=index_short,
             group=common.DEFAULT_GROUP,
             first_edition=first.edition_year,
             first_rank=common.rank_of(first.group_rank, first.group_size),
@@ -59,7 +60,7 @@ if info.regional:
     st.info(
         common.tm(
             "rankings.regional_coverage",
-            index=info.short(common.lang()),
+            index=index_short,
             region=info.coverage_names[0 if lang == "en" else 1],
             group=common.DEFAULT_GROUP,
         )
@@ -69,7 +70,7 @@ else:
         "#### "
         + common.tm(
             "rankings.headline",
-            index=info.short(common.lang()),
+            index=index_short,
             first_edition=first.edition_year,
             first_rank=common.world_rank(first, short=True),
             first_pct=common.num(first.percentile, 0),
@@ -114,7 +115,7 @@ def global_rank_chart() -> None:
         charts.Labels(
             title=t(
                 title_key,
-                index=info.short(common.lang()),
+                index=index_short,
                 rank=common.world_rank(last, short=True, nth=True),
                 edition=last.edition_year,
                 best=int(best["rank"]),
@@ -208,7 +209,7 @@ def projection_section() -> None:
                 a, fallback = candidate, year
                 break
     if a.projection is None:
-        st.info(common.tm("rankings.projection_none", index=info.short(common.lang())))
+        st.info(common.tm("rankings.projection_none", index=index_short))
     else:
         p = a.projection
         points = [common.assessment(version, target_id, index_id, e) for e in p.editions_used]
@@ -296,7 +297,7 @@ def projection_section() -> None:
                     series=p.series,
                     as_of=fallback,
                     latest=info.editions[-1],
-                    index=info.short(common.lang()),
+                    index=index_short,
                 )
             )
         st.caption(

@@ -57,6 +57,7 @@ if not may_export(actor, setting):
     st.warning(t(f"error.export_denied_{setting}"), icon=":material/lock:")
     st.stop()
 info = common.index_info(version, common.DEFAULT_INDEX)
+index_short = info.short(common.lang())  # its short name in the language ("Bài báo AI")
 editions = list(info.editions)[::-1]
 # The default is the latest edition with Viet Nam's total (an edition imported without totals can
 # produce no headline); choosing another is refused by the report with a translated message.
@@ -74,7 +75,7 @@ with left:
         key="report_lang",
     )
     as_of = st.selectbox(
-        t("report.page.as_of", index=info.short(common.lang())),
+        t("report.page.as_of", index=index_short),
         editions,
         index=editions.index(default_as_of),
         key="report_as_of",
@@ -94,7 +95,7 @@ with right:
         t("report.page.meeting_date"), value=dt.date.today(), key="report_meeting_date", format="DD/MM/YYYY"
     )
     section_names = {
-        s: t(f"report.section.{s}", group=group, edition=info.short(common.lang()))
+        s: t(f"report.section.{s}", group=group, edition=index_short)
         if s != "changes"
         else t("report.section.changes_none")
         for s in SECTION_IDS

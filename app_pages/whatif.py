@@ -18,10 +18,11 @@ VN = common.COUNTRY
 
 common.page_header("whatif.title", "whatif.intro")
 info = common.index_info(version, INDEX)
+index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
 with_pillars = common.editions_with_pillars(version, INDEX)
 common.no_pillars_notice(INDEX, with_pillars)
 if not with_pillars:
-    st.info(common.tm("pillars.none", index=info.short(common.lang())))
+    st.info(common.tm("pillars.none", index=index_short))
     st.stop()
 edition = st.selectbox(
     t("common.edition"),
@@ -45,7 +46,7 @@ def _reset() -> None:
 
 
 # --- sliders ---------------------------------------------------------------------------------------
-st.subheader(t("whatif.sliders_title", index=info.short(common.lang()), edition=edition))
+st.subheader(t("whatif.sliders_title", index=index_short, edition=edition))
 changes: dict[str, float] = {}
 cols = st.columns(min(len(pillars), 3))
 for i, m in enumerate(pillars["measure_id"]):
