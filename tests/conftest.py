@@ -36,6 +36,7 @@ SLOW_IMPORTS = (
     "tests.test_import_helpers",
     "tests.pages_support",  # the page tests' helpers: the tests run pages through AppTest
     "metrics.cli",  # whole commands
+    "tests.cli_runner",  # whole commands, in-process
     "metrics.store.users",  # accounts: every password is hashed with Argon2id, slow on purpose
     "argon2",
 )

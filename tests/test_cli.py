@@ -1,4 +1,5 @@
-"""`python -m metrics` in a real subprocess against a real database file."""
+"""`python -m metrics` against a real database file: the commands run in-process (tests/cli_runner.py),
+and the module entry point and the environment variable in real subprocesses."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 
 import pytest
 
+from tests.cli_runner import Ran, run_cli
 from tests.conftest import ROOT
 
 EXPECTED_KEYS_RANK = {
@@ -75,15 +77,8 @@ EXPECTED_KEYS_STATUS = {
 }
 
 
-def run(*args: str, db) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "metrics", *args, "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def run(*args: str, db) -> Ran:
+    return run_cli(*args, db=db)
 
 
 @pytest.mark.parametrize(("year", "rank", "of", "asean"), [(2021, 62, 160, 6), (2023, 59, 193, 5)])
@@ -255,6 +250,31 @@ def test_db_from_environment_variable(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert db.exists()
+
+
+def test_the_module_entry_point_passes_on_the_output_and_the_exit_code(fresh_db):
+    """`python -m metrics` (metrics/__main__.py, which leaves with os._exit) in real processes:
+    what a command prints and its exit code reach the shell, for a success (0), a refused edition
+    (1) and a usage error (2). The other tests run the same `main` in-process."""
+
+    def process(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "metrics", *args, "--db", str(fresh_db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    ok = process("rank", "--index", "GAIRI", "--edition", "2023", "--json")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)[0]["published_rank"] == 59
+    refused = process("rank", "--index", "GAIRI", "--edition", "2010")
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert "No GAIRI data for edition 2010" in refused.stderr
+    usage = process("rank", "--no-such-option")
+    assert usage.returncode == 2 and "--no-such-option" in usage.stderr
 
 
 def test_every_command_prints_its_help():

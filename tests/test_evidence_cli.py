@@ -1,32 +1,23 @@
-"""`python -m metrics strategies` and `evidence add|list|correct|withdraw` in a real subprocess
-against a real database: roles checked as on the pages, every write audited with the old and the
+"""`python -m metrics strategies` and `evidence add|list|correct|withdraw` (in-process:
+tests/cli_runner.py) against a real database: roles checked as on the pages, every write audited with the old and the
 new record, bad input refused in the user's language with nothing written."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from metrics import services_strategy as strategies
 from metrics.auth import Actor
 from metrics.store import open_store
 from metrics.store import queries as q
 from metrics.store import users as accounts
-from tests.conftest import ROOT
+from tests.cli_runner import Ran, run_cli
 
 ADMIN = Actor(name="cli", role="admin")
 
 
-def run(*args: str, db) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "metrics", *args, "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def run(*args: str, db) -> Ran:
+    return run_cli(*args, db=db)
 
 
 def _accounts(db_path) -> None:

@@ -1,29 +1,21 @@
-"""`python -m metrics import | versions | diff | rollback | aliases add` in a real subprocess."""
+"""`python -m metrics import | versions | diff | rollback | aliases add` against a real database
+file, in-process (tests/cli_runner.py)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from metrics.store import open_store
-from tests.conftest import ROOT
+from tests.cli_runner import Ran, run_cli
 from tests.test_import_helpers import IMPORTS, RAW, fingerprint
 
 GAIRI_2021 = RAW / "oxford_insights_gairi_2021_public-dataset.xlsx"
 
 
-def run(*args: str, db) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "metrics", *args, "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+def run(*args: str, db) -> Ran:
+    return run_cli(*args, db=db)
 
 
 def _fingerprint(db) -> str:

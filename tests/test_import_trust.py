@@ -8,8 +8,6 @@ the restore point before every import."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -19,7 +17,8 @@ from metrics.ingest import detect
 from metrics.store import imports as store_imports
 from metrics.store import open_store, restore_points
 from metrics.store import queries as q
-from tests.conftest import FIXTURES, ROOT
+from tests.cli_runner import Ran, run_cli
+from tests.conftest import FIXTURES
 from tests.test_import_helpers import ANALYST, fingerprint, run_import
 
 BAD = FIXTURES / "bad"
@@ -318,11 +317,8 @@ def test_restore_points_are_bounded(store, fresh_db):
     assert [p.reason for p in points] == ["step 3", "step 2", "step 1"]
 
 
-def _cli(*args: str, db) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "metrics", *args, "--db", str(db)],
-        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
+def _cli(*args: str, db) -> Ran:
+    return run_cli(*args, db=db)
 
 
 def test_cli_maps_a_column_withdraws_and_restore_lists_the_points(fresh_db):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -16,6 +14,7 @@ from metrics.errors import MetricsError, NotFound, PermissionDenied, ValidationF
 from metrics.models import ProgressRecord, Target
 from metrics.store import open_store
 from metrics.store import queries as q
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 3, 1)
@@ -315,27 +314,7 @@ def test_a_target_set_with_a_world_target_on_a_regional_index_is_refused_whole(f
 
 
 def test_cli_status_json_trace_on_the_default_data(fresh_db):
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "metrics",
-            "status",
-            "--json",
-            "--trace",
-            "--today",
-            "2026-03-01",
-            "--strategy",
-            OLD,
-            "--db",
-            str(fresh_db),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    out = run_cli("status", "--json", "--trace", "--today", "2026-03-01", "--strategy", OLD, db=fresh_db)
     assert out.returncode == 0, out.stderr
     rows = {r["target_id"]: r for r in json.loads(out.stdout)}
     asean = rows["T2030_ASEAN_RANK"]
@@ -361,13 +340,7 @@ def test_cli_status_as_of_and_the_table_with_trace(fresh_db, as_of, rank):
         "--db",
         str(fresh_db),
     ]
-    out = subprocess.run(
-        [sys.executable, "-m", "metrics", *args, "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    out = run_cli(*args, "--json")
     assert out.returncode == 0, out.stderr
     rows = {r["target_id"]: r for r in json.loads(out.stdout)}
     assert "trace" not in rows["T2025_ASEAN_RANK"]
@@ -375,13 +348,7 @@ def test_cli_status_as_of_and_the_table_with_trace(fresh_db, as_of, rank):
         as_of,
         rank,
     )
-    text = subprocess.run(
-        [sys.executable, "-m", "metrics", *args, "--trace", "--lang", "vi"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    text = run_cli(*args, "--trace", "--lang", "vi")
     assert text.returncode == 0, text.stderr
     assert "Ngưỡng" in text.stdout and "Khoảng cách" in text.stdout
 

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from metrics import services
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.test_services_engine import raw_members, raw_scores
 
@@ -139,55 +140,23 @@ def test_an_edition_without_totals_is_refused_in_the_users_language(without_tota
 
 
 def test_the_cli_report_after_an_edition_without_totals(without_totals, tmp_path):
-    import subprocess
-    import sys
-
     store, path = without_totals
     store.close()
     out = tmp_path / "r.pptx"
-    ok = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "metrics",
-            "report",
-            "--format",
-            "pptx",
-            "--db",
-            str(path),
-            "--lang",
-            "en",
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    ok = run_cli("report", "--format", "pptx", "--lang", "en", "--out", str(out), db=path)
     assert ok.returncode == 0, ok.stderr
     assert out.read_bytes()[:2] == b"PK"
-    refused = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "metrics",
-            "report",
-            "--format",
-            "pptx",
-            "--db",
-            str(path),
-            "--lang",
-            "en",
-            "--as-of",
-            "2026",
-            "--out",
-            str(tmp_path / "x.pptx"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    refused = run_cli(
+        "report",
+        "--format",
+        "pptx",
+        "--lang",
+        "en",
+        "--as-of",
+        "2026",
+        "--out",
+        str(tmp_path / "x.pptx"),
+        db=path,
     )
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "2026" in refused.stderr + refused.stdout and "no total score" in refused.stderr + refused.stdout
