@@ -2,7 +2,8 @@
 Chromium: no exception box, a title, no untranslated key in the text; on the phone nothing runs off
 the screen and no chart text sits on another (checked on the elements' boxes in the DOM: chart
 titles, legends, axis titles, tick and point labels, notes; tables kept inside the screen, where
-they scroll). One server, each page visited once per size and language. Screenshots go to
+they scroll). One server, each page visited once per size and language: at desktop width through
+the menu after the first, at phone width from its address. Screenshots go to
 tests/artifacts/screenshots/phone/ (git-ignored); the Vietnamese Overview at desktop width refreshes
 the README's docs/screenshots/overview.png when the page looks different."""
 
@@ -16,7 +17,7 @@ import pytest
 from app_pages.registry import available_pages
 from metrics import i18n
 from tests.conftest import ROOT
-from tests.e2e.conftest import SCREENSHOTS, wait_idle, wait_quiet
+from tests.e2e.conftest import SCREENSHOTS, go, wait_idle, wait_quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -120,9 +121,18 @@ def _changed(new, old) -> bool:
     return mean > 0.05
 
 
-def _open(page, server: str, name: str, lang: str) -> None:
+def _open(page, server: str, name: str, lang: str, *, by_menu: bool) -> None:
+    """A page loaded from its address, or reached from the menu in the same session (the sidebar
+    is open at desktop width); either way, until the DOM is still (plotly draws legends and labels
+    after the first frame)."""
+    if by_menu:
+        go(
+            page,
+            page.locator('[data-testid="stSidebarNav"]').get_by_text(i18n.t(f"nav.{name}", lang), exact=True),
+        )
+        return
     page.goto(f"{server}/{'' if name == 'overview' else name}?lang={lang}")
-    wait_idle(page)  # waits for the DOM to be still: plotly draws legends and labels after the first frame
+    wait_idle(page)
 
 
 def _shoot(page, path, width: int, height: int) -> None:
@@ -152,8 +162,12 @@ def test_every_page_at_desktop_and_phone_width(server, browser, size, lang):
     OUT.mkdir(parents=True, exist_ok=True)
     problems: dict[str, list[str]] = {}
     try:
-        for name in PUBLIC:
-            _open(page, server, name, lang)
+        for i, name in enumerate(PUBLIC):
+            # Desktop: the first page from its address, then the menu, as a reader moves on (a
+            # full load per page took 1-2 s more each); phone: every page from its address, as a
+            # link shared to a phone opens it, with the sidebar folded away.
+            _open(page, server, name, lang, by_menu=size == "desktop" and i > 0)
+            assert f"lang={lang}" in page.url or lang == "vi", f"{name}: the language was lost"
             assert page.locator('[data-testid="stException"]').count() == 0, f"{name} ({lang}, {size})"
             assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip(), f"{name}: no title"
             untranslated = _untranslated_keys(page.locator('[data-testid="stMain"]').inner_text())
