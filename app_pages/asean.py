@@ -32,7 +32,7 @@ table = common.group_table(version, INDEX, edition, GROUP)
 framework = info.frameworks[edition]
 meas = common.measures(version, INDEX, framework)
 pillars = meas[meas["level"] == "pillar"]
-pillar_names = phrases.names_of(pillars, "measure_id", "name", lang)
+pillar_names = phrases.names_of(pillars.to_dict("records"), "measure_id", "name", lang)
 pillar_cols = [c for c in pillar_names if c in table.columns and table[c].notna().any()]
 names = common.country_names(version, lang)
 table = table.dropna(subset=["group_rank"]).sort_values("group_rank")

@@ -124,7 +124,7 @@ def group_names(language: str) -> dict[str, str]:
 
 @st.cache_data(show_spinner=False)
 def _group_names(data_version: Version, language: str) -> dict[str, str]:
-    return phrases.names_of(services.q.peer_groups(store()), "group_id", "name", language)
+    return phrases.names_of(services.q.peer_group_rows(store()), "group_id", "name", language)
 
 
 def num(value: float | int | None, decimals: int = 2) -> str:
@@ -242,7 +242,7 @@ def editions_table(data_version: Version) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def country_names(data_version: Version, language: str) -> dict[str, str]:
-    return phrases.names_of(services.q.countries(store()), "iso3", "name", language)
+    return phrases.names_of(services.q.country_rows(store()), "iso3", "name", language)
 
 
 def country(iso3: str) -> str:

@@ -14,22 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from metrics.safe_text import FORMULA_PREFIXES, SAFE_WORKBOOK_OPTIONS
+
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel limits sheet names to 31 characters and forbids these.
 _SHEET_FORBIDDEN = set("[]:*?/\\")
-
-
-# xlsxwriter options for every workbook the app writes: text stays text (no formula, URL or number
-# is made of a string a file or a user supplied), in memory.
-SAFE_WORKBOOK_OPTIONS = {
-    "in_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "nan_inf_to_errors": False,
-}
 
 
 def neutralise_cell(value: Any) -> Any:

@@ -13,6 +13,9 @@ URLs, file names, country names, notes) passes through here before a page or a r
 - `source_link(url)`: a Markdown link the app builds itself: the URL's host as the visible text,
   the validated address as the target; plain text "–" when there is no valid URL. Never an image.
 - `clip(text, limit)`: at most `limit` characters, with an ellipsis.
+- `FORMULA_PREFIXES`, `SAFE_WORKBOOK_OPTIONS`: a spreadsheet cell whose text starts with one of
+  these would run as a formula ("CSV injection"; metrics.exports and the report's workbook mark it
+  as text), and the xlsxwriter options that make no formula, URL or number of a string.
 
 Pure: no Streamlit, no store.
 """
@@ -43,6 +46,16 @@ _DIRECTIVE = re.compile(r":(?=[A-Za-z])")
 _AUTOLINK = re.compile(r"(?i)(www)(?=\\?\.)|(?<=:)(//)")
 MAX_URL_LENGTH = 2000
 _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# xlsxwriter options for every workbook the app writes: text stays text (no formula, URL or number
+# is made of a string a file or a user supplied), in memory.
+SAFE_WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "nan_inf_to_errors": False,
+}
 
 
 def plain(text: object) -> str:

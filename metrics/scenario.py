@@ -19,12 +19,12 @@ A scenario moves from the published values by the aggregation's weights (new tot
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 
-import numpy as np
 from pydantic import BaseModel, Field
 
-from metrics import ranking
+from metrics import least_squares, ranking
 from metrics.errors import MetricsError
 from metrics.progress import Finding
 
@@ -131,42 +131,64 @@ def fit_parent(parent: str, children: Sequence[str], values: dict[str, dict[str,
     rows = sorted(k for k in values[parent] if all(k in values[c] for c in children))
     if not rows:
         return None
-    x = np.array([[values[c][k] for c in children] for k in rows], dtype=float)
-    y = np.array([values[parent][k] for k in rows], dtype=float)
+    x = [[values[c][k] for c in children] for k in rows]
+    y = [values[parent][k] for k in rows]
 
-    def fits(weights: np.ndarray) -> tuple[bool, float]:
-        res = np.abs(x @ weights - y)
-        return bool(np.mean(res <= TOLERANCE) >= OUTLIER_SHARE), float(np.max(res))
+    def misses(weights: Sequence[float]) -> list[float]:
+        """|aggregate - published| of each country (summed as aggregation_findings sums it)."""
+        return [
+            abs(sum(w * v for w, v in zip(weights, xs, strict=True)) - yk)
+            for xs, yk in zip(x, y, strict=True)
+        ]
 
-    def made(weights: np.ndarray, method: str, residual: float) -> ParentFit:
+    def fits(weights: Sequence[float]) -> tuple[bool, float]:
+        res = misses(weights)
+        return _share(r <= TOLERANCE for r in res) >= OUTLIER_SHARE, max(res)
+
+    def made(weights: Sequence[float], method: str, residual: float) -> ParentFit:
         return ParentFit(
             parent_id=parent,
-            weights={c: round(float(v), 6) for c, v in zip(children, weights, strict=True)},
+            weights={c: round(v, 6) for c, v in zip(children, weights, strict=True)},
             method=method,
             residual=round(residual, 6),
             countries=len(rows),
         )
 
-    mean = np.full(len(children), 1.0 / len(children))
+    mean = [1.0 / len(children)] * len(children)
     ok, residual = fits(mean)
     if ok or len(rows) <= len(children):
         out = made(mean, "mean", residual)
         return out.model_copy(update={"weights": dict.fromkeys(children, 1.0 / len(children))})
-    w, *_ = np.linalg.lstsq(x, y, rcond=None)
-    keep = np.abs(x @ w - y) <= TOLERANCE
-    if keep.sum() > len(children) and keep.mean() >= OUTLIER_SHARE and not keep.all():
-        w, *_ = np.linalg.lstsq(x[keep], y[keep], rcond=None)  # once more without the few slips
-    rounded = np.round(w / ROUND_TO) * ROUND_TO
+    w = least_squares.solve(x, y)
+    keep = [r <= TOLERANCE for r in misses(w)]
+    if sum(keep) > len(children) and _share(keep) >= OUTLIER_SHARE and not all(keep):
+        # once more without the few slips
+        w = least_squares.solve(
+            [xs for xs, k in zip(x, keep, strict=True) if k], [yk for yk, k in zip(y, keep, strict=True) if k]
+        )
+    rounded = [_rounded(v) for v in w]
     ok, residual = fits(rounded)
     if ok:
         return made(rounded, "fitted_rounded", residual)
     return ParentFit(
         parent_id=parent,
-        weights={c: float(v) for c, v in zip(children, w, strict=True)},
+        weights=dict(zip(children, w, strict=True)),
         method="fitted",
         residual=round(fits(w)[1], 6),
         countries=len(rows),
     )
+
+
+def _share(flags: Iterable[bool]) -> float:
+    """The share of true flags."""
+    values = list(flags)
+    return sum(values) / len(values)
+
+
+def _rounded(weight: float) -> float:
+    """The weight to the nearest multiple of ROUND_TO (halves to even); one rounded to nothing keeps
+    its sign (-0.0), as numpy's round kept it when the fit was numpy's."""
+    return math.copysign(round(weight / ROUND_TO) * ROUND_TO, weight)
 
 
 def fit_aggregation(inputs: ScenarioInputs) -> Aggregation:

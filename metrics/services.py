@@ -11,8 +11,8 @@ import datetime as dt
 import tomllib
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pydantic import BaseModel
 
 from metrics import progress, ranking, scenario
@@ -37,8 +37,11 @@ from metrics.scenario import ScenarioResult
 from metrics.store import Store
 from metrics.store import queries as q
 from metrics.store import targets_writes as tw
-from metrics.store.rows import EditionRecord, MeasureRecord
+from metrics.store.rows import EditionRecord, MeasureRecord, ScoreRecord
 from metrics.store.users import authorise
+
+if TYPE_CHECKING:
+    import pandas as pd  # group_table's frame only: the services read typed rows
 
 DEFAULT_COUNTRY = "VNM"
 WORLD = "WORLD"
@@ -89,20 +92,31 @@ def rank_history(
     ]
 
 
-def _published_ranks(frame: pd.DataFrame) -> dict[str, int]:
-    """{iso3: the publisher's rank} of a scores frame, for the countries that have one."""
-    return {k: int(v) for k, v in zip(frame["iso3"], frame["published_rank"], strict=True) if pd.notna(v)}
+def _published_ranks(rows: list[ScoreRecord]) -> dict[str, int]:
+    """{iso3: the publisher's rank} of an edition's scores, for the countries that have one."""
+    return {r.iso3: r.published_rank for r in rows if r.published_rank is not None}
+
+
+def _scores(rows: list[ScoreRecord]) -> dict[str, float]:
+    """{iso3: score} of an edition's scores, best first (as the store orders them)."""
+    return {r.iso3: r.value for r in rows}
+
+
+def _version_of(rows: list[ScoreRecord], ed: EditionRecord) -> int:
+    """The version the scores came from (a rollback between two queries must not mix them); the
+    edition's current one when it has no scores."""
+    return rows[0].version_id if rows else ed.version_id
 
 
 def _rank_row(store: Store, ed: EditionRecord, iso3: str, group_id: str, measure_id: str) -> RankRow:
-    frame = q.scores(store, ed.index_id, ed.edition_year, measure_id)
-    scores = dict(zip(frame["iso3"], frame["value"], strict=True))
+    rows = q.score_rows(store, ed.index_id, ed.edition_year, measure_id)
+    scores = _scores(rows)
     higher = ed.higher_is_better
     computed = ranking.competition_ranks(scores, higher)
     members_on = ed.membership_date
     members = q.group_members(store, group_id, members_on)
     in_group = ranking.group_ranks(scores, members, higher)
-    published_rank = _published_ranks(frame).get(iso3)
+    published_rank = _published_ranks(rows).get(iso3)
     of: int | None = len(scores) if ed.countries_ranked is None else ed.countries_ranked  # unknown: count
     # The publisher's rank is the official figure; our computed rank stands in only when none is printed.
     shown = published_rank if published_rank is not None else computed.get(iso3)
@@ -129,8 +143,7 @@ def _rank_row(store: Store, ed: EditionRecord, iso3: str, group_id: str, measure
         group_size=len(in_group),
         group_membership_date=members_on,
         source_url=ed.source_url,
-        # The version the scores came from (a rollback between the two queries must not mix them).
-        version_id=int(frame["version_id"].iloc[0]) if len(frame) else ed.version_id,
+        version_id=_version_of(rows, ed),
         coverage=region or WORLD,
     )
 
@@ -196,9 +209,8 @@ def _group_names(store: Store, group_id: str | None) -> tuple[str, str]:
     """A peer group's (English, Vietnamese) names; a group not in the store is named by its id."""
     if group_id is None:
         return ("", "")
-    groups = q.peer_groups(store)
-    row = groups[groups["group_id"] == group_id]
-    return (row["name_en"].iloc[0], row["name_vi"].iloc[0]) if len(row) else (group_id, group_id)
+    found = next((g for g in q.peer_group_rows(store) if g.group_id == group_id), None)
+    return (found.name_en, found.name_vi) if found else (group_id, group_id)
 
 
 # --- The progress engine (issue 3): store in, pure results out -------------------------------------
@@ -267,7 +279,7 @@ def yardstick_editions(
 
     A report build's store (metrics.reports.snapshot.ReadCache) keeps the answer for the build: a
     report asks for the same ten yardsticks 22 times (the headline, the second opinions, the
-    strategy scorecard), each answer a few dozen frames turned into models. A new list each time;
+    strategy scorecard), each answer a few dozen editions' scores turned into models. A new list each time;
     the editions in it are shared, as they already are between the targets of one call."""
     memo = getattr(store, "memo", None)
     if memo is None:
@@ -278,19 +290,17 @@ def yardstick_editions(
 
 def _yardstick_editions(store: Store, index_id: str, measure_id: str, group_id: str) -> list[EditionScores]:
     out = []
-    by_edition = q.scores_by_edition(store, index_id, measure_id)
+    by_edition = q.score_rows_by_edition(store, index_id, measure_id)
     for ed in q.edition_rows(store, index_id):
-        frame = by_edition.get(ed.edition_year)
-        if frame is None:
-            frame = q.scores(store, index_id, ed.edition_year, measure_id)  # none: an empty frame
+        rows = by_edition.get(ed.edition_year, [])  # an edition without this measure: no scores
         out.append(
             EditionScores(
                 index_id=index_id,
                 edition_year=ed.edition_year,
                 series=ed.series,
                 measure_id=measure_id,
-                scores=dict(zip(frame["iso3"], frame["value"].astype(float), strict=True)),
-                published_ranks=_published_ranks(frame) if measure_id == "total" else {},
+                scores=_scores(rows),
+                published_ranks=_published_ranks(rows) if measure_id == "total" else {},
                 members=_members(store, group_id, ed),
                 membership_date=ed.membership_date,
                 countries_ranked=ed.countries_ranked,
@@ -302,7 +312,7 @@ def _yardstick_editions(store: Store, index_id: str, measure_id: str, group_id: 
                 scale_min=ed.scale_min,
                 scale_max=ed.scale_max,
                 source_url=ed.source_url,
-                version_id=int(frame["version_id"].iloc[0]) if len(frame) else ed.version_id,
+                version_id=_version_of(rows, ed),
             )
         )
     return out
@@ -418,14 +428,18 @@ def yardstick_comparison(
     ]
 
 
-def _edition_frame(
+Wide = dict[str, dict[str, float]]  # {measure_id: {iso3: score}}, measures by id, countries by iso3
+
+
+def _edition_scores(
     store: Store, index_id: str, edition_year: int
-) -> tuple[EditionRecord, pd.DataFrame, list[MeasureRecord]]:
-    """The edition, its scores wide (a row per country, a column per measure) and its measures."""
+) -> tuple[EditionRecord, Wide, list[MeasureRecord]]:
+    """The edition, its scores wide (per measure, every country's score) and its measures."""
     ed = q.edition_row(store, index_id, edition_year)
-    obs = q.observations(store, index_id, edition_year)
-    wide = obs.pivot_table(index="iso3", columns="measure_id", values="value", aggfunc="first")
-    return ed, wide, q.measure_rows(store, index_id, ed.framework)
+    wide: Wide = {}
+    for o in q.observation_rows(store, index_id, edition_year):  # by country, then measure
+        wide.setdefault(o.measure_id, {}).setdefault(o.iso3, o.value)
+    return ed, dict(sorted(wide.items())), q.measure_rows(store, index_id, ed.framework)
 
 
 def _members(store: Store, group_id: str, ed: EditionRecord) -> list[str] | None:
@@ -437,51 +451,88 @@ def measure_gaps(
 ) -> list[MeasureGap]:
     """For the total, each pillar and each dimension: the N-th best other member's score, the gap,
     the nearest rivals and the mean of the N best others (which pillar closes the gap fastest)."""
-    ed, wide, measures = _edition_frame(store, index_id, edition_year)
+    ed, wide, measures = _edition_scores(store, index_id, edition_year)
     members = _members(store, group_id, ed)
     order = {"total": 0, "pillar": 1, "dimension": 2, "indicator": 3}
     rows = sorted(measures, key=lambda m: (order.get(m.level, 9), m.parent_id, m.measure_id))
     return [
-        progress.measure_gap(
-            m, wide[m.measure_id].dropna().astype(float).to_dict(), members, iso3, n, ed.higher_is_better
-        )
+        progress.measure_gap(m, dict(wide[m.measure_id]), members, iso3, n, ed.higher_is_better)
         for m in rows
-        if m.measure_id in wide.columns
+        if m.measure_id in wide
     ]
 
 
-def group_table(store: Store, index_id: str, edition_year: int, group_id: str = "ASEAN") -> pd.DataFrame:
+@dataclasses.dataclass(frozen=True)
+class GroupRow:
+    """A group member with a score in one edition (services.group_rows)."""
+
+    iso3: str
+    name_en: str
+    name_vi: str
+    score: float
+    group_rank: int
+    published_rank: int | None  # the publisher's global rank
+    computed_rank: int  # the global rank computed from the scores
+    pillars: dict[str, float | None]  # {measure_id: score} of each pillar (None: no score)
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupTable:
+    """The members of a group with a score in one edition, best first (services.group_rows)."""
+
+    index_id: str
+    edition_year: int
+    group_id: str
+    source_url: str
+    pillars: list[str]  # the edition's pillars that have scores, in the framework's order
+    rows: list[GroupRow]
+
+
+GROUP_COLUMNS = ("iso3", "name_en", "name_vi", "score", "group_rank", "published_rank", "computed_rank")
+
+
+def group_rows(store: Store, index_id: str, edition_year: int, group_id: str = "ASEAN") -> GroupTable:
     """One row per group member with a score: names, total, group rank, the publisher's global rank,
-    the computed global rank, then one column per pillar (measure_id), best first."""
-    ed, wide, measures = _edition_frame(store, index_id, edition_year)
+    the computed global rank and each pillar's score, best first."""
+    ed, wide, measures = _edition_scores(store, index_id, edition_year)
     higher = ed.higher_is_better
-    total = wide["total"].dropna().astype(float).to_dict() if "total" in wide.columns else {}
+    total = wide.get("total", {})
     members = _members(store, group_id, ed)
     in_group = total if members is None else {k: total[k] for k in members if k in total}
     group_rank = ranking.competition_ranks(in_group, higher)
     computed = ranking.competition_ranks(total, higher)
-    published = _published_ranks(q.scores(store, index_id, edition_year, "total"))
-    names = q.countries(store).set_index("iso3")
-    pillars = [m.measure_id for m in measures if m.level == "pillar" and m.measure_id in wide.columns]
-    pillar_scores = {p: wide[p].dropna().astype(float).to_dict() for p in pillars}
-    rows = []
-    for k in sorted(in_group, key=lambda c: (group_rank[c], c)):
-        row: dict[str, str | float | int | None] = {
-            "iso3": k,
-            "name_en": names["name_en"].get(k, k),
-            "name_vi": names["name_vi"].get(k, k),
-            "score": in_group[k],
-            "group_rank": group_rank[k],
-            "published_rank": published.get(k),
-            "computed_rank": computed[k],
-        }
-        for p in pillars:
-            row[p] = pillar_scores[p].get(k)  # None: a pillar the country has no score for
-        rows.append(row)
-    columns = ["iso3", "name_en", "name_vi", "score", "group_rank", "published_rank", "computed_rank"]
-    frame = pd.DataFrame(rows, columns=columns + pillars)
+    published = _published_ranks(q.score_rows(store, index_id, edition_year, "total"))
+    names = {c.iso3: c for c in q.country_rows(store)}
+    pillars = [m.measure_id for m in measures if m.level == "pillar" and m.measure_id in wide]
+    rows = [
+        GroupRow(
+            iso3=k,
+            name_en=names[k].name_en if k in names else k,
+            name_vi=names[k].name_vi if k in names else k,
+            score=in_group[k],
+            group_rank=group_rank[k],
+            published_rank=published.get(k),
+            computed_rank=computed[k],
+            pillars={p: wide[p].get(k) for p in pillars},
+        )
+        for k in sorted(in_group, key=lambda c: (group_rank[c], c))
+    ]
+    return GroupTable(index_id, edition_year, group_id, ed.source_url, pillars, rows)
+
+
+def group_table(store: Store, index_id: str, edition_year: int, group_id: str = "ASEAN") -> pd.DataFrame:
+    """group_rows as the pages show it: a column per field of GroupRow, then one per pillar
+    (measure_id; NaN where a country has no score), with the edition in `attrs`."""
+    import pandas as pd  # the pages' frame: the reports read group_rows
+
+    table = group_rows(store, index_id, edition_year, group_id)
+    records = [
+        {**{c: getattr(r, c) for c in GROUP_COLUMNS}, **r.pillars}  # None: a pillar without a score
+        for r in table.rows
+    ]
+    frame = pd.DataFrame(records, columns=[*GROUP_COLUMNS, *table.pillars])
     frame.attrs.update(
-        index_id=index_id, edition_year=edition_year, group_id=group_id, source_url=ed.source_url
+        index_id=index_id, edition_year=edition_year, group_id=group_id, source_url=table.source_url
     )
     return frame
 
@@ -489,7 +540,7 @@ def group_table(store: Store, index_id: str, edition_year: int, group_id: str = 
 def _scenario_inputs(
     store: Store, index_id: str, edition_year: int, group_id: str
 ) -> scenario.ScenarioInputs:
-    ed, wide, measures = _edition_frame(store, index_id, edition_year)
+    ed, wide, measures = _edition_scores(store, index_id, edition_year)
     return scenario.ScenarioInputs(
         index_id=index_id,
         edition_year=edition_year,
@@ -501,7 +552,7 @@ def _scenario_inputs(
             scenario.MeasureDef(measure_id=m.measure_id, level=m.level, parent_id=m.parent_id)
             for m in measures
         ],
-        values={c: {k: float(v) for k, v in wide[c].dropna().items()} for c in wide.columns},
+        values={c: dict(scores) for c, scores in wide.items()},
         members=_members(store, group_id, ed),
     )
 
@@ -532,11 +583,11 @@ def data_quality_findings(store: Store) -> list[Finding]:
     """Published ranks that disagree with the scores (every index and edition), and totals the
     edition's aggregation does not reproduce from the pillars within 0.01."""
     out: list[Finding] = []
-    for index_id in q.indices(store)["index_id"]:
-        for ed in yardstick_editions(store, index_id):
+    for index in q.index_rows(store):
+        for ed in yardstick_editions(store, index.index_id):
             out.extend(progress.rank_findings(ed))
-        for e in q.edition_rows(store, index_id):
-            inputs = _scenario_inputs(store, index_id, e.edition_year, WORLD)
+        for e in q.edition_rows(store, index.index_id):
+            inputs = _scenario_inputs(store, index.index_id, e.edition_year, WORLD)
             out.extend(scenario.aggregation_findings(inputs))
     return out
 

@@ -79,7 +79,7 @@ def get_strategy(store: Store, strategy_id: str) -> Strategy:
 
 
 def list_strategies(store: Store) -> list[StrategyRow]:
-    counts = Counter(q.targets(store)["strategy_id"])
+    counts = Counter(t.strategy_id for t in q.target_rows(store))
     default = default_strategy_id(store)
     return [
         StrategyRow(
@@ -421,7 +421,7 @@ def target_reports(
     counts = Counter(r.target_id for r in recs)
     value_counts = Counter(r.target_id for r in value_records(recs))
     names = agencies(store)
-    known = [i for i in q.indices(store)["index_id"] if not q.editions(store, i).empty]
+    known = [i.index_id for i in q.index_rows(store) if q.edition_rows(store, i.index_id)]
     cache: dict = {}
     out = []
     for target in targets(store, sid):

@@ -1,5 +1,6 @@
-"""CLI start-up: `--help` imports no command module, and a command imports only its own module
-(the speed itself is measured by benchmarks/bench_cli.py, not here)."""
+"""CLI start-up: `--help` imports no command module, a command imports only its own module, and a
+report loads no pandas, numpy or pyarrow (the speed itself is measured by benchmarks/bench_cli.py,
+not here)."""
 
 from __future__ import annotations
 
@@ -71,3 +72,27 @@ def test_a_csv_import_does_not_load_the_spreadsheet_reader_and_a_pdf_no_chart_br
     report = _imported("report", "--format", "pdf", "--out", str(tmp_path / "r.pdf"), "--db", str(fresh_db))
     assert (tmp_path / "r.pdf").stat().st_size > 50_000
     assert not report & {"plotly", "kaleido", "openpyxl", "streamlit"}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang", "kind"),
+    [
+        ("pptx", "vi", "meeting"),
+        ("xlsx", "en", "meeting"),
+        ("pdf", "vi", "meeting"),
+        ("pptx", "en", "closing_review"),
+        ("xlsx", "vi", "closing_review"),
+        ("pdf", "en", "closing_review"),
+    ],
+)
+def test_a_report_loads_no_pandas_numpy_or_pyarrow(fresh_db, tmp_path, fmt, lang, kind):
+    """pandas with numpy and pyarrow was about 0.4 s of a report process, loaded to read the store
+    as frames: a report reads typed rows (metrics.store.queries' *_rows), fits an index's
+    aggregation without numpy (metrics.least_squares) and imports fpdf2 without it."""
+    out = tmp_path / f"report.{fmt}"
+    loaded = _imported(
+        "report", "--format", fmt, "--lang", lang, "--kind", kind, "--meeting-date", "2026-12-01",
+        "--out", str(out), "--db", str(fresh_db),
+    )  # fmt: skip
+    assert out.stat().st_size > 10_000  # the report was written
+    assert not loaded & {"pandas", "numpy", "pyarrow"}

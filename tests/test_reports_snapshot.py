@@ -32,6 +32,18 @@ def test_a_caller_that_changes_its_frame_changes_only_its_own(store):
     assert "VNM" in set(q.countries(cached)["iso3"])
 
 
+def test_rows_asked_twice_reach_the_store_once_and_stay_each_callers_own(store):
+    cached = ReadCache(store)
+    first = q.score_rows(cached, "GAIRI", 2025)
+    assert first == q.score_rows(cached, "GAIRI", 2025) == q.score_rows(store, "GAIRI", 2025)
+    assert q.score_rows(cached, "GAIRI", 2024) == q.score_rows(store, "GAIRI", 2024)
+    assert cached.queries == 1 and cached.asked == 3  # one query holds every edition of a measure
+    first.clear()
+    assert q.score_rows(cached, "GAIRI", 2025)  # the cache's answer is not the list a caller holds
+    q.scores(cached, "GAIRI", 2025)  # the same query as a frame: another shape, another answer
+    assert cached.queries == 2
+
+
 def test_other_cursor_calls_run_the_query_for_real(store):
     cached = ReadCache(store)
     with cached.reader() as cur:
@@ -50,4 +62,4 @@ def test_a_report_build_reads_each_query_once(store):
     asked, queries = cache.asked, cache.queries
     assert ctx.strategy_data.closed_rows  # the closed strategy's: the same yardsticks again
     assert cache.asked - asked > 20 and cache.queries - queries < 10
-    assert len(cache._frames) == cache.queries  # every query of the build asked once
+    assert len(cache._answers) == cache.queries  # every query of the build asked once

@@ -4,6 +4,7 @@ verdict, a localized name. Pure: rows are any objects (or dicts) with the named 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from metrics import i18n
@@ -139,6 +140,7 @@ def localized_column(name: str, lang: str) -> str:
     return f"{name}_{lang}"
 
 
-def names_of(frame: Any, key: str, name: str, lang: str) -> dict:
-    """{key: name in the language} from a table with name_vi and name_en columns."""
-    return dict(zip(frame[key], frame[localized_column(name, lang)], strict=True))
+def names_of(rows: Iterable[Any], key: str, name: str, lang: str) -> dict:
+    """{key: name in the language} of rows (objects or dicts) with name_vi and name_en fields."""
+    column = localized_column(name, lang)
+    return {field(r, key): field(r, column) for r in rows}

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
-
-import pandas as pd
 
 
 def missing(value: Any) -> bool:
-    """None, NaN or pandas' NA (nullable integer columns from DuckDB)."""
-    if value is None or value is pd.NA:
+    """None, NaN, or pandas' NA (a nullable column of a frame: only once pandas is loaded, as a
+    report never loads it itself)."""
+    if value is None:
         return True
-    return isinstance(value, float) and math.isnan(value)
+    if isinstance(value, float):
+        return math.isnan(value)
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA
 
 
 def int_or_none(value: Any) -> int | None:

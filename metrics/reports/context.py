@@ -13,8 +13,6 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import pandas as pd
-
 from metrics import committee, i18n, services
 from metrics.errors import MetricsError, NotFound
 from metrics.present import format as fmt
@@ -25,6 +23,7 @@ from metrics.reports.snapshot import read_cache
 from metrics.reports.strategy import StrategyData
 from metrics.store import Store
 from metrics.store import queries as q
+from metrics.store.rows import EditionRecord, EvidenceRecord, TargetRecord
 
 ISO3 = services.DEFAULT_COUNTRY
 
@@ -32,14 +31,12 @@ ISO3 = services.DEFAULT_COUNTRY
 def usable_editions(store: Store, index_id: str, iso3: str = ISO3) -> list[int]:
     """The editions a report can be 'as of': mostly with totals (not an edition imported without
     them) and with the country's total. The latest is the default of the CLI and the Report page."""
-    out = []
-    for ed in q.editions(store, index_id).to_dict("records"):
-        if not bool(ed.get("has_headline", True)):
-            continue
-        scores = q.scores(store, index_id, int(ed["edition_year"]), "total")
-        if iso3 in set(scores["iso3"]):
-            out.append(int(ed["edition_year"]))
-    return out
+    return [
+        ed.edition_year
+        for ed in q.edition_rows(store, index_id)
+        if ed.has_headline
+        and any(s.iso3 == iso3 for s in q.score_rows(store, index_id, ed.edition_year, "total"))
+    ]
 
 
 class ReportContext:
@@ -50,18 +47,17 @@ class ReportContext:
         self.lang = opts.lang
         self.today = opts.meeting_date or dt.date.today()
         self.group = opts.group_id
-        groups = set(q.peer_groups(store)["group_id"])
-        if self.group not in groups:
+        if self.group not in {g.group_id for g in q.peer_group_rows(store)}:
             raise MetricsError("report_unknown_group", group_id=self.group)
-        self.target_rows = {r["target_id"]: r for r in q.targets(store).to_dict("records")}
-        rank_targets = [r for r in self.target_rows.values() if r["kind"] == "rank"]
+        self.target_rows: dict[str, TargetRecord] = {r.target_id: r for r in q.target_rows(store)}
+        rank_targets = [r for r in self.target_rows.values() if r.kind == "rank"]
         # The report's yardstick is the rank targets' own (data, not code): GAIRI by default.
-        self.index: str = rank_targets[0]["yardstick_index"] if rank_targets else "GAIRI"
+        self.index: str = rank_targets[0].yardstick_index if rank_targets else "GAIRI"
         self.as_of, all_eds = self._as_of(opts.as_of)
-        self.editions = [e for e in all_eds if int(e["edition_year"]) <= self.as_of]
+        self.editions: list[EditionRecord] = [e for e in all_eds if e.edition_year <= self.as_of]
         self.ed = self.editions[-1]
         self.prev = self.editions[-2] if len(self.editions) > 1 else None
-        self.publisher = self.ed["publisher"]
+        self.publisher = self.ed.publisher
         self.index_name = phrases.localized(self.ed, "index_name", self.lang)
         self.data_version = store.data_version()
         # the strategy in force on the meeting date (a report dated before a decision was signed
@@ -82,16 +78,16 @@ class ReportContext:
             if r.edition_year <= self.as_of
         ]
         self.row = self.history[-1] if self.history else None
-        self.names = phrases.names_of(q.countries(store), "iso3", "name", self.lang)
-        self.group_names = phrases.names_of(q.peer_groups(store), "group_id", "name", self.lang)
-        self.members = q.group_members(store, self.group, self.ed["membership_date"])
-        self.records = q.progress_records(store)
+        self.names = phrases.names_of(q.country_rows(store), "iso3", "name", self.lang)
+        self.group_names = phrases.names_of(q.peer_group_rows(store), "group_id", "name", self.lang)
+        self.members = q.group_members(store, self.group, self.ed.membership_date)
+        self.records: list[EvidenceRecord] = q.evidence_rows(store)  # the active ones
         self.decision_url = self.in_force.source_url if self.in_force else ""
         self._cache: dict[tuple, Any] = {}
 
-    def _as_of(self, chosen: int | None) -> tuple[int, list[dict[str, Any]]]:
+    def _as_of(self, chosen: int | None) -> tuple[int, list[EditionRecord]]:
         """The edition the report is as of (the latest usable one by default), and all editions."""
-        all_eds = q.editions(self.store, self.index).to_dict("records")
+        all_eds = q.edition_rows(self.store, self.index)
         if not all_eds:
             raise MetricsError("unknown_index", index_id=self.index)
         usable = usable_editions(self.store, self.index)
@@ -99,7 +95,7 @@ class ReportContext:
             if not usable:
                 raise MetricsError("report_no_usable_edition", index_id=self.index, country=ISO3)
             return usable[-1], all_eds
-        if chosen not in {int(e["edition_year"]) for e in all_eds}:
+        if chosen not in {e.edition_year for e in all_eds}:
             raise NotFound("edition_not_found", index_id=self.index, edition_year=chosen)
         if chosen not in usable:
             # Without Viet Nam's total the headline, the scorecard and the trajectory have
@@ -136,13 +132,13 @@ class ReportContext:
             return phrases.goal(a.group_id, n, self.lang, self.group_names.get(a.group_id))
         if a.kind == "direction":
             return self.t("report.headline.direction_goal")
-        row = self.target_rows.get(a.target_id, {})
+        row = self.target_rows.get(a.target_id)
         unit = count_unit(
             a.target_value,
             self.lang,
-            row.get("unit_en") or "",
-            row.get("unit_vi") or "",
-            row.get("unit_en_one") or "",
+            row.unit_en if row else "",
+            row.unit_vi if row else "",
+            row.unit_en_one if row else "",
         )
         return self.t("report.counted.goal_count", n=self.num(a.target_value, 0), unit=unit).strip()
 
@@ -202,13 +198,13 @@ class ReportContext:
                 out.append(next((a for a in pool if vocabulary.is_open(a.status)), pool[-1]))
         return out
 
-    def group_frame(self) -> pd.DataFrame:
-        """The group's members with a score as of the report's edition (services.group_table)."""
-        frame: pd.DataFrame = self.cached(
+    def group_table(self) -> services.GroupTable:
+        """The group's members with a score as of the report's edition (services.group_rows)."""
+        table: services.GroupTable = self.cached(
             ("group", self.group),
-            lambda: services.group_table(self.store, self.index, self.as_of, self.group),
+            lambda: services.group_rows(self.store, self.index, self.as_of, self.group),
         )
-        return frame
+        return table
 
     def gaps(self, a: Assessment) -> list[MeasureGap]:
         """Per measure, the gap to the threshold of target `a` (services.measure_gaps)."""
@@ -235,17 +231,17 @@ class ReportContext:
     def measure_names(self) -> dict[str, str]:
         """{measure_id: name} of the as-of edition's framework, in the report's language."""
         return phrases.names_of(
-            q.measures(self.store, self.index, self.ed["framework"]), "measure_id", "name", self.lang
+            q.measure_rows(self.store, self.index, self.ed.framework), "measure_id", "name", self.lang
         )
 
     def yardstick_quantity(self, index_id: str, measure_id: str | None) -> str:
         """What another index's target measure counts, in the report's language ("Số bài báo AI"
         for research output): its latest framework's name of the measure; the index's short name
         when the store has none."""
-        editions = q.editions(self.store, index_id).to_dict("records")
+        editions = q.edition_rows(self.store, index_id)
         if editions:
             names = phrases.names_of(
-                q.measures(self.store, index_id, editions[-1]["framework"]), "measure_id", "name", self.lang
+                q.measure_rows(self.store, index_id, editions[-1].framework), "measure_id", "name", self.lang
             )
             if names.get(measure_id or "total"):
                 return names[measure_id or "total"]
@@ -253,39 +249,36 @@ class ReportContext:
 
     def short_names(self) -> dict[str, str]:
         """{index_id: short name in the report's language} of every index in the store."""
-        return {
-            row["index_id"]: phrases.short_name(row, self.lang)
-            for row in q.indices(self.store).to_dict("records")
-        }
+        return {row.index_id: phrases.short_name(row, self.lang) for row in q.index_rows(self.store)}
 
     # --- sources -----------------------------------------------------------------------------------
 
-    def source(self, ed: dict) -> Source:
+    def source(self, ed: EditionRecord) -> Source:
         return Source(
-            index_id=ed["index_id"],
+            index_id=ed.index_id,
             label=self.t(
                 "report.source_label",
-                publisher=ed["publisher"],
+                publisher=ed.publisher,
                 index=phrases.short_name(ed, self.lang),
-                edition=int(ed["edition_year"]),
+                edition=ed.edition_year,
             ),
-            edition_year=int(ed["edition_year"]),
-            url=ed["source_url"],
-            version_id=int(ed["version_id"]),
-            file_name=ed["file_name"],
-            sha256=ed["sha256"],
+            edition_year=ed.edition_year,
+            url=ed.source_url,
+            version_id=ed.version_id,
+            file_name=ed.file_name,
+            sha256=ed.sha256,
         )
 
     def edition_sources(self, pairs: Iterable[tuple[str | None, int | None]]) -> list[Source]:
         """The publisher file behind each (index, edition) a section quotes, each once, in order."""
-        frame = q.editions(self.store)
+        editions = {(e.index_id, e.edition_year): e for e in q.edition_rows(self.store)}
         out: dict[tuple[str, int], Source] = {}
         for index_id, year in pairs:
             if not index_id or not year or (index_id, int(year)) in out:
                 continue
-            match = frame[(frame["index_id"] == index_id) & (frame["edition_year"] == int(year))]
-            if not match.empty:
-                out[(index_id, int(year))] = self.source(match.iloc[0].to_dict())
+            ed = editions.get((index_id, int(year)))
+            if ed is not None:
+                out[(index_id, int(year))] = self.source(ed)
         return list(out.values())
 
     def decision_source(self) -> Source:
@@ -304,7 +297,7 @@ class ReportContext:
         return {"decision": s.decision_name(self.lang), "signed": signed, "name": s.name(self.lang)}
 
     def progress_sources(self) -> list[Source]:
-        urls = sorted({u for u in self.records["source_url"].tolist() if u}) if not self.records.empty else []
+        urls = sorted({r.source_url for r in self.records if r.source_url})
         return [Source(index_id="PROGRESS", label=self.t("report.progress_source"), url=u) for u in urls]
 
     def all_sources(self) -> list[Source]:

@@ -12,12 +12,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import TTFFont
-
 from metrics.reports import pdf_chart, style
 from metrics.reports.model import Bullet, Chart, ReportModel, Section, Table, nfc
+from metrics.reports.pdf_library import FPDF, TTFFont, XPos, YPos
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,14 @@ distinct ones on the default data (metrics.store.queries asks for a measure's sc
 edition, every index's editions and a group's whole membership, and cuts them). The services
 take a store and query it; rather than thread a cache through each of them, the build hands
 them a `ReadCache`, whose cursors answer a query already asked in this build from its first
-answer (a copy, so a caller that changes its frame changes only its own); the store's own reader
-is taken only for a query not yet answered.
+answer; the store's own reader is taken only for a query not yet answered.
 
-Only `cur.execute(sql, params).df()` is cached, the one shape of metrics.store.queries; anything
-else a cursor is asked (fetchone, fetchall, ...) runs the query for real. The cache lives as long
-as the build: a report is one reading of the data, and the next report reads afresh.
+The two shapes of metrics.store.queries are cached: `cur.execute(sql, params).fetchall()` with
+its `.description` (the typed rows; what a report reads) and `.df()` (the pages' frames). A cached
+answer is never shared for change: rows are tuples of plain values in a new list each time, and a
+frame is a copy, so a caller that changes its answer changes only its own. Anything else a cursor
+is asked (fetchone, ...) runs the query for real. The cache lives as long as the build: a report
+is one reading of the data, and the next report reads afresh.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
 
     from metrics.store import Store
 
-Key = tuple[str, tuple[Hashable, ...]]
+Key = tuple[str, str, tuple[Hashable, ...]]
+Fetched = tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...]]  # a cursor's description and its rows
 
 
 def read_cache(store: Store) -> Store:
@@ -35,14 +38,15 @@ def read_cache(store: Store) -> Store:
 
 
 class ReadCache:
-    """A wrapper of a Store: `reader()` memoises `.df()` answers; everything else is the store's."""
+    """A wrapper of a Store: `reader()` memoises the answers of queries (their rows or their frames);
+    everything else is the store's."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._frames: dict[Key, pd.DataFrame] = {}
+        self._answers: dict[Key, Any] = {}  # a Fetched or a DataFrame, by shape and query
         self._memo: dict[Hashable, Any] = {}
         self._version: int | None = None
-        self.asked = 0  # `.df()` queries the build asked for
+        self.asked = 0  # queries the build asked for (rows or a frame)
         self.queries = 0  # queries that reached the store (for tests and benchmarks)
 
     def __getattr__(self, name: str) -> Any:
@@ -67,32 +71,50 @@ class ReadCache:
         with contextlib.ExitStack() as stack:
             yield _Cursor(self, lambda: stack.enter_context(self._store.reader()))
 
+    def fetched(self, cursor: _Cursor, sql: str, params: list | tuple | None) -> Fetched:
+        """The query's description and rows (tuples, shared: nobody can change them)."""
+
+        def run() -> Fetched:
+            result = cursor.real().execute(sql, params or [])
+            return tuple(result.description), tuple(result.fetchall())
+
+        answer: Fetched = self._answer("rows", sql, params, run)
+        return answer
+
     def frame(self, cursor: _Cursor, sql: str, params: list | tuple | None) -> pd.DataFrame:
+        """The query's `.df()`, a copy for each caller."""
+        frame: pd.DataFrame = self._answer(
+            "df", sql, params, lambda: cursor.real().execute(sql, params or []).df()
+        )
+        return frame.copy()
+
+    def _answer(self, shape: str, sql: str, params: list | tuple | None, run: Callable[[], Any]) -> Any:
         self.asked += 1
-        key = _key(sql, params)
+        key = _key(shape, sql, params)
         if key is None:
             self.queries += 1
-            return cursor.real().execute(sql, params or []).df()
-        if key not in self._frames:
+            return run()
+        if key not in self._answers:
             self.queries += 1
-            self._frames[key] = cursor.real().execute(sql, params or []).df()
-        return self._frames[key].copy()
+            self._answers[key] = run()
+        return self._answers[key]
 
 
-def _key(sql: str, params: list | tuple | None) -> Key | None:
-    """The cache key of a query, or None when a parameter is not hashable (then it is not cached)."""
+def _key(shape: str, sql: str, params: list | tuple | None) -> Key | None:
+    """The cache key of a query in one shape, or None when a parameter is not hashable (then it is
+    not cached)."""
     values = tuple(params or ())
     try:
         hash(values)
     except TypeError:
         return None
     # the type too: 2024 and 2024.0 (or True and 1) are equal keys but may not be equal queries
-    return sql, tuple((type(v).__name__, v) for v in values)
+    return shape, sql, tuple((type(v).__name__, v) for v in values)
 
 
 class _Cursor:
-    """A cursor whose `execute(...)` is run when its answer is asked for: `.df()` through the cache,
-    anything else on the real cursor."""
+    """A cursor whose `execute(...)` is run when its answer is asked for: `.fetchall()` (with
+    `.description`) and `.df()` through the cache, anything else on the real cursor."""
 
     def __init__(self, cache: ReadCache, open_reader: Callable[[], Any]) -> None:
         self._cache = cache
@@ -123,9 +145,23 @@ class _Pending:
         self._sql = sql
         self._params = params
         self._ran: Any = None
+        self._fetched: Fetched | None = None
 
     def df(self) -> pd.DataFrame:
         return self._cursor._cache.frame(self._cursor, self._sql, self._params)
+
+    @property
+    def description(self) -> tuple[Any, ...]:
+        return self._answer()[0]
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self._answer()[1])
+
+    def _answer(self) -> Fetched:
+        # one question of the cache for `.description` and `.fetchall()` of this execute
+        if self._fetched is None:
+            self._fetched = self._cursor._cache.fetched(self._cursor, self._sql, self._params)
+        return self._fetched
 
     def run(self) -> Any:
         if self._ran is None:

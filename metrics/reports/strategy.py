@@ -37,7 +37,7 @@ class StrategyData:
         sid = self.strategy.strategy_id if self.strategy else None
         self.rows: list[ScoreRow] = committee.scorecard(store, sid, today=today) if sid else []
         self.names = committee.agency_names(store)
-        self.group_names = phrases.names_of(q.peer_groups(store), "group_id", "name", lang)
+        self.group_names = phrases.names_of(q.peer_group_rows(store), "group_id", "name", lang)
         self.latest = committee.latest_dates(committee.evidence(store))
         # the strategy the one in force replaced: the subject of a closing review
         self.closed: StrategyChoice | None = next(

@@ -12,9 +12,9 @@ import math
 
 import xlsxwriter
 
-from metrics.exports import FORMULA_PREFIXES, SAFE_WORKBOOK_OPTIONS
 from metrics.reports import style
 from metrics.reports.model import Cell, ReportModel, Table, nfc
+from metrics.safe_text import FORMULA_PREFIXES, SAFE_WORKBOOK_OPTIONS
 
 _FORBIDDEN = set("[]:*?/\\")
 MAX_URL = 2000  # Excel refuses longer hyperlinks; such a URL is written as plain text

@@ -1,9 +1,12 @@
-"""Typed rows of the store's queries, for code that reads fields (the services, the committee).
+"""Typed rows of the store's queries, for code that reads fields (the services, the committee, the
+reports).
 
-A table shown as it is (st.dataframe, a data-pack sheet, a plotly trace) may stay a DataFrame; code
-that reads a row's fields gets one of these instead, with None for a missing value, so no caller
-tests `x != x` for NaN or converts a pandas Timestamp. A renamed column fails here, by name, at the
-first query (and mypy sees every field). Pure: no database driver.
+A query's rows arrive as DuckDB's `fetchall` gives them (column names and tuples of plain Python
+values: None for NULL, a date for a DATE, a datetime for a TIMESTAMP) and become one of these
+dataclasses, so no caller tests `x != x` for NaN or converts a pandas Timestamp. A renamed column
+fails here, by name, at the first query (and mypy sees every field). A table a page shows as it is
+(st.dataframe, a plotly trace) stays a DataFrame (metrics.store.queries). Pure: no database driver,
+and no pandas (a report process never loads it); `from_frame` reads a frame a caller already holds.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import dataclasses
 import datetime as dt
 import math
 import typing
-from collections.abc import Callable
-from typing import Any, Literal, TypeVar
-
-import pandas as pd
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from metrics.models import EvidenceFit, EvidenceKind, EvidenceLabel, StrategyKind
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 R = TypeVar("R")
 EvidenceStatus = Literal["active", "withdrawn"]
@@ -112,6 +116,8 @@ class EditionRecord:
     source_url: str
     version_id: int
     imported_at: dt.datetime | None
+    file_name: str  # the current version's file and its checksum (a report's sources)
+    sha256: str
     short_name: str
     short_name_vi: str
     index_name_en: str
@@ -133,18 +139,84 @@ class MeasureRecord:
     name_vi: str
 
 
-def from_frame(cls: type[R], frame: pd.DataFrame) -> list[R]:
-    """The frame's rows as `cls`, one field per column of the same name (other columns ignored);
-    NULL, NaN and NaT become None, a timestamp becomes the date or datetime the field names."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class IndexRecord:
+    index_id: str
+    name_en: str
+    name_vi: str
+    short_name: str
+    short_name_vi: str  # blank: the short name reads the same in both languages
+    publisher: str
+    higher_is_better: bool
+    coverage: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CountryRecord:
+    iso3: str
+    name_en: str
+    name_vi: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PeerGroupRecord:
+    group_id: str
+    name_en: str
+    name_vi: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MembershipRecord:
+    """A country's membership of a peer group, from valid_from to valid_to (None: still a member)."""
+
+    group_id: str
+    iso3: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScoreRecord:
+    """One country's current score of one measure in one edition."""
+
+    edition_year: int
+    iso3: str
+    value: float
+    published_rank: int | None
+    version_id: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ObservationRecord:
+    """One current measure of one country in one edition, with where it was read from."""
+
+    iso3: str
+    measure_id: str
+    value: float
+    published_rank: int | None
+    name_in_source: str
+    source_file: str
+    version_id: int
+
+
+def from_rows(cls: type[R], columns: Sequence[str], values: Iterable[Sequence[Any]]) -> list[R]:
+    """Rows of a query (its column names, then each row's values in that order) as `cls`, one field
+    per column of the same name (other columns ignored); NULL and NaN become None, a timestamp
+    becomes the date or datetime the field names."""
     kinds = _kinds(cls)
-    missing = [name for name in kinds if name not in frame.columns]
+    missing = [name for name in kinds if name not in columns]
     if missing:
         raise KeyError(f"{cls.__name__}: the query has no column {', '.join(missing)}")
-    columns = [frame[name].tolist() for name in kinds]
-    return [
-        cls(**{name: _value(v, kind) for (name, kind), v in zip(kinds.items(), values, strict=True)})
-        for values in zip(*columns, strict=True)
-    ]
+    picks = [(list(columns).index(name), convert) for name, convert in kinds.items()]
+    return [cls(*[_value(row[at], convert) for at, convert in picks]) for row in values]
+
+
+def from_frame(cls: type[R], frame: pd.DataFrame) -> list[R]:
+    """A DataFrame's rows as `cls` (a table a caller already holds as a frame), as from_rows reads a
+    query's: NaN, NaT and pandas' NA are NULL, numpy's scalars become Python's (the frame's own
+    methods do it: this module never imports pandas)."""
+    plain = frame.astype(object).where(frame.notna(), None)
+    return from_rows(cls, list(frame.columns), plain.itertuples(index=False, name=None))
 
 
 _KINDS: dict[type, dict[str, Convert]] = {}
@@ -182,13 +254,14 @@ def _converter(kind: Any, where: str) -> Convert:
     if kind is dt.date:
         return lambda v: v.date() if isinstance(v, dt.datetime) else v
     if kind is dt.datetime:
-        return lambda v: v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
-    return kind  # numpy's int64, float64 and bool_ -> Python's int, float and bool
+        # a frame's pandas Timestamp (a datetime subclass) -> the datetime itself
+        return lambda v: (
+            v.to_pydatetime() if type(v) is not dt.datetime and hasattr(v, "to_pydatetime") else v
+        )
+    return kind  # int, float, str, bool: a frame's numpy scalars become Python's (a row's already are)
 
 
 def _value(value: Any, convert: Convert) -> Any:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return convert(value)

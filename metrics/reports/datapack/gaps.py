@@ -16,7 +16,7 @@ class Gap(NamedTuple):
 
 
 def build(ctx: ReportContext) -> Table:
-    source = ctx.ed["source_url"]
+    source = ctx.ed.source_url
     columns: list[Col[Gap]] = [
         Col("goal", lambda g: f"{ctx.goal(g.target)} ({g.target.horizon_year})"),
         Col("measure", lambda g: ctx.measure_name(g.gap)),

@@ -18,7 +18,7 @@ class Lever(NamedTuple):
 
 def build(ctx: ReportContext) -> Table:
     names = ctx.measure_names()
-    source = ctx.ed["source_url"]
+    source = ctx.ed.source_url
 
     def new_values(lever: Lever) -> str:
         return "; ".join(f"{names.get(k, k)} = {ctx.num(v)}" for k, v in lever.plan["changes"].items())

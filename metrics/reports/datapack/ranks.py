@@ -35,8 +35,8 @@ def build(ctx: ReportContext) -> Table:
     ]
     rows = [
         r
-        for index_id in q.indices(ctx.store)["index_id"]
-        for r in services.rank_history(ctx.store, index_id, ISO3, ctx.group)
+        for index in q.index_rows(ctx.store)
+        for r in services.rank_history(ctx.store, index.index_id, ISO3, ctx.group)
         if r.edition_year <= ctx.as_of
     ]
     return sheet(ctx, "ranks", columns, rows, ctx.t("report.xlsx.ranks_note"))

@@ -27,7 +27,7 @@ def changes_rows(ctx: ReportContext) -> list[list[Cell]]:
     previous edition and of this one, then each rank target's status and gap."""
     if ctx.prev is None or len(ctx.history) < 2:
         return []
-    previous = int(ctx.prev["edition_year"])
+    previous = ctx.prev.edition_year
     rows = _reading_rows(ctx, ctx.history[-2], ctx.history[-1])
     for a in ctx.rank_assessments:
         histories = ctx.status_histories.get(a.target_id, [])
@@ -116,17 +116,17 @@ def build(ctx: ReportContext) -> Section:
             [ctx.source(ctx.ed)],
             lead=ctx.t("report.changes.none", index=ctx.index),
         )
-    previous, current = int(ctx.prev["edition_year"]), ctx.as_of
+    previous, current = ctx.prev.edition_year, ctx.as_of
     bullets = []
-    if ctx.prev["series"] != ctx.ed["series"]:
+    if ctx.prev.series != ctx.ed.series:
         bullets.append(
             Bullet(
                 text=ctx.t(
                     "report.changes.break_note",
                     current=current,
                     previous=previous,
-                    series_now=ctx.ed["series"],
-                    series_then=ctx.prev["series"],
+                    series_now=ctx.ed.series,
+                    series_then=ctx.prev.series,
                 )
             )
         )

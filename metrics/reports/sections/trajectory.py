@@ -107,9 +107,9 @@ def _gap_chart(ctx: ReportContext) -> Chart:
             )
         )
     breaks = [
-        f"{e['edition_year']} ({e['series']})"
+        f"{e.edition_year} ({e.series})"
         for prev, e in zip(ctx.editions, ctx.editions[1:], strict=False)
-        if e["series"] != prev["series"]
+        if e.series != prev.series
     ]
     title = ctx.t("report.trajectory.gap_title")
     rows = [
@@ -302,13 +302,13 @@ def build(ctx: ReportContext) -> Section:
         if chart is not None:
             charts.append(chart)
     if len(charts) == 3:
-        n = sum(1 for e in ctx.editions if e["series"] == ctx.ed["series"])
+        n = sum(1 for e in ctx.editions if e.series == ctx.ed.series)
         bullets.append(
             Bullet(
                 text=ctx.t(
                     "report.trajectory.no_projection",
                     edition=ctx.as_of,
-                    series=ctx.ed["series"],
+                    series=ctx.ed.series,
                     editions=fmt.count(n, "edition", ctx.lang),
                 )
             )
