@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from metrics.ingest.source import Cursor
 
 # The repeat check counts distinct (edition, country, measure) keys in a bitstring up to this many
@@ -115,19 +113,19 @@ def _from_bitstrings(cur: Cursor, facts: str, countries: int, measures: int, tot
     ).fetchall()
     found = []
     for year, n, lo, hi, ranked, bits in rows:
-        grid = np.frombuffer(bits.encode("ascii"), dtype=np.uint8).reshape(countries, measures) == ord("1")
+        # Row i of the grid is bits[i * measures:(i + 1) * measures]; column j is bits[j::measures].
         found.append(
             _Counted(
                 year=int(year),
                 rows=int(n),
-                countries=int(grid.any(axis=1).sum()),
+                countries=sum("1" in bits[i * measures : (i + 1) * measures] for i in range(countries)),
                 value_min=float(lo),
                 value_max=float(hi),
-                measure_nos=np.flatnonzero(grid.any(axis=0)).tolist(),
-                countries_with_total=int(grid[:, total].sum()) if total >= 0 else 0,
+                measure_nos=[j for j in range(measures) if "1" in bits[j::measures]],
+                countries_with_total=bits[total::measures].count("1") if total >= 0 else 0,
                 ranked=int(ranked),
                 keyed_rows=int(n),
-                distinct_keys=int(grid.sum()),
+                distinct_keys=bits.count("1"),
             )
         )
     return found

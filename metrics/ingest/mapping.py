@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
-
-import pandas as pd
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from metrics.ingest import headers as H
-from metrics.ingest.readers import IGNORE
+from metrics.store.imports import ImportReference
+
+# The measure id of a column the analyst chose not to import.
+IGNORE = "-"
 
 __all__ = ["IGNORE", "measure_map", "normalised", "slug", "stored_aliases"]
 
@@ -27,13 +29,9 @@ def normalised(column_map: Mapping[str, str] | None) -> dict[str, str]:
     return {H.normalise_header(k): v for k, v in (column_map or {}).items() if v}
 
 
-def stored_aliases(ref: dict[str, pd.DataFrame], index_id: str) -> dict[str, str]:
+def stored_aliases(ref: ImportReference, index_id: str) -> dict[str, str]:
     """normalised header -> measure id (or IGNORE) kept from earlier confirmed imports of the index."""
-    frame = ref.get("measure_aliases")
-    if frame is None or frame.empty:
-        return {}
-    rows = frame[frame["index_id"] == index_id]
-    return dict(zip(rows["header_key"], rows["measure_id"], strict=True))
+    return {row["header_key"]: row["measure_id"] for row in ref.of_index("measure_aliases", index_id)}
 
 
 def slug(text: str) -> str:
@@ -50,7 +48,7 @@ def slug(text: str) -> str:
 def measure_map(
     texts: list[str],
     index_id: str,
-    ref: dict[str, pd.DataFrame],
+    ref: ImportReference,
     chosen: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -59,14 +57,15 @@ def measure_map(
     `chosen`: the analyst's column_map; `headers`: measure as written -> the header its values
     came from. A text mapped to IGNORE is left out of the first dict (its rows are not imported).
     How: chosen, alias, known, synonym, new or ignored."""
-    measures = ref["measures"][ref["measures"]["index_id"] == index_id]
+    measures = ref.of_index("measures", index_id)
     by_key: dict[str, str] = {}
-    for mid, name_en, name_vi in measures[["measure_id", "name_en", "name_vi"]].itertuples(index=False):
-        for text in (mid, name_en, name_vi):
+    for row in measures:
+        mid = row["measure_id"]
+        for text in (mid, row["name_en"], row["name_vi"]):
             by_key.setdefault(H.normalise_header(text), mid)
     synonyms = H.measure_lookup()
     totals = H.lookup(H.TOTAL + H.VALUE)
-    known_ids = set(measures["measure_id"])
+    known_ids = {row["measure_id"] for row in measures}
     picks, aliases = normalised(chosen), stored_aliases(ref, index_id)
     headers = headers or {}
     out: dict[str, str] = {}
@@ -127,13 +126,10 @@ def column_feeds(
     return feeds
 
 
-def measure_choices(index_measures: pd.DataFrame) -> list[dict[str, str]]:
-    """The index's measures an analyst may map a column to (each once, the total first)."""
-    rows = index_measures.drop_duplicates("measure_id", keep="last")
+def measure_choices(index_measures: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The index's measures an analyst may map a column to (each once, its last row by framework;
+    the total first, then pillars, dimensions and the rest, each by id)."""
+    last = {row["measure_id"]: row for row in index_measures}
     order = {"total": 0, "pillar": 1, "dimension": 2}
-    rows = rows.assign(_order=[order.get(level, 3) for level in rows["level"]])
-    rows = rows.sort_values(["_order", "measure_id"])
-    return [
-        {"measure_id": r["measure_id"], "name_en": r["name_en"], "name_vi": r["name_vi"]}
-        for r in rows.to_dict("records")
-    ]
+    rows = sorted(last.values(), key=lambda r: (order.get(r["level"], 3), r["measure_id"]))
+    return [{"measure_id": r["measure_id"], "name_en": r["name_en"], "name_vi": r["name_vi"]} for r in rows]

@@ -79,10 +79,7 @@ def plan_editions(
 ) -> EditionsPlan:
     """Plan each edition the file holds, then leave the tables the checks read on `cur`."""
     index_id = context.index_id
-    editions = context.ref["editions"]
-    by_year = {
-        int(r["edition_year"]): r for r in editions[editions["index_id"] == index_id].to_dict("records")
-    }
+    by_year = {int(r["edition_year"]): r for r in context.ref.of_index("editions", index_id)}
     versions = versions_by_year(context)
     stats = staged.figures.editions
     inferred = (
@@ -92,7 +89,7 @@ def plan_editions(
     )
     text_of = staged.measures.first_text()
     # the last row of each measure id (ordered by framework)
-    known = {row["measure_id"]: row for row in context.index_measures.to_dict("records")}
+    known = {row["measure_id"]: row for row in context.index_measures}
     plans, checks, allowed, warnings = [], [], [], []
     new_frameworks: dict[str, dict[str, Any]] = {}
     new_measures: dict[tuple[str, str], dict[str, Any]] = {}

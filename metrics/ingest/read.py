@@ -20,9 +20,7 @@ import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.ingest import detect, readers, upload_guard
@@ -31,6 +29,9 @@ from metrics.ingest.reference import warm_reference
 from metrics.ingest.source import ImportOptions, Progress, SourceFile, no_progress
 from metrics.ingest.workbook import Layout, read_workbook
 from metrics.store.connection import Store
+
+if TYPE_CHECKING:  # the frames of the pandas readers; a tidy CSV read by DuckDB loads no pandas
+    import pandas as pd
 
 STAGE_COLUMNS = [
     "country",
@@ -205,6 +206,8 @@ def _from_publisher(frame: pd.DataFrame, layout: Layout, file_name: str, size: i
         measure_columns["total"] = columns["value"]
     texts = [t.sheet for t in layout.tables] + [h for t in layout.tables for h in t.headers.values()]
     hint = detect.year_in(*texts)
+    import pandas as pd
+
     stage = pd.DataFrame(
         {
             "country": frame["country"],
@@ -247,6 +250,8 @@ def _from_analyst(data: bytes, file_name: str, options: ImportOptions) -> Source
     elif cols.get("value"):
         for text in frame["measure_id"].unique():
             measure_columns[str(text)] = cols["value"]
+    import pandas as pd
+
     stage = pd.DataFrame(
         {
             "country": frame["country"],

@@ -14,10 +14,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import charset_normalizer
-import pandas as pd
 
 from metrics.errors import MetricsError, Problem, ValidationFailed
 from metrics.ingest import headers as H
@@ -32,13 +31,15 @@ from metrics.ingest.cells import (
     starts_like_note,
 )
 from metrics.ingest.limits import import_limits
+from metrics.ingest.mapping import IGNORE
+
+if TYPE_CHECKING:  # the frames of the pandas readers; a tidy CSV read by DuckDB loads no pandas
+    import pandas as pd
 
 TIDY_COLUMNS = ["country", "iso_code", "edition_year", "measure_id", "value", "published_rank", "source_row"]
 DELIMITERS = (",", ";", "\t", "|")
 
 _YEAR_HEADER = re.compile(r"\d{4}")
-# The measure id of a column the analyst chose not to import (metrics.ingest.mapping.IGNORE).
-IGNORE = "-"
 # Windows-1258 writes Vietnamese tone marks as separate combining characters.
 _VI_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VI_LETTERS = re.compile(r"[\u1ea0-\u1ef9\u01a0\u01a1\u01af\u01b0\u0102\u0103\u0110\u0111]")
@@ -218,6 +219,8 @@ def trim_notes(records: list[tuple[int, list[Any]]]) -> list[tuple[int, list[Any
 
 def _frame(records: list[tuple[int, list[Any]]]) -> pd.DataFrame:
     """Header = first record; index = the line/row number the user sees."""
+    import pandas as pd
+
     if not records:
         return pd.DataFrame()
     header_row, header = records[0]
@@ -542,6 +545,8 @@ def _iso(record: Mapping[str, Any], m: _Mapping) -> str | None:
 
 
 def _tidy(rows: list[tuple]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=TIDY_COLUMNS)
     df["value"] = df["value"].astype("float64")
     for col in ("edition_year", "published_rank", "source_row"):

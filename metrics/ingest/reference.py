@@ -1,9 +1,9 @@
 """What an import is checked against: the database's reference data and the index it goes into.
 
 In: a cursor (one snapshot), the Store it belongs to (for the cache), the ImportOptions. Out: an
-`ImportContext`, read-only: the reference frames (countries, aliases, indices, editions, measures,
+`ImportContext`, read-only: the reference rows (countries, aliases, indices, editions, measures,
 versions, measure aliases), the country matcher, and the index (its row, whether it is new, its
-measures per framework, the scale the analyst gave). The frames and matcher are cached per store
+measures per framework, the scale the analyst gave). The rows and matcher are cached per store
 and data version (every write bumps it), so a second import of one session builds neither again.
 """
 
@@ -15,8 +15,6 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from metrics.errors import MetricsError
 from metrics.ingest.countries import CountryResolver
 from metrics.ingest.source import Cursor, ImportOptions
@@ -25,7 +23,7 @@ from metrics.store.connection import Store
 
 INDEX_ID = re.compile(r"[A-Z][A-Z0-9_]{1,31}")
 
-Reference = dict[str, pd.DataFrame]
+Reference = store_imports.ImportReference
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class ImportContext:
     resolver: CountryResolver
     index_id: str
     index_row: dict[str, Any] | None  # None for a new index
-    index_measures: pd.DataFrame  # the index's rows of the measures table (every framework)
+    index_measures: tuple[store_imports.Record, ...]  # the index's rows of measures (every framework)
     framework_measures: dict[str, set[str]]  # framework -> its measure ids
     scale: tuple[float, float] | None  # the scale the analyst gave (--scale-min/--scale-max)
 
@@ -67,7 +65,7 @@ class ImportContext:
 
     @property
     def known_measure_ids(self) -> set[str]:
-        return set(self.index_measures["measure_id"])
+        return {row["measure_id"] for row in self.index_measures}
 
 
 def import_context(cur: Cursor, store: Store | None, options: ImportOptions) -> ImportContext:
@@ -75,17 +73,17 @@ def import_context(cur: Cursor, store: Store | None, options: ImportOptions) -> 
     an invalid scale."""
     ref, resolver = reference_as_seen(cur, store)
     index_id, index_row = _index(ref, options)
-    measures = ref["measures"]
-    index_measures = measures[measures["index_id"] == index_id]
+    index_measures = tuple(ref.of_index("measures", index_id))
+    framework_measures: dict[str, set[str]] = {}
+    for row in index_measures:
+        framework_measures.setdefault(str(row["framework"]), set()).add(row["measure_id"])
     return ImportContext(
         ref=ref,
         resolver=resolver,
         index_id=index_id,
         index_row=index_row,
         index_measures=index_measures,
-        framework_measures={
-            str(fw): set(group["measure_id"]) for fw, group in index_measures.groupby("framework")
-        },
+        framework_measures=framework_measures,
         scale=_given_scale(options),
     )
 
@@ -103,10 +101,10 @@ def _index(ref: Reference, options: ImportOptions) -> tuple[str, dict[str, Any] 
     """(index id, its row or None when new). Raises for a missing/unknown/invalid index."""
     index_id = (options.index_id or "").strip()
     if not index_id:
-        raise MetricsError("index_required", known=", ".join(ref["indices"]["index_id"]))
-    known = ref["indices"].set_index("index_id")
-    if index_id in known.index:
-        return index_id, {"index_id": index_id, **known.loc[index_id].to_dict()}
+        raise MetricsError("index_required", known=", ".join(row["index_id"] for row in ref.indices))
+    known = {row["index_id"]: row for row in ref.indices}
+    if index_id in known:
+        return index_id, dict(known[index_id])
     if not INDEX_ID.fullmatch(index_id):
         raise MetricsError("index_id_invalid", index_id=index_id)
     if not options.name:
@@ -157,6 +155,6 @@ def warm_reference(store: Store) -> None:
 def resolver_from(ref: Reference) -> CountryResolver:
     """The country matcher over the database's countries and aliases (seeded and analyst-confirmed)."""
     extra: dict[str, list[str]] = {}
-    for alias, iso3 in ref["aliases"][["alias", "iso3"]].itertuples(index=False):
-        extra.setdefault(iso3, []).append(alias)
-    return CountryResolver(ref["countries"], extra)
+    for row in ref.aliases:
+        extra.setdefault(row["iso3"], []).append(row["alias"])
+    return CountryResolver(ref.countries, extra)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from metrics.errors import Problem
 from metrics.store import imports as store_imports
 from metrics.store.connection import Store
+
+if TYPE_CHECKING:  # a reader's frame; the DuckDB fast path hands over a relation instead
+    import pandas as pd
 
 Layout = Literal["auto", "publisher", "tidy"]
 

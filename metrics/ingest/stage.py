@@ -19,8 +19,6 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from metrics.errors import MetricsError, Problem
 from metrics.ingest import cells, checks, mapping
 from metrics.ingest.figures import EditionFigures, edition_figures
@@ -229,40 +227,50 @@ def _collisions(measures: MeasureMatch, source: SourceFile) -> list[Problem]:
     return problems
 
 
-def _temp_table(cur: Cursor, name: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
-    """A small frame as a temporary table of VARCHAR columns, but those given `types` (names from
-    this module only)."""
-    cur.register("import_frame", frame)
-    try:
-        columns = ", ".join(f"CAST({c} AS {types.get(c, 'VARCHAR')}) AS {c}" for c in frame.columns)
-        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM import_frame")  # noqa: S608
-    finally:
-        cur.unregister("import_frame")
+def _temp_table(cur: Cursor, name: str, columns: dict[str, tuple[str, list[Any]]]) -> None:
+    """A small temporary table from its columns (column -> (SQL type, values), all of one length;
+    names and types from this module only): each list bound once and unnested side by side."""
+    select = ", ".join(
+        f"unnest(${i + 1}::{sql_type}[]) AS {column}"
+        for i, (column, (sql_type, _)) in enumerate(columns.items())
+    )
+    values = [list(v) for _, v in columns.values()]
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", values)
 
 
 def _names_table(cur: Cursor, names: tuple[NameMatch, ...], iso_codes: tuple[str, ...]) -> None:
     """`import_names`: one row per distinct (country, iso_code); iso_no a small integer per country,
     so the checks group on integers, not on text."""
-    frame = pd.DataFrame(
-        [(n.country, n.iso_code, n.iso3, n.by_name, n.by_code) for n in names],
-        columns=["country", "iso_code", "iso3", "name_iso3", "code_iso3"],
-        dtype=object,
-    )
     numbers = {iso3: i for i, iso3 in enumerate(iso_codes)}
-    frame["iso_no"] = pd.array([numbers.get(n.iso3) if n.iso3 else None for n in names], dtype="Int32")
-    frame["name_no"] = pd.array(range(len(frame)), dtype="Int32")
-    _temp_table(cur, "import_names", frame, {"iso_no": "INTEGER", "name_no": "INTEGER"})
+    _temp_table(
+        cur,
+        "import_names",
+        {
+            "country": ("VARCHAR", [n.country for n in names]),
+            "iso_code": ("VARCHAR", [n.iso_code for n in names]),
+            "iso3": ("VARCHAR", [n.iso3 for n in names]),
+            "name_iso3": ("VARCHAR", [n.by_name for n in names]),
+            "code_iso3": ("VARCHAR", [n.by_code for n in names]),
+            "iso_no": ("INTEGER", [numbers.get(n.iso3) if n.iso3 else None for n in names]),
+            "name_no": ("INTEGER", list(range(len(names)))),
+        },
+    )
 
 
 def _measures_table(cur: Cursor, measures: MeasureMatch) -> None:
     """`import_measures`: one row per measure text kept, with its measure id and measure_no."""
-    frame = pd.DataFrame(
-        list(measures.measure_of.items()), columns=["measure_text", "measure_id"], dtype=object
-    )
     numbers = {mid: i for i, mid in enumerate(measures.measure_ids)}
-    frame["measure_no"] = pd.array([numbers[m] for m in frame["measure_id"]], dtype="Int32")
-    frame["text_no"] = pd.array(range(len(frame)), dtype="Int32")
-    _temp_table(cur, "import_measures", frame, {"measure_no": "INTEGER", "text_no": "INTEGER"})
+    pairs = list(measures.measure_of.items())
+    _temp_table(
+        cur,
+        "import_measures",
+        {
+            "measure_text": ("VARCHAR", [text for text, _ in pairs]),
+            "measure_id": ("VARCHAR", [mid for _, mid in pairs]),
+            "measure_no": ("INTEGER", [numbers[mid] for _, mid in pairs]),
+            "text_no": ("INTEGER", list(range(len(pairs)))),
+        },
+    )
 
 
 def _join_rows(cur: Cursor, default_year: int | None, *, on_scratch_table: bool) -> str:

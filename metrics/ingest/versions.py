@@ -29,13 +29,16 @@ class VersionRow:
 
 def versions_by_year(context: ImportContext) -> dict[int, tuple[VersionRow, ...]]:
     """The index's stored versions by edition, in version order."""
-    versions = context.ref["versions"]
-    rows = versions[versions["index_id"] == context.index_id]
     found: dict[int, list[VersionRow]] = {}
-    columns = ["version_id", "edition_year", "is_current", "sha256", "country_count", "withdrawn"]
-    for vid, year, is_current, sha, n, withdrawn in rows[columns].itertuples(index=False):
-        found.setdefault(int(year), []).append(
-            VersionRow(int(vid), bool(is_current), sha, int(n), bool(withdrawn))
+    for row in context.ref.of_index("versions", context.index_id):
+        found.setdefault(int(row["edition_year"]), []).append(
+            VersionRow(
+                int(row["version_id"]),
+                bool(row["is_current"]),
+                row["sha256"],
+                int(row["country_count"]),
+                bool(row["withdrawn"]),
+            )
         )
     return {year: tuple(group) for year, group in found.items()}
 

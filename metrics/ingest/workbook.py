@@ -21,14 +21,15 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from os import PathLike
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from metrics.errors import MetricsError, Problem, ValidationFailed
 from metrics.ingest import headers as H
 from metrics.ingest.cells import is_missing, parse_number, parse_rank
 from metrics.ingest.readers import clean_text
+
+if TYPE_CHECKING:  # the frames of the pandas readers; a tidy CSV read by DuckDB loads no pandas
+    import pandas as pd
 
 SCAN_ROWS = 30
 COLUMNS = ["country", "iso_code", "measure_id", "value", "published_rank", "source_row", "source_sheet"]
@@ -614,6 +615,8 @@ def _extract(book: _Book, layout: Layout) -> tuple[list[dict[str, Any]], list[Pr
 
 
 def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(records, columns=COLUMNS)
     df["value"] = df["value"].astype("float64")
     df["published_rank"] = df["published_rank"].astype("Int64")

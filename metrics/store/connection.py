@@ -11,8 +11,9 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -34,6 +35,41 @@ def _schema_tables() -> frozenset[str]:
 TABLES = _schema_tables()
 # Recorded in meta when the schema is applied: a file with this value needs no schema write.
 SCHEMA_SHA = hashlib.sha256(SCHEMA.read_bytes()).hexdigest()[:16]
+
+
+def insert_rows(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    returning: str | None = None,
+) -> list[tuple[Any, ...]]:
+    """INSERT rows (dicts with the same keys, None for NULL) into `table` in one statement, on the
+    caller's cursor; the RETURNING rows when `returning` names columns of the table.
+
+    Each column is bound as one list and the lists are unnested side by side: a statement per row
+    (executemany) costs about 0.6 ms a row here, this about 5 ms for a few hundred. DuckDB casts
+    each list's values to the column's type on insert."""
+    if table not in TABLES:
+        raise ValueError(f"{table!r} is not a table of the schema")
+    if not rows:
+        return []
+    names = list(rows[0])
+    if any(not _IDENTIFIER.fullmatch(n) for n in names) or (
+        returning is not None and not _COLUMN_LIST.fullmatch(returning)
+    ):
+        raise ValueError(f"column names {names!r} / {returning!r} are not plain identifiers")
+    columns = [[row[name] for row in rows] for name in names]
+    values = ", ".join(f"unnest(${i + 1})" for i in range(len(names)))
+    sql = f"INSERT INTO {table} ({', '.join(names)}) SELECT {values}"
+    if returning is None:
+        cur.execute(sql, columns)
+        return []
+    return cur.execute(f"{sql} RETURNING {returning}", columns).fetchall()
+
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+_COLUMN_LIST = re.compile(r"[a-z_][a-z0-9_]*(, [a-z_][a-z0-9_]*)*")
 
 
 def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame) -> None:

@@ -12,15 +12,18 @@ import json
 import os
 import sys
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import BaseModel
 
 from metrics.auth import Actor
 from metrics.errors import MetricsError, NotFound
-from metrics.store.connection import Store, insert_frame
+from metrics.store.connection import Store, insert_rows
 from metrics.store.users import authorise
+
+if TYPE_CHECKING:  # list_versions' frame only: an import itself loads no pandas
+    import pandas as pd
 
 # Test hook: seconds to sleep inside the import transaction, after every row is written and
 # before COMMIT, so a test can SIGKILL the process mid-write. Unset in normal use.
@@ -31,21 +34,52 @@ VALUE_TOLERANCE = 1e-9  # below this a difference is float noise (publisher file
 # --- reference data the pipeline needs --------------------------------------------------------
 
 
-def reference(cur) -> dict[str, pd.DataFrame]:
+Record = dict[str, Any]  # one row of a reference table: column -> value, None for NULL
+
+
+@dataclass(frozen=True)
+class ImportReference:
+    """The reference data an import is checked against, read on one cursor (one snapshot): each
+    table's rows as records, in the order of its query."""
+
+    countries: tuple[Record, ...]
+    aliases: tuple[Record, ...]
+    indices: tuple[Record, ...]
+    editions: tuple[Record, ...]
+    measures: tuple[Record, ...]
+    versions: tuple[Record, ...]
+    measure_aliases: tuple[Record, ...]
+
+    def of_index(self, table: str, index_id: str) -> list[Record]:
+        """The rows of `table` (editions, measures, versions or measure_aliases) of one index."""
+        rows: tuple[Record, ...] = getattr(self, table)
+        return [row for row in rows if row["index_id"] == index_id]
+
+
+_REFERENCE_SQL = {
+    "countries": "SELECT iso3, iso2, name_en, name_vi, name_vi_official FROM countries ORDER BY iso3",
+    "aliases": "SELECT alias, iso3 FROM country_aliases ORDER BY iso3, alias",
+    "indices": "SELECT i.*, d.unit, d.index_id IS NOT NULL AS created_by_import "
+    "FROM indices i LEFT JOIN index_details d USING (index_id) ORDER BY index_id",
+    "editions": "SELECT * FROM editions ORDER BY index_id, edition_year",
+    "measures": "SELECT * FROM measures ORDER BY index_id, framework, measure_id",
+    "versions": "SELECT version_id, index_id, edition_year, is_current, sha256, file_name, imported_at,"
+    " row_count, country_count, w.version_id IS NOT NULL AS withdrawn"
+    " FROM versions LEFT JOIN version_withdrawals w USING (version_id) ORDER BY version_id",
+    "measure_aliases": "SELECT index_id, header_key, measure_id FROM measure_aliases ORDER BY ALL",
+}
+
+
+def records(cur, query: str, parameters: list[Any] | None = None) -> tuple[Record, ...]:
+    """A query's rows as records (column -> value), on the caller's cursor."""
+    result = cur.execute(query, parameters or [])
+    names = [d[0] for d in result.description]
+    return tuple(dict(zip(names, row, strict=True)) for row in result.fetchall())
+
+
+def reference(cur) -> ImportReference:
     """Countries, aliases, indices, editions, measures and current versions (one cursor, one snapshot)."""
-    sql = {
-        "countries": "SELECT iso3, iso2, name_en, name_vi, name_vi_official FROM countries ORDER BY iso3",
-        "aliases": "SELECT alias, iso3 FROM country_aliases ORDER BY iso3, alias",
-        "indices": "SELECT i.*, d.unit, d.index_id IS NOT NULL AS created_by_import "
-        "FROM indices i LEFT JOIN index_details d USING (index_id) ORDER BY index_id",
-        "editions": "SELECT * FROM editions ORDER BY index_id, edition_year",
-        "measures": "SELECT * FROM measures ORDER BY index_id, framework, measure_id",
-        "versions": "SELECT version_id, index_id, edition_year, is_current, sha256, file_name, imported_at,"
-        " row_count, country_count, w.version_id IS NOT NULL AS withdrawn"
-        " FROM versions LEFT JOIN version_withdrawals w USING (version_id) ORDER BY version_id",
-        "measure_aliases": "SELECT index_id, header_key, measure_id FROM measure_aliases ORDER BY ALL",
-    }
-    return {name: cur.execute(query).df() for name, query in sql.items()}
+    return ImportReference(**{name: records(cur, query) for name, query in _REFERENCE_SQL.items()})
 
 
 # --- writing an import ------------------------------------------------------------------------
@@ -61,14 +95,14 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
     The staged rows are read from the temporary view `import_rows` of this cursor.
     """
     if plan.get("new_index"):
-        insert_frame(cur, "indices", pd.DataFrame([plan["new_index"]]))
+        insert_rows(cur, "indices", [plan["new_index"]])
         cur.execute(
             "INSERT INTO index_details (index_id, unit, created_by) VALUES (?, ?, ?)",
             [plan["index_id"], plan.get("unit") or "", actor.name],
         )
-    insert_frame(cur, "frameworks", pd.DataFrame(plan.get("new_frameworks", [])))
-    insert_frame(cur, "measures", pd.DataFrame(plan.get("new_measures", [])))
-    insert_frame(cur, "editions", pd.DataFrame(plan.get("new_editions", [])))
+    insert_rows(cur, "frameworks", plan.get("new_frameworks", []))
+    insert_rows(cur, "measures", plan.get("new_measures", []))
+    insert_rows(cur, "editions", plan.get("new_editions", []))
     for e in plan.get("updated_editions", []):  # a dataset's scale widened to hold new values
         cur.execute(
             "UPDATE editions SET scale_min = ?, scale_max = ? WHERE index_id = ? AND edition_year = ?",
@@ -106,48 +140,36 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
     fresh = [ed for ed in todo if ed["action"] != "restore"]
     created: dict[int, int] = {}
     if fresh:
-        rows = pd.DataFrame(
+        versions = [
             {
                 "index_id": index_id,
-                "edition_year": [int(ed["edition_year"]) for ed in fresh],
+                "edition_year": int(ed["edition_year"]),
                 "is_current": True,
                 "source_url": plan.get("source_url") or "",
                 "licence": plan.get("licence") or "",
                 "file_name": plan["file_name"],
                 "sha256": plan["sha256"],
                 "imported_by": actor.name,
-                "row_count": [int(ed["row_count"]) for ed in fresh],
-                "country_count": [int(ed["country_count"]) for ed in fresh],
+                "row_count": int(ed["row_count"]),
+                "country_count": int(ed["country_count"]),
                 "note": plan.get("note") or "",
             }
-        )
-        cur.register("_import_versions", rows)
-        try:
-            columns = ", ".join(rows.columns)
-            created = dict(
-                cur.execute(
-                    f"INSERT INTO versions ({columns}) SELECT {columns} FROM _import_versions"  # noqa: S608
-                    " RETURNING edition_year, version_id"
-                ).fetchall()
-            )
-        finally:
-            cur.unregister("_import_versions")
+            for ed in fresh
+        ]
+        created = dict(insert_rows(cur, "versions", versions, returning="edition_year, version_id"))
         mapping = json.dumps(plan.get("mapping") or {}, ensure_ascii=False, default=str)
-        details = pd.DataFrame(
+        details = [
             {
-                "version_id": [created[int(ed["edition_year"])] for ed in fresh],
+                "version_id": created[int(ed["edition_year"])],
                 "reader": plan.get("reader") or "",
                 "mapping": mapping,
-                "warnings": [
-                    json.dumps(ed.get("warnings") or [], ensure_ascii=False, default=str) for ed in fresh
-                ],
-                "created_edition": [bool(ed.get("edition_is_new")) for ed in fresh],
-                "replaced_version": pd.array(
-                    [previous.get(int(ed["edition_year"])) for ed in fresh], dtype="Int64"
-                ),
+                "warnings": json.dumps(ed.get("warnings") or [], ensure_ascii=False, default=str),
+                "created_edition": bool(ed.get("edition_is_new")),
+                "replaced_version": previous.get(int(ed["edition_year"])),
             }
-        )
-        insert_frame(cur, "version_details", details)
+            for ed in fresh
+        ]
+        insert_rows(cur, "version_details", details)
         # Each row's version by a list lookup on its year (no join): the list holds the new version
         # of every year from the first to the last (NULL for a year not written: no row has one).
         first = min(created)
@@ -211,10 +233,10 @@ def list_versions(store: Store, index_id: str | None = None) -> pd.DataFrame:
 
 
 def version(cur, version_id: int) -> dict[str, Any]:
-    rows = cur.execute("SELECT * FROM versions WHERE version_id = ?", [int(version_id)]).df()
-    if rows.empty:
+    rows = records(cur, "SELECT * FROM versions WHERE version_id = ?", [int(version_id)])
+    if not rows:
         raise NotFound("version_not_found", version_id=int(version_id))
-    return rows.iloc[0].to_dict()
+    return rows[0]
 
 
 class ValueChange(BaseModel):

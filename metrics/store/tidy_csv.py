@@ -8,8 +8,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
-
 from metrics.errors import MetricsError
 
 _GROUPED_NUMBER = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
@@ -270,8 +268,12 @@ def read_tidy_csv(
                     " WHERE NOT value_missing AND value IS NULL AND NOT is_note"
                 ).fetchall()
                 rescued = _rescued_numbers([text for (text,) in odd], rescue_number)
-                if rescued is not None:
-                    conn.register(_RESCUE_VIEW, rescued)
+                if rescued:
+                    conn.execute(
+                        f"CREATE OR REPLACE TEMP TABLE {_RESCUE_VIEW} AS"
+                        " SELECT unnest($1::VARCHAR[]) AS text, unnest($2::DOUBLE[]) AS number",
+                        [list(rescued), list(rescued.values())],
+                    )
                     typed = rules(True)
                     conn.execute(f"DROP TABLE {parsed}")
                     records, problem_rows, kept, years = rules_pass(typed)
@@ -315,8 +317,8 @@ def read_tidy_csv(
         if cursor is None:
             conn.close()
         else:
-            with contextlib.suppress(Exception):  # registered only when a value was rescued
-                conn.unregister(_RESCUE_VIEW)
+            with contextlib.suppress(Exception):  # made only when a value was rescued
+                conn.execute(f"DROP TABLE IF EXISTS temp.{_RESCUE_VIEW}")
     return {
         "rows": rows,
         "relation": relation,
@@ -411,10 +413,7 @@ def _typed_pass(
     return records, years, distinct
 
 
-def _rescued_numbers(texts: list[str], rescue_number: Callable[[str], float | None]) -> pd.DataFrame | None:
-    """(text, number) for each value text `rescue_number` reads a number in; None when none. One
+def _rescued_numbers(texts: list[str], rescue_number: Callable[[str], float | None]) -> dict[str, float]:
+    """text -> number for each value text `rescue_number` reads a number in (empty when none). One
     call per distinct text, so even a file whose every value is odd costs one call per value."""
-    pairs = [(text, number) for text in texts if (number := rescue_number(text)) is not None]
-    if not pairs:
-        return None
-    return pd.DataFrame(pairs, columns=["text", "number"]).astype({"text": object, "number": "float64"})
+    return {text: float(number) for text in texts if (number := rescue_number(text)) is not None}
