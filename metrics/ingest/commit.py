@@ -10,6 +10,7 @@ lives in metrics.store.imports.write_import; this module gives it plain data (`w
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 from dataclasses import asdict
 from typing import Any
 
@@ -27,9 +28,18 @@ from metrics.store.users import authorise
 
 
 def commit(
-    store: Store, actor: Actor, source: SourceFile, options: ImportOptions, progress: Progress | None = None
+    store: Store,
+    actor: Actor,
+    source: SourceFile,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    *,
+    restore_point: Future[restore_points.RestorePoint | None] | None = None,
 ) -> ImportResult:
-    """Check again and write, in one transaction; ValidationFailed (nothing written) on any problem."""
+    """Check again and write, in one transaction; ValidationFailed (nothing written) on any problem.
+
+    `restore_point`: the restore point being taken already (take_restore_point on another thread,
+    started before the file was read); None to take it here."""
     actor = authorise(store, actor, "analyst")
     progress = progress or no_progress
     started = time.perf_counter()
@@ -43,7 +53,7 @@ def commit(
             raise ValidationFailed(plan.problems)
         return ImportResult(status="unchanged", action="none", plan=plan, versions=[])
     action = "replace" if any(y in current for y in years) else "import"
-    point = take_restore_point(store, actor, source.file_name)
+    point = restore_point.result() if restore_point else take_restore_point(store, actor, source.file_name)
     detail: dict[str, Any] = {
         "file_name": source.file_name,
         "sha256": source.sha256,

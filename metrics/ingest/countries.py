@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping
 from os import PathLike
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from metrics.errors import MetricsError, NotFound, Problem, ValidationFailed
 
 COLUMNS = ("iso3", "iso2", "name_en", "name_vi", "name_vi_official", "aliases")
@@ -117,6 +115,8 @@ def _similarity(query: str, choice: str, **_: Any) -> float:
     rapidfuzz's WRatio would otherwise rank every name that merely contains a 2-3 letter key
     ("nga", "ao", "y") near the top.
     """
+    from rapidfuzz import fuzz
+
     score = max(fuzz.ratio(query, choice), fuzz.token_sort_ratio(query, choice))
     if len(query) >= 4 and len(choice) > len(query):
         score = max(score, 0.9 * fuzz.partial_ratio(query, choice))
@@ -232,6 +232,8 @@ class CountryResolver:
             shown = self._shown[key] if self._keys.get(key) == iso3 else _text(text).upper()
             found[iso3] = (iso3, shown, 100.0)
         if key:
+            from rapidfuzz import process  # suggestions only: a file whose names all match never needs it
+
             matches = process.extract(
                 key, list(self._keys), scorer=_similarity, limit=None, score_cutoff=score_cutoff
             )

@@ -9,12 +9,14 @@ parsed here beyond a workbook's layout.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from metrics.errors import MetricsError
 from metrics.ingest import headers as H
 from metrics.ingest.source import ImportOptions
-from metrics.ingest.workbook import Layout, detect_layout
+
+if TYPE_CHECKING:
+    from metrics.ingest.workbook import Layout
 
 Reader = Literal["publisher", "analyst", "tidy_csv"]
 
@@ -61,6 +63,8 @@ def analyst_workbook(options: ImportOptions) -> bool:
 
 def is_analyst_layout(data: bytes, options: ImportOptions) -> bool:
     """Whether a workbook the publisher reader refused holds an analyst's table instead."""
+    from metrics.ingest.workbook import detect_layout  # a workbook's reader: not for a CSV
+
     try:
         return looks_like_analyst_table(detect_layout(data, options.sheet, options.index_id))
     except MetricsError:

@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from metrics.auth import Actor
 from metrics.errors import MetricsError
 from metrics.ingest.analyse import analyse
-from metrics.ingest.commit import commit
+from metrics.ingest.commit import commit, take_restore_point
 from metrics.ingest.read import read_file, read_source
 from metrics.ingest.reference import resolver_from
 from metrics.ingest.results import EditionPlan, ImportPlan, ImportResult
@@ -83,14 +85,18 @@ def import_file(
     """Read a file from disk and preview it (dry_run) or commit it.
 
     One connection is held throughout (read-write to commit), so the fast path's scratch table
-    lives on the instance that checks and writes it (metrics.store.connection.Store.hold)."""
+    lives on the instance that checks and writes it (metrics.store.connection.Store.hold). To
+    commit, the restore point is taken on a second thread while the file is read: both are mostly
+    DuckDB's work, which leaves the GIL, and nothing writes to the file before the commit waits
+    for it (an unchanged or refused import reuses it next time: same data version)."""
     actor = authorise(store, actor, "analyst")
-    with store.hold(write=not dry_run):
+    with store.hold(write=not dry_run), ThreadPoolExecutor(max_workers=1) as pool:
+        point = None if dry_run else pool.submit(take_restore_point, store, actor, Path(path).name)
         source = read_file(path, options, progress=progress, store=store)
         try:
             if dry_run:
                 return preview(store, actor, source, options, progress)
-            return commit(store, actor, source, options, progress)
+            return commit(store, actor, source, options, progress, restore_point=point)
         finally:
             source.release()
 

@@ -27,11 +27,12 @@ from metrics.ingest import detect, readers, upload_guard
 from metrics.ingest.fast_csv import digest_and_line_count, line_count, read_fast_csv
 from metrics.ingest.reference import warm_reference
 from metrics.ingest.source import ImportOptions, Progress, SourceFile, no_progress
-from metrics.ingest.workbook import Layout, read_workbook
 from metrics.store.connection import Store
 
 if TYPE_CHECKING:  # the frames of the pandas readers; a tidy CSV read by DuckDB loads no pandas
     import pandas as pd
+
+    from metrics.ingest.workbook import Layout
 
 STAGE_COLUMNS = [
     "country",
@@ -178,6 +179,8 @@ def _read_workbook(data: bytes, file_name: str, options: ImportOptions) -> Sourc
 
 def _read_workbook_as(data: bytes, file_name: str, options: ImportOptions) -> SourceFile:
     """A publisher's workbook, unless its layout (or the options) say it is an analyst's table."""
+    from metrics.ingest.workbook import read_workbook  # loaded for a workbook only (with pandas)
+
     if detect.analyst_workbook(options):
         return _from_analyst(data, file_name, options)
     try:

@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import charset_normalizer
-
 from metrics.errors import MetricsError, Problem, ValidationFailed
 from metrics.ingest import headers as H
 from metrics.ingest.cells import (
@@ -121,6 +119,8 @@ def _try_cp1258(data: bytes) -> str | None:
 
 
 def _guess_encoding(data: bytes) -> tuple[str, str]:
+    import charset_normalizer  # only for a file that is not UTF-8
+
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and best.encoding:
         return _nfc(str(best)), best.encoding

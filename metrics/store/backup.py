@@ -233,13 +233,16 @@ def snapshot(store: Store, out: str | Path | None = None) -> BackupInfo:
             with contextlib.suppress(duckdb.Error):
                 conn.execute("CHECKPOINT")
             shutil.copyfile(source, partial)
-            if wal.exists() and wal.stat().st_size:
+            logged = wal.exists() and wal.stat().st_size > 0
+            if logged:
                 # The checkpoint was skipped: the log carries the latest writes; copy it too.
                 shutil.copyfile(wal, partial_wal)
-        # Opening the copy replays its log; closing folds it in. Then check it fully.
-        con = duckdb.connect(str(partial), config=_CONFIG)
-        con.close()
-        _remove(partial_wal)
+        if logged:
+            # Opening the copy replays its log; closing folds it in.
+            con = duckdb.connect(str(partial), config=_CONFIG)
+            con.close()
+            _remove(partial_wal)
+        # Then check it fully.
         report = check_file(partial)
         with open(partial, "rb") as f:
             os.fsync(f.fileno())
