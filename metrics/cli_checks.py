@@ -29,6 +29,6 @@ def check_country(store: Store, iso3: str) -> str:
     from metrics.store import queries as q
 
     code = str(iso3).strip().upper()
-    if code not in set(q.countries(store)["iso3"]):
+    if code not in {row.iso3 for row in q.country_rows(store)}:
         raise MetricsError("country_code_unknown", iso3=str(iso3)[:24])
     return code

@@ -123,3 +123,19 @@ def test_a_large_tidy_csv_import_loads_no_pandas_numpy_or_pyarrow(fresh_db, tmp_
     with duckdb.connect(str(fresh_db), read_only=True) as con:
         (rows,) = con.execute("SELECT count(*) FROM observations WHERE index_id = 'BIGCSV'").fetchone()
     assert rows == 36_000  # and wrote every row
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status", "--json"),
+        ("status", "--lang", "en"),
+        ("rank", "--index", "GAIRI", "--country", "VNM", "--json"),
+    ],
+)
+def test_the_status_and_rank_commands_load_no_pandas_numpy_or_pyarrow(fresh_db, args):
+    """The scheduled `status` and a `rank` read typed rows; the seed's loader (with pandas) is
+    imported by `seed` alone."""
+    loaded = _imported(*args, "--db", str(fresh_db))
+    assert "metrics.commands.core" in loaded and "metrics.services" in loaded  # the command ran
+    assert not loaded & {"pandas", "numpy", "pyarrow"}

@@ -11,7 +11,6 @@ from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
 from metrics.quantitative import QuantitativeAssessment
 from metrics.store import open_store
-from metrics.store.seed import seed_or_upgrade
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_rank(args: argparse.Namespace) -> int:
     cli_checks.check_year(args.edition, "--edition")
     store = open_store(args.db)
-    known = set(services.q.indices(store)["index_id"])
+    known = {row.index_id for row in services.q.index_rows(store)}
     if args.index not in known:
         raise MetricsError("unknown_index", index_id=args.index)
     country = cli_checks.check_country(store, args.country)
@@ -92,6 +91,8 @@ def _rank_line(r: services.RankRow, lang: str) -> dict[str, object]:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
+    from metrics.store.seed import seed_or_upgrade  # the loader of data/ (with pandas): seed only
+
     store = open_store(args.db, seed=False)
     outcome = seed_or_upgrade(store)
     # "upgraded": a database seeded from an earlier data/ gained the default rows it lacked
@@ -105,7 +106,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     country = cli_checks.check_country(store, args.country)
     if args.yardstick:
-        known = set(services.q.indices(store)["index_id"])
+        known = {row.index_id for row in services.q.index_rows(store)}
         if args.yardstick not in known:
             raise MetricsError("unknown_index", index_id=args.yardstick)
     if args.strategy:
