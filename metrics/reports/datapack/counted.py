@@ -21,4 +21,3 @@ def build(ctx: ReportContext) -> Table:
         Col("note", lambda r: getattr(r, note) or None),
     ]
     return sheet(ctx, "counted", columns, ctx.records)
-
