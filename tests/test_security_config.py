@@ -112,6 +112,11 @@ REVIEWED = {
     ("metrics/store/postgres.py", "_pg_copy"),
     ("metrics/store/postgres.py", "_pg_upsert"),
     ("metrics/store/postgres.py", "_pg_delete"),
+    # insert_rows: a table checked against the schema (TABLES) and column names matched against a
+    # plain-identifier pattern before formatting; every value is a bound list.
+    ("metrics/store/connection.py", "insert_rows"),
+    # the import's staging tables: names and SQL types fixed in metrics/ingest/stage.py; values bound.
+    ("metrics/ingest/stage.py", "_temp_table"),
 }
 
 
