@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeGuard
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from pydantic import BaseModel, ConfigDict
 
 from metrics.errors import MetricsError, PermissionDenied
 
@@ -58,15 +58,14 @@ _DUMMY_HASH = (
 Origin = Literal["system", "password", "oidc"]
 
 
-class Actor(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Actor:
     """The signed-in person (or a system actor such as the seed or the CLI).
 
     `origin` says how the actor was made. A "password" or "oidc" actor came from a sign-in and
     holds its role only while the account does: metrics.store.users.current_actor re-reads it
     for every page run and every service call. `fallback_role` is the role an identity-provider
     person has without a local account (the configured default)."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     role: Role = "viewer"
@@ -79,10 +78,9 @@ ANONYMOUS = Actor(name="anonymous", role="viewer")
 CLI_ACTOR = Actor(name="cli", role="admin")
 
 
-class Account(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Account:
     """A local account as an administrator sees it (never the hash)."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     role: Role

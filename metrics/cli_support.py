@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from metrics import i18n
 from metrics.auth import CLI_ACTOR, Actor
+from metrics.jsonable import jsonable
 
 
 def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -21,8 +22,7 @@ def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
 
 
 def print_json(rows: Sequence) -> None:
-    items = [r.model_dump(mode="json") if hasattr(r, "model_dump") else r for r in rows]
-    print(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+    print(json.dumps(jsonable(list(rows)), ensure_ascii=False, indent=2, default=str))
 
 
 def print_table(rows: list[dict]) -> None:

@@ -24,6 +24,7 @@ from metrics import cli_checks, i18n, safe_paths
 from metrics.cli_support import add_common, cli_actor, print_json, print_table
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.ingest import pipeline
+from metrics.jsonable import jsonable
 from metrics.store import imports as store_imports
 from metrics.store import open_store, restore_points
 
@@ -158,7 +159,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise
     plan = outcome if isinstance(outcome, pipeline.ImportPlan) else outcome.plan
     if args.json:
-        item = outcome.model_dump(mode="json")
+        item = jsonable(outcome)
         problems_key = item if isinstance(outcome, pipeline.ImportPlan) else item["plan"]
         problems_key["problems"] = _problems_json(plan.problems, lang)
         problems_key["warnings"] = _problems_json(plan.warnings, lang)
@@ -338,7 +339,7 @@ def print_restore_points(db, lang: str, as_json: bool = False) -> int:
     """`python -m metrics restore` without a file: the restore points of the database, newest first."""
     points = restore_points.list_points(db)
     if as_json:
-        print_json([p.model_dump(mode="json") for p in points])
+        print_json(points)
         return 0
     if not points:
         print(i18n.t("import.cli.no_restore_points", lang, db=str(db)))

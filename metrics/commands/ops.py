@@ -15,6 +15,7 @@ from metrics import i18n
 from metrics.auth import CLI_ACTOR
 from metrics.cli_support import add_common
 from metrics.errors import StoreError
+from metrics.jsonable import jsonable
 from metrics.store import Store, default_db_path
 from metrics.store import backup as ops
 from metrics.store.urls import is_postgres_url
@@ -98,7 +99,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     report = ops.check_file(_db(args))
     if args.json:
-        print(json.dumps([report.model_dump(mode="json")], ensure_ascii=False, indent=2))
+        print(json.dumps([jsonable(report)], ensure_ascii=False, indent=2))
         return 0
     accounts = report.tables.get("users", 0)
     print(

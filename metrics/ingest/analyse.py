@@ -15,6 +15,7 @@ Each step is a function of the values the earlier ones returned:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ def compare(cur: Cursor, editions: Sequence[EditionPlan]) -> list[EditionPlan]:
         diff = store_imports.Diff(
             old_version_id=p.current_version_id, new_version_id=p.restore_version_id, **found
         )
-        compared.append(p.model_copy(update={"diff": diff}))
+        compared.append(dataclasses.replace(p, diff=diff))
     return compared
 
 

@@ -1,12 +1,12 @@
 """What an import gives back: the preview (ImportPlan, one EditionPlan per edition) and the
-outcome of a commit (ImportResult). Plain pydantic models: the Import page, the CLI's --json
-output and the audit record read them."""
+outcome of a commit (ImportResult). Plain dataclasses (no validation is needed: the analysis
+builds them; metrics.jsonable gives the CLI's --json output): the Import page, the CLI and the
+audit record read them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from metrics.errors import Problem
 from metrics.store import imports as store_imports
@@ -16,9 +16,8 @@ ScaleSource = Literal["edition", "previous_edition", "given", "inferred", "widen
 PlanStatus = Literal["ready", "invalid", "unchanged"]
 
 
-class EditionPlan(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
+@dataclass(kw_only=True)
+class EditionPlan:
     edition_year: int
     action: Action
     edition_is_new: bool
@@ -38,11 +37,12 @@ class EditionPlan(BaseModel):
     value_min: float | None = None
     value_max: float | None = None
     measures: list[str]
-    new_measures: list[str] = []
+    new_measures: list[str] = field(default_factory=list)
     diff: store_imports.Diff | None = None
 
 
-class ImportPlan(BaseModel):
+@dataclass(kw_only=True)
+class ImportPlan:
     """The preview: what would be written, what is wrong, what looks suspicious."""
 
     file_name: str
@@ -64,18 +64,19 @@ class ImportPlan(BaseModel):
     status: PlanStatus
     # Every column (or measure name) with the measure it feeds and how it was matched (chosen,
     # alias, known, synonym, new, ignored); the measures of the index the analyst may pick.
-    columns: list[dict[str, str]] = []
-    measure_choices: list[dict[str, str]] = []
-    timings: dict[str, float] = {}
+    columns: list[dict[str, str]] = field(default_factory=list)
+    measure_choices: list[dict[str, str]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def can_commit(self) -> bool:
         return self.status == "ready"
 
 
-class ImportResult(BaseModel):
+@dataclass(kw_only=True)
+class ImportResult:
     status: Literal["imported", "unchanged"]
     action: str
     plan: ImportPlan
     versions: list[dict[str, Any]]
-    timings: dict[str, float] = {}
+    timings: dict[str, float] = field(default_factory=dict)

@@ -23,10 +23,10 @@ import os
 import re
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from pydantic import BaseModel
 
 from metrics import safe_paths
 from metrics.auth import Actor
@@ -43,7 +43,8 @@ TABLES: tuple[str, ...] = tuple(
 _CONFIG: DuckDBConfig = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
-class CheckReport(BaseModel):
+@dataclass(kw_only=True)
+class CheckReport:
     path: str
     size_bytes: int
     tables: dict[str, int]
@@ -57,7 +58,8 @@ class CheckReport(BaseModel):
         return not self.problems
 
 
-class BackupInfo(BaseModel):
+@dataclass(kw_only=True)
+class BackupInfo:
     path: str
     size_bytes: int
     data_version: int
@@ -425,7 +427,8 @@ def set_aside(db_path: str | Path) -> Path | None:
     return kept
 
 
-class RebuildReport(BaseModel):
+@dataclass(kw_only=True)
+class RebuildReport:
     path: str
     kept: str | None
     data_version: int

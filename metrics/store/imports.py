@@ -15,8 +15,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 from metrics.auth import Actor
 from metrics.errors import MetricsError, NotFound
 from metrics.store.connection import Store, insert_rows
@@ -239,7 +237,8 @@ def version(cur, version_id: int) -> dict[str, Any]:
     return rows[0]
 
 
-class ValueChange(BaseModel):
+@dataclass(kw_only=True)
+class ValueChange:
     iso3: str
     measure_id: str
     old_value: float | None
@@ -248,7 +247,8 @@ class ValueChange(BaseModel):
     new_rank: int | None
 
 
-class Diff(BaseModel):
+@dataclass(kw_only=True)
+class Diff:
     """What changed from `old` to `new` (two versions, or the current version and a staged file)."""
 
     old_version_id: int | None

@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from pydantic import BaseModel
 
 from metrics.errors import StoreError
 from metrics.store import backup as ops
@@ -26,7 +25,8 @@ from metrics.store.urls import is_postgres_url, normalise_url, state_dir
 _NAME = re.compile(r"(\d{8}-\d{6}-\d{6})-v(\d+)\.duckdb")
 
 
-class RestorePoint(BaseModel):
+@dataclass(kw_only=True)
+class RestorePoint:
     path: str
     created_at: dt.datetime
     data_version: int

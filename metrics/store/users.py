@@ -10,6 +10,7 @@ so it must not empty everybody's query caches.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import threading
 
@@ -37,10 +38,13 @@ def _account(row: tuple) -> Account:
     return Account(**values, failed_attempts=int(row[6]), locked_until=row[7])
 
 
-def _role_of(store: Store, name: str) -> str | None:
+def _role_of(store: Store, name: str) -> auth.Role | None:
+    """The account's role; None without an account (or with a role this version does not know,
+    which then grants nothing more than having no account)."""
     with store.reader() as cur:
         rows = cur.execute("SELECT role FROM users WHERE name = ?", [name]).fetchall()
-    return rows[0][0] if rows else None
+    role = rows[0][0] if rows else None
+    return role if role is not None and auth.is_role(role) else None
 
 
 def current_actor(store: Store, actor: Actor) -> Actor:
@@ -55,7 +59,7 @@ def current_actor(store: Store, actor: Actor) -> Actor:
         if actor.origin == "password":
             return ANONYMOUS
         role = actor.fallback_role
-    return actor if role == actor.role else actor.model_copy(update={"role": role})
+    return actor if role == actor.role else dataclasses.replace(actor, role=role)
 
 
 def authorise(store: Store, actor: Actor, needed: auth.Role) -> Actor:
