@@ -179,7 +179,13 @@ def check_references(ds: Dataset) -> list[Problem]:
     editions = {(e.index_id, e.edition_year): e for e in ds.editions}
     measures = {(m.index_id, m.framework, m.measure_id) for m in ds.measures}
     first_line: dict[tuple[str, int, str, str], int] = {}
+    # The store keeps an edition's source file on its version: one file per edition.
+    source_of: dict[tuple[str, int], str] = {}
     for line, o in enumerate(ds.observations, start=2):
+        source = source_of.setdefault((o.index_id, o.edition_year), o.source_file)
+        if o.source_file != source:
+            problem = _ref("observations.csv", line, "source_file", o.source_file, "source_file_varies")
+            problems.append(Problem(**{**problem.__dict__, "params": {**problem.params, "first": source}}))
         key = (o.index_id, o.edition_year, o.iso3, o.measure_id)
         if key in first_line:  # the table has no primary key: uniqueness is checked here and by the import
             problem = _ref("observations.csv", line, "measure_id", o.measure_id, "duplicate_row")

@@ -120,7 +120,7 @@ def test_readers_see_whole_versions_while_imports_and_rollbacks_run(db):
         vnm = {
             (y, v): val
             for y, v, val in cur.execute(
-                "SELECT edition_year, version_id, value FROM observations"
+                "SELECT edition_year, version_id, value FROM observations JOIN versions USING (version_id)"
                 " WHERE index_id = ? AND iso3 = 'VNM' AND measure_id = 'total'",
                 [INDEX],
             ).fetchall()

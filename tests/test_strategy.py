@@ -244,7 +244,10 @@ def test_a_database_seeded_before_1671_is_upgraded_on_open(fresh_db):
         "INSERT INTO progress_records (target_id, recorded_on, value, source_url, created_by)"
         " VALUES ('T2030_AI_BRANDS', '2024-06-01', 2, 'https://example.vn/a', 'ana')"
     )
-    con.execute("DELETE FROM observations WHERE index_id IN ('UN_EGDI', 'ETO_CAT_AI')")
+    con.execute(
+        "DELETE FROM observations WHERE version_id IN"
+        " (SELECT version_id FROM versions WHERE index_id IN ('UN_EGDI', 'ETO_CAT_AI'))"
+    )
     con.execute("DELETE FROM versions WHERE index_id IN ('UN_EGDI', 'ETO_CAT_AI')")
     con.execute("DELETE FROM editions WHERE index_id IN ('UN_EGDI', 'ETO_CAT_AI')")
     con.execute("DELETE FROM peer_group_members WHERE group_id IN ('SEA', 'ASIA')")

@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -298,15 +299,29 @@ def _restore_pg(backup_file: Path, url: str) -> tuple[CheckReport, Path | None]:
     report = check_file(backup_file)
     from metrics.store.postgres import PgStore
 
-    store = Store(url)
-    try:
-        assert isinstance(store, PgStore)
-        kept = default_backup_dir() / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
-        _snapshot_pg(store, kept)
-        store.replace_from(backup_file, {"backup": str(backup_file), "kept": str(kept)})
-    finally:
-        store.close()
+    with tempfile.TemporaryDirectory(prefix="restore-") as scratch:
+        current = _at_current_schema(backup_file, Path(scratch))
+        store = Store(url)
+        try:
+            assert isinstance(store, PgStore)
+            kept = default_backup_dir() / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
+            _snapshot_pg(store, kept)
+            store.replace_from(current, {"backup": str(backup_file), "kept": str(kept)})
+        finally:
+            store.close()
     return report, kept
+
+
+def _at_current_schema(backup_file: Path, scratch: Path) -> Path:
+    """A copy of the backup in this version's schema (an older backup's columns moved as
+    metrics.store.migrations moves them, as a restored DuckDB file's are when it is opened)."""
+    copy = scratch / "backup.duckdb"
+    try:
+        shutil.copyfile(backup_file, copy)
+    except OSError as exc:
+        raise StoreError("restore_failed", reason=_reason(exc)) from exc
+    Store(copy).close()
+    return copy
 
 
 def restore(backup_file: str | Path, db_path: str | Path | None = None) -> tuple[CheckReport, Path | None]:

@@ -20,6 +20,7 @@ import duckdb
 from metrics.errors import StoreError
 from metrics.store.fingerprint import DATA_KEY, data_fingerprint
 from metrics.store.locking import DatabaseLock, LockTimeout
+from metrics.store.migrations import migrate
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -215,10 +216,17 @@ class Store:
         return conn
 
     def _apply_schema(self, conn: duckdb.DuckDBPyConnection) -> None:
+        """schema.sql and the migrations of an older file, in one transaction: a file is either
+        brought up to date whole or left as it was."""
         try:
+            conn.execute("BEGIN TRANSACTION")
             conn.execute(SCHEMA.read_text(encoding="utf-8"))
+            migrate(conn)
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_sha', ?)", [SCHEMA_SHA])
+            conn.execute("COMMIT")
         except duckdb.Error as exc:
+            with contextlib.suppress(duckdb.Error):
+                conn.execute("ROLLBACK")
             raise _error("store_open_failed", self.path, exc) from exc
 
     def _ensure_schema(self) -> None:

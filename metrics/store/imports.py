@@ -151,6 +151,7 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
                 "row_count": int(ed["row_count"]),
                 "country_count": int(ed["country_count"]),
                 "note": plan.get("note") or "",
+                "source_file": plan["file_name"],
             }
             for ed in fresh
         ]
@@ -174,19 +175,11 @@ def write_import(cur, plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]
         by_year = [created.get(year) for year in range(first, max(created) + 1)]
         cur.execute(
             """
-            INSERT INTO observations (version_id, index_id, edition_year, iso3, measure_id, value,
-                                      published_rank, name_in_source, source_file)
-            SELECT $versions[edition_year - $first + 1], $index_id, edition_year, iso3, measure_id, value,
-                   published_rank, country, $file_name
+            INSERT INTO observations (version_id, iso3, measure_id, value, published_rank, name_in_source)
+            SELECT $versions[edition_year - $first + 1], iso3, measure_id, value, published_rank, country
             FROM import_rows WHERE list_contains($years, edition_year)
             """,
-            {
-                "versions": by_year,
-                "first": first,
-                "index_id": index_id,
-                "file_name": plan["file_name"],
-                "years": sorted(created),
-            },
+            {"versions": by_year, "first": first, "years": sorted(created)},
         )
     written = [
         {

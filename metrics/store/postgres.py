@@ -45,6 +45,7 @@ from metrics.store.connection import (
     _error,
     lock_timeout,
 )
+from metrics.store.migrations import migrate
 from metrics.store.urls import normalise_url, redacted
 
 # The key of the advisory lock every writer of the app takes (any number; the same for all).
@@ -357,6 +358,7 @@ class PgStore(Store):
                     sha = rows[0][0] if rows else None
                 if sha != SCHEMA_SHA:
                     pg.execute(cast(Any, pg_schema()))
+                    migrate(pg)
                     pg.execute(
                         "INSERT INTO meta VALUES ('schema_sha', %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                         [SCHEMA_SHA],

@@ -188,8 +188,8 @@ def write_seed_versions(cur, ds: Dataset, skip: set[tuple[str, int]] | None = No
         edition = editions[(index_id, int(year))]
         version_id = cur.execute(
             "INSERT INTO versions (index_id, edition_year, is_current, source_url, licence, file_name, sha256,"
-            " imported_by, row_count, country_count, note) VALUES (?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " RETURNING version_id",
+            " imported_by, row_count, country_count, note, source_file)"
+            " VALUES (?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING version_id",
             [
                 index_id,
                 int(year),
@@ -201,8 +201,11 @@ def write_seed_versions(cur, ds: Dataset, skip: set[tuple[str, int]] | None = No
                 len(part),
                 part["iso3"].nunique(),
                 f"default dataset; publisher file {edition.source_file}",
+                part["source_file"].iloc[0],  # one per edition (metrics.dataset.check_references)
             ],
         ).fetchall()[0][0]
-        part = part.assign(version_id=version_id)
+        part = part[["iso3", "measure_id", "value", "published_rank", "name_in_source"]].assign(
+            version_id=version_id
+        )
         part["published_rank"] = part["published_rank"].astype("Int64")
         insert_frame(cur, "observations", part)
