@@ -196,6 +196,35 @@ def test_a_repeated_observation_is_reported(tmp_path):
     assert problem.params["first_row"] == lines.index(vnm) + 1
 
 
+def test_an_edition_whose_rows_name_two_source_files_is_reported(tmp_path):
+    """The store keeps an edition's source file on its version, so one edition has one file."""
+    data = _broken_copy(
+        tmp_path,
+        "observations.csv",
+        "GAIRI,2023,VNM,total,54.48001397,59,Viet Nam,raw/oxford_insights_gairi_2023_public-indicator-data.xlsx",
+        "GAIRI,2023,VNM,total,54.48001397,59,Viet Nam,raw/another.xlsx",
+    )
+    with pytest.raises(ValidationFailed) as info:
+        load_dataset(data)
+    [problem] = info.value.problems
+    assert (problem.code, problem.column, problem.value) == (
+        "source_file_varies",
+        "source_file",
+        "raw/another.xlsx",
+    )
+    assert problem.params["first"] == "raw/oxford_insights_gairi_2023_public-indicator-data.xlsx"
+    assert "raw/oxford_insights_gairi_2023" in i18n.problem_message(problem, "vi")
+
+
+def test_every_version_names_the_file_its_rows_came_from(store):
+    with store.reader() as cur:
+        sources = dict(
+            cur.execute("SELECT index_id || ' ' || edition_year, source_file FROM versions").fetchall()
+        )
+    assert sources["GAIRI 2023"] == "raw/oxford_insights_gairi_2023_public-indicator-data.xlsx"
+    assert all(sources.values())
+
+
 def test_an_index_of_one_region_declares_its_coverage():
     """ETO's AI articles cover the 11 countries of Southeast Asia only; the other indices the world
     (blank, or WORLD, in data/indices.csv)."""
