@@ -1,5 +1,5 @@
 """Restore points: a checked copy of the database taken before every import, so any import can be
-undone by `python -m metrics restore FILE` (the dashboard stopped), whatever it did.
+undone by `python -m metrics restore FILE` (the dashboard may keep serving), whatever it did.
 
 They sit beside the database in `<db file>.restore-points/`, one `<time>-v<data version>.duckdb`
 each (made by metrics.store.backup.backup: checkpointed, copied, opened and checked) with a small
