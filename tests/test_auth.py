@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 
+import argon2
 import pytest
 from argon2 import PasswordHasher
 
@@ -14,6 +15,7 @@ from metrics.auth import ANONYMOUS, CLI_ACTOR, Actor
 from metrics.cli import main
 from metrics.errors import MetricsError, PermissionDenied
 from metrics.store import Store, open_store, users
+from tests.conftest import PRODUCT_PASSWORD_HASHING
 
 PASSWORD = "correct horse battery"
 ADMIN = Actor(name="root-admin", role="admin")
@@ -126,6 +128,20 @@ def test_sign_in_costs_one_verification_whether_or_not_the_account_exists(mem, m
     # One Argon2 verification each time: the time taken does not tell which names exist.
     assert len(counting.verified) == 3
     assert counting.verified[0] == counting.verified[2] == auth._DUMMY_HASH != counting.verified[1]
+
+
+def test_the_product_hashes_with_rfc_9106_low_memory_and_its_equaliser_costs_the_same():
+    """As metrics.auth has them, before tests/conftest.py gives the test processes a cheaper cost:
+    the hasher follows RFC 9106's low-memory profile, and the hash verified for an unknown account
+    has the same parameters (so it takes as long as a real account's) and is the documented one."""
+    hasher, dummy = PRODUCT_PASSWORD_HASHING
+    profile = argon2.profiles.RFC_9106_LOW_MEMORY
+    costs = (profile.time_cost, profile.memory_cost, profile.parallelism)
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == costs
+    found = argon2.extract_parameters(dummy)
+    assert (found.time_cost, found.memory_cost, found.parallelism) == costs
+    assert found.type is argon2.Type.ID and not hasher.check_needs_rehash(dummy)
+    assert hasher.verify(dummy, "not a password: timing equaliser")
 
 
 # --- accounts in the database -----------------------------------------------------------------
