@@ -74,6 +74,11 @@ ANALYST = ("e2e_analyst", "correct horse battery staple 42")
 def analyst_server(seeded_db_file, tmp_path_factory):
     """A second server on its own database copy, with an analyst account made before it starts
     (one process owns a DuckDB file: the account cannot be added while the server runs)."""
+    yield from serve_with_analyst(seeded_db_file, tmp_path_factory)
+
+
+def serve_with_analyst(seeded_db_file, tmp_path_factory):
+    """analyst_server's set-up, for a test that needs a server of its own."""
     path = tmp_path_factory.mktemp("e2e_analyst") / "analyst.duckdb"
     shutil.copy(seeded_db_file, path)
     name, password = ANALYST
