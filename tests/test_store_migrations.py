@@ -69,21 +69,21 @@ def _assert_current(store, held: tuple[list, list]) -> None:
     assert all(s for _, s in sources)  # every version names its source file (the seed names them all)
 
 
+def _assert_opens_current(target, held: tuple[list, list]) -> None:
+    store = open_store(target)
+    try:
+        _assert_current(store, held)
+    finally:
+        store.close()
+
+
 def test_an_older_duckdb_file_opens_in_the_current_schema_with_every_value_and_source(
     seeded_db_file, tmp_path
 ):
     path = tmp_path / "older.duckdb"
     held = _older_duckdb_file(seeded_db_file, path)
-    store = open_store(path)
-    try:
-        _assert_current(store, held)
-    finally:
-        store.close()
-    store = open_store(path)  # a second opening leaves the moved columns alone
-    try:
-        _assert_current(store, held)
-    finally:
-        store.close()
+    _assert_opens_current(path, held)
+    _assert_opens_current(path, held)  # a second opening leaves the moved columns alone
 
 
 def test_an_older_backup_restored_over_a_duckdb_file_is_brought_up_to_date(seeded_db_file, tmp_path):
@@ -92,11 +92,7 @@ def test_an_older_backup_restored_over_a_duckdb_file_is_brought_up_to_date(seede
     db = tmp_path / "dashboard.duckdb"
     shutil.copy(seeded_db_file, db)
     backup.restore(older, db)
-    store = open_store(db)
-    try:
-        _assert_current(store, held)
-    finally:
-        store.close()
+    _assert_opens_current(db, held)
 
 
 def _pg_sql(sql: str) -> str:
@@ -113,21 +109,13 @@ def test_an_older_postgresql_database_opens_in_the_current_schema(fresh_pg):
         for sql in OLDER:
             pg.execute(_pg_sql(sql))
         pg.execute("UPDATE store_revisions SET revision = revision + 1")
-    store = open_store(fresh_pg)
-    try:
-        _assert_current(store, held)
-    finally:
-        store.close()
+    _assert_opens_current(fresh_pg, held)
 
 
 def test_an_older_duckdb_backup_restores_into_postgresql_with_its_sources(seeded_db_file, fresh_pg, tmp_path):
     older = tmp_path / "older-backup.duckdb"
     held = _older_duckdb_file(seeded_db_file, older)
     backup.restore(older, fresh_pg)
-    store = open_store(fresh_pg)
-    try:
-        _assert_current(store, held)
-    finally:
-        store.close()
+    _assert_opens_current(fresh_pg, held)
     with duckdb.connect(str(older), read_only=True) as con:  # the backup itself is left as it was
         assert "index_id" in {r[0] for r in con.execute(COLUMNS).fetchall()}
