@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -198,3 +199,53 @@ def test_an_in_process_wait_is_bounded_too(fresh_db):
         assert cur.execute("SELECT 1").fetchall() == [(1,)]
     holder.close()
     other.close()
+
+
+def test_after_a_write_the_version_file_describes_the_closed_file(fresh_db):
+    """`<db>.version` holds the committed data version and the identity of the file as the close
+    left it, so another process reads the new version with two stat calls."""
+    store = Store(fresh_db)
+    before = store.data_version()
+    with store.transaction(CLI_ACTOR.name, "test_write") as conn:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('test_key', 'x')")
+    store.close()
+    version, identity = (Path(f"{fresh_db}.version")).read_text(encoding="ascii").split()
+    st = os.stat(fresh_db)
+    assert int(version) == before + 1
+    assert identity == f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+    other = Store(fresh_db)
+    assert other.data_version() == before + 1
+    other.close()
+
+
+def test_a_store_opened_to_write_opens_the_file_once(fresh_db, tmp_path, monkeypatch):
+    """The CLI import's store (will_write): the schema check, the seed check, the read and the
+    write share one read-write open of the file, and it is closed soon after the write, so a
+    dashboard process reads again within its bounded wait."""
+    from metrics.ingest import detect, pipeline
+    from metrics.store import connection
+    from tests.test_import_helpers import ANALYST
+
+    monkeypatch.setattr(detect, "FAST_PATH_MIN_BYTES", 0)
+    path = tmp_path / "tidy.csv"
+    path.write_text("country,year,value\nViet Nam,2024,50.5\nThailand,2024,60.25\n", encoding="utf-8")
+    opened: list[bool] = []
+    real_connect = connection.duckdb.connect
+
+    def counting_connect(database, *args, **kwargs):
+        if str(database) == str(fresh_db):
+            opened.append(bool(kwargs.get("read_only")))
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(connection.duckdb, "connect", counting_connect)
+    store = open_store(fresh_db, will_write=True)
+    options = pipeline.ImportOptions(
+        index_id="ONCE", name="Once", unit="points", source_url="https://example.org"
+    )
+    result = pipeline.import_file(store, ANALYST, path, options)
+    assert [v["edition_year"] for v in result.versions] == [2024]
+    assert opened == [False]  # one open, read-write
+    monkeypatch.setattr(connection.duckdb, "connect", real_connect)
+    done = _cli("status", "--db", str(fresh_db), timeout_env="5")  # the store is still open here
+    assert done.returncode == 0, done.stderr
+    store.close()

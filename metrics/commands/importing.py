@@ -142,7 +142,7 @@ def _problems_json(problems, lang: str) -> list[dict]:
 def cmd_import(args: argparse.Namespace) -> int:
     safe_paths.check_input(args.file)  # a folder, device or FIFO: a message at once, nothing read
     cli_checks.check_year(args.edition_year, "--edition")
-    store = open_store(args.db)
+    store = open_store(args.db, will_write=not args.dry_run)
     lang = args.lang
     try:
         outcome = pipeline.import_file(store, cli_actor(), args.file, _options(args), dry_run=args.dry_run)

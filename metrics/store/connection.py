@@ -158,7 +158,7 @@ class Store:
     import). An in-memory store keeps its one connection for its life.
     """
 
-    def __new__(cls, path: str | Path, *, timeout: float | None = None) -> Store:
+    def __new__(cls, path: str | Path, *, timeout: float | None = None, will_write: bool = False) -> Store:
         # A postgresql:// URL opens the PostgreSQL store, whoever asks (the CLI's --db, the env).
         if cls is Store and str(path).startswith(("postgresql:/", "postgres:/")):
             from metrics.store.postgres import PgStore
@@ -166,8 +166,13 @@ class Store:
             return super().__new__(PgStore)
         return super().__new__(cls)
 
-    def __init__(self, path: str | Path, *, timeout: float | None = None) -> None:
+    def __init__(self, path: str | Path, *, timeout: float | None = None, will_write: bool = False) -> None:
         self.path = str(path)
+        # A process that opens the store to write (a CLI import): its first connection is
+        # read-write and kept between leases like a reader's, so the schema check, the seed check
+        # and the write share one open of the file instead of a read-only open, a close and a
+        # read-write open.
+        self._will_write = will_write
         self.timeout = lock_timeout() if timeout is None else timeout
         self._memory = self.path == ":memory:"
         self._cond = threading.Condition()
@@ -279,13 +284,20 @@ class Store:
         """Close the open connection and release the lock. Caller holds self._cond."""
         conn, self._conn, mode = self._conn, None, self._mode
         self._mode = None
+        version = None
+        if conn is not None and mode == "write":
+            # Every transaction has ended (the lease is over), so this is the committed version;
+            # read now, it spares opening the file again after the close.
+            with contextlib.suppress(duckdb.Error):
+                version = _meta_version(conn)
         if conn is not None:
             with contextlib.suppress(duckdb.Error):
                 conn.close()
-        if mode == "write":
-            # Closing folded the write-ahead log into the file; record the version it now holds.
-            with contextlib.suppress(OSError, duckdb.Error, StoreError):
-                self._write_version_file(self._read_version_closed())
+        if version is not None:
+            # Closing folded the write-ahead log into the file: the identity recorded beside the
+            # version is the file's after the close.
+            with contextlib.suppress(OSError):
+                self._write_version_file(version)
         if self._lock is not None:
             self._lock.release()
         self._cond.notify_all()
@@ -338,7 +350,7 @@ class Store:
                             raise self._busy(self._file_lock.holders())
                         self._cond.wait(min(remaining, 0.05))
                         continue
-                    self._open(write, deadline)
+                    self._open(write or self._will_write, deadline)
                     break
                 self._users += 1
             finally:
@@ -353,7 +365,7 @@ class Store:
             with self._cond:
                 self._users -= 1
                 if self._users == 0:
-                    if self._mode == "write" or self._closed:
+                    if (self._mode == "write" and not self._will_write) or self._closed:
                         self._close_conn()
                     else:
                         self._idle_since = time.monotonic()
@@ -466,15 +478,6 @@ class Store:
         tmp.write_text(f"{version} {self._file_identity()}\n", encoding="ascii")
         os.replace(tmp, self._version_file)
 
-    def _read_version_closed(self) -> int:
-        """The data version, read by a short read-only open while this Store holds the write lock
-        and no connection (right after a write)."""
-        conn = duckdb.connect(self.path, read_only=True, config=_CONFIG)
-        try:
-            return _meta_version(conn)
-        finally:
-            conn.close()
-
     def data_version(self) -> int:
         """Bumped by every write; cache keys include it so an import invalidates cached queries.
         For a file, read from `<db>.version` when it describes the file as it is now."""
@@ -540,9 +543,10 @@ def _meta_version(cur) -> int:
     return int(rows[0][0]) if rows else 0
 
 
-def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
-    """Open (creating if needed) the database and seed it from data/ on first start."""
-    store = Store(path or default_db_path())
+def open_store(path: str | Path | None = None, *, seed: bool = True, will_write: bool = False) -> Store:
+    """Open (creating if needed) the database and seed it from data/ on first start. `will_write`:
+    the caller is about to write (see Store)."""
+    store = Store(path or default_db_path(), will_write=will_write)
     if seed and not _current(store):
         # Imported only when needed: the seed loads data/ with pandas and the models, which a
         # command on a seeded, current database (every one but the first) has no use for.

@@ -320,7 +320,8 @@ class PgStore(Store):
     """A PostgreSQL database (a `postgresql://` URL) with the project schema, read through a
     per-process DuckDB mirror. Same interface as the DuckDB Store (see the module docstring)."""
 
-    def __init__(self, path: str, *, timeout: float | None = None) -> None:
+    def __init__(self, path: str, *, timeout: float | None = None, will_write: bool = False) -> None:
+        # will_write: nothing to prepare; PostgreSQL connections are not exclusive.
         self._dsn = normalise_url(path)
         self.path = redacted(self._dsn)
         self.timeout = lock_timeout() if timeout is None else timeout
