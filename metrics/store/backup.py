@@ -97,14 +97,16 @@ def _is_lock_error(exc: BaseException) -> bool:
 def _inspect(cur: duckdb.DuckDBPyConnection, path: str, size: int) -> CheckReport:
     present = {r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     problems = [f"missing table {t}" for t in TABLES if t not in present]
-    counts: dict[str, int] = {}
-    for table in TABLES:
-        if table not in present:
-            continue
-        # Read every column of every row: DuckDB checks each block's checksum as it reads it.
-        # (hashing the whole row makes the scan touch every column).
-        sql = f"SELECT count(*), bit_xor(hash(t)) FROM {table} t"  # noqa: S608 - allow-listed name
-        counts[table] = int(cur.execute(sql).fetchall()[0][0])
+    # Read every column of every row: DuckDB checks each block's checksum as it reads it
+    # (hashing the whole row makes the scan touch every column). One statement for all the tables:
+    # 21 statements cost a restore point (taken beside every import's read) three times as much.
+    scans = [
+        f"SELECT {i} AS n, count(*), bit_xor(hash(t)) FROM {table} t"  # noqa: S608 - allow-listed names
+        for i, table in enumerate(TABLES)
+        if table in present
+    ]
+    rows = cur.execute(" UNION ALL ".join(scans)).fetchall() if scans else []
+    counts = {TABLES[n]: int(count) for n, count, _hash in sorted(rows)}
     meta = dict(cur.execute("SELECT key, value FROM meta").fetchall()) if "meta" in present else {}
     current = 0
     if {"versions", "observations"} <= present:
