@@ -92,5 +92,10 @@ check: format-check lint typecheck contracts test
 bench: $(STAMP) sysdeps
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
+# A full-page screenshot of every public page, desktop and phone, vi and en, for a person to look
+# at (tests/artifacts/screenshots/phone/); `make test` takes only the README's.
+screenshots: $(STAMP) sysdeps
+	AI_DASHBOARD_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_phone.py -n 0 -q $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/artifacts

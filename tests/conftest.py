@@ -86,13 +86,30 @@ def pytest_xdist_auto_num_workers(config) -> int:
     return (os.cpu_count() or 1) + 1
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _drop_reruns_that_would_repeat(config, items)
     for item in items:
         tier = tier_of(Path(item.fspath))
         if tier == "fast" and PG_FIXTURES & set(getattr(item, "fixturenames", ())):
             tier = "slow"
         if tier != "fast":
             item.add_marker(getattr(pytest.mark, tier))
+
+
+def _drop_reruns_that_would_repeat(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A module that runs other modules' tests again on another store (`RERUN_WITH = "fresh_db"`,
+    tests/test_store_postgres_imports.py) keeps only the tests that use that fixture: the others
+    never touch a store and would run the same thing twice."""
+    kept, dropped = [], []
+    for item in items:
+        fixture = getattr(getattr(item, "module", None), "RERUN_WITH", None)
+        if fixture is None or fixture in getattr(item, "fixturenames", ()):
+            kept.append(item)
+        else:
+            dropped.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
