@@ -92,10 +92,11 @@ check: format-check lint typecheck contracts test
 bench: $(STAMP) sysdeps
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
-# A full-page screenshot of every public page, desktop and phone, vi and en, for a person to look
-# at (tests/artifacts/screenshots/phone/); `make test` takes only the README's.
+# Full-page screenshots for a person to look at (tests/artifacts/screenshots/): every public page,
+# desktop and phone, vi and en (phone/), and the analyst's import steps; `make test` takes only the
+# README's (docs/screenshots/overview.png) and those of a failure.
 screenshots: $(STAMP) sysdeps
-	AI_DASHBOARD_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_phone.py -n 0 -q $(PYTEST_ARGS)
+	AI_DASHBOARD_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_phone.py tests/e2e/test_browser.py tests/e2e/test_analyst.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/artifacts

@@ -32,6 +32,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+# The full-page screenshots the walks take along the way are for a person to look at (`make
+# screenshots` sets this); a test run takes only the README's and those of a failure. Each costs a
+# relayout of the page at its full height (up to 9,000 px) and another on the way back.
+ALL_SCREENSHOTS = os.environ.get("AI_DASHBOARD_SCREENSHOTS") == "1"
 
 
 def _free_port() -> int:

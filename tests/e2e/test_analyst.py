@@ -129,7 +129,7 @@ def _choose(page, label: str, option: str) -> None:
         choice.click()
         _wait_idle(page)
         return
-    _shoot(page, "choose_failed")
+    _shoot(page, "choose_failed", always=True)
     raise AssertionError(f"no option {option!r} in {label!r}")
 
 

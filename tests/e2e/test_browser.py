@@ -12,7 +12,7 @@ import pytest
 
 from metrics import i18n
 from metrics.store import queries as q
-from tests.e2e.conftest import SCREENSHOTS, go, wait_quiet
+from tests.e2e.conftest import ALL_SCREENSHOTS, SCREENSHOTS, go, wait_quiet
 from tests.e2e.conftest import wait_idle as _wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,10 @@ def _open(page, server: str, name: str, lang: str) -> None:
     _wait_idle(page)
 
 
-def _shoot(page, name: str) -> None:
+def _shoot(page, name: str, *, always: bool = False) -> None:
+    """A full-page screenshot for `make screenshots` (always: also in a test run, e.g. of a failure)."""
+    if not (always or ALL_SCREENSHOTS):
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     height = page.evaluate(
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"

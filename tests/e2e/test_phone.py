@@ -3,13 +3,12 @@ Chromium: no exception box, a title, no untranslated key in the text; on the pho
 the screen and no chart text sits on another (checked on the elements' boxes in the DOM: chart
 titles, legends, axis titles, tick and point labels, notes; tables kept inside the screen, where
 they scroll). One server, each page visited once per size and language: at desktop width through
-the menu after the first, at phone width from its address. Screenshots go to
-tests/artifacts/screenshots/phone/ (git-ignored); the Vietnamese Overview at desktop width refreshes
-the README's docs/screenshots/overview.png when the page looks different."""
+the menu after the first, at phone width from its address. The Vietnamese Overview at desktop width is shot whole and
+refreshes the README's docs/screenshots/overview.png when the page looks different; `make
+screenshots` shoots every page into tests/artifacts/screenshots/phone/ (git-ignored)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 
@@ -18,7 +17,7 @@ import pytest
 from app_pages.registry import available_pages
 from metrics import i18n
 from tests.conftest import ROOT
-from tests.e2e.conftest import SCREENSHOTS, go, wait_idle, wait_quiet
+from tests.e2e.conftest import ALL_SCREENSHOTS, SCREENSHOTS, go, wait_idle, wait_quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +25,6 @@ PUBLIC = [name for name, _path, role in available_pages() if role == "viewer"]
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 README_SHOT = ROOT / "docs" / "screenshots" / "overview.png"
 OUT = SCREENSHOTS / "phone"
-# Every page's full-page screenshot is for a person to look at (`make screenshots`); a test run takes
-# only the README's. Each costs a relayout at up to 9,000 px and another on the way back.
-ALL_SHOTS = os.environ.get("AI_DASHBOARD_SCREENSHOTS") == "1"
 
 # For each chart: its box, and the boxes of the texts drawn in it; for the page: its width, the
 # chart titles (page text right above each chart) and the tables' boxes.
@@ -182,7 +178,7 @@ def test_every_page_at_desktop_and_phone_width(server, browser, size, lang):
                 if bad:
                     problems[name] = bad
             readme_page = size == "desktop" and lang == "vi" and name == "overview"
-            if not (readme_page or ALL_SHOTS):
+            if not (readme_page or ALL_SCREENSHOTS):
                 continue
             shot = OUT / f"{name}_{lang}_{size}.png"
             _shoot(page, shot, width, height)
