@@ -94,6 +94,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             tier = "slow"
         if tier != "fast":
             item.add_marker(getattr(pytest.mark, tier))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _longest_files_first(items)
+
+
+def _longest_files_first(items: list[pytest.Item]) -> None:
+    """In parallel, the workers take the files in this order (`--dist loadfile`, with xdist's own
+    reordering off in pyproject.toml): the browser files first, then the slow ones, each tier with
+    its most tests first, so no long file starts when the others are nearly done. xdist's order, most
+    tests first, put the browser files last (few tests, each a minute of walking): the last worker
+    ran 40 s after the others had finished (2026-12-04)."""
+    rank = {"e2e": 0, "slow": 1}
+    tiers: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        path = item.nodeid.split("::", 1)[0]
+        tier = min((rank[m.name] for m in item.iter_markers() if m.name in rank), default=2)
+        tiers[path] = min(tiers.get(path, 2), tier)
+        counts[path] = counts.get(path, 0) + 1
+        first.setdefault(path, index)
+    position = {path: (tiers[path], -counts[path], first[path]) for path in first}
+    items.sort(key=lambda item: position[item.nodeid.split("::", 1)[0]])
 
 
 def _drop_reruns_that_would_repeat(config: pytest.Config, items: list[pytest.Item]) -> None:
