@@ -56,7 +56,7 @@ SLOW_IMPORTS = (
 @functools.cache
 def _imports(path: Path) -> frozenset[str]:
     """Every module a test file imports, at the top or inside a function."""
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
