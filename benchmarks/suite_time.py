@@ -107,6 +107,9 @@ def _run(checkout: Checkout, pytest_args: list[str]) -> Run:
         if found := _SUMMARY.match(line.strip()):
             outcome, pytest_s = found.group(1), float(found.group(2))
             break
+    failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+    if failed:  # which ones, so a flaky test is told from a broken side
+        outcome += "\n    " + "\n    ".join(failed[:10])
     return Run(checkout.label, pytest_s, outcome, wall, (busy1 - busy0) / tick, (steal1 - steal0) / tick)
 
 
