@@ -335,12 +335,9 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_restore_points(db, lang: str, as_json: bool = False) -> int:
+def print_restore_points(db, lang: str) -> int:
     """`python -m metrics restore` without a file: the restore points of the database, newest first."""
     points = restore_points.list_points(db)
-    if as_json:
-        print_json(points)
-        return 0
     if not points:
         print(i18n.t("import.cli.no_restore_points", lang, db=str(db)))
         return 0
