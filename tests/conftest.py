@@ -203,22 +203,10 @@ def open_page(store, seeded_db_file, monkeypatch):
     """open_page(page, lang, db=None, actor=None, strategy=OLD) -> AppTest after its first run of
     that page; strategy=None: the default (the strategy in force). For the tests/test_pages_*.py
     files (a module may define its own open_page, as test_committee_pages.py does)."""
-    from streamlit.testing.v1 import AppTest  # here, not at the top: most tests open no page
+    from tests.pages_support import OLD, first_run  # here, not at the top: most tests open no page
 
-    from tests.pages_support import OLD
-
-    def _open(page: str, lang: str, db=None, actor=None, strategy: str | None = OLD) -> AppTest:
+    def _open(page: str, lang: str, db=None, actor=None, strategy: str | None = OLD):
         monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(db or seeded_db_file)])
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-        at.query_params["lang"] = lang
-        if strategy is not None:
-            at.session_state["strategy_choice"] = strategy
-        if actor is not None:
-            at.session_state["actor"] = actor
-        at.run()
-        if page != "overview":
-            at.switch_page(f"app_pages/{page}.py").run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
+        return first_run(page, lang, actor=actor, strategy=strategy)
 
     return _open

@@ -6,6 +6,7 @@ in 2021, 6th. The fixture that opens a page, open_page, is in tests/conftest.py.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -25,6 +26,36 @@ ANALYST = Actor(name="analyst.test", role="analyst")
 # so they choose 127 as a user does (the strategy picker's session key); the smoke test of every page
 # and the tests of the strategy in force (test_pages_strategy.py) run on the new default.
 OLD = "QD127_2021"
+
+
+_DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
+
+
+def first_run(
+    page: str,
+    lang: str,
+    *,
+    actor: Actor | None = None,
+    strategy: str | None = None,
+    timeout: float = 90,
+) -> AppTest:
+    """The dashboard (sys.argv names its database) after its first run, opened on `page` (a file
+    of app_pages/, or "overview") as a link to that page opens it: the first run draws that page
+    only. Drawing the Overview first and switching afterwards cost every page test the Overview's
+    run as well, 0.3-1.5 s on 2 cores (the most on a fresh database, whose figures are not cached)."""
+    from streamlit.testing.v1 import AppTest  # here, not at the top: most importers open no page
+
+    at = AppTest.from_file(str(_DASHBOARD), default_timeout=timeout)
+    at.query_params["lang"] = lang
+    if strategy is not None:  # the pages show the strategy in force unless another is chosen
+        at.session_state["strategy_choice"] = strategy
+    if actor is not None:
+        at.session_state["actor"] = actor
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
 
 
 def texts(at: AppTest) -> str:

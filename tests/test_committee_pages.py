@@ -15,7 +15,7 @@ from metrics.auth import Actor
 from metrics.present import phrases, vocabulary
 from metrics.store import open_store
 from metrics.store import queries as q
-from tests.conftest import ROOT
+from tests.pages_support import first_run
 
 LANGS = ["vi", "en"]
 ANALYST = Actor(name="analyst.test", role="analyst")
@@ -35,15 +35,7 @@ def badge(status: str, lang: str) -> str:
 def open_page(seeded_db_file, monkeypatch):
     def _open(page: str, lang: str, db=None, actor: Actor | None = None) -> AppTest:
         monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(db or seeded_db_file)])
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-        at.query_params["lang"] = lang
-        if actor is not None:
-            at.session_state["actor"] = actor
-        at.run()
-        if page != "overview":
-            at.switch_page(f"app_pages/{page}.py").run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
+        return first_run(page, lang, actor=actor)
 
     return _open
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from metrics.store import open_store
 from metrics.store import queries as q
 from tests.conftest import ROOT
+from tests.pages_support import first_run
 from tests.test_import_helpers import ANALYST, IMPORTS, RAW, VIEWER
 
 GAIRI_2021 = RAW / "oxford_insights_gairi_2021_public-dataset.xlsx"
@@ -24,13 +25,7 @@ def page(fresh_db, monkeypatch):
 
     def _open(lang: str, actor=ANALYST) -> AppTest:
         monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(fresh_db)])
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        at.query_params["lang"] = lang
-        at.session_state["actor"] = actor
-        at.run()
-        at.switch_page("app_pages/import_data.py").run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
+        return first_run("import_data", lang, actor=actor, timeout=120)
 
     return _open
 

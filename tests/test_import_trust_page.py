@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from metrics.auth import Actor
 from metrics.store import open_store, restore_points
 from metrics.store import queries as q
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.pages_support import first_run
 from tests.test_import_helpers import ANALYST
 
 BAD = FIXTURES / "bad"
@@ -22,15 +23,9 @@ ADMIN = Actor(name="admin@example.org", role="admin")
 
 @pytest.fixture
 def page(fresh_db, monkeypatch):
-    def _open(lang: str, actor=ANALYST, path: str = "app_pages/import_data.py") -> AppTest:
+    def _open(lang: str, actor=ANALYST, page: str = "import_data") -> AppTest:
         monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(fresh_db)])
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        at.query_params["lang"] = lang
-        at.session_state["actor"] = actor
-        at.run()
-        at.switch_page(path).run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
+        return first_run(page, lang, actor=actor, timeout=120)
 
     return _open
 
@@ -131,7 +126,7 @@ def test_the_administration_page_lists_the_restore_points(page, fresh_db):
         (point,) = restore_points.list_points(store.path)
     finally:
         store.close()
-    at = page("en", ADMIN, "app_pages/admin.py")
+    at = page("en", ADMIN, "admin")
     table = next(f.value for f in at.dataframe if "Before" in f.value.columns)
     assert table["Before"].tolist() == ["import vi_total_unknown_cp1258.csv"]
     assert table["File"].tolist() == [point.path]

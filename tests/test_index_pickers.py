@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from metrics import services
 from metrics.store import open_store
 from metrics.store import queries as q
-from tests.conftest import ROOT
+from tests.pages_support import first_run
 from tests.test_import_helpers import run_import, write_csv
 
 NEW = "SEA_AI_WATCH"
@@ -52,12 +52,7 @@ def imported_db(seeded_db_file, tmp_path_factory):
 
 def _open(db, page: str, monkeypatch) -> AppTest:
     monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(db)])
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["lang"] = "en"
-    at.run()
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return first_run(page, "en")
 
 
 def test_index_order_lists_every_index_with_data_the_default_yardstick_first(imported_db):

@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import sys
 
-from streamlit.testing.v1 import AppTest
-
 from metrics.store import open_store
 from tests.conftest import ROOT
-from tests.pages_support import (
-    ANALYST,
-)
+from tests.pages_support import ANALYST, first_run
 
 
 def test_report_page_defaults_to_the_latest_edition_with_viet_nams_total(fresh_db, monkeypatch):
@@ -25,12 +21,7 @@ def test_report_page_defaults_to_the_latest_edition_with_viet_nams_total(fresh_d
     )
     store.close()
     monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(fresh_db)])
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["lang"] = "en"
-    at.session_state["actor"] = ANALYST
-    at.run()
-    at.switch_page("app_pages/report.py").run()
-    assert not at.exception
+    at = first_run("report", "en", actor=ANALYST)
     assert at.selectbox(key="report_as_of").value == 2025
     at.selectbox(key="report_as_of").set_value(2026).run()
     at.button(key="report_generate").click().run()

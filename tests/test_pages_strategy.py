@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import i18n
 from metrics import services_strategy as strategies
-from tests.conftest import ROOT
+from tests.pages_support import first_run
 
 
 def tr(key: str, lang: str, **params) -> str:
@@ -22,12 +22,7 @@ def tr(key: str, lang: str, **params) -> str:
 def targets_page(seeded_db_file, monkeypatch):
     def _open(lang: str) -> AppTest:
         monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(seeded_db_file)])
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-        at.query_params["lang"] = lang
-        at.run()
-        at.switch_page("app_pages/targets.py").run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
+        return first_run("targets", lang)
 
     return _open
 

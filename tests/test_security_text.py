@@ -21,6 +21,7 @@ from metrics.models import NOTE_MAX, TEXT_MAX, UNIT_MAX, ProgressRecord, Target
 from metrics.reports.model import ReportOptions
 from metrics.store import open_store
 from tests.conftest import ROOT
+from tests.pages_support import first_run
 
 HOSTILE = (
     "![pixel](http://tracker.example/p.png) [official site](http://phish.example/login) "
@@ -116,17 +117,7 @@ def hostile_db(fresh_db, monkeypatch):
 
 
 def _page(name: str, lang: str = "en", actor: Actor | None = None, strategy: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["lang"] = lang
-    if strategy is not None:  # the pages show the strategy in force unless another is chosen
-        at.session_state["strategy_choice"] = strategy
-    if actor is not None:
-        at.session_state["actor"] = actor
-    at.run()
-    if name != "overview":
-        at.switch_page(f"app_pages/{name}.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return first_run(name, lang, actor=actor, strategy=strategy, timeout=120)
 
 
 def _markdown_sources(at: AppTest) -> list[str]:

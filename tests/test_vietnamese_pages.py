@@ -20,6 +20,7 @@ from app_pages.registry import available_pages
 from metrics import i18n
 from metrics.auth import Actor
 from tests.conftest import ROOT
+from tests.pages_support import first_run
 
 ADMIN = Actor(name="admin.test", role="admin")
 DATA = ROOT / "data"
@@ -151,14 +152,7 @@ def english_words(text: str) -> list[str]:
 
 def _open(page: str, db, monkeypatch) -> AppTest:
     monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(db)])
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["lang"] = "vi"
-    at.session_state["actor"] = ADMIN  # every page, the analyst and admin pages included
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return first_run(page, "vi", actor=ADMIN, timeout=120)  # every page, analyst and admin ones too
 
 
 @pytest.fixture(scope="module")
