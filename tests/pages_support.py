@@ -6,7 +6,6 @@ in 2021, 6th. The fixture that opens a page, open_page, is in tests/conftest.py.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -14,6 +13,7 @@ import pandas as pd
 from metrics import i18n
 from metrics.auth import Actor
 from metrics.present import vocabulary
+from tests.conftest import ROOT
 
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest
@@ -26,9 +26,6 @@ ANALYST = Actor(name="analyst.test", role="analyst")
 # so they choose 127 as a user does (the strategy picker's session key); the smoke test of every page
 # and the tests of the strategy in force (test_pages_strategy.py) run on the new default.
 OLD = "QD127_2021"
-
-
-_DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 
 
 def first_run(
@@ -45,7 +42,7 @@ def first_run(
     run as well, 0.3-1.5 s on 2 cores (the most on a fresh database, whose figures are not cached)."""
     from streamlit.testing.v1 import AppTest  # here, not at the top: most importers open no page
 
-    at = AppTest.from_file(str(_DASHBOARD), default_timeout=timeout)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
     at.query_params["lang"] = lang
     if strategy is not None:  # the pages show the strategy in force unless another is chosen
         at.session_state["strategy_choice"] = strategy
