@@ -13,12 +13,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeGuard
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 from metrics.errors import MetricsError, PermissionDenied
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 Role = Literal["viewer", "analyst", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
@@ -44,8 +44,26 @@ LOCKOUT_MINUTES = 15
 CLIENT_MAX_FAILURES = 20
 CLIENT_WINDOW_MINUTES = 15
 
-# Argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
-_HASHER = PasswordHasher()
+
+# The hasher, made at its first use (_hasher) rather than at import: most processes (an import, a
+# report, a backup) check no password, and loading argon2 cost each of them about 5 ms.
+_HASHER: PasswordHasher | None = None
+
+
+def product_hasher() -> PasswordHasher:
+    """Argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def _hasher() -> PasswordHasher:
+    global _HASHER
+    if _HASHER is None:
+        _HASHER = product_hasher()
+    return _HASHER
+
+
 # Verified against when an account is unknown or has no password, so the time taken does not
 # tell an attacker which names exist. A literal (the hash of "not a password: timing equaliser"
 # with the hasher's parameters) rather than hashed at import: that cost 64 MiB and a fraction of
@@ -141,16 +159,18 @@ def check_password_policy(password: str, name: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when `password` matches. Takes the same time whether or not a hash exists."""
     if len(password) > PASSWORD_MAX_LENGTH:
         password = password[:PASSWORD_MAX_LENGTH]  # still hashed: no shortcut an attacker can time
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     target = stored_hash or _DUMMY_HASH
     try:
-        ok: bool = _HASHER.verify(target, password)
+        ok: bool = _hasher().verify(target, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     return ok and bool(stored_hash)
@@ -158,8 +178,10 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 
 def needs_rehash(stored_hash: str) -> bool:
     """True when the hash was made with weaker parameters than today's: rehash at next sign-in."""
+    from argon2.exceptions import InvalidHashError
+
     try:
-        return _HASHER.check_needs_rehash(stored_hash)
+        return _hasher().check_needs_rehash(stored_hash)
     except InvalidHashError:
         return True
 

@@ -29,7 +29,7 @@ from metrics.store import Store, open_store
 # about 54 worker-seconds of the suite (2026-12-03). The test processes hash with the same algorithm
 # and code at the least cost; the processes they start (dashboards, `python -m metrics`) keep the
 # product's. tests/test_auth.py checks the product's parameters and its timing equaliser, kept here.
-PRODUCT_PASSWORD_HASHING = (auth._HASHER, auth._DUMMY_HASH)
+PRODUCT_PASSWORD_HASHING = (auth.product_hasher(), auth._DUMMY_HASH)
 auth._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 auth._DUMMY_HASH = auth._HASHER.hash("not a password: timing equaliser")
 

@@ -120,7 +120,7 @@ class _CountingHasher:
 
 def test_sign_in_costs_one_verification_whether_or_not_the_account_exists(mem, monkeypatch):
     users.add_account(mem, ADMIN, "alice", "analyst", PASSWORD)
-    counting = _CountingHasher(auth._HASHER)
+    counting = _CountingHasher(auth._hasher())
     monkeypatch.setattr(auth, "_HASHER", counting)
     for name in ("nobody", "alice", "a b"):  # unknown, wrong password, not even a valid name
         with pytest.raises(MetricsError):
