@@ -38,6 +38,23 @@ TABLES = _schema_tables()
 SCHEMA_SHA = hashlib.sha256(SCHEMA.read_bytes()).hexdigest()[:16]
 
 
+def record_unit_of_work(
+    cur, actor: str, action: str, detail: dict | None, *, bump_data_version: bool
+) -> None:
+    """The end of every write, on either store, before its commit: the audit-log entry and, unless
+    the write changes no figure, the data version one higher (pages drop their caches at it)."""
+    cur.execute(
+        "INSERT INTO audit_log (actor, action, detail) VALUES (?, ?, ?)",
+        [actor, action, json.dumps(detail or {}, ensure_ascii=False, default=str)],
+    )
+    if bump_data_version:
+        cur.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+            "CAST(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'), 0)"
+            " + 1 AS VARCHAR))"
+        )
+
+
 def insert_rows(
     cur: duckdb.DuckDBPyConnection,
     table: str,
@@ -440,16 +457,7 @@ class Store:
                 try:
                     cur.execute("BEGIN TRANSACTION")
                     yield cur
-                    cur.execute(
-                        "INSERT INTO audit_log (actor, action, detail) VALUES (?, ?, ?)",
-                        [actor, action, json.dumps(detail or {}, ensure_ascii=False, default=str)],
-                    )
-                    if bump_data_version:
-                        cur.execute(
-                            "INSERT OR REPLACE INTO meta VALUES ('data_version', "
-                            "CAST(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'), 0)"
-                            " + 1 AS VARCHAR))"
-                        )
+                    record_unit_of_work(cur, actor, action, detail, bump_data_version=bump_data_version)
                     cur.execute("COMMIT")
                 except BaseException as exc:
                     with contextlib.suppress(duckdb.Error):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import re
 import sys
@@ -44,6 +43,7 @@ from metrics.store.connection import (
     Store,
     _error,
     lock_timeout,
+    record_unit_of_work,
 )
 from metrics.store.migrations import migrate
 from metrics.store.urls import normalise_url, redacted
@@ -486,16 +486,7 @@ class PgStore(Store):
                 mirror.advance_sequences(duck)
                 cur = _WriteCursor(duck, pg, mirror)
                 yield cast(duckdb.DuckDBPyConnection, cur)
-                cur.execute(
-                    "INSERT INTO audit_log (actor, action, detail) VALUES (?, ?, ?)",
-                    [actor, action, json.dumps(detail or {}, ensure_ascii=False, default=str)],
-                )
-                if bump_data_version:
-                    cur.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('data_version', "
-                        "CAST(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'), 0)"
-                        " + 1 AS VARCHAR))"
-                    )
+                record_unit_of_work(cur, actor, action, detail, bump_data_version=bump_data_version)
                 for table in sorted(cur.touched):
                     revisions[table] = pg.execute(
                         "INSERT INTO store_revisions VALUES (%s, 1) ON CONFLICT (table_name)"
