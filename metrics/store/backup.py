@@ -444,6 +444,27 @@ def set_aside(db_path: str | Path) -> Path | None:
     return kept
 
 
+# An account as a rebuild carries it into the new database: every column of users.
+_ACCOUNT_COLUMNS = (
+    "name", "role", "password_hash", "created_at", "created_by", "last_sign_in", "failed_attempts",
+    "locked_until",
+)  # fmt: skip
+_ACCOUNTS_SQL = f"SELECT {', '.join(_ACCOUNT_COLUMNS)} FROM users ORDER BY name"  # noqa: S608 - fixed text
+_ACCOUNTS_INSERT = (
+    f"INSERT INTO users ({', '.join(_ACCOUNT_COLUMNS)}) VALUES ({', '.join('?' for _ in _ACCOUNT_COLUMNS)})"  # noqa: S608
+)
+
+
+def _carry_accounts(store: Store, accounts: list[tuple]) -> None:
+    """Write the accounts read from the old database into the rebuilt one (`store`), then close it."""
+    try:
+        if accounts:
+            with store.transaction("cli", "rebuild_accounts", {"accounts": len(accounts)}) as cur:
+                cur.executemany(_ACCOUNTS_INSERT, accounts)
+    finally:
+        store.close()
+
+
 @dataclass(kw_only=True)
 class RebuildReport:
     path: str
@@ -474,17 +495,7 @@ def rebuild(db_path: str | Path | None = None) -> RebuildReport:
     previous = _known_version(db) if db.exists() else 0
     with _exclusive(db):
         kept = set_aside(db)
-    store = open_store(db)
-    try:
-        if accounts:
-            with store.transaction("cli", "rebuild_accounts", {"accounts": len(accounts)}) as cur:
-                cur.executemany(
-                    "INSERT INTO users (name, role, password_hash, created_at, created_by, last_sign_in,"
-                    " failed_attempts, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    accounts,
-                )
-    finally:
-        store.close()
+    _carry_accounts(open_store(db), accounts)
     if previous:
         _bump_past(db, previous, {"rebuilt": True})
     store = Store(db)
@@ -509,23 +520,10 @@ def _rebuild_pg(url: str) -> RebuildReport:
         current = Store(url)
         try:
             with current.reader() as cur:
-                accounts = cur.execute(
-                    "SELECT name, role, password_hash, created_at, created_by, last_sign_in, failed_attempts,"
-                    " locked_until FROM users ORDER BY name"
-                ).fetchall()
+                accounts = cur.execute(_ACCOUNTS_SQL).fetchall()
         finally:
             current.close()
-        built = open_store(fresh)
-        try:
-            if accounts:
-                with built.transaction("cli", "rebuild_accounts", {"accounts": len(accounts)}) as cur:
-                    cur.executemany(
-                        "INSERT INTO users (name, role, password_hash, created_at, created_by, last_sign_in,"
-                        " failed_attempts, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        accounts,
-                    )
-        finally:
-            built.close()
+        _carry_accounts(open_store(fresh), accounts)
         _, kept = _restore_pg(fresh, url)
     store = Store(url)
     try:
@@ -544,10 +542,7 @@ def _read_accounts(db: Path) -> list[tuple]:
     except duckdb.Error:
         return []
     try:
-        return con.execute(
-            "SELECT name, role, password_hash, created_at, created_by, last_sign_in, failed_attempts,"
-            " locked_until FROM users ORDER BY name"
-        ).fetchall()
+        return con.execute(_ACCOUNTS_SQL).fetchall()
     except duckdb.Error:
         return []
     finally:
