@@ -408,12 +408,19 @@ def editions_with_pillars(version: Version, index_id: str, iso3: str = COUNTRY) 
     return out
 
 
-def no_pillars_notice(index_id: str, with_pillars: list[int]) -> None:
-    """A note naming the editions left out because they carry totals only (or nothing)."""
+def pillar_editions_or_stop(index_id: str) -> list[int]:
+    """The index's editions with pillar scores, oldest first, for the pages that show pillars (the
+    Pillars and What-if pages). A note names the newer editions left out because they carry totals
+    only; with no such edition at all the page says so and stops there."""
     info = index_info(version(), index_id)
+    with_pillars = editions_with_pillars(version(), index_id)
     for e in info.editions:
         if e not in with_pillars and e > (max(with_pillars) if with_pillars else 0):
             st.info(tm("error.no_pillars", index=info.short(lang()), edition=e), icon=":material/info:")
+    if not with_pillars:
+        st.info(tm("pillars.none", index=info.short(lang())))
+        st.stop()
+    return with_pillars
 
 
 def targets_table(data_version: Version) -> pd.DataFrame:

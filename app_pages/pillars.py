@@ -17,11 +17,7 @@ INDEX = common.DEFAULT_INDEX
 common.page_header("pillars.title", "pillars.intro")
 info = common.index_info(version, INDEX)
 index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
-with_pillars = common.editions_with_pillars(version, INDEX)
-common.no_pillars_notice(INDEX, with_pillars)
-if not with_pillars:
-    st.info(common.tm("pillars.none", index=index_short))
-    st.stop()
+with_pillars = common.pillar_editions_or_stop(INDEX)
 
 options = sorted({(x.group_id, x.rank_n) for x in common.rank_targets(version)})  # each goal once
 

@@ -19,11 +19,7 @@ VN = common.COUNTRY
 common.page_header("whatif.title", "whatif.intro")
 info = common.index_info(version, INDEX)
 index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
-with_pillars = common.editions_with_pillars(version, INDEX)
-common.no_pillars_notice(INDEX, with_pillars)
-if not with_pillars:
-    st.info(common.tm("pillars.none", index=index_short))
-    st.stop()
+with_pillars = common.pillar_editions_or_stop(INDEX)
 edition = st.selectbox(
     t("common.edition"),
     with_pillars[::-1],
