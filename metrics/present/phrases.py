@@ -1,5 +1,5 @@
 """The sentences and labels that recur on the pages and in the reports: a target's goal ("top 4 in
-ASEAN"), its gap, a rank of N (published or computed, and then saying so), a second opinion's
+ASEAN"), a rank of N (published or computed, and then saying so), a second opinion's
 verdict, a localized name. Pure: rows are any objects (or dicts) with the named fields."""
 
 from __future__ import annotations
@@ -103,11 +103,6 @@ def world_rank(row: Any, lang: str, short: bool = False, nth: bool = False) -> s
         of=of if not fmt.missing(of) else covered,
         economies=fmt.plural(of, lang, i18n.t("unit.economy_one", lang), i18n.t("unit.economy_many", lang)),
     )
-
-
-def gap_points(gap: float | None, lang: str) -> str:
-    """A gap to the threshold in points, signed (the Overview card, the scorecard, the tables)."""
-    return fmt.signed(gap, lang, 2)
 
 
 def verdict(rank: int | None, n: int, lang: str) -> str:
