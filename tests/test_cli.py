@@ -202,6 +202,23 @@ def test_status_json_has_every_target_with_stable_keys(fresh_db):
     assert world_2025["yardstick_index"] == "GAIRI" and world_2025["as_of_edition"] == 2025
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_status_table_signs_each_gap_as_the_pages_and_reports_do(fresh_db, lang):
+    """The table's gap is the engine's gap through present.format.signed, the one the pages and the
+    reports use: a sign always ("+1,50", "−2,25"), none on a gap that rounds to zero. The table
+    printed its own ("-2.198,00", no "+", "-0,00" for -0.001)."""
+    from metrics.present import format as fmt
+
+    for strategy in ("QD1671_2026", "QD127_2021"):
+        args = ("status", "--strategy", strategy, "--today", "2026-03-01", "--lang", lang)
+        table = run(*args, db=fresh_db).stdout.splitlines()
+        engine = {r["target_id"]: r["gap"] for r in json.loads(run(*args, "--json", db=fresh_db).stdout)}
+        start, end = table[0].index("gap"), table[0].index("status")
+        shown = {line.split()[0]: line[start:end].strip() for line in table[1:]}
+        assert shown == {target: fmt.signed(gap, lang) for target, gap in engine.items()}
+        assert any(text[0] in "+\u2212" for text in shown.values()), shown  # some gap is signed
+
+
 def test_status_trace_keys_are_the_documented_ones(fresh_db):
     out = run("status", "--json", "--trace", "--strategy", "NQ57_2024", db=fresh_db)
     assert out.returncode == 0, out.stderr

@@ -9,6 +9,7 @@ from metrics import cli_checks, i18n, progress, services
 from metrics import services_strategy as strategies
 from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
+from metrics.present import format as fmt
 from metrics.quantitative import QuantitativeAssessment
 from metrics.store import open_store
 
@@ -180,7 +181,7 @@ def _status_line(r: strategies.TargetReport, lang: str) -> dict:
         ),
         "measured_by": measured + (" (proxy)" if r.yardstick_proxy else ""),
         "current": current,
-        "gap": i18n.fmt_number(a.gap, lang),
+        "gap": fmt.signed(a.gap, lang),  # as the pages and reports sign it: "+1,50", "−2,25", "0,00"
         "status": status,
         "evidence": r.evidence_count,
         "lead_agency": agency,
