@@ -40,7 +40,7 @@ def _error(exc: MetricsError) -> None:
 
 
 def _num(value: float, decimals: int) -> str:
-    return i18n.fmt_number(value, common.lang(), decimals)
+    return fmt.num(value, common.lang(), decimals)
 
 
 def _role(role: str) -> str:

@@ -17,6 +17,7 @@ from metrics import committee, i18n, target_sets
 from metrics.auth import Actor
 from metrics.errors import MetricsError
 from metrics.models import ProgressRecord
+from metrics.present import format as fmt
 
 KINDS = ("value", "milestone")
 FITS = ("direct", "partial", "proxy")
@@ -153,9 +154,7 @@ def _correct_form(actor: Actor, target_id: str) -> None:
         record_id = st.selectbox(
             t("evidence.correct_pick"),
             list(by_id),
-            format_func=lambda i: (
-                f"{i} — {i18n.fmt_date(by_id[i].recorded_on, lang)} — {by_id[i].source_url}"
-            ),
+            format_func=lambda i: f"{i} — {fmt.date(by_id[i].recorded_on, lang)} — {by_id[i].source_url}",
             key="evidence_correct_pick",
             placeholder=common.choose(),
         )

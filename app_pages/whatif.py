@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from metrics import charts, i18n
+from metrics import charts
 from metrics.models import Target
+from metrics.present import format as fmt
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -55,7 +56,7 @@ for i, m in enumerate(pillars["measure_id"]):
             label[m],
             options=options,
             value=base,
-            format_func=lambda v: i18n.fmt_number(v, lang, 1),
+            format_func=lambda v: fmt.num(v, lang, 1),
             key=key,
             help=t("whatif.slider_help", base=common.num(base, 2)),
         )

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from metrics import i18n
+from metrics.present import format as fmt
 from metrics.present import phrases
 
 # Appendix I of Decision 1671 groups its indicators in this order; "" = a target outside it.
@@ -225,7 +226,7 @@ def figure(value: float | None, lang: str) -> str:
     if value is None:
         return "–"
     decimals = next((d for d in range(3) if round(float(value), d) == round(float(value), 2)), 2)
-    return i18n.fmt_number(value, lang, decimals)
+    return fmt.num(value, lang, decimals)
 
 
 def with_unit(text: str, unit: str) -> str:

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from metrics import i18n
+from metrics.present import format as fmt
 from metrics.progress_models import STATUS_CLASSES, Finding, StatusRules, TraceStep, load_status_rules
 
 MINUS = "\u2212"  # the typographic minus sign: a hyphen reads as a dash in a formula
@@ -22,7 +23,7 @@ def _param_text(value: Any, lang: str) -> str:
         return str(value)
     if isinstance(value, float | int):
         if isinstance(value, float):
-            text = i18n.fmt_number(value, lang, 4)
+            text = fmt.num(value, lang, 4)
             sep = "," if lang == "vi" else "."
             if sep in text:
                 text = text.rstrip("0").rstrip(sep)
@@ -32,10 +33,10 @@ def _param_text(value: Any, lang: str) -> str:
             return "0"
         return MINUS + text[1:] if text.startswith("-") else text
     if isinstance(value, dt.date):
-        return i18n.fmt_date(value, lang)
+        return fmt.date(value, lang)
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return i18n.fmt_date(dt.date.fromisoformat(value), lang)
+            return fmt.date(dt.date.fromisoformat(value), lang)
         except ValueError:
             return value
     if isinstance(value, list | tuple):
@@ -133,13 +134,13 @@ def methodology_params(lang: str, rules: StatusRules | None = None) -> dict[str,
     """The numbers of data/status_rules.toml, formatted for `lang`, that the methodology text quotes."""
     rules = rules or load_status_rules()
     return {
-        "on_track_ratio": i18n.fmt_number(rules.on_track_ratio, lang, 2),
-        "at_risk_ratio": i18n.fmt_number(rules.at_risk_ratio, lang, 2),
+        "on_track_ratio": fmt.num(rules.on_track_ratio, lang, 2),
+        "at_risk_ratio": fmt.num(rules.at_risk_ratio, lang, 2),
         "min_points": str(rules.min_points),
         "min_points_interval": str(rules.min_points_interval),
         "min_pace_editions": str(rules.min_pace_editions),
-        "confidence_pct": i18n.fmt_number(rules.confidence * 100, lang, 0),
-        "about_tolerance_pct": i18n.fmt_number(rules.about_tolerance * 100, lang, 0),
+        "confidence_pct": fmt.num(rules.confidence * 100, lang, 0),
+        "about_tolerance_pct": fmt.num(rules.about_tolerance * 100, lang, 0),
     }
 
 

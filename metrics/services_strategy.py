@@ -21,6 +21,7 @@ from metrics import progress, quantitative
 from metrics.auth import Actor
 from metrics.errors import MetricsError, NotFound
 from metrics.models import EvidenceFit, EvidenceKind, EvidenceLabel, ProgressRecord, Strategy, Target
+from metrics.present import format as fmt
 from metrics.present import phrases
 from metrics.progress import Assessment, Trace
 from metrics.store import Store
@@ -148,12 +149,12 @@ def goal_text(x: Target, lang: str, group_names: Mapping[str, str] | None = None
         return i18n.t("target_value.direction", lang)
     if x.kind == "count":  # "at least" is what a count means: "5 brands", "1 centre"
         unit = progress.count_unit(value, lang, x.unit_en, x.unit_vi, x.unit_en_one)
-        return i18n.t("target_value.count", lang, n=i18n.fmt_number(value, lang, 0), unit=unit)
+        return i18n.t("target_value.count", lang, n=fmt.num(value, lang, 0), unit=unit)
     unit = (x.unit_vi if lang == "vi" else x.unit_en) or ""
     decimals = 0 if float(value).is_integer() and (high is None or float(high).is_integer()) else 1
-    number = i18n.fmt_number(value, lang, decimals)
+    number = fmt.num(value, lang, decimals)
     if high is not None:
-        number = f"{number}–{i18n.fmt_number(high, lang, decimals)}"
+        number = f"{number}–{fmt.num(high, lang, decimals)}"
     key = {">=": "goal_at_least", "<=": "goal_at_most", "about": "goal_about"}.get(x.comparator, "goal_value")
     amount = f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}".strip()
     return i18n.t(f"strategy.{key}", lang, amount=amount)

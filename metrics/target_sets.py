@@ -19,6 +19,7 @@ from metrics import i18n
 from metrics.errors import MetricsError, Problem
 from metrics.ingest import upload_guard
 from metrics.models import RULE_FIELDS, Target
+from metrics.present import format as fmt
 from metrics.target_rules import cross_row_problems
 
 # pydantic's error types -> (our code, the ctx key holding the limit)
@@ -73,7 +74,7 @@ def validation_problems(
         elif limit:
             bound = float(e.get("ctx", {})[limit])  # pydantic names the bound its message cites
             # a year or a length: no thousands mark; a fraction: the language's decimal mark
-            params["limit"] = str(int(bound)) if bound.is_integer() else i18n.fmt_number(bound, lang, 2)
+            params["limit"] = str(int(bound)) if bound.is_integer() else fmt.num(bound, lang, 2)
         out.append(Problem(code, row, column, None if value is None else str(value), params))
     return out
 

@@ -81,6 +81,27 @@ def test_a_tiny_gap_reads_the_same_on_the_pages_and_in_the_report(lang, store):
     assert fmt.num(-0.001, lang) == zero
 
 
+def test_numbers_and_dates_are_formatted_by_present_format_only():
+    """The pages, the reports and the CLI format numbers and dates through metrics.present.format,
+    one rule for all (a value that rounds to zero has no sign, a timestamp reads as its date): a
+    direct call of i18n's primitives would be a second rule beside it, as the status table's gap
+    was ("-0,00" there, "0,00" on the pages)."""
+    from tests.conftest import ROOT
+
+    primitive = re.compile(r"\bfmt_(number|int|date)\b")
+    allowed = {ROOT / "metrics" / "present" / "format.py", ROOT / "metrics" / "i18n" / "__init__.py"}
+    sources = [*(ROOT / "metrics").rglob("*.py"), *(ROOT / "app_pages").rglob("*.py"), ROOT / "dashboard.py"]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sources
+        if path not in allowed
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if primitive.search(line)
+    ]
+    assert found == []
+    assert fmt.num(-0.001, "vi") == "0,00" != i18n.fmt_number(-0.001, "vi")  # the rule it keeps
+
+
 def test_ordinals_and_plurals():
     assert [fmt.ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 45, 101, 111)] == [
         "1st",

@@ -79,12 +79,12 @@ def _rank_line(r: services.RankRow, lang: str) -> dict[str, object]:
         if r.regional
         else {
             "rank": f"{r.published_rank or r.computed_rank or '–'}/{r.countries_ranked}",
-            "percentile": i18n.fmt_number(r.percentile, lang, 1),
+            "percentile": fmt.num(r.percentile, lang, 1),
         }
     )
     return {
         "edition": r.edition_year,
-        "score": i18n.fmt_number(r.score, lang),
+        "score": fmt.num(r.score, lang),
         **world,
         f"{r.group_id}_rank": f"{r.group_rank or '–'}/{r.group_size}",
         "framework": r.framework,
@@ -165,9 +165,9 @@ def _status_line(r: strategies.TargetReport, lang: str) -> dict:
         )
         current = f"{int(r.value)}/{r.of}" if r.value is not None else "–"
     else:
-        measured = i18n.fmt_date(r.measured_on, lang) if r.measured_on else "–"
+        measured = fmt.date(r.measured_on, lang) if r.measured_on else "–"
         shown = r.value_unit if r.value_unit != r.unit_en else unit
-        current = f"{i18n.fmt_number(r.value, lang)} {shown}".strip() if r.value is not None else "–"
+        current = f"{fmt.num(r.value, lang)} {shown}".strip() if r.value is not None else "–"
     agency = (r.lead_agency_vi if lang == "vi" else r.lead_agency_en) or r.lead_agency or "–"
     status = i18n.t(f"status.{r.status}", lang)
     if r.evidence_fit in ("partial", "proxy") and r.status != "superseded":
@@ -176,9 +176,7 @@ def _status_line(r: strategies.TargetReport, lang: str) -> dict:
         "target": r.target_id,
         "kind": i18n.t(f"strategy.kind_{r.kind}", lang),
         "by": r.horizon_year,
-        "target_value": i18n.fmt_number(
-            r.target_value, lang, 2 if r.target_value and r.target_value % 1 else 0
-        ),
+        "target_value": fmt.num(r.target_value, lang, 2 if r.target_value and r.target_value % 1 else 0),
         "measured_by": measured + (" (proxy)" if r.yardstick_proxy else ""),
         "current": current,
         "gap": fmt.signed(a.gap, lang),  # as the pages and reports sign it: "+1,50", "−2,25", "0,00"

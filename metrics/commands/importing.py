@@ -25,6 +25,7 @@ from metrics.cli_support import add_common, cli_actor, print_json, print_table
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.ingest import pipeline
 from metrics.jsonable import jsonable
+from metrics.present import format as fmt
 from metrics.store import imports as store_imports
 from metrics.store import open_store, restore_points
 
@@ -213,11 +214,11 @@ def _print_plan(plan: pipeline.ImportPlan, lang: str) -> None:
                 f"import.cli.edition_{e.action}",
                 lang,
                 edition=e.edition_year,
-                rows=i18n.fmt_int(e.row_count, lang),
+                rows=fmt.num(e.row_count, lang, 0),
                 countries=e.country_count,
                 version=e.current_version_id or e.restore_version_id or "–",
                 framework=e.framework,
-                scale=f"{i18n.fmt_number(e.scale_min, lang, 0)}–{i18n.fmt_number(e.scale_max, lang, 0)}",
+                scale=f"{fmt.num(e.scale_min, lang, 0)}–{fmt.num(e.scale_max, lang, 0)}",
             )
         )
         if e.edition_is_new:
@@ -226,7 +227,7 @@ def _print_plan(plan: pipeline.ImportPlan, lang: str) -> None:
                 + t(
                     f"import.scale_source.{e.scale_source}",
                     lang,
-                    scale=f"{i18n.fmt_number(e.scale_min, lang, 0)}–{i18n.fmt_number(e.scale_max, lang, 0)}",
+                    scale=f"{fmt.num(e.scale_min, lang, 0)}–{fmt.num(e.scale_max, lang, 0)}",
                 )
             )
         if e.diff is not None:
@@ -301,8 +302,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
             {
                 "iso3": c.iso3,
                 "measure": c.measure_id,
-                "old": i18n.fmt_number(c.old_value, lang, 4),
-                "new": i18n.fmt_number(c.new_value, lang, 4),
+                "old": fmt.num(c.old_value, lang, 4),
+                "new": fmt.num(c.new_value, lang, 4),
                 "old_rank": c.old_rank or "–",
                 "new_rank": c.new_rank or "–",
             }
@@ -349,7 +350,7 @@ def print_restore_points(db, lang: str) -> int:
                 "data_version": p.data_version,
                 "before": p.reason,
                 "by": p.actor,
-                "size_mb": i18n.fmt_number(p.size_bytes / 2**20, lang, 1),
+                "size_mb": fmt.num(p.size_bytes / 2**20, lang, 1),
                 "file": p.path,
             }
             for p in points

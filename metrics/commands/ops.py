@@ -16,6 +16,7 @@ from metrics.auth import CLI_ACTOR
 from metrics.cli_support import add_common
 from metrics.errors import StoreError
 from metrics.jsonable import jsonable
+from metrics.present import format as fmt
 from metrics.store import Store, default_db_path
 from metrics.store import backup as ops
 from metrics.store.urls import is_postgres_url
@@ -76,7 +77,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             "ops.backup_done",
             args.lang,
             path=info.path,
-            size_mb=i18n.fmt_number(info.size_bytes / 2**20, args.lang, 1),
+            size_mb=fmt.num(info.size_bytes / 2**20, args.lang, 1),
             version=info.data_version,
         )
     )
@@ -108,7 +109,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             args.lang,
             path=report.path,
             tables=len(report.tables),
-            observations=i18n.fmt_int(report.tables.get("observations", 0), args.lang),
+            observations=fmt.num(report.tables.get("observations", 0), args.lang, 0),
             versions=report.current_versions,
             accounts=accounts,
             version=report.data_version,

@@ -11,6 +11,7 @@ from pathlib import Path
 from metrics import cli_checks, i18n, report_export, safe_paths
 from metrics.auth import CLI_ACTOR
 from metrics.errors import MetricsError
+from metrics.present import format as fmt
 from metrics.reports.model import FORMATS, SECTION_IDS, ReportOptions
 from metrics.store import default_db_path, open_store
 
@@ -91,7 +92,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     model = done.model
     out = Path(args.out or f"report-{model.index_id}{model.as_of_edition}-{args.lang}.{args.format}")
     safe_paths.write_output(safe_paths.check_output(out, [db]), data)
-    seconds = i18n.fmt_number(time.perf_counter() - started, args.lang, 1)
+    seconds = fmt.num(time.perf_counter() - started, args.lang, 1)
     print(
         i18n.t("report.cli.written", args.lang, path=out, size=len(data) // 1024, seconds=seconds),
         file=sys.stderr,

@@ -18,6 +18,7 @@ from metrics.auth import Actor
 from metrics.cli_support import add_common, cli_actor, print_json, print_table
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.models import ProgressRecord
+from metrics.present import format as fmt
 from metrics.store import open_store
 from metrics.store import users as accounts
 from metrics.target_sets import validation_problems
@@ -125,10 +126,10 @@ def cmd_strategies(args: argparse.Namespace) -> int:
             {
                 "strategy": r.strategy_id + (" *" if r.is_default else ""),
                 "decision": r.decision,
-                "signed": i18n.fmt_date(r.signed_on, lang) if r.signed_on else "–",
+                "signed": fmt.date(r.signed_on, lang) if r.signed_on else "–",
                 "status": i18n.t(f"strategy.status_{r.status}", lang),
                 "superseded_by": r.superseded_by or "–",
-                "since": i18n.fmt_date(r.superseded_on, lang) if r.superseded_on else "–",
+                "since": fmt.date(r.superseded_on, lang) if r.superseded_on else "–",
                 "targets": r.target_count,
             }
             for r in rows
@@ -183,8 +184,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "id": r.record_id,
                 "target": r.target_id,
                 "kind": i18n.t(f"strategy.evidence_kind_{r.kind}", lang),
-                "date": i18n.fmt_date(r.recorded_on, lang),
-                "value": "–" if r.value is None else f"{i18n.fmt_number(r.value, lang)} {r.unit}".strip(),
+                "date": fmt.date(r.recorded_on, lang),
+                "value": "–" if r.value is None else f"{fmt.num(r.value, lang)} {r.unit}".strip(),
                 "fit": i18n.t(f"strategy.fit_{r.fit}", lang),
                 "label": r.label,
                 "status": i18n.t(f"strategy.record_{r.status}", lang),

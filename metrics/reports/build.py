@@ -9,7 +9,7 @@ The writers then only lay the model out.
 
 from __future__ import annotations
 
-from metrics import i18n
+from metrics.present import format as fmt
 from metrics.reports import registry
 from metrics.reports.context import ReportContext, usable_editions
 from metrics.reports.datapack import data_pack
@@ -47,14 +47,14 @@ def build_report(
             "report.subtitle", index_name=ctx.index_name, index=ctx.index, publisher=ctx.publisher
         ),
         meeting_date=ctx.today,
-        meeting_line=ctx.t("report.meeting_line", date=i18n.fmt_date(ctx.today, ctx.lang)),
+        meeting_line=ctx.t("report.meeting_line", date=fmt.date(ctx.today, ctx.lang)),
         as_of_line=ctx.t(
             "report.as_of_line",
             index=ctx.index,
             edition=ctx.as_of,
             countries=ctx.num(ctx.ed.countries_ranked, 0),
             group=ctx.group,
-            membership_date=i18n.fmt_date(ctx.ed.membership_date, ctx.lang),
+            membership_date=fmt.date(ctx.ed.membership_date, ctx.lang),
             members=len(ctx.members),
             version=ctx.data_version,
         ),

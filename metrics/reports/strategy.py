@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from metrics import committee, i18n
 from metrics.committee import ScoreRow, StrategyChoice
+from metrics.present import format as fmt
 from metrics.present import phrases, vocabulary
 from metrics.reports import registry
 from metrics.reports.model import Cell, Section, SectionId, Source, Table
@@ -112,7 +113,7 @@ class StrategyData:
         """When a row's figure was measured: the record's date, or the yardstick's edition."""
         measured = r.measured_on if r.kind != "rank" else None
         if measured:
-            return i18n.fmt_date(measured, self.lang)
+            return fmt.date(measured, self.lang)
         return str(r.yardstick_edition) if r.yardstick_edition else "–"
 
     def rows_table(

@@ -3,7 +3,7 @@ the neighbours above and below."""
 
 from __future__ import annotations
 
-from metrics import i18n
+from metrics.present import format as fmt
 from metrics.reports.context import ISO3, ReportContext
 from metrics.reports.model import Cell, Chart, Section, Series, Table
 from metrics.reports.registry import section
@@ -64,7 +64,7 @@ def _chart(ctx: ReportContext, records: list[GroupRow], table: Table) -> Chart:
         note=ctx.t(
             "report.asean.membership",
             group=ctx.group,
-            date=i18n.fmt_date(ctx.ed.membership_date, ctx.lang),
+            date=fmt.date(ctx.ed.membership_date, ctx.lang),
             n=len(ctx.members),
             names=", ".join(ctx.name(m) for m in ctx.members),
         ),

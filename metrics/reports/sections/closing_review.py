@@ -3,8 +3,9 @@ missed, superseded (with their successors) and the others. A report type of its 
 
 from __future__ import annotations
 
-from metrics import committee, i18n
+from metrics import committee
 from metrics.committee import ScoreRow
+from metrics.present import format as fmt
 from metrics.reports.context import ReportContext
 from metrics.reports.model import Cell, Section, Table
 from metrics.reports.registry import section
@@ -28,7 +29,7 @@ def build(ctx: ReportContext) -> Section:
     lead = d.t(
         "committee.closing_headline",
         decision=d.decision(old),
-        date=i18n.fmt_date(old.superseded_on, d.lang),
+        date=fmt.date(old.superseded_on, d.lang),
         total=len(d.closed_rows),
         achieved=len(review["achieved"]),
         missed=len(review["missed"]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics import i18n
+from metrics.present import format as fmt
 from metrics.reports.context import ReportContext
 from metrics.reports.model import Cell, Section, Table
 from metrics.reports.registry import section
@@ -19,7 +19,7 @@ def build(ctx: ReportContext) -> Section:
                 Cell(text=ctx.goal(a), value=ctx.goal(a)),
                 Cell(text=ctx.num(a.current_count, 0), value=a.current_count, num_format="0"),
                 Cell(
-                    text=i18n.fmt_date(a.measured_on, ctx.lang),
+                    text=fmt.date(a.measured_on, ctx.lang),
                     value=a.measured_on.isoformat() if a.measured_on else None,
                 ),
                 ctx.status_cell(a.status),

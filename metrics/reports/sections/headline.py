@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics import i18n
+from metrics.present import format as fmt
 from metrics.present import phrases
 from metrics.reports.context import ReportContext
 from metrics.reports.model import Bullet, Section
@@ -40,7 +40,7 @@ def build(ctx: ReportContext) -> Section:
                 goal=ctx.text_of(a),
                 year=a.horizon_year,
                 value=ctx.num(a.current_count, 0),
-                date=i18n.fmt_date(a.measured_on, ctx.lang),
+                date=fmt.date(a.measured_on, ctx.lang),
             )
         bullets.append(
             Bullet(text=text, status=a.status, status_label=ctx.status_label(a.status), group="counted")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics import i18n
+from metrics.present import format as fmt
 from metrics.present import vocabulary
 from metrics.reports.context import ReportContext
 from metrics.reports.model import Cell, Section, Table
@@ -29,7 +29,7 @@ def _scorecard_rows(ctx: ReportContext) -> list[list[Cell]]:
                 else Cell(text="–")
             )
             measured = (
-                ctx.t("report.scorecard.record", date=i18n.fmt_date(a.measured_on, ctx.lang))
+                ctx.t("report.scorecard.record", date=fmt.date(a.measured_on, ctx.lang))
                 if a.measured_on
                 else "–"
             )

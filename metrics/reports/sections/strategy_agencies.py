@@ -3,7 +3,8 @@ which targets have none."""
 
 from __future__ import annotations
 
-from metrics import committee, i18n
+from metrics import committee
+from metrics.present import format as fmt
 from metrics.reports.context import ReportContext
 from metrics.reports.model import Cell, Section, Table
 from metrics.reports.strategy import StrategyData, strategy_section
@@ -19,7 +20,7 @@ def build(ctx: ReportContext, d: StrategyData) -> Section:
             Cell(text=a.name(d.lang), value=a.agency_id),
             Cell(text=str(len(a.targets)), value=len(a.targets), num_format="0"),
             Cell(
-                text=i18n.fmt_date(a.latest, d.lang) if a.latest else d.t("agencies_page.none_yet"),
+                text=fmt.date(a.latest, d.lang) if a.latest else d.t("agencies_page.none_yet"),
                 value=str(a.latest or ""),
             ),
             Cell(text=str(len(a.missing)), value=len(a.missing), num_format="0"),
