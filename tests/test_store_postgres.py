@@ -271,6 +271,9 @@ def test_a_backup_is_a_duckdb_file_that_restores_into_postgresql(pg, fresh_pg, t
     version = pg.data_version()
     report, kept = backup.restore(out, fresh_pg)
     assert report.seeded and kept is not None and backup.check_file(kept).seeded
+    # this machine's folder for a PostgreSQL database ($AI_DASHBOARD_STATE_DIR, set by fresh_pg),
+    # however the database was named: here by URL, with $AI_DASHBOARD_DB unset
+    assert kept.parent == tmp_path / "state" / "backups"
     assert pg.data_version() > version  # no page serves a cached figure of the replaced data
     assert fingerprint(pg) != before  # the restore wrote its own audit row and data version...
     with pg.reader() as cur:  # ...and the data are the backup's
@@ -284,7 +287,7 @@ def test_a_backup_is_a_duckdb_file_that_restores_into_postgresql(pg, fresh_pg, t
         file_store.close()
 
 
-def test_rebuild_of_a_postgresql_database_keeps_accounts_and_the_replaced_data(pg, fresh_pg):
+def test_rebuild_of_a_postgresql_database_keeps_accounts_and_the_replaced_data(pg, fresh_pg, tmp_path):
     seeded = fingerprint(pg)
     with pg.transaction("t", "edit", {}) as cur:
         cur.execute("INSERT INTO users (name, role) VALUES ('erin', 'viewer')")
@@ -292,6 +295,7 @@ def test_rebuild_of_a_postgresql_database_keeps_accounts_and_the_replaced_data(p
     version = pg.data_version()
     report = backup.rebuild(fresh_pg)
     assert report.accounts_carried == 1 and report.kept and backup.check_file(report.kept).seeded
+    assert Path(report.kept).parent == tmp_path / "state" / "backups"
     assert report.data_version > version
     replaced = open_store(report.kept)
     try:
@@ -301,6 +305,17 @@ def test_rebuild_of_a_postgresql_database_keeps_accounts_and_the_replaced_data(p
     with pg.reader() as cur:
         assert cur.execute("SELECT name FROM users").fetchall() == [("erin",)]
     assert fingerprint(pg) != seeded  # audit rows and the data version moved on
+
+
+def test_a_backup_without_out_goes_to_this_machines_folder(fresh_pg, tmp_path, monkeypatch):
+    """`backup --db postgresql://...` with no --out and no $AI_DASHBOARD_DB writes into
+    $AI_DASHBOARD_STATE_DIR/backups, as docs/OPERATIONS.md says (it wrote into the checkout's
+    var/backups: the folder was chosen by the default database, not by the one copied)."""
+    monkeypatch.delenv("AI_DASHBOARD_DB", raising=False)
+    done = _cli("backup", "--db", fresh_pg)
+    assert done.returncode == 0, done.stderr
+    [written] = (tmp_path / "state" / "backups").glob("dashboard-*.duckdb")
+    assert backup.check_file(written).seeded
 
 
 def test_check_reads_the_postgresql_database(fresh_pg):

@@ -67,16 +67,20 @@ class BackupInfo:
     created_at: dt.datetime
 
 
-def default_backup_dir() -> Path:
-    db = default_db_path()
-    if is_postgres_url(db):
+def default_backup_dir(db: str | Path | None = None) -> Path:
+    """Where a backup of `db` (default: the default database) goes when no file is named: with
+    PostgreSQL, this machine's $AI_DASHBOARD_STATE_DIR/backups; else backups/ beside the default
+    database file (var/backups). Decided by the database being copied, not only by the default
+    one: `--db postgresql://...` without $AI_DASHBOARD_DB wrote into the checkout's var/backups."""
+    default = default_db_path()
+    if is_postgres_url(default) or (db is not None and is_postgres_url(db)):
         return state_dir() / "backups"
-    return db.parent / "backups"
+    return default.parent / "backups"
 
 
-def default_backup_path(now: dt.datetime | None = None) -> Path:
+def default_backup_path(db: str | Path | None = None, now: dt.datetime | None = None) -> Path:
     now = now or dt.datetime.now()
-    return default_backup_dir() / f"dashboard-{now:%Y%m%d-%H%M%S}.duckdb"
+    return default_backup_dir(db) / f"dashboard-{now:%Y%m%d-%H%M%S}.duckdb"
 
 
 def _reason(exc: BaseException) -> str:
@@ -212,7 +216,7 @@ def snapshot(store: Store, out: str | Path | None = None) -> BackupInfo:
     points, taken inside a write that was already authorised (metrics.store.restore_points)."""
     if store.path == ":memory:":
         raise StoreError("backup_needs_file")
-    out = Path(out) if out else default_backup_path()
+    out = Path(out) if out else default_backup_path(store.path)
     if is_postgres_url(store.path):
         return _snapshot_pg(store, out)
     source = Path(store.path).resolve()
@@ -306,7 +310,7 @@ def _restore_pg(backup_file: Path, url: str) -> tuple[CheckReport, Path | None]:
         store = Store(url)
         try:
             assert isinstance(store, PgStore)
-            kept = default_backup_dir() / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
+            kept = default_backup_dir(url) / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
             _snapshot_pg(store, kept)
             store.replace_from(current, {"backup": str(backup_file), "kept": str(kept)})
         finally:
