@@ -36,8 +36,9 @@ class RestorePoint:
 
 
 def restore_point_dir(db_path: str | Path) -> Path:
-    """Beside the database file; for PostgreSQL, in var/ of this checkout, one folder per server
-    and database (each machine keeps the restore points of the imports it made)."""
+    """Beside the database file; for PostgreSQL, in this machine's $AI_DASHBOARD_STATE_DIR (default
+    var/ of the checkout), one folder per server and database (each machine keeps the restore
+    points of the imports it made)."""
     if is_postgres_url(db_path):
         parts = urlsplit(normalise_url(db_path))
         name = re.sub(
