@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,37 +62,42 @@ def main() -> int:
     parser.add_argument("--db", help="an existing seeded database (default: a new one)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_cli_"))
-    db = Path(args.db) if args.db else tmp / "bench.duckdb"
-    env = user_env(AI_DASHBOARD_DB=str(db))
-    if not args.db:
-        _run(["seed"], env)
-    cases = {
-        "(python -c pass)": [],
-        "--help": ["--help"],
-        "status --json": ["status", "--json"],
-        "users list": ["users", "list"],
-        "backup": ["backup", "--out", str(tmp / "b.duckdb")],
-    }
-    if args.reports:
-        for fmt in ("pptx", "xlsx", "pdf"):
-            cases[f"report --format {fmt}"] = ["report", "--format", fmt, "--out", str(tmp / f"r.{fmt}")]
-    print(f"machine: {describe()}")
-    print(f"{'command':<24} {'median':>8} {'best':>8}   heaviest imports")
-    for label, argv in cases.items():
-        times = []
-        if label == "backup":
-            (tmp / "b.duckdb").unlink(missing_ok=True)
-        _run(argv, env)  # not counted: the first run of a command may compile its modules
-        for _ in range(args.repeat):
+    try:
+        db = Path(args.db) if args.db else tmp / "bench.duckdb"
+        env = user_env(AI_DASHBOARD_DB=str(db))
+        if not args.db:
+            _run(["seed"], env)
+        cases = {
+            "(python -c pass)": [],
+            "--help": ["--help"],
+            "status --json": ["status", "--json"],
+            "users list": ["users", "list"],
+            "backup": ["backup", "--out", str(tmp / "b.duckdb")],
+        }
+        if args.reports:
+            for fmt in ("pptx", "xlsx", "pdf"):
+                cases[f"report --format {fmt}"] = ["report", "--format", fmt, "--out", str(tmp / f"r.{fmt}")]
+        print(f"machine: {describe()}")
+        print(f"{'command':<24} {'median':>8} {'best':>8}   heaviest imports")
+        for label, argv in cases.items():
+            times = []
             if label == "backup":
                 (tmp / "b.duckdb").unlink(missing_ok=True)
-            times.append(_run(argv, env))
-        heavy = (
-            ", ".join(_top_imports(argv if label != "backup" else ["backup", "--help"], env)) if argv else ""
-        )
-        print(f"{label:<24} {statistics.median(times):>7.2f}s {min(times):>7.2f}s   {heavy}")
-    # the machine is shared: the load at the end says how much the figures are worth
-    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+            _run(argv, env)  # not counted: the first run of a command may compile its modules
+            for _ in range(args.repeat):
+                if label == "backup":
+                    (tmp / "b.duckdb").unlink(missing_ok=True)
+                times.append(_run(argv, env))
+            heavy = (
+                ", ".join(_top_imports(argv if label != "backup" else ["backup", "--help"], env))
+                if argv
+                else ""
+            )
+            print(f"{label:<24} {statistics.median(times):>7.2f}s {min(times):>7.2f}s   {heavy}")
+        # the machine is shared: the load at the end says how much the figures are worth
+        print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the seeded database, the backup and the reports
     return 0
 
 
