@@ -165,7 +165,7 @@ def _status_line(r: strategies.TargetReport, lang: str) -> dict:
         )
         current = f"{int(r.value)}/{r.of}" if r.value is not None else "–"
     else:
-        measured = fmt.date(r.measured_on, lang) if r.measured_on else "–"
+        measured = fmt.date(r.measured_on, lang)
         shown = r.value_unit if r.value_unit != r.unit_en else unit
         current = f"{fmt.num(r.value, lang)} {shown}".strip() if r.value is not None else "–"
     agency = (r.lead_agency_vi if lang == "vi" else r.lead_agency_en) or r.lead_agency or "–"

@@ -126,10 +126,10 @@ def cmd_strategies(args: argparse.Namespace) -> int:
             {
                 "strategy": r.strategy_id + (" *" if r.is_default else ""),
                 "decision": r.decision,
-                "signed": fmt.date(r.signed_on, lang) if r.signed_on else "–",
+                "signed": fmt.date(r.signed_on, lang),
                 "status": i18n.t(f"strategy.status_{r.status}", lang),
                 "superseded_by": r.superseded_by or "–",
-                "since": fmt.date(r.superseded_on, lang) if r.superseded_on else "–",
+                "since": fmt.date(r.superseded_on, lang),
                 "targets": r.target_count,
             }
             for r in rows
