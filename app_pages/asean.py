@@ -21,6 +21,8 @@ common.page_header("asean.title", "asean.intro")
 INDEX = common.index_picker("asean_index")
 info = common.index_info(version, INDEX)
 index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
+unit = common.index_unit(INDEX)  # what its values count ("bài báo"); blank: points of a scale
+in_units = phrases.unit_or_points(unit, lang)
 edition = st.selectbox(
     t("common.edition"),
     info.editions[::-1],
@@ -57,7 +59,8 @@ st.markdown(
         edition=edition,
         rank=common.rank_of_nth(vn_rank, n),
         group=GROUP,
-        score=common.num(vn_row["score"]),
+        score=phrases.index_number(vn_row["score"], unit, lang),
+        unit=in_units,
     )
 )
 
@@ -71,7 +74,11 @@ with c1, st.container(border=True):
         st.metric(
             t("asean.rival_above"),
             f"{names.get(r['iso3'], r['iso3'])} — {common.rank_of(int(r['group_rank']), n)}",
-            delta=t("asean.points_behind", gap=common.num(r["score"] - vn_row["score"])),
+            delta=t(
+                "asean.points_behind",
+                gap=phrases.index_number(r["score"] - vn_row["score"], unit, lang),
+                unit=in_units,
+            ),
             delta_color="off",
             delta_arrow="off",
         )
@@ -83,7 +90,11 @@ with c2, st.container(border=True):
         st.metric(
             t("asean.rival_below"),
             f"{names.get(r['iso3'], r['iso3'])} — {common.rank_of(int(r['group_rank']), n)}",
-            delta=t("asean.points_ahead", gap=common.num(vn_row["score"] - r["score"])),
+            delta=t(
+                "asean.points_ahead",
+                gap=phrases.index_number(vn_row["score"] - r["score"], unit, lang),
+                unit=in_units,
+            ),
             delta_color="off",
             delta_arrow="off",
         )
@@ -94,7 +105,9 @@ shown = pd.DataFrame(
     {
         t("common.rank"): table["group_rank"].astype(int).astype(str),
         t("data_page.col_country"): [("▶ " if c == VN else "") + names.get(c, c) for c in table["iso3"]],
-        t("common.score"): [common.num(v) for v in table["score"]],
+        t("common.value" if unit else "common.score"): [
+            phrases.index_number(v, unit, lang) for v in table["score"]
+        ],
         # an index of one region alone (ETO's AI articles) has no world rank
         **(
             {}

@@ -260,6 +260,12 @@ def index_name(index_id: str, language: str | None = None) -> str:
     return index_info(version(), index_id).short(language or lang())
 
 
+def index_unit(index_id: str | None) -> str:
+    """What the index's scores and gaps count, in the run's language ("bài báo" for AI articles);
+    blank for an index scored on a published scale (points), or for no index."""
+    return index_info(version(), index_id).unit(lang()) if index_id else ""
+
+
 def strategy_id() -> str | None:
     """The strategy the pages show: the one chosen on the Targets page, else the one in force."""
     chosen = st.session_state.get("strategy_choice")

@@ -58,7 +58,7 @@ for a in comparison:
             t("common.edition"): str(a.as_of_edition) if a.as_of_edition else "–",
             t("common.rank"): rank_text(a),
             t("common.percentile"): common.num(a.percentile, 1),
-            t("indices.col_gap"): common.signed(a.gap),
+            t("indices.col_gap"): phrases.gap(a.gap, common.index_unit(a.yardstick_index), lang),
             t("overview.trend"): common.trend_label(a.trend),
             t("common.source"): a.source_url,
         }

@@ -11,6 +11,7 @@ from app_pages import strategy_views as sv
 from metrics import charts, i18n, services, target_sets
 from metrics.errors import MetricsError, ValidationFailed
 from metrics.models import Target
+from metrics.present import phrases
 
 t = common.translator()  # bound to this run's language (also inside format_func)
 lang = common.lang()
@@ -167,29 +168,31 @@ if x.kind == "rank":
             "status": [h.status for h in history],
         }
     )
-    scale_of = common.index_info(version, x.yardstick_index).scale_max
+    info = common.index_info(version, x.yardstick_index)
+    unit = common.index_unit(x.yardstick_index)  # AI articles count articles, not points of a scale
     shown = pd.DataFrame(
         {
             t("common.edition"): hframe["edition_year"].astype(str),
             t("common.rank"): [
                 common.rank_of(r, o) for r, o in zip(hframe["rank"], hframe["of"], strict=True)
             ],
-            # Each edition's score on its own scale (GAIRI 2019: 0-10).
-            t("common.score"): [
-                f"{common.num(h.score)} / {common.num(scale_of.get(h.as_of_edition), 0)}"
-                if h.score is not None
-                else "–"
-                for h in history
+            # Each edition's score on its own scale (GAIRI 2019: 0-10), or a count in its unit.
+            t("common.value" if unit else "common.score"): [
+                phrases.index_value(h.score, info.scale_max.get(h.as_of_edition), unit, lang) for h in history
             ],
-            t("targets_page.col_threshold"): [common.num(v) for v in hframe["threshold"]],
-            t("indices.col_gap"): [common.signed(v) for v in hframe["gap"]],
+            t("targets_page.col_threshold"): [
+                phrases.index_number(v, unit, lang) for v in hframe["threshold"]
+            ],
+            t("targets_page.col_gap", unit=phrases.unit_or_points(unit, lang)): [
+                phrases.index_number(v, unit, lang, signed=True) for v in hframe["gap"]
+            ],
             t("common.status"): [common.status_badge(s) for s in hframe["status"]],
         }
     ).iloc[::-1]
     st.caption(common.tm("targets_page.history_note"))
     st.dataframe(shown, hide_index=True, width="stretch", key="targets_history")
     # Gaps are in points of each edition's scale: chart only the editions on the latest one's scale.
-    scale = common.index_info(version, x.yardstick_index).scale_max
+    scale = info.scale_max
     gaps = hframe.dropna(subset=["gap"])
     if not gaps.empty:
         latest_scale = scale.get(int(gaps["edition_year"].iloc[-1]))
@@ -206,16 +209,17 @@ if x.kind == "rank":
                 {
                     "label": gaps["edition_year"].astype(str),
                     "gap": gaps["gap"],
-                    "text": [common.signed(g, 1) for g in gaps["gap"]],
+                    "text": [phrases.index_number(g, unit, lang, 1, signed=True) for g in gaps["gap"]],
                 }
             ),
             charts.Labels(
                 title=t(
                     "targets_page.gap_title_inside" if last["gap"] >= 0 else "targets_page.gap_title_outside",
                     edition=int(last["edition_year"]),
-                    gap=common.num(abs(float(last["gap"])), 1),
+                    gap=phrases.index_number(abs(float(last["gap"])), unit, lang, 1),
+                    unit=phrases.unit_or_points(unit, lang),
                 ),
-                x=t("targets_page.gap_axis"),
+                x=t("targets_page.gap_axis", unit=phrases.unit_or_points(unit, lang)),
                 y=t("common.edition"),
                 source=common.source_line(x.yardstick_index, gaps["edition_year"].tolist(), url=False),
             ),

@@ -95,6 +95,11 @@ class Index(_Model):
     # group it covers alone (ETO's tracker: the 11 of Southeast Asia). A regional index's ranks are
     # ranks in that region, so it has no world rank, no world percentile and no world target.
     coverage: str = Field(default="", pattern=r"^([A-Za-z][A-Za-z0-9_]*)?$", max_length=64)
+    # What one unit of a value is, for an index whose values are counts with no published scale
+    # (ETO's tracker: "articles" / "bài báo"): its scores and gaps are shown in that unit, not as
+    # points out of the edition's scale (a chart ceiling there). Blank: scored on a published scale.
+    unit_en: str = Field(default="", max_length=40)
+    unit_vi: str = Field(default="", max_length=40)
 
     @field_validator("coverage")
     @classmethod

@@ -169,10 +169,16 @@ class IndexInfo:
     coverage: str = WORLD  # or the one peer group the index covers: then it has no world rank
     coverage_names: tuple[str, str] = ("", "")  # that group's name in English and Vietnamese
     short_name_vi: str = ""  # blank: the short name in both languages
+    unit_en: str = ""  # what a value counts ("articles"); blank: points of the edition's scale
+    unit_vi: str = ""
 
     def short(self, lang: str) -> str:
         """The short name in the language ("Bài báo AI" / "AI articles"; "GAIRI" in both)."""
         return phrases.short_name(self, lang)
+
+    def unit(self, lang: str) -> str:
+        """What one unit of a value is, in the language ("bài báo"); blank for a scored index."""
+        return self.unit_vi if lang == "vi" else self.unit_en
 
     @property
     def regional(self) -> bool:
@@ -202,6 +208,8 @@ def index_info(store: Store, index_id: str) -> IndexInfo:
         membership_dates={e.edition_year: e.membership_date for e in eds},
         coverage=region or WORLD,
         coverage_names=_group_names(store, region),
+        unit_en=first.unit_en if first else "",
+        unit_vi=first.unit_vi if first else "",
     )
 
 

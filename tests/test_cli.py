@@ -206,17 +206,30 @@ def test_status_json_has_every_target_with_stable_keys(fresh_db):
 def test_the_status_table_signs_each_gap_as_the_pages_and_reports_do(fresh_db, lang):
     """The table's gap is the engine's gap through present.format.signed, the one the pages and the
     reports use: a sign always ("+1,50", "−2,25"), none on a gap that rounds to zero. The table
-    printed its own ("-2.198,00", no "+", "-0,00" for -0.001)."""
+    printed its own ("-2.198,00", no "+", "-0,00" for -0.001). A rank target's gap names its
+    yardstick's unit: points of GAIRI's scale, whole articles for AI articles (it said no unit, and
+    the pages said "points" for articles)."""
     from metrics.present import format as fmt
 
+    articles = {"vi": "bài báo", "en": "articles"}[lang]  # data/indices.csv, ETO_CAT_AI
+    points = {"vi": "điểm", "en": "points"}[lang]
     for strategy in ("QD1671_2026", "QD127_2021"):
         args = ("status", "--strategy", strategy, "--today", "2026-03-01", "--lang", lang)
         table = run(*args, db=fresh_db).stdout.splitlines()
-        engine = {r["target_id"]: r["gap"] for r in json.loads(run(*args, "--json", db=fresh_db).stdout)}
+        engine = {r["target_id"]: r for r in json.loads(run(*args, "--json", db=fresh_db).stdout)}
         start, end = table[0].index("gap"), table[0].index("status")
         shown = {line.split()[0]: line[start:end].strip() for line in table[1:]}
-        assert shown == {target: fmt.signed(gap, lang) for target, gap in engine.items()}
+        expected = {}
+        for target, r in engine.items():
+            if r["kind"] != "rank" or r["gap"] is None:
+                expected[target] = fmt.signed(r["gap"], lang)
+            elif r["yardstick_index"] == "ETO_CAT_AI":
+                expected[target] = f"{fmt.signed(r['gap'], lang, 0)} {articles}"
+            else:
+                expected[target] = f"{fmt.signed(r['gap'], lang)} {points}"
+        assert shown == expected
         assert any(text[0] in "+\u2212" for text in shown.values()), shown  # some gap is signed
+    assert shown["T2025_WORLD_RANK"] == ("+3,69 điểm" if lang == "vi" else "+3.69 points")
 
 
 def test_status_trace_keys_are_the_documented_ones(fresh_db):

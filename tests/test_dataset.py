@@ -236,12 +236,18 @@ def test_an_index_of_one_region_declares_its_coverage():
 def test_a_world_coverage_may_be_written_world_and_an_unknown_region_is_reported(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
-    lines = (data / "indices.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[1].startswith("GAIRI,") and lines[1].endswith(",")
-    lines[1] = lines[1] + "WORLD"  # GAIRI: coverage written WORLD instead of blank
-    eto = next(i for i, line in enumerate(lines) if line.startswith("ETO_CAT_AI,"))
-    lines[eto] = lines[eto].removesuffix(",SEA") + ",MARS"
-    (data / "indices.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (data / "indices.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        columns, rows = reader.fieldnames, list(reader)
+    assert rows[0]["index_id"] == "GAIRI" and rows[0]["coverage"] == ""
+    rows[0]["coverage"] = "WORLD"  # GAIRI: coverage written WORLD instead of blank
+    eto = next(i for i, r in enumerate(rows) if r["index_id"] == "ETO_CAT_AI") + 1  # its line - 1
+    assert rows[eto - 1]["coverage"] == "SEA"
+    rows[eto - 1]["coverage"] = "MARS"
+    with (data / "indices.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
     with pytest.raises(ValidationFailed) as info:
         load_dataset(data)
     [problem] = info.value.problems

@@ -38,6 +38,7 @@ def test_asean_table_rivals_and_radar(open_page, store, lang):
             rank=tr("common.rank_of", lang, rank=fmt.ordinal(5, lang), of=11),
             group="ASEAN",
             score=i18n.fmt_number(59.98, lang),
+            unit=tr("unit.points", lang),
         )
         in text
     )
@@ -61,3 +62,26 @@ def test_asean_earlier_edition_has_ten_members(open_page):
     assert len(table) == 10
     assert table[table["Country"].str.startswith("▶")].iloc[0]["Rank"] == "5"
     assert table[table["Country"].str.startswith("▶")].iloc[0]["Global rank"] == "59"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_asean_counts_ai_articles_in_articles(open_page, store, lang):
+    """AI articles are a count: the headline, the rivals' distance and the table say articles (they
+    said "1.794,00 điểm", points of a scale the index does not have)."""
+    at = open_page("asean", lang)
+    at.radio(key="asean_index").set_value("ETO_CAT_AI").run()
+    assert not at.exception, [e.message for e in at.exception]
+    articles = {"vi": "bài báo", "en": "articles"}[lang]  # data/indices.csv
+    edition = at.selectbox(key="asean_edition").value
+    group = services.group_table(store, "ETO_CAT_AI", edition, "ASEAN").dropna(subset=["group_rank"])
+    table = frame_with(at, tr("common.value", lang))
+    shown = sorted(table[tr("common.value", lang)].tolist())
+    assert shown == sorted(i18n.fmt_number(v, lang, 0) for v in group["score"])
+    vn = group[group["iso3"] == "VNM"].iloc[0]
+    above = group[group["group_rank"] == vn["group_rank"] - 1].iloc[0]
+    text = texts(at)
+    assert f"{i18n.fmt_number(vn['score'], lang, 0)} {articles}" in text
+    behind = tr(
+        "asean.points_behind", lang, gap=i18n.fmt_number(above["score"] - vn["score"], lang, 0), unit=articles
+    )
+    assert at.main.metric[0].proto.delta == behind

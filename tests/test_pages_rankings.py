@@ -114,6 +114,11 @@ def test_rankings_of_a_regional_index_show_no_world_rank(open_page, store, lang)
             r.group_rank, r.group_size, lang
         )
     assert rows["2024"][tr("common.asean_rank", lang)] == rank_of(4, 10, lang)
+    # a count with no published scale: in articles, not "1.794,00 / 10.000" (a chart ceiling)
+    articles = {"vi": "bài báo", "en": "articles"}[lang]
+    for r in history:
+        value = rows[str(r.edition_year)][tr("common.value", lang)]
+        assert value == f"{i18n.fmt_number(r.score, lang, 0)} {articles}"
     text = texts(at)
     # no "4 of 11" (a rank among the 11 it covers, read as a world one), no percentile
     computed = tr("present.rank_computed_short", lang, rank=4, covered=11)

@@ -15,6 +15,7 @@ from metrics import i18n, services
 from metrics.auth import Actor
 from metrics.errors import PermissionDenied, ValidationFailed
 from metrics.models import ProgressRecord
+from metrics.present import format as fmt
 from metrics.store import open_store
 from metrics.store import queries as q
 from tests.pages_support import (
@@ -22,6 +23,7 @@ from tests.pages_support import (
     LANGS,
     OLD,
     badge,
+    chart_words,
     frame_with,
     rank_of,
     texts,
@@ -48,9 +50,42 @@ def test_targets_list_and_status_history(open_page, store, lang):
     # 2019 is on a 0-10 scale: its score is shown with that scale, and the pace is not claimed
     assert by_edition["2019"][tr("common.score", lang)] == f"{i18n.fmt_number(5.08, lang)} / 10"
     assert by_edition["2019"][tr("common.status", lang)] == badge("pace_unknown", lang)
+    points = tr("unit.points", lang)  # GAIRI's gaps are points of its scale
+    assert tr("targets_page.col_gap", lang, unit=points) in shown.columns
     # viewers see no forms
     assert not at.main.get("form")
     assert tr("targets_page.analyst_only", lang) in texts(at)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_target_judged_by_ai_articles_shows_articles_not_points(open_page, store, lang):
+    """Decision 1671's 'top 3 of Southeast Asia in AI research' is judged by AI articles, a count
+    with no published scale (its editions' 10,000 is a chart ceiling). Its history showed
+    "1.794,00 / 10.000" as a score and its gap as "điểm" (points); it shows articles."""
+    at = open_page("targets", lang, strategy=None)
+    at.selectbox(key="targets_select").set_value("T1671_01").run()
+    assert not at.exception, [e.message for e in at.exception]
+    articles = {"vi": "bài báo", "en": "articles"}[lang]  # data/indices.csv, ETO_CAT_AI
+    gap_column = tr("targets_page.col_gap", lang, unit=articles)
+    shown = frame_with(at, gap_column)
+    history = [h for h in services.status_history(store, "T1671_01") if h.as_of_edition is not None]
+    assert len(shown) == len(history) >= 2
+    by_edition = {r[tr("common.edition", lang)]: r for r in shown.to_dict("records")}
+    for h in history:
+        row = by_edition[str(h.as_of_edition)]
+        assert h.score == int(h.score) and h.gap == int(h.gap)  # counts, so whole numbers
+        assert row[tr("common.value", lang)] == f"{fmt.num(h.score, lang, 0)} {articles}"
+        assert row[gap_column] == fmt.signed(h.gap, lang, 0)
+    latest = history[-1]
+    assert latest.gap is not None and latest.gap < 0  # 4th of 11 in 2024: below the top-3 threshold
+    title = tr(
+        "targets_page.gap_title_outside",
+        lang,
+        edition=latest.as_of_edition,
+        gap=fmt.num(-latest.gap, lang, 0),
+        unit=articles,
+    )
+    assert title in [words for words, _ in chart_words(at)]
 
 
 def test_analyst_adds_a_progress_record(open_page, fresh_db):

@@ -147,3 +147,17 @@ def test_an_index_short_name_is_its_vietnamese_one_in_vietnamese_else_the_acrony
     assert [phrases.short_name(eto, lang) for lang in ("vi", "en")] == ["Bài báo AI", "AI articles"]
     assert [phrases.short_name(gairi, lang) for lang in ("vi", "en")] == ["GAIRI", "GAIRI"]
     assert phrases.short_name({"short_name": "X", "short_name_vi": float("nan")}, "vi") == "X"
+
+
+def test_a_count_index_is_shown_in_its_unit_and_a_scored_one_out_of_its_scale():
+    """AI articles count articles (no published scale); GAIRI scores points out of 100."""
+    assert phrases.index_value(1794.0, 10000.0, "bài báo", "vi") == "1.794 bài báo"
+    assert phrases.index_value(54.321, 100.0, "", "vi") == "54,32 / 100"
+    assert phrases.index_value(None, 100.0, "", "vi") == fmt.DASH
+    assert phrases.index_value(12.5, 40.0, "% of GDP", "en") == "12.50 % of GDP"  # not whole: decimals
+    assert phrases.gap(-2198.0, "articles", "en") == "\u22122,198 articles"
+    assert phrases.gap(0.109, "", "vi") == "+0,11 điểm"
+    assert phrases.gap(-0.001, "", "en") == "0.00 points"  # rounds to zero: no sign
+    assert phrases.gap(None, "articles", "en") == fmt.DASH
+    assert phrases.index_number(-873.0, "articles", "vi", 1, signed=True) == "\u2212873"
+    assert phrases.index_number(-873.0, "", "vi", 1, signed=True) == "\u2212873,0"

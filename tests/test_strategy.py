@@ -253,6 +253,8 @@ def test_a_database_seeded_before_1671_is_upgraded_on_open(fresh_db):
     con.execute("DELETE FROM peer_group_members WHERE group_id IN ('SEA', 'ASIA')")
     con.execute("ALTER TABLE editions DROP COLUMN notes_vi")  # added with the Vietnamese notes
     con.execute("ALTER TABLE indices DROP COLUMN coverage")  # added with regional indices
+    for column in ("unit_en", "unit_vi"):  # added with the count index's unit (AI articles)
+        con.execute(f"ALTER TABLE indices DROP COLUMN {column}")
     con.execute("DELETE FROM meta WHERE key = 'schema_sha'")  # written by an older schema.sql
     con.execute("DELETE FROM meta WHERE key = ?", [DATA_KEY])
     con.close()
@@ -269,6 +271,8 @@ def test_a_database_seeded_before_1671_is_upgraded_on_open(fresh_db):
     assert notes[2023].startswith("Một bài báo được sao chép rộng rãi")
     coverage = q.indices(db).set_index("index_id")["coverage"]
     assert (coverage["ETO_CAT_AI"], coverage["GAIRI"]) == ("SEA", "")
+    eto, gairi = services.index_info(db, "ETO_CAT_AI"), services.index_info(db, "GAIRI")
+    assert (eto.unit("vi"), eto.unit("en"), gairi.unit("vi")) == ("bài báo", "articles", "")
     assert q.audit_log(db, 1)["action"].iloc[0] == "upgrade_default_data"
     assert seed_or_upgrade(db) == "current"
     db.close()

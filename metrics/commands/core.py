@@ -10,6 +10,7 @@ from metrics import services_strategy as strategies
 from metrics.cli_support import add_common, print_json, print_table
 from metrics.errors import MetricsError
 from metrics.present import format as fmt
+from metrics.present import phrases
 from metrics.quantitative import QuantitativeAssessment
 from metrics.store import open_store
 
@@ -125,7 +126,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         print_json([status_row(r, args.trace) for r in rows])
         return 0
     lang = args.lang
-    print_table([_status_line(r, lang) for r in rows])
+    # A rank target's gap is in its yardstick's unit: points of a scale, or articles for AI articles.
+    units = {i: services.index_info(store, i).unit(lang) for i in {r.yardstick_index for r in rows} if i}
+    print_table([_status_line(r, lang, units) for r in rows])
     if args.trace:
         for r in rows:
             trace = r.assessment.trace
@@ -154,7 +157,7 @@ def status_row(report: strategies.TargetReport, with_trace: bool) -> dict:
     return row
 
 
-def _status_line(r: strategies.TargetReport, lang: str) -> dict:
+def _status_line(r: strategies.TargetReport, lang: str, units: dict[str, str]) -> dict:
     a = r.assessment
     unit = r.unit_vi if lang == "vi" else r.unit_en
     if r.kind == "rank":
@@ -179,7 +182,11 @@ def _status_line(r: strategies.TargetReport, lang: str) -> dict:
         "target_value": fmt.num(r.target_value, lang, 2 if r.target_value and r.target_value % 1 else 0),
         "measured_by": measured + (" (proxy)" if r.yardstick_proxy else ""),
         "current": current,
-        "gap": fmt.signed(a.gap, lang),  # as the pages and reports sign it: "+1,50", "−2,25", "0,00"
+        # signed as the pages and reports sign it ("+1,50", "−2,25", "0,00"); a rank target's with
+        # its yardstick's unit ("−2.198 bài báo", "+0,11 điểm")
+        "gap": phrases.gap(a.gap, units.get(r.yardstick_index or "", ""), lang)
+        if r.kind == "rank"
+        else fmt.signed(a.gap, lang),
         "status": status,
         "evidence": r.evidence_count,
         "lead_agency": agency,

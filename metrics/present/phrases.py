@@ -38,6 +38,38 @@ def short_name(row: Any, lang: str) -> str:
     return str(field(row, "short_name", ""))
 
 
+def unit_or_points(unit: str, lang: str) -> str:
+    """What an index's scores and gaps are counted in: its own unit ("bài báo", for an index that
+    counts something), else points of its edition's scale."""
+    return unit or i18n.t("unit.points", lang)
+
+
+def index_number(value: float | None, unit: str, lang: str, decimals: int = 2, signed: bool = False) -> str:
+    """A score or a gap as a number: a count index's in whole units when it is whole (1.794
+    articles, not 1.794,00), a scored index's with `decimals`; `signed` prints the sign (a gap)."""
+    x = fmt.as_float(value)
+    if unit and x is not None and x.is_integer():
+        decimals = 0
+    return fmt.signed(x, lang, decimals) if signed else fmt.num(x, lang, decimals)
+
+
+def index_value(value: float | None, scale_max: float | None, unit: str, lang: str) -> str:
+    """A score as the tables show it: a count with its unit ("1.794 bài báo": it has no published
+    scale, its edition's maximum is a chart ceiling), a score out of its scale ("54,32 / 100")."""
+    if fmt.missing(value):
+        return fmt.DASH
+    if unit:
+        return f"{index_number(value, unit, lang)} {unit}"
+    return f"{fmt.num(value, lang)} / {fmt.num(scale_max, lang, 0)}"
+
+
+def gap(value: float | None, unit: str, lang: str, decimals: int = 2) -> str:
+    """A gap to a threshold with its unit: "−2.198 bài báo", "+1,50 điểm"; a dash if unknown."""
+    if fmt.missing(value):
+        return fmt.DASH
+    return f"{index_number(value, unit, lang, decimals, signed=True)} {unit_or_points(unit, lang)}"
+
+
 def goal(group_id: str, n: int, lang: str, group_name: str | None = None) -> str:
     """'Top 60 in the world' / 'Top 4 in ASEAN' / 'Top 3 in Southeast Asia': the group by its name
     in the language (data/peer_groups.csv) when the caller has it, else by its id."""

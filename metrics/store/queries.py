@@ -72,12 +72,17 @@ _AGENCIES = "SELECT * FROM agencies ORDER BY agency_id"
 _EDITIONS = """
     SELECT e.*, v.version_id, v.imported_at, v.file_name, v.sha256, v.row_count, v.country_count,
            i.short_name, i.short_name_vi, i.name_en AS index_name_en, i.name_vi AS index_name_vi, i.publisher,
-           i.higher_is_better, i.coverage, coalesce(h.countries, 0) AS headline_countries,
+           i.higher_is_better, i.coverage,
+           -- a count index's unit from data/; an imported dataset's, the analyst's (both languages)
+           coalesce(nullif(i.unit_en, ''), d.unit, '') AS unit_en,
+           coalesce(nullif(i.unit_vi, ''), d.unit, '') AS unit_vi,
+           coalesce(h.countries, 0) AS headline_countries,
            coalesce(h.countries, 0) > 0 AND 2 * coalesce(h.countries, 0) >= v.country_count
                AS has_headline
     FROM editions e
     JOIN versions v ON v.index_id = e.index_id AND v.edition_year = e.edition_year AND v.is_current
     JOIN indices i ON i.index_id = e.index_id
+    LEFT JOIN index_details d ON d.index_id = e.index_id
     LEFT JOIN (
         SELECT o.version_id, count(*) AS countries FROM observations o
         SEMI JOIN versions c ON c.version_id = o.version_id AND c.is_current

@@ -126,6 +126,8 @@ class EditionRecord:
     higher_is_better: bool
     has_headline: bool
     coverage: str  # the index's: "" for the world, else the one peer group it covers (models.Index)
+    unit_en: str  # what a value counts ("articles"); blank: points of a published scale
+    unit_vi: str
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -51,7 +51,10 @@ CREATE TABLE IF NOT EXISTS indices (
     licence          VARCHAR NOT NULL DEFAULT '',
     higher_is_better BOOLEAN NOT NULL DEFAULT true,
     coverage         VARCHAR NOT NULL DEFAULT '',
-    short_name_vi    VARCHAR NOT NULL DEFAULT ''
+    short_name_vi    VARCHAR NOT NULL DEFAULT '',
+    -- The unit of a count index's values (metrics.models.Index); blank: scored on a published scale.
+    unit_en          VARCHAR NOT NULL DEFAULT '',
+    unit_vi          VARCHAR NOT NULL DEFAULT ''
 );
 
 CREATE TABLE IF NOT EXISTS frameworks (
@@ -217,6 +220,8 @@ ALTER TABLE targets ADD COLUMN IF NOT EXISTS yardstick_proxy BOOLEAN DEFAULT fal
 ALTER TABLE editions ADD COLUMN IF NOT EXISTS notes_vi VARCHAR DEFAULT '';
 ALTER TABLE indices ADD COLUMN IF NOT EXISTS coverage VARCHAR DEFAULT '';
 ALTER TABLE indices ADD COLUMN IF NOT EXISTS short_name_vi VARCHAR DEFAULT '';
+ALTER TABLE indices ADD COLUMN IF NOT EXISTS unit_en VARCHAR DEFAULT '';
+ALTER TABLE indices ADD COLUMN IF NOT EXISTS unit_vi VARCHAR DEFAULT '';
 ALTER TABLE targets ADD COLUMN IF NOT EXISTS succeeded_by VARCHAR DEFAULT '';
 ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'value';
 ALTER TABLE progress_records ADD COLUMN IF NOT EXISTS unit VARCHAR DEFAULT '';

@@ -122,7 +122,7 @@ _KEYS = {
 # Columns added to existing rows since the first seeds: an upgrade copies them from data/.
 _NEW_COLUMNS = {
     "editions": ("notes_vi",),
-    "indices": ("coverage", "short_name_vi"),
+    "indices": ("coverage", "short_name_vi", "unit_en", "unit_vi"),
     "strategies": ("kind", "superseded_by", "superseded_on"),
     "targets": (
         "target_high",
