@@ -161,6 +161,9 @@ def test_new_dataset_creates_index_framework_measures_and_editions(store, tmp_pa
         assert cur.execute("SELECT unit FROM index_details WHERE index_id = 'AI_STARTUPS'").fetchall() == [
             ("count",)
         ]
+    # the pages show its values and gaps in that unit (its scale is the data's, not a publisher's)
+    info = services.index_info(store, "AI_STARTUPS")
+    assert (info.unit("vi"), info.unit("en")) == ("count", "count")
     # It can now be charted and used as a yardstick like any index.
     history = services.rank_history(store, "AI_STARTUPS", "VNM", "ASEAN", measure_id="ai_start_ups")
     assert [(r.edition_year, r.score, r.group_rank) for r in history] == [(2022, 120.0, 3), (2023, 180.0, 3)]
