@@ -25,7 +25,8 @@ with c1:
         t("common.index"),
         index_ids,
         format_func=lambda i: (
-            phrases.localized(common.index_info(version, i), "name", lang) + f" ({common.index_name(i)})"
+            phrases.localized(common.index_info(version, i), "name", lang)
+            + f" ({common.index_name(i, lang)})"
         ),
         key="data_index",
         placeholder=common.choose(),
@@ -74,18 +75,20 @@ if countries:
     frame = frame[frame["iso3"].isin(countries)]
 
 source_url = info.source_urls.get(edition, "")
+unit = common.index_unit(info.index_id)  # a count index's values are counts ("bài báo"), not points
+value_column = f"{t('common.value')} ({unit})" if unit else t("common.score")
 table = pd.DataFrame(
     {
         t("data_page.col_country"): frame["country"],
         "ISO3": frame["iso3"],
         t("data_page.col_measure"): frame["measure"],
         t("data_page.col_level"): frame["level"].map(lambda lv: t(f"data_page.level_{lv}")),
-        t("common.score"): frame["value"].astype(float),
+        value_column: frame["value"].astype(float),
         t("data_page.col_published_rank"): frame["published_rank"].astype("Int64"),
         t("data_page.col_source_file"): frame["source_file"],
         t("data_page.col_version"): frame["version_id"].astype("Int64"),
     }
-).sort_values([t("data_page.col_measure"), t("common.score")], ascending=[True, False])
+).sort_values([t("data_page.col_measure"), value_column], ascending=[True, False])
 
 st.subheader(
     t(
@@ -99,7 +102,7 @@ st.subheader(
 # On screen the numbers follow the language (decimal comma in Vietnamese); the download keeps them numeric.
 shown = table.assign(
     **{
-        t("common.score"): [common.num(v) for v in table[t("common.score")]],
+        value_column: [phrases.index_number(v, unit, lang) for v in table[value_column]],
         t("data_page.col_published_rank"): [fmt.whole(v) for v in table[t("data_page.col_published_rank")]],
     }
 )

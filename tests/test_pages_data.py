@@ -62,3 +62,18 @@ def test_data_other_index_and_edition(open_page, store):
     table = frame_with(at, "ISO3")
     assert len(table) == len(q.scores(store, "WIPO_GII", 2023))
     assert "wipo.int" in texts(at)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_data_of_ai_articles_are_counts_in_articles(open_page, store, lang):
+    """AI articles' values are counts: the column says so and shows whole articles, not "Score"."""
+    at = open_page("data", lang)
+    at.selectbox(key="data_index").set_value("ETO_CAT_AI").run()
+    assert not at.exception, [e.message for e in at.exception]
+    column = f"{tr('common.value', lang)} ({ {'vi': 'bài báo', 'en': 'articles'}[lang] })"
+    table = frame_with(at, column)
+    assert tr("common.score", lang) not in table.columns
+    edition = at.selectbox(key="data_edition_ETO_CAT_AI").value
+    scores = q.scores(store, "ETO_CAT_AI", edition)
+    vn = float(scores.loc[scores["iso3"] == "VNM", "value"].iloc[0])
+    assert table.loc[table["ISO3"] == "VNM", column].tolist() == [i18n.fmt_number(vn, lang, 0)]
