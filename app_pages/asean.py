@@ -21,7 +21,7 @@ common.page_header("asean.title", "asean.intro")
 INDEX = common.index_picker("asean_index")
 info = common.index_info(version, INDEX)
 index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
-unit = common.index_unit(INDEX)  # what its values count ("bài báo"); blank: points of a scale
+unit = info.unit(lang)  # what its values count ("bài báo"); blank: points of a scale
 in_units = phrases.unit_or_points(unit, lang)
 edition = st.selectbox(
     t("common.edition"),
@@ -105,9 +105,7 @@ shown = pd.DataFrame(
     {
         t("common.rank"): table["group_rank"].astype(int).astype(str),
         t("data_page.col_country"): [("▶ " if c == VN else "") + names.get(c, c) for c in table["iso3"]],
-        t("common.value" if unit else "common.score"): [
-            phrases.index_number(v, unit, lang) for v in table["score"]
-        ],
+        phrases.value_heading(unit, lang): [phrases.index_number(v, unit, lang) for v in table["score"]],
         # an index of one region alone (ETO's AI articles) has no world rank
         **(
             {}

@@ -75,7 +75,7 @@ if countries:
     frame = frame[frame["iso3"].isin(countries)]
 
 source_url = info.source_urls.get(edition, "")
-unit = common.index_unit(info.index_id)  # a count index's values are counts ("bài báo"), not points
+unit = info.unit(lang)  # a count index's values are counts ("bài báo"), not points
 value_column = f"{t('common.value')} ({unit})" if unit else t("common.score")
 table = pd.DataFrame(
     {

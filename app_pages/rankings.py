@@ -22,7 +22,8 @@ common.page_header("rankings.title")
 index_id = common.index_picker("rankings_index")
 info = common.index_info(version, index_id)
 index_short = info.short(lang)  # its short name in the language ("Bài báo AI")
-unit = common.index_unit(index_id)  # what its values count ("bài báo"); blank: points of a scale
+unit = info.unit(lang)  # what its values count ("bài báo"); blank: points of a scale
+in_units = phrases.unit_or_points(unit, lang)
 history = common.rank_history(version, index_id, common.COUNTRY, common.DEFAULT_GROUP)
 rows = [r for r in history if r.score is not None]
 rank_targets = common.rank_targets(version)
@@ -255,13 +256,13 @@ def projection_section() -> None:
                     else "rankings.projection_below",
                     year=p.target_year,
                     gap=phrases.index_number(abs(projected_gap or 0.0), unit, lang, 1),
-                    unit=phrases.unit_or_points(unit, lang),
+                    unit=in_units,
                     n=n,
                     group=t("ui.world") if a.group_id == "WORLD" else a.group_id,
                     series=p.series,
                 ),
                 x=t("common.edition"),
-                y=t("common.value" if unit else "common.score"),
+                y=phrases.value_heading(unit, lang),
                 source=common.source_line(index_id, p.editions_used, url=False),
             ),
             lang,
@@ -309,7 +310,7 @@ def projection_section() -> None:
                 n=len(p.editions_used),
                 slope=common.signed(p.country_slope, 2),
                 tslope=common.signed(p.threshold_slope, 2),
-                unit=phrases.unit_or_points(unit, lang),
+                unit=in_units,
                 low=common.num(p.country_low, 1),
                 high=common.num(p.country_high, 1),
             )
@@ -334,7 +335,7 @@ table = pd.DataFrame(
         ),
         t("common.asean_rank"): [common.rank_of(r.group_rank, r.group_size) for r in rows],
         # a score out of its edition's scale, or a count in its unit (AI articles: no published scale)
-        t("common.value" if unit else "common.score"): [
+        phrases.value_heading(unit, lang): [
             phrases.index_value(s, m, unit, lang)
             for s, m in zip(frame["score"], frame["scale_max"], strict=True)
         ],

@@ -169,7 +169,8 @@ if x.kind == "rank":
         }
     )
     info = common.index_info(version, x.yardstick_index)
-    unit = common.index_unit(x.yardstick_index)  # AI articles count articles, not points of a scale
+    unit = info.unit(lang)  # AI articles count articles, not points of a scale
+    in_units = phrases.unit_or_points(unit, lang)
     shown = pd.DataFrame(
         {
             t("common.edition"): hframe["edition_year"].astype(str),
@@ -177,13 +178,13 @@ if x.kind == "rank":
                 common.rank_of(r, o) for r, o in zip(hframe["rank"], hframe["of"], strict=True)
             ],
             # Each edition's score on its own scale (GAIRI 2019: 0-10), or a count in its unit.
-            t("common.value" if unit else "common.score"): [
+            phrases.value_heading(unit, lang): [
                 phrases.index_value(h.score, info.scale_max.get(h.as_of_edition), unit, lang) for h in history
             ],
             t("targets_page.col_threshold"): [
                 phrases.index_number(v, unit, lang) for v in hframe["threshold"]
             ],
-            t("targets_page.col_gap", unit=phrases.unit_or_points(unit, lang)): [
+            t("targets_page.col_gap", unit=in_units): [
                 phrases.index_number(v, unit, lang, signed=True) for v in hframe["gap"]
             ],
             t("common.status"): [common.status_badge(s) for s in hframe["status"]],
@@ -217,9 +218,9 @@ if x.kind == "rank":
                     "targets_page.gap_title_inside" if last["gap"] >= 0 else "targets_page.gap_title_outside",
                     edition=int(last["edition_year"]),
                     gap=phrases.index_number(abs(float(last["gap"])), unit, lang, 1),
-                    unit=phrases.unit_or_points(unit, lang),
+                    unit=in_units,
                 ),
-                x=t("targets_page.gap_axis", unit=phrases.unit_or_points(unit, lang)),
+                x=t("targets_page.gap_axis", unit=in_units),
                 y=t("common.edition"),
                 source=common.source_line(x.yardstick_index, gaps["edition_year"].tolist(), url=False),
             ),

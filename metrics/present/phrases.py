@@ -44,6 +44,11 @@ def unit_or_points(unit: str, lang: str) -> str:
     return unit or i18n.t("unit.points", lang)
 
 
+def value_heading(unit: str, lang: str) -> str:
+    """The heading of an index's values: "Giá trị" for a count index, "Điểm" for a scored one."""
+    return i18n.t("common.value" if unit else "common.score", lang)
+
+
 def index_number(value: float | None, unit: str, lang: str, decimals: int = 2, signed: bool = False) -> str:
     """A score or a gap as a number: a count index's in whole units when it is whole (1.794
     articles, not 1.794,00), a scored index's with `decimals`; `signed` prints the sign (a gap)."""
